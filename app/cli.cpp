@@ -1,0 +1,185 @@
+#include "cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "describe.hpp"
+#include "export_markdown.hpp"
+#include "gradcheck.hpp"
+#include "gui_entry.hpp"
+#include "scenario_io.hpp"
+#include "stepper.hpp"
+#include "trace.hpp"
+#include "train.hpp"
+
+namespace bpv {
+namespace {
+
+constexpr const char* kCommands[] = {"trace", "train", "gradcheck", "export", "screenshot"};
+
+// formats.md: bad input is exactly one line on stderr starting with "error:".
+int fail(int code, std::string message) {
+  for (char& c : message)
+    if (c == '\n' || c == '\r') c = ' ';
+  std::cerr << "error: " << message << "\n";
+  return code;
+}
+
+int cmd_trace(const std::string& path, bool as_json) {
+  const Scenario scenario = load_scenario(path);
+  if (as_json) {
+    std::cout << trace_json(scenario).dump(2) << "\n";
+    return 0;
+  }
+  Stepper stepper(scenario);
+  while (stepper.step_forward()) {
+    const std::size_t k = stepper.cursor() - 1;
+    const OpText t = describe(stepper.ops()[k], stepper.state(), &stepper.value_before(k));
+    std::cout << k << "  " << t.title << "\n    " << t.equation << "\n    " << t.numbers << "\n";
+  }
+  std::cout << "loss: " << format_number(stepper.state().loss_value(), 10) << "\n";
+  return 0;
+}
+
+int cmd_train(const std::string& path, long long steps, const std::string& csv_path) {
+  const Scenario scenario = load_scenario(path);
+  Trainer trainer(scenario);
+  std::vector<double> losses(static_cast<std::size_t>(steps));
+  const auto start = std::chrono::steady_clock::now();
+  long long done = 0;
+  for (; done < steps; ++done) {
+    losses[done] = trainer.step();
+    if (!std::isfinite(losses[done])) break;  // located below, off the fast path
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  bool weights_finite = true;
+  for (const Layer& layer : trainer.scenario().layers)
+    weights_finite = weights_finite && layer.weights.allFinite() && layer.bias.allFinite();
+
+  if (!csv_path.empty()) {
+    std::ostringstream csv;
+    csv.precision(17);
+    csv << "step,loss\n";
+    for (long long s = 0; s < std::min(done + 1, steps); ++s) csv << (s + 1) << "," << losses[s] << "\n";
+    write_file_atomic(csv_path, csv.str());
+  }
+  if (done < steps || !weights_finite) {
+    const auto where = find_first_non_finite(scenario, static_cast<std::size_t>(std::min(done + 1, steps)));
+    std::string msg = path + ": training produced a non-finite value";
+    if (where)
+      msg += " in step " + std::to_string(where->step_index + 1) + ", op " +
+             std::to_string(where->op.op_index) + " (" + where->op.op_title + ")";
+    return fail(1, msg);
+  }
+  std::printf("steps: %lld, seconds: %.6f, us_per_step: %.3f\n", steps, seconds,
+              steps > 0 ? seconds * 1e6 / static_cast<double>(steps) : 0.0);
+  return 0;
+}
+
+int cmd_gradcheck(const std::string& path) {
+  const Scenario scenario = load_scenario(path);
+  const GradCheckResult r = gradcheck(scenario);
+  std::string where;
+  if (r.worst >= 0) {
+    const GradCheckEntry& e = r.entries[r.worst];
+    where = e.is_bias ? "b" + superscript(e.layer) + subscript(e.col + 1)
+                      : weight_symbol(e.layer, e.row, e.col);
+    std::printf("parameters checked: %zu\n", r.entries.size());
+    std::printf("worst: ∂L/∂%s analytic %.17g, numeric %.17g\n", where.c_str(), e.analytic, e.numeric);
+  }
+  std::printf("max relative error: %.3e\n", r.max_relative_error);
+  return r.max_relative_error <= kGradCheckTolerance ? 0 : 1;
+}
+
+int cmd_export(const std::string& path, const std::string& out) {
+  const Scenario scenario = load_scenario(path);
+  const std::string md = worked_example_markdown(scenario);
+  if (out.empty()) std::cout << md;
+  else write_file_atomic(out, md);
+  return 0;
+}
+
+}  // namespace
+
+bool is_command(int argc, char** argv) {
+  if (argc < 2) return false;
+  const std::string first = argv[1];
+  for (const char* c : kCommands)
+    if (first == c) return true;
+  return first == "-h" || first == "--help";
+}
+
+int run_command(int argc, char** argv) {
+  CLI::App app{"backprop-viz: step through backpropagation", "backprop-viz"};
+  app.require_subcommand(1);
+  std::string path, out, csv;
+  bool as_json = false;
+  long long steps = 1;
+  ScreenshotRequest shot;
+  std::string size;
+
+  CLI::App* trace = app.add_subcommand("trace", "one training step op by op; --json prints the trace");
+  trace->add_option("scenario", path, "scenario file")->required();
+  trace->add_flag("--json", as_json, "print the trace as JSON (formats.md §3)");
+
+  CLI::App* train = app.add_subcommand("train", "N training steps through the fast path");
+  train->add_option("scenario", path, "scenario file")->required();
+  train->add_option("--steps", steps, "number of steps")->required()->check(CLI::Range(0LL, 10000000LL));
+  train->add_option("--csv", csv, "write step,loss rows here");
+
+  CLI::App* grad = app.add_subcommand("gradcheck", "analytic gradients vs central differences");
+  grad->add_option("scenario", path, "scenario file")->required();
+
+  CLI::App* exp = app.add_subcommand("export", "one training step as a worked example in Markdown");
+  exp->add_option("scenario", path, "scenario file")->required();
+  exp->add_option("-o", out, "write to this file instead of stdout");
+
+  CLI::App* screenshot = app.add_subcommand("screenshot", "save the app window as a PNG");
+  screenshot->add_option("scenario", shot.scenario_path, "scenario file")->required();
+  screenshot->add_option("-o", shot.output_png, "PNG file")->required();
+  screenshot->add_option("--step", shot.step, "ops applied before the picture")->check(CLI::Range(0, 1 << 30));
+  screenshot->add_option("--size", size, "WxH, e.g. 1600x1000");
+  screenshot->add_option("--frames", shot.frames, "time N frames first")->check(CLI::Range(1, 1000000));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    return fail(2, e.what());
+  }
+
+  try {
+    if (*trace) return cmd_trace(path, as_json);
+    if (*train) return cmd_train(path, steps, csv);
+    if (*grad) return cmd_gradcheck(path);
+    if (*exp) return cmd_export(path, out);
+    if (*screenshot) {
+      if (!size.empty()) {
+        int w = 0, h = 0;
+        char tail = 0;
+        if (std::sscanf(size.c_str(), "%dx%d%c", &w, &h, &tail) != 2 || w < 64 || h < 64 || w > 8192 ||
+            h > 8192)
+          return fail(2, "--size: expected WxH between 64x64 and 8192x8192, got '" + size + "'");
+        shot.width = w;
+        shot.height = h;
+      }
+      load_scenario(shot.scenario_path);  // bad input: exit 2 before any window opens
+      return run_screenshot(shot);
+    }
+  } catch (const ScenarioError& e) {
+    return fail(2, e.what());
+  } catch (const std::exception& e) {
+    return fail(1, e.what());
+  }
+  return fail(2, "no command");
+}
+
+}  // namespace bpv

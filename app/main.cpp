@@ -1,0 +1,9 @@
+// backprop-viz: `backprop-viz [SCENARIO]` opens the app; `backprop-viz
+// COMMAND ...` runs a headless command (see cli.cpp and docs/ of formats).
+#include "cli.hpp"
+#include "gui_entry.hpp"
+
+int main(int argc, char** argv) {
+  if (bpv::is_command(argc, argv)) return bpv::run_command(argc, argv);
+  return bpv::run_window(argc > 1 ? argv[1] : "");
+}

@@ -1,0 +1,375 @@
+#include "describe.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <string_view>
+
+// [SECTION] symbols  [SECTION] forward  [SECTION] loss  [SECTION] backward
+// [SECTION] update   [SECTION] describe()
+
+namespace bpv {
+namespace {
+
+constexpr int kMaxTermsShown = 4;  // longer sums show the first 3 terms, "…", the last
+
+// ---------------------------------------------------------------- [SECTION] symbols
+std::string digits_in(int n, const char* const table[10]) {
+  std::string out;
+  for (char c : std::to_string(n)) out += c == '-' ? "₋" : table[c - '0'];
+  return out;
+}
+
+// A number as a factor: negative ones get brackets, "0.5 × (-0.3)".
+std::string factor(double v) {
+  const std::string s = format_number(v);
+  return v < 0 ? "(" + s + ")" : s;
+}
+
+struct SumText {
+  std::string symbols, numbers;
+};
+
+// Σ over k of lhs(k)·rhs(k), written out with symbols and with numbers.
+template <class Sym, class Val>
+SumText written_sum(int count, Sym symbols_of, Val values_of) {
+  SumText t;
+  for (int k = 0; k < count; ++k) {
+    const bool shown = count <= kMaxTermsShown || k < 3 || k == count - 1;
+    if (!shown) {
+      if (k == 3) {
+        t.symbols += " + …";
+        t.numbers += " + …";
+      }
+      continue;
+    }
+    if (k > 0) {
+      t.symbols += " + ";
+      t.numbers += " + ";
+    }
+    t.symbols += symbols_of(k);
+    t.numbers += values_of(k);
+  }
+  return t;
+}
+
+std::string example_note(const Scenario& sc, int b) {
+  return sc.batch_size() > 1 ? "  (example " + std::to_string(b + 1) + ")" : "";
+}
+
+std::string batch_prefix(const Scenario& sc) {
+  return sc.batch_size() > 1 ? "(1/" + std::to_string(sc.batch_size()) + ")·" : "";
+}
+
+// ---------------------------------------------------------------- [SECTION] forward
+OpText affine_text(const PassState& st, int l, Element e) {
+  const Scenario& sc = st.scenario;
+  const Layer& layer = sc.layers[l - 1];
+  const Eigen::MatrixXd& a_prev = st.activation(l - 1);
+  const std::string prev = layer_symbol(sc, l - 1), L = superscript(l);
+  OpText t;
+  t.equation = "z" + L + "ⱼ = Σᵢ " + prev + "ᵢ·W" + L + "ᵢⱼ + b" + L + "ⱼ";
+  double z = layer.bias(0, e.col);
+  for (int i = 0; i < layer.fan_in(); ++i) z += a_prev(e.example, i) * layer.weights(i, e.col);
+  const SumText sum = written_sum(
+      layer.fan_in(),
+      [&](int i) { return neuron_symbol(sc, l - 1, i) + "·" + weight_symbol(l, i, e.col); },
+      [&](int i) {
+        return format_number(a_prev(e.example, i)) + "×" + factor(layer.weights(i, e.col));
+      });
+  const std::string b = "b" + L + subscript(e.col + 1);
+  t.numbers = "z" + L + subscript(e.col + 1) + " = " + sum.symbols + " + " + b + " = " +
+              sum.numbers + " + " + factor(layer.bias(0, e.col)) + " = " + format_number(z) +
+              example_note(sc, e.example);
+  t.explanation = "Each neuron of layer " + std::to_string(l) +
+                  " adds up its inputs, each times the weight on its edge, plus its bias.";
+  return t;
+}
+
+OpText activation_text(const PassState& st, int l, Element e) {
+  const Scenario& sc = st.scenario;
+  const Activation& act = *sc.layers[l - 1].activation;
+  const Eigen::MatrixXd& z = st.layers[l - 1].pre_activation;
+  const std::string L = superscript(l), out = layer_symbol(sc, l);
+  const std::string j = subscript(e.col + 1);
+  OpText t;
+  if (act.elementwise()) {
+    t.equation = out + "ⱼ = " + std::string(act.symbol) + "(z" + L + "ⱼ)";
+    t.numbers = out + j + " = " + std::string(act.symbol) + "(" + format_number(z(e.example, e.col)) +
+                ") = " + format_number(act.f(z(e.example, e.col))) + example_note(sc, e.example);
+    t.explanation = "The " + std::string(act.name) +
+                    " activation is applied to each neuron's weighted sum on its own.";
+    return t;
+  }
+  t.equation = out + "ⱼ = e^(z" + L + "ⱼ) / Σₖ e^(z" + L + "ₖ)";
+  const int n = static_cast<int>(z.cols());
+  const double shift = z.row(e.example).maxCoeff();
+  double denom = 0.0;
+  for (int k = 0; k < n; ++k) denom += std::exp(z(e.example, k) - shift);
+  const SumText sum = written_sum(
+      n, [&](int k) { return "e^" + format_number(z(e.example, k)); },
+      [&](int k) { return "e^" + format_number(z(e.example, k)); });
+  t.numbers = out + j + " = e^" + format_number(z(e.example, e.col)) + " / (" + sum.numbers +
+              ") = " + format_number(std::exp(z(e.example, e.col) - shift) / denom) +
+              example_note(sc, e.example);
+  t.explanation =
+      "Softmax turns the layer's sums into probabilities: each is exponentiated, then all are "
+      "divided by their total, so they add up to 1.";
+  return t;
+}
+
+// ---------------------------------------------------------------- [SECTION] loss
+std::string loss_term_text(const Loss& loss, double o, double y) {
+  const std::string os = format_number(o), ys = format_number(y);
+  if (loss.name == "mse") return "½(" + os + " − " + ys + ")²";
+  if (loss.name == "cross_entropy") return "−" + ys + "·ln " + os;
+  return "−(" + ys + "·ln " + os + " + " + format_number(1.0 - y) + "·ln(1 − " + os + "))";
+}
+
+OpText loss_text(const PassState& st, int l, Element e) {
+  const Scenario& sc = st.scenario;
+  const Loss& loss = *sc.loss;
+  const Eigen::MatrixXd& o = st.layers[l - 1].activation;
+  OpText t;
+  t.equation = std::string(loss.formula);
+  if (sc.batch_size() > 1) t.equation += ",  averaged over the B = " + std::to_string(sc.batch_size()) + " examples";
+  double example_loss = 0.0;
+  for (int i = 0; i < o.cols(); ++i) example_loss += loss.term(o(e.example, i), sc.targets(e.example, i));
+  const SumText sum = written_sum(
+      static_cast<int>(o.cols()), [](int) { return std::string(); },
+      [&](int i) { return loss_term_text(loss, o(e.example, i), sc.targets(e.example, i)); });
+  const std::string lhs = sc.batch_size() > 1 ? "L" + subscript(e.example + 1) : "L";
+  t.numbers = lhs + " = " + sum.numbers + " = " + format_number(example_loss);
+  if (sc.batch_size() > 1) t.numbers += ";  L = (1/B)·Σ_b L_b = " + format_number(loss.value(o, sc.targets));
+  t.explanation = "The loss measures how far the outputs are from the targets; training lowers it.";
+  return t;
+}
+
+OpText loss_gradient_text(const PassState& st, int l, Element e) {
+  const Scenario& sc = st.scenario;
+  const Loss& loss = *sc.loss;
+  const double o = st.layers[l - 1].activation(e.example, e.col);
+  const double y = sc.targets(e.example, e.col);
+  const std::string os = format_number(o), ys = format_number(y);
+  OpText t;
+  t.equation = std::string(loss.gradient_formula);
+  std::string inner;
+  if (loss.name == "mse") inner = os + " − " + ys;
+  else if (loss.name == "cross_entropy") inner = "−" + ys + "/" + os;
+  else inner = "−" + ys + "/" + os + " + " + format_number(1.0 - y) + "/(1 − " + os + ")";
+  const double g = loss.term_gradient(o, y) / sc.batch_size();
+  const std::string prefix = batch_prefix(sc);
+  t.numbers = "∂L/∂" + neuron_symbol(sc, l, e.col) + " = " + prefix +
+              (prefix.empty() ? inner : "(" + inner + ")") + " = " + format_number(g) +
+              example_note(sc, e.example);
+  t.explanation = "Backpropagation starts here: how much the loss changes when each output changes.";
+  return t;
+}
+
+// ---------------------------------------------------------------- [SECTION] backward
+OpText activation_backward_text(const PassState& st, int l, Element e) {
+  const Scenario& sc = st.scenario;
+  const Activation& act = *sc.layers[l - 1].activation;
+  const LayerState& ls = st.layers[l - 1];
+  const std::string L = superscript(l), out = layer_symbol(sc, l), j = subscript(e.col + 1);
+  const int b = e.example;
+  OpText t;
+  if (act.elementwise()) {
+    t.equation = "δ" + L + "ⱼ = ∂L/∂" + out + "ⱼ · " + std::string(act.symbol) + "′(z" + L +
+                 "ⱼ),   " + std::string(act.symbol) + "′(z) = " + std::string(act.derivative_text);
+    const double g = ls.grad_activation(b, e.col);
+    const double d = act.df(ls.pre_activation(b, e.col), ls.activation(b, e.col));
+    t.numbers = "δ" + L + j + " = " + factor(g) + " × " + factor(d) + " = " + format_number(g * d) +
+                example_note(sc, b);
+    t.explanation = "The chain rule through the activation: the gradient arriving at each neuron's "
+                    "output times the activation's slope at its input.";
+    return t;
+  }
+  t.equation = "δ" + L + "ⱼ = Σᵢ ∂L/∂" + out + "ᵢ · ∂" + out + "ᵢ/∂z" + L + "ⱼ = " + out +
+               "ⱼ·(∂L/∂" + out + "ⱼ − Σᵢ " + out + "ᵢ·∂L/∂" + out + "ᵢ)";
+  const int n = static_cast<int>(ls.activation.cols());
+  double weighted = 0.0;
+  for (int i = 0; i < n; ++i) weighted += ls.activation(b, i) * ls.grad_activation(b, i);
+  const SumText sum = written_sum(n, [](int) { return std::string(); }, [&](int i) {
+    return format_number(ls.activation(b, i)) + "×" + factor(ls.grad_activation(b, i));
+  });
+  const double a = ls.activation(b, e.col), g = ls.grad_activation(b, e.col);
+  t.numbers = "δ" + L + j + " = " + format_number(a) + " × (" + format_number(g) + " − (" +
+              sum.numbers + ")) = " + format_number(a * (g - weighted)) + example_note(sc, b);
+  t.explanation = "Softmax ties its outputs together, so every output's gradient reaches every "
+                  "input: the full Jacobian, not just its diagonal.";
+  return t;
+}
+
+OpText grad_weights_text(const PassState& st, int l, Element e) {
+  const Scenario& sc = st.scenario;
+  const Eigen::MatrixXd& a_prev = st.activation(l - 1);
+  const Eigen::MatrixXd& delta = st.layers[l - 1].delta;
+  const std::string L = superscript(l), prev = layer_symbol(sc, l - 1);
+  const int B = sc.batch_size();
+  OpText t;
+  t.equation = "∂L/∂W" + L + "ᵢⱼ = " + (B > 1 ? std::string("Σ_b ") : "") + prev + "ᵢ · δ" + L + "ⱼ";
+  double g = 0.0;
+  for (int b = 0; b < B; ++b) g += a_prev(b, e.row) * delta(b, e.col);
+  const SumText sum = written_sum(B, [](int) { return std::string(); }, [&](int b) {
+    return format_number(a_prev(b, e.row)) + "×" + factor(delta(b, e.col));
+  });
+  t.numbers = "∂L/∂" + weight_symbol(l, e.row, e.col) + " = " + neuron_symbol(sc, l - 1, e.row) +
+              " · δ" + L + subscript(e.col + 1) + " = " + sum.numbers + " = " + format_number(g);
+  t.explanation = "A weight's gradient is the signal that flowed in along its edge times the "
+                  "error δ at the neuron it feeds" +
+                  std::string(B > 1 ? ", summed over the batch." : ".");
+  return t;
+}
+
+OpText grad_bias_text(const PassState& st, int l, Element e) {
+  const Scenario& sc = st.scenario;
+  const Eigen::MatrixXd& delta = st.layers[l - 1].delta;
+  const std::string L = superscript(l), j = subscript(e.col + 1);
+  const int B = sc.batch_size();
+  OpText t;
+  t.equation = "∂L/∂b" + L + "ⱼ = " + (B > 1 ? std::string("Σ_b ") : "") + "δ" + L + "ⱼ";
+  double g = 0.0;
+  for (int b = 0; b < B; ++b) g += delta(b, e.col);
+  const SumText sum = written_sum(B, [](int) { return std::string(); },
+                                  [&](int b) { return format_number(delta(b, e.col)); });
+  t.numbers = "∂L/∂b" + L + j + " = " + sum.numbers + (B > 1 ? " = " + format_number(g) : "");
+  t.explanation = "A bias is a weight on a constant input of 1, so its gradient is just δ.";
+  return t;
+}
+
+OpText grad_input_text(const PassState& st, int l, Element e) {
+  const Scenario& sc = st.scenario;
+  const Layer& layer = sc.layers[l - 1];
+  const Eigen::MatrixXd& delta = st.layers[l - 1].delta;
+  const std::string L = superscript(l), prev = layer_symbol(sc, l - 1);
+  const int b = e.example, i = e.col;  // the output is ∂L/∂a_{l−1}: column = neuron i
+  OpText t;
+  t.equation = "∂L/∂" + prev + "ᵢ = Σⱼ δ" + L + "ⱼ · W" + L + "ᵢⱼ";
+  double g = 0.0;
+  for (int j = 0; j < layer.size(); ++j) g += delta(b, j) * layer.weights(i, j);
+  const SumText sum = written_sum(
+      layer.size(), [&](int j) { return "δ" + L + subscript(j + 1) + "·" + weight_symbol(l, i, j); },
+      [&](int j) { return format_number(delta(b, j)) + "×" + factor(layer.weights(i, j)); });
+  t.numbers = "∂L/∂" + neuron_symbol(sc, l - 1, i) + " = " + sum.symbols + " = " + sum.numbers +
+              " = " + format_number(g) + example_note(sc, b);
+  t.explanation = "Each neuron of the layer below collects the errors of every neuron it feeds, "
+                  "weighted by the edges between them.";
+  return t;
+}
+
+// ---------------------------------------------------------------- [SECTION] update
+OpText update_text(const PassState& st, int l, bool weights, const Eigen::MatrixXd* before,
+                   Element e) {
+  const Scenario& sc = st.scenario;
+  const Layer& layer = sc.layers[l - 1];
+  const LayerState& ls = st.layers[l - 1];
+  const std::string L = superscript(l);
+  const std::string sym = weights ? "W" + L + "ᵢⱼ" : "b" + L + "ⱼ";
+  const std::string elem = weights ? weight_symbol(l, e.row, e.col) : "b" + L + subscript(e.col + 1);
+  const int r = weights ? e.row : 0;
+  const double current = weights ? layer.weights(r, e.col) : layer.bias(0, e.col);
+  const double grad = weights ? ls.grad_weights(r, e.col) : ls.grad_bias(0, e.col);
+  const double old_value = before ? (*before)(r, e.col) : current;
+  const double new_value = before ? current : old_value - sc.learning_rate * grad;
+  OpText t;
+  t.equation = sym + " ← " + sym + " − η·∂L/∂" + sym + ",   η = " + format_number(sc.learning_rate);
+  t.numbers = elem + " ← " + format_number(old_value) + " − " + format_number(sc.learning_rate) +
+              " × " + factor(grad) + " = " + format_number(new_value, 8);
+  t.explanation = weights ? "Gradient descent: every weight takes a small step against its gradient."
+                          : "The biases take the same kind of step against their gradients.";
+  return t;
+}
+
+}  // namespace
+
+std::string subscript(int n) {
+  static const char* const table[10] = {"₀", "₁", "₂", "₃", "₄", "₅", "₆", "₇", "₈", "₉"};
+  return digits_in(n, table);
+}
+
+std::string superscript(int n) {
+  static const char* const table[10] = {"⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"};
+  return digits_in(n, table);
+}
+
+std::string layer_symbol(const Scenario& scenario, int l) {
+  if (l == 0) return "x";
+  if (l == scenario.layer_count()) return "o";
+  return "h" + std::to_string(l);
+}
+
+std::string neuron_symbol(const Scenario& scenario, int l, int j) {
+  return layer_symbol(scenario, l) + subscript(j + 1);
+}
+
+std::string weight_symbol(int l, int i, int j) {
+  // W²₁₂ while both indices are single digits; W²₁₂,₃ would be ambiguous, so
+  // larger ones get a comma: W¹₁₂,₃.
+  const std::string sep = (i + 1 < 10 && j + 1 < 10) ? "" : ",";
+  return "W" + superscript(l) + subscript(i + 1) + sep + subscript(j + 1);
+}
+
+std::string format_number(double v, int significant) {
+  if (v == 0.0) return "0";  // no "-0"
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*g", significant, v);
+  return buf;
+}
+
+std::string describe_title(const Op& op, const Scenario& sc) {
+  const int l = op.layer;
+  const std::string L = superscript(l), name = layer_symbol(sc, l);
+  const std::string where = "layer " + std::to_string(l) + " (" + name + ")";
+  switch (op.kind) {
+    case OpKind::Affine: return "Forward, " + where + ": weighted sum z" + L;
+    case OpKind::Activate:
+      return "Forward, " + where + ": " + std::string(sc.layers[l - 1].activation->symbol);
+    case OpKind::Loss: return "Loss: " + std::string(sc.loss->name);
+    case OpKind::LossGradient: return "Backward: loss gradient ∂L/∂" + name;
+    case OpKind::ActivationBackward:
+      return "Backward, " + where + ": δ" + L + " through " +
+             std::string(sc.layers[l - 1].activation->symbol);
+    case OpKind::GradWeights: return "Backward, " + where + ": weight gradients ∂L/∂W" + L;
+    case OpKind::GradBias: return "Backward, " + where + ": bias gradients ∂L/∂b" + L;
+    case OpKind::GradInput:
+      return "Backward, " + where + ": pass back to ∂L/∂" + layer_symbol(sc, l - 1);
+    case OpKind::UpdateWeights: return "Update, " + where + ": W" + L + " ← W" + L + " − η·∂L/∂W" + L;
+    case OpKind::UpdateBias: return "Update, " + where + ": b" + L + " ← b" + L + " − η·∂L/∂b" + L;
+  }
+  return "?";
+}
+
+// ---------------------------------------------------------------- [SECTION] describe()
+OpText describe(const Op& op, const PassState& state, const Eigen::MatrixXd* before,
+                Element e) {
+  // Clamp the element into the output's shape so any hover is safe.
+  const Eigen::MatrixXd& out = buffer_matrix(state, op.writes);
+  auto clamp = [](int v, Eigen::Index n) { return v < 0 ? 0 : (v >= n ? static_cast<int>(n) - 1 : v); };
+  const bool is_matrix_param = op.writes.buffer == Buffer::Weights || op.writes.buffer == Buffer::GradWeights;
+  if (is_matrix_param) {
+    e.row = clamp(e.row, out.rows());
+  } else if (op.writes.buffer != Buffer::LossValue) {
+    e.example = clamp(e.example, state.scenario.batch_size());
+  }
+  if (op.writes.buffer != Buffer::LossValue) e.col = clamp(e.col, out.cols());
+  e.example = clamp(e.example, state.scenario.batch_size());
+
+  OpText t;
+  const int l = op.layer;
+  switch (op.kind) {
+    case OpKind::Affine: t = affine_text(state, l, e); break;
+    case OpKind::Activate: t = activation_text(state, l, e); break;
+    case OpKind::Loss: t = loss_text(state, l, e); break;
+    case OpKind::LossGradient: t = loss_gradient_text(state, l, e); break;
+    case OpKind::ActivationBackward: t = activation_backward_text(state, l, e); break;
+    case OpKind::GradWeights: t = grad_weights_text(state, l, e); break;
+    case OpKind::GradBias: t = grad_bias_text(state, l, e); break;
+    case OpKind::GradInput: t = grad_input_text(state, l, e); break;
+    case OpKind::UpdateWeights: t = update_text(state, l, true, before, e); break;
+    case OpKind::UpdateBias: t = update_text(state, l, false, before, e); break;
+  }
+  t.title = describe_title(op, state.scenario);
+  return t;
+}
+
+}  // namespace bpv

@@ -1,0 +1,37 @@
+// Analytic gradients against central finite differences, for every weight and
+// bias. The numeric derivative is a central difference with one Richardson
+// step, (4·D(h/2) − D(h))/3 with D(h) = (L(w+h) − L(w−h))/2h, h = 1e-4·max(1,|w|):
+// its error is O(h⁴) plus rounding, small enough to compare at 1e-6.
+#pragma once
+#include <vector>
+
+#include "scenario.hpp"
+
+namespace bpv {
+
+struct GradCheckEntry {
+  int layer;        // 1..L
+  bool is_bias;
+  int row, col;     // (i, j) in W, or (0, j) in b
+  double analytic;
+  double numeric;
+  double relative_error;
+};
+
+struct GradCheckResult {
+  std::vector<GradCheckEntry> entries;  // every parameter, in layer order
+  double max_relative_error = 0.0;
+  int worst = -1;  // index into entries
+};
+
+// relative error = |analytic − numeric| / max(|analytic|, |numeric|, kGradCheckFloor):
+// below the floor the difference is measured absolutely, since finite
+// differences of tiny gradients are mostly rounding.
+inline constexpr double kGradCheckFloor = 1e-4;
+inline constexpr double kGradCheckTolerance = 1e-6;
+
+// The batch loss of the scenario's network, forward only.
+double forward_loss(const Scenario& scenario);
+GradCheckResult gradcheck(const Scenario& scenario);
+
+}  // namespace bpv

@@ -1,0 +1,102 @@
+// The op list of one training step, and the state the ops read and write.
+//
+// One training step = forward (affine, activation per layer), the loss, the
+// backward pass from the last layer to the first, then SGD on every W and b.
+// Each op is a small record (kind, layer); apply_op() is the only code that
+// does the math, so the stepped path (Stepper) and the fast path (train_step)
+// run exactly the same instructions in the same order.
+#pragma once
+#include <Eigen/Dense>
+#include <array>
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+#include "scenario.hpp"
+
+namespace bpv {
+
+enum class Phase { Forward, Loss, Backward, Update };
+std::string_view phase_name(Phase p);  // "forward", "loss", "backward", "update"
+
+enum class OpKind {
+  Affine,              // z_l = a_{l-1} · W_l + b_l
+  Activate,            // a_l = f(z_l)
+  Loss,                // L = (1/B) Σ_b loss(a_L, y)
+  LossGradient,        // ∂L/∂a_L
+  ActivationBackward,  // δ_l = ∂L/∂z_l = ∂L/∂a_l through ∂a_l/∂z_l
+  GradWeights,         // ∂L/∂W_l = a_{l-1}ᵀ · δ_l
+  GradBias,            // ∂L/∂b_l = Σ_b δ_l
+  GradInput,           // ∂L/∂a_{l-1} = δ_l · W_lᵀ   (l ≥ 2: nothing learns from ∂L/∂x)
+  UpdateWeights,       // W_l ← W_l − η ∂L/∂W_l
+  UpdateBias,          // b_l ← b_l − η ∂L/∂b_l
+};
+std::string_view op_kind_name(OpKind k);  // snake_case id used in the trace
+
+// Every value an op can read or write. Layer l: 0 is the input, 1..L the layers.
+enum class Buffer {
+  Input,        // x = a_0 (B × n_0)
+  Target,       // y (B × n_L)
+  PreActivation,  // z_l
+  Activation,   // a_l
+  GradActivation,  // ∂L/∂a_l
+  Delta,        // δ_l = ∂L/∂z_l
+  Weights,      // W_l
+  Bias,         // b_l
+  GradWeights,  // ∂L/∂W_l
+  GradBias,     // ∂L/∂b_l
+  LossValue,    // L (1 × 1)
+  LearningRate, // η
+};
+std::string_view buffer_name(Buffer b);
+
+struct BufferRef {
+  Buffer buffer = Buffer::Input;
+  int layer = 0;
+  bool operator==(const BufferRef&) const = default;
+};
+
+struct Op {
+  OpKind kind;
+  int layer;  // 1..L; the loss ops carry L
+  Phase phase;
+  std::array<BufferRef, 4> reads;
+  int read_count;
+  BufferRef writes;
+};
+
+// Everything one training step computes, sized once for a scenario.
+struct LayerState {
+  Eigen::MatrixXd pre_activation;   // z (B × n)
+  Eigen::MatrixXd activation;       // a (B × n)
+  Eigen::MatrixXd grad_activation;  // ∂L/∂a (B × n)
+  Eigen::MatrixXd delta;            // ∂L/∂z (B × n)
+  Eigen::MatrixXd grad_weights;     // ∂L/∂W (n_prev × n)
+  Eigen::MatrixXd grad_bias;        // ∂L/∂b (1 × n)
+};
+
+struct PassState {
+  Scenario scenario;               // weights here are the live ones: the update ops write them
+  std::vector<LayerState> layers;  // layers[l-1] for layer l
+  Eigen::MatrixXd loss;            // 1 × 1
+
+  double loss_value() const { return loss(0, 0); }
+  const Eigen::MatrixXd& activation(int l) const {
+    return l == 0 ? scenario.inputs : layers[l - 1].activation;
+  }
+};
+
+// Sizes every buffer for the scenario and zeroes the computed ones.
+PassState make_pass_state(const Scenario& scenario);
+// The ops of one training step for this architecture, in order.
+std::vector<Op> build_ops(const Scenario& scenario);
+
+// Does op's math on the state. No allocation once the state is sized.
+void apply_op(const Op& op, PassState& state);
+
+// The matrix behind a buffer. LearningRate is a scalar of the scenario and has
+// no matrix: asking for it throws std::logic_error.
+Eigen::MatrixXd& buffer_matrix(PassState& state, BufferRef ref);
+const Eigen::MatrixXd& buffer_matrix(const PassState& state, BufferRef ref);
+
+}  // namespace bpv

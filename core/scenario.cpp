@@ -1,0 +1,98 @@
+#include "scenario.hpp"
+
+#include <cmath>
+#include <numbers>
+#include <random>
+
+namespace bpv {
+namespace {
+
+// Uniform in [0, 1) from the top 53 bits: the same on every platform,
+// unlike std::uniform_real_distribution.
+double unit_uniform(std::mt19937_64& rng) {
+  return static_cast<double>(rng() >> 11) * 0x1.0p-53;
+}
+
+// Box–Muller, written out so the sequence is fixed everywhere.
+double standard_normal(std::mt19937_64& rng) {
+  const double u1 = 1.0 - unit_uniform(rng);  // (0, 1]
+  const double u2 = unit_uniform(rng);
+  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
+}
+
+Eigen::MatrixXd fill(const InitSpec& init, int rows, int cols, int fan_in, int fan_out,
+                     std::uint64_t stream, bool bias) {
+  Eigen::MatrixXd m(rows, cols);
+  std::mt19937_64 rng(stream);
+  for (int r = 0; r < rows; ++r) {
+    for (int c = 0; c < cols; ++c) {
+      double v = 0.0;
+      if (init.scheme == "constant") {
+        v = init.value;
+      } else if (init.scheme == "uniform") {
+        v = init.low + (init.high - init.low) * unit_uniform(rng);
+      } else if (bias) {
+        v = 0.0;  // xavier / he: biases start at zero
+      } else if (init.scheme == "he_normal") {
+        v = std::sqrt(2.0 / fan_in) * standard_normal(rng);
+      } else {  // xavier_uniform
+        const double limit = std::sqrt(6.0 / (fan_in + fan_out));
+        v = -limit + 2.0 * limit * unit_uniform(rng);
+      }
+      m(r, c) = v;
+    }
+  }
+  return m;
+}
+
+}  // namespace
+
+std::uint64_t init_stream(std::uint64_t seed, int layer, bool bias) {
+  // splitmix64 of (seed, layer, kind): independent streams per layer.
+  std::uint64_t x = seed ^ (0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(2 * layer + (bias ? 1 : 0) + 1));
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+Eigen::MatrixXd init_weights(const InitSpec& init, int fan_in, int fan_out, std::uint64_t stream) {
+  return fill(init, fan_in, fan_out, fan_in, fan_out, stream, false);
+}
+
+Eigen::MatrixXd init_bias(const InitSpec& init, int size, std::uint64_t stream) {
+  return fill(init, 1, size, 1, size, stream, true);
+}
+
+Scenario seed_scenario() {
+  Scenario s;
+  s.name = "Seed example (3-3-3-3)";
+  s.description =
+      "The worked example of the blog post 'Understanding Back Propagation': "
+      "ReLU, sigmoid, softmax, binary cross-entropy, one example.";
+  s.input_size = 3;
+  auto layer = [](const char* act, std::initializer_list<std::initializer_list<double>> w) {
+    Layer l;
+    l.activation = find_activation(act);
+    l.weights = Eigen::MatrixXd(3, 3);
+    int r = 0;
+    for (auto row : w) {
+      int c = 0;
+      for (double v : row) l.weights(r, c++) = v;
+      ++r;
+    }
+    l.bias = Eigen::MatrixXd::Constant(1, 3, 1.0);
+    return l;
+  };
+  s.layers.push_back(layer("relu", {{0.1, 0.2, 0.3}, {0.3, 0.2, 0.7}, {0.4, 0.3, 0.9}}));
+  s.layers.push_back(layer("sigmoid", {{0.2, 0.3, 0.5}, {0.3, 0.5, 0.7}, {0.6, 0.4, 0.8}}));
+  s.layers.push_back(layer("softmax", {{0.1, 0.4, 0.8}, {0.3, 0.7, 0.2}, {0.5, 0.2, 0.9}}));
+  s.loss = find_loss("binary_cross_entropy");
+  s.learning_rate = 0.01;
+  s.inputs = Eigen::MatrixXd(1, 3);
+  s.inputs << 0.1, 0.2, 0.7;
+  s.targets = Eigen::MatrixXd(1, 3);
+  s.targets << 1.0, 0.0, 0.0;
+  return s;
+}
+
+}  // namespace bpv

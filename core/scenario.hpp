@@ -1,0 +1,66 @@
+// A scenario: one network, one batch of examples, the training set-up
+// (formats.md §1). Plain data; the engine reads it, commands edit it.
+#pragma once
+#include <Eigen/Dense>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "activations.hpp"
+#include "losses.hpp"
+
+namespace bpv {
+
+// Limits of formats.md §1, enforced by the loader and by every edit.
+inline constexpr int kMaxLayers = 16;
+inline constexpr int kMaxNeurons = 4096;
+inline constexpr int kMaxBatch = 4096;
+
+struct Layer {
+  const Activation* activation = nullptr;
+  Eigen::MatrixXd weights;  // (neurons of the layer before) × (neurons of this layer)
+  Eigen::MatrixXd bias;     // 1 × (neurons of this layer)
+  int size() const { return static_cast<int>(weights.cols()); }
+  int fan_in() const { return static_cast<int>(weights.rows()); }
+};
+
+struct InitSpec {
+  std::string scheme = "xavier_uniform";  // xavier_uniform, he_normal, uniform, constant
+  std::uint64_t seed = 0;
+  double low = -1.0, high = 1.0;  // uniform
+  double value = 0.0;             // constant
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  int input_size = 0;
+  std::vector<Layer> layers;  // the non-input layers, in order
+  const Loss* loss = nullptr;
+  double learning_rate = 0.01;
+  Eigen::MatrixXd inputs;   // B × input_size
+  Eigen::MatrixXd targets;  // B × (size of the last layer)
+  bool has_init = false;    // whether the file named an "init" block
+  InitSpec init;
+
+  int layer_count() const { return static_cast<int>(layers.size()); }
+  int batch_size() const { return static_cast<int>(inputs.rows()); }
+  int output_size() const { return layers.empty() ? 0 : layers.back().size(); }
+  // Neurons of layer l, where l = 0 is the input and l = 1..L the layers.
+  int width(int l) const { return l == 0 ? input_size : layers[l - 1].size(); }
+};
+
+// Deterministic, platform-independent fills (our own uniform and normal draws
+// on top of mt19937_64, whose sequence the C++ standard fixes).
+Eigen::MatrixXd init_weights(const InitSpec& init, int fan_in, int fan_out,
+                             std::uint64_t stream);
+Eigen::MatrixXd init_bias(const InitSpec& init, int size, std::uint64_t stream);
+// The stream for layer l (1-based) of a seed: the same layer gets the same
+// draws whatever the other layers are.
+std::uint64_t init_stream(std::uint64_t seed, int layer, bool bias);
+
+// The seed example of the blog post: 3-3-3-3, relu/sigmoid/softmax,
+// binary_cross_entropy, lr 0.01 (assets/scenarios/seed.json holds the same).
+Scenario seed_scenario();
+
+}  // namespace bpv

@@ -1,0 +1,275 @@
+#include "scenario_io.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+namespace bpv {
+namespace {
+
+using nlohmann::json;
+
+// Builds the "FILE: FIELD: problem" messages while walking the document.
+struct Reader {
+  const std::string& source;
+
+  [[noreturn]] void fail(const std::string& field, const std::string& problem) const {
+    throw ScenarioError(source + ": " + field + ": " + problem);
+  }
+
+  static std::string type_of(const json& j) {
+    if (j.is_null()) return "null";
+    if (j.is_boolean()) return "a boolean";
+    if (j.is_number()) return "a number";
+    if (j.is_string()) return "a string";
+    if (j.is_array()) return "an array";
+    return "an object";
+  }
+
+  const json* find(const json& obj, const char* key) const {
+    auto it = obj.find(key);
+    return it == obj.end() ? nullptr : &*it;
+  }
+
+  const json& require(const json& obj, const char* key, const std::string& field) const {
+    const json* j = find(obj, key);
+    if (!j) fail(field, "missing");
+    return *j;
+  }
+
+  double number(const json& j, const std::string& field) const {
+    if (!j.is_number()) fail(field, "expected a number, got " + type_of(j));
+    const double v = j.get<double>();
+    if (!std::isfinite(v)) fail(field, "must be a finite number");
+    return v;
+  }
+
+  long long integer(const json& j, const std::string& field, long long lo, long long hi) const {
+    if (!j.is_number()) fail(field, "expected an integer, got " + type_of(j));
+    const double v = j.get<double>();
+    if (!std::isfinite(v) || v != std::floor(v)) fail(field, "expected an integer");
+    if (v < static_cast<double>(lo) || v > static_cast<double>(hi))
+      fail(field, "must be between " + std::to_string(lo) + " and " + std::to_string(hi) +
+                      ", got " + j.dump());
+    return j.is_number_unsigned() ? static_cast<long long>(j.get<unsigned long long>())
+           : j.is_number_integer() ? j.get<long long>()
+                                   : static_cast<long long>(v);
+  }
+
+  std::string string(const json& j, const std::string& field) const {
+    if (!j.is_string()) fail(field, "expected a string, got " + type_of(j));
+    return j.get<std::string>();
+  }
+
+  // rows × cols of finite numbers; rows < 0 means "any count from 1 to max_rows".
+  Eigen::MatrixXd matrix(const json& j, const std::string& field, int rows, int cols,
+                         int max_rows = 0) const {
+    if (!j.is_array()) fail(field, "expected an array of rows, got " + type_of(j));
+    const long long n = static_cast<long long>(j.size());
+    if (rows >= 0 && n != rows)
+      fail(field, "expected " + std::to_string(rows) + " rows, got " + std::to_string(n));
+    if (rows < 0 && (n < 1 || n > max_rows))
+      fail(field, "expected 1 to " + std::to_string(max_rows) + " rows, got " + std::to_string(n));
+    Eigen::MatrixXd m(n, cols);
+    for (long long r = 0; r < n; ++r) {
+      const std::string rf = field + "[" + std::to_string(r) + "]";
+      const json& row = j[r];
+      if (!row.is_array()) fail(rf, "expected an array of numbers, got " + type_of(row));
+      if (static_cast<long long>(row.size()) != cols)
+        fail(rf, "expected " + std::to_string(cols) + " numbers, got " + std::to_string(row.size()));
+      for (int c = 0; c < cols; ++c) m(r, c) = number(row[c], rf + "[" + std::to_string(c) + "]");
+    }
+    return m;
+  }
+
+  Eigen::MatrixXd row(const json& j, const std::string& field, int cols) const {
+    if (!j.is_array()) fail(field, "expected an array of numbers, got " + type_of(j));
+    if (static_cast<long long>(j.size()) != cols)
+      fail(field, "expected " + std::to_string(cols) + " numbers, got " + std::to_string(j.size()));
+    Eigen::MatrixXd m(1, cols);
+    for (int c = 0; c < cols; ++c) m(0, c) = number(j[c], field + "[" + std::to_string(c) + "]");
+    return m;
+  }
+};
+
+std::string join_names(bool activations) {
+  std::string s;
+  if (activations)
+    for (const Activation* a : all_activations()) s += (s.empty() ? "" : ", ") + std::string(a->name);
+  else
+    for (const Loss* l : all_losses()) s += (s.empty() ? "" : ", ") + std::string(l->name);
+  return s;
+}
+
+InitSpec read_init(const Reader& rd, const json& j) {
+  if (!j.is_object()) rd.fail("init", "expected an object, got " + Reader::type_of(j));
+  InitSpec init;
+  init.scheme = rd.string(rd.require(j, "scheme", "init.scheme"), "init.scheme");
+  if (init.scheme != "xavier_uniform" && init.scheme != "he_normal" && init.scheme != "uniform" &&
+      init.scheme != "constant")
+    rd.fail("init.scheme", "unknown scheme '" + init.scheme +
+                               "' (expected xavier_uniform, he_normal, uniform or constant)");
+  if (const json* s = rd.find(j, "seed")) {
+    if (!s->is_number_unsigned() && !(s->is_number_integer() && s->get<long long>() >= 0))
+      rd.fail("init.seed", "expected a non-negative integer");
+    init.seed = s->get<std::uint64_t>();
+  }
+  if (init.scheme == "uniform") {
+    init.low = rd.number(rd.require(j, "low", "init.low"), "init.low");
+    init.high = rd.number(rd.require(j, "high", "init.high"), "init.high");
+    if (init.low > init.high) rd.fail("init.low", "must not be greater than init.high");
+  }
+  if (init.scheme == "constant") init.value = rd.number(rd.require(j, "value", "init.value"), "init.value");
+  return init;
+}
+
+}  // namespace
+
+Scenario parse_scenario(const std::string& text, const std::string& source) {
+  const Reader rd{source};
+  json doc;
+  try {
+    doc = json::parse(text);
+  } catch (const json::parse_error& e) {
+    throw ScenarioError(source + ": (document): not valid JSON at byte " + std::to_string(e.byte));
+  }
+  if (!doc.is_object()) rd.fail("(document)", "expected a JSON object, got " + Reader::type_of(doc));
+
+  Scenario sc;
+  if (const json* j = rd.find(doc, "name")) sc.name = rd.string(*j, "name");
+  else sc.name = std::filesystem::path(source).stem().string();
+  if (const json* j = rd.find(doc, "description")) sc.description = rd.string(*j, "description");
+  sc.input_size = static_cast<int>(rd.integer(rd.require(doc, "input_size", "input_size"),
+                                              "input_size", 1, kMaxNeurons));
+  if (const json* j = rd.find(doc, "init")) {
+    sc.has_init = true;
+    sc.init = read_init(rd, *j);
+  }
+
+  const json& layers = rd.require(doc, "layers", "layers");
+  if (!layers.is_array()) rd.fail("layers", "expected an array, got " + Reader::type_of(layers));
+  if (layers.empty() || layers.size() > static_cast<std::size_t>(kMaxLayers))
+    rd.fail("layers", "expected 1 to " + std::to_string(kMaxLayers) + " layers, got " +
+                          std::to_string(layers.size()));
+  int prev = sc.input_size;
+  for (std::size_t k = 0; k < layers.size(); ++k) {
+    const std::string f = "layers[" + std::to_string(k) + "]";
+    const json& lj = layers[k];
+    if (!lj.is_object()) rd.fail(f, "expected an object, got " + Reader::type_of(lj));
+    const int size = static_cast<int>(rd.integer(rd.require(lj, "size", f + ".size"), f + ".size", 1, kMaxNeurons));
+    Layer layer;
+    const std::string act = rd.string(rd.require(lj, "activation", f + ".activation"), f + ".activation");
+    layer.activation = find_activation(act);
+    if (!layer.activation)
+      rd.fail(f + ".activation", "unknown activation '" + act + "' (expected one of " + join_names(true) + ")");
+    const int l = static_cast<int>(k) + 1;
+    if (const json* w = rd.find(lj, "weights")) layer.weights = rd.matrix(*w, f + ".weights", prev, size);
+    else if (sc.has_init) layer.weights = init_weights(sc.init, prev, size, init_stream(sc.init.seed, l, false));
+    else rd.fail(f + ".weights", "missing, and there is no \"init\" block to fill it");
+    if (const json* b = rd.find(lj, "bias")) layer.bias = rd.row(*b, f + ".bias", size);
+    else if (sc.has_init) layer.bias = init_bias(sc.init, size, init_stream(sc.init.seed, l, true));
+    else layer.bias = Eigen::MatrixXd::Zero(1, size);
+    sc.layers.push_back(std::move(layer));
+    prev = size;
+  }
+
+  const std::string loss = rd.string(rd.require(doc, "loss", "loss"), "loss");
+  sc.loss = find_loss(loss);
+  if (!sc.loss) rd.fail("loss", "unknown loss '" + loss + "' (expected one of " + join_names(false) + ")");
+  sc.learning_rate = rd.number(rd.require(doc, "learning_rate", "learning_rate"), "learning_rate");
+  if (sc.learning_rate < 0) rd.fail("learning_rate", "must not be negative");
+
+  sc.inputs = rd.matrix(rd.require(doc, "inputs", "inputs"), "inputs", -1, sc.input_size, kMaxBatch);
+  sc.targets = rd.matrix(rd.require(doc, "targets", "targets"), "targets",
+                         static_cast<int>(sc.inputs.rows()), sc.output_size());
+  return sc;
+}
+
+std::string read_text_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw ScenarioError(path + ": (file): is a directory, not a scenario file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ScenarioError(path + ": (file): cannot read: " + std::strerror(errno));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) throw ScenarioError(path + ": (file): cannot read: " + std::strerror(errno));
+  return ss.str();
+}
+
+Scenario load_scenario(const std::string& path) { return parse_scenario(read_text_file(path), path); }
+
+json matrix_to_json(const Eigen::MatrixXd& m) {
+  json rows = json::array();
+  for (Eigen::Index r = 0; r < m.rows(); ++r) {
+    json row = json::array();
+    for (Eigen::Index c = 0; c < m.cols(); ++c) row.push_back(m(r, c));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+json row_to_json(const Eigen::MatrixXd& m) {
+  json row = json::array();
+  for (Eigen::Index c = 0; c < m.cols(); ++c) row.push_back(m(0, c));
+  return row;
+}
+
+json scenario_to_json(const Scenario& sc) {
+  json j;
+  j["name"] = sc.name;
+  j["description"] = sc.description;
+  j["input_size"] = sc.input_size;
+  json layers = json::array();
+  for (const Layer& layer : sc.layers) {
+    layers.push_back({{"size", layer.size()},
+                      {"activation", std::string(layer.activation->name)},
+                      {"weights", matrix_to_json(layer.weights)},
+                      {"bias", row_to_json(layer.bias)}});
+  }
+  j["layers"] = std::move(layers);
+  j["loss"] = std::string(sc.loss->name);
+  j["learning_rate"] = sc.learning_rate;
+  j["inputs"] = matrix_to_json(sc.inputs);
+  j["targets"] = matrix_to_json(sc.targets);
+  if (sc.has_init) {
+    json init{{"scheme", sc.init.scheme}, {"seed", sc.init.seed}};
+    if (sc.init.scheme == "uniform") {
+      init["low"] = sc.init.low;
+      init["high"] = sc.init.high;
+    }
+    if (sc.init.scheme == "constant") init["value"] = sc.init.value;
+    j["init"] = std::move(init);
+  }
+  return j;
+}
+
+void write_file_atomic(const std::string& path, const std::string& contents) {
+  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) throw std::runtime_error(path + ": cannot write: " + std::strerror(errno));
+  const bool written = std::fwrite(contents.data(), 1, contents.size(), f) == contents.size();
+  const bool flushed = std::fflush(f) == 0 && ::fsync(::fileno(f)) == 0;
+  const int saved_errno = errno;
+  const bool closed = std::fclose(f) == 0;
+  if (!written || !flushed || !closed) {
+    std::remove(tmp.c_str());
+    throw std::runtime_error(path + ": cannot write: " + std::strerror(saved_errno ? saved_errno : EIO));
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int e = errno;
+    std::remove(tmp.c_str());
+    throw std::runtime_error(path + ": cannot replace: " + std::strerror(e));
+  }
+}
+
+void save_scenario(const Scenario& scenario, const std::string& path) {
+  write_file_atomic(path, scenario_to_json(scenario).dump(2) + "\n");
+}
+
+}  // namespace bpv
