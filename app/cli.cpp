@@ -146,6 +146,7 @@ int run_command(int argc, char** argv) {
   screenshot->add_option("--step", shot.step, "ops applied before the picture")->check(CLI::Range(0, 1 << 30));
   screenshot->add_option("--size", size, "WxH, e.g. 1600x1000");
   screenshot->add_option("--frames", shot.frames, "time N frames first")->check(CLI::Range(1, 1000000));
+  screenshot->add_flag("--empty-frame", shot.empty_frame, "draw an empty ImGui frame (timing baseline)");
 
   try {
     app.parse(argc, argv);
@@ -171,7 +172,7 @@ int run_command(int argc, char** argv) {
         shot.width = w;
         shot.height = h;
       }
-      load_scenario(shot.scenario_path);  // bad input: exit 2 before any window opens
+      if (shot.scenario_path != "seed") load_scenario(shot.scenario_path);  // bad input: exit 2 before any window
       return run_screenshot(shot);
     }
   } catch (const ScenarioError& e) {

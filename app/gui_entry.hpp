@@ -5,16 +5,26 @@
 
 namespace bpv {
 
+struct WindowRequest {
+  std::string scenario_path;  // "" = the built-in seed example
+  // Test hook: after every frame whose state changed, write a JSON summary
+  // (cursor, op count, timeline cell rectangles, …) here, atomically.
+  std::string dump_state_path;
+};
+
 struct ScreenshotRequest {
   std::string scenario_path;
   std::string output_png;
   int step = -1;  // ops applied; -1: the app's default (the whole forward pass)
   int width = 1280, height = 800;
   int frames = 0;  // > 0: time this many frames first and print the timing line
+  bool empty_frame = false;  // draw an empty ImGui frame instead of the app (the timing baseline)
 };
 
-// Opens the window on a scenario ("" = the built-in seed example).
-int run_window(const std::string& scenario_path);
+// Opens the window. Returns the exit code (2 for a bad scenario file).
+int run_window(const WindowRequest& request);
+// Parses `backprop-viz [SCENARIO] [--dump-state FILE]` and opens the window.
+int run_window_from_args(int argc, char** argv);
 int run_screenshot(const ScreenshotRequest& request);
 
 }  // namespace bpv

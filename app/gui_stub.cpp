@@ -6,11 +6,11 @@
 
 namespace bpv {
 
-int run_window(const std::string&) {
+int run_window(const WindowRequest&) {
   std::fprintf(stderr, "error: this build has no desktop app (configured with BPV_GUI=OFF)\n");
   return 1;
 }
 
-int run_screenshot(const ScreenshotRequest&) { return run_window(""); }
+int run_screenshot(const ScreenshotRequest&) { return run_window({}); }
 
 }  // namespace bpv

@@ -5,5 +5,5 @@
 
 int main(int argc, char** argv) {
   if (bpv::is_command(argc, argv)) return bpv::run_command(argc, argv);
-  return bpv::run_window(argc > 1 ? argv[1] : "");
+  return bpv::run_window_from_args(argc, argv);
 }

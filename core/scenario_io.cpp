@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 #include <unistd.h>
+#include <vector>
 
 namespace bpv {
 namespace {
@@ -97,6 +98,56 @@ struct Reader {
   }
 };
 
+// nlohmann's parser rejects a number that overflows a double (1e999) with an
+// out_of_range exception that says neither the file nor the field. On that
+// path only, re-read the text with this SAX handler to find where it was.
+class FieldLocator : public nlohmann::json_sax<json> {
+ public:
+  std::string field;  // "layers[0].weights[1][2]" of the value that failed
+
+  bool null() override { return element(); }
+  bool boolean(bool) override { return element(); }
+  bool number_integer(number_integer_t) override { return element(); }
+  bool number_unsigned(number_unsigned_t) override { return element(); }
+  bool number_float(number_float_t, const string_t&) override { return element(); }
+  bool string(string_t&) override { return element(); }
+  bool binary(binary_t&) override { return element(); }
+  bool start_object(std::size_t) override { element(); frames_.push_back({false, -1, {}}); return true; }
+  bool key(string_t& k) override { frames_.back().key = k; return true; }
+  bool end_object() override { frames_.pop_back(); return true; }
+  bool start_array(std::size_t) override { element(); frames_.push_back({true, -1, {}}); return true; }
+  bool end_array() override { frames_.pop_back(); return true; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    // The failing value has not been counted yet: it is the next element.
+    for (std::size_t f = 0; f < frames_.size(); ++f) {
+      const Frame& fr = frames_[f];
+      const long long index = fr.index + (f + 1 == frames_.size() ? 1 : 0);
+      if (fr.is_array) {
+        field += '[';
+        field += std::to_string(index);
+        field += ']';
+      } else {
+        if (!field.empty()) field += '.';
+        field += fr.key;
+      }
+    }
+    if (field.empty()) field = "(document)";
+    return false;
+  }
+
+ private:
+  struct Frame {
+    bool is_array;
+    long long index;  // arrays: index of the element being read
+    std::string key;  // objects: the key being read
+  };
+  bool element() {
+    if (!frames_.empty() && frames_.back().is_array) ++frames_.back().index;
+    return true;
+  }
+  std::vector<Frame> frames_;
+};
+
 std::string join_names(bool activations) {
   std::string s;
   if (activations)
@@ -137,6 +188,10 @@ Scenario parse_scenario(const std::string& text, const std::string& source) {
     doc = json::parse(text);
   } catch (const json::parse_error& e) {
     throw ScenarioError(source + ": (document): not valid JSON at byte " + std::to_string(e.byte));
+  } catch (const json::out_of_range&) {  // a number beyond a double's range, e.g. 1e999
+    FieldLocator locator;
+    json::sax_parse(text, &locator);
+    rd.fail(locator.field, "must be a finite number (out of a double's range)");
   }
   if (!doc.is_object()) rd.fail("(document)", "expected a JSON object, got " + Reader::type_of(doc));
 

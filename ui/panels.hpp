@@ -1,0 +1,30 @@
+// Every panel of the window: one DrawXxx() each, in its own file. A panel
+// draws what the session publishes inside the rectangle it is given, and
+// queues commands; it keeps no copy of engine data.
+#pragma once
+#include <imgui.h>
+
+#include "session.hpp"
+#include "ui_state.hpp"
+
+namespace bpv {
+
+struct PanelRect {
+  ImVec2 pos, size;
+};
+
+// The whole window: layout, keyboard shortcuts, then each panel (app_view.cpp).
+void DrawApp(const Session& session, UiState& ui, CommandQueue& commands);
+
+void DrawStepControls(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
+void DrawTimeline(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
+void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
+void DrawEquationPanel(const Session& session, UiState& ui, PanelRect r);
+void DrawMatrixInspector(const Session& session, UiState& ui, PanelRect r);
+void DrawLossPanel(const Session& session, UiState& ui, PanelRect r);
+
+// Starts a fixed, untitled-bar-optional panel window at r. Returns whether
+// to draw its contents; always pair with ImGui::End().
+bool BeginPanel(const char* title, PanelRect r, ImGuiWindowFlags extra = 0);
+
+}  // namespace bpv

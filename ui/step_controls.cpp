@@ -1,0 +1,113 @@
+// The toolbar: step buttons (the same commands as the keys), play with a
+// speed, train N steps on a worker thread, the example shown, and the view toggles.
+#include <cstdio>
+#include <string>
+
+#include "describe.hpp"
+#include "panels.hpp"
+#include "theme.hpp"
+
+namespace bpv {
+namespace {
+
+bool button(const char* label, bool enabled, const char* tip) {
+  if (!enabled) ImGui::BeginDisabled();
+  const bool clicked = ImGui::Button(label);
+  if (!enabled) ImGui::EndDisabled();
+  if (tip && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", tip);
+  return clicked && enabled;
+}
+
+void draw_step_row(const Session& session, UiState& ui, CommandQueue& commands) {
+  const Stepper& st = session.stepper();
+  const bool idle = !session.training();
+  if (button("|◀ Reset", idle && st.cursor() > 0, "Back to the start of this training step (Home)"))
+    commands.push_back(command::Reset{});
+  ImGui::SameLine();
+  if (button("◀ Back", idle && st.cursor() > 0, "Undo the last op (← or Backspace)"))
+    commands.push_back(command::StepBack{});
+  ImGui::SameLine();
+  const char* step_label = st.at_end() ? "Next training step ▶" : "Step ▶";
+  if (button(step_label, idle, st.at_end() ? "Start the next training step with the updated weights (Space)"
+                                           : "Run the next op (Space or →)"))
+    commands.push_back(command::StepForward{});
+  ImGui::SameLine();
+  if (button("Phase ▶▶", idle && !st.at_end(), "Run to the end of the current phase (Shift+→)"))
+    commands.push_back(command::RunToPhaseEnd{});
+  ImGui::SameLine();
+  if (button("End ▶|", idle && !st.at_end(), "Run the whole training step (End)"))
+    commands.push_back(command::RunToEnd{});
+  ImGui::SameLine();
+  if (button(ui.playing ? "■ Pause" : "▶ Play", idle, "Play the ops one by one (P)")) ui.playing = !ui.playing;
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(130.0f * ui.content_scale);
+  ImGui::SliderFloat("##speed", &ui.ops_per_second, 0.5f, 20.0f, "%.1f ops/s", ImGuiSliderFlags_Logarithmic);
+
+  ImGui::SameLine(0.0f, 24.0f * ui.content_scale);
+  const Op* last = st.last_op();
+  const char* phase = last ? phase_name(last->phase).data() : "not started";
+  ImGui::Text("Op %zu / %zu  ·  %s  ·  training step %zu", st.cursor(), st.op_count(), phase,
+              session.training_step() + 1);
+}
+
+void draw_train_row(const Session& session, UiState& ui, CommandQueue& commands) {
+  const float s = ui.content_scale;
+  if (session.training()) {
+    char label[64];
+    std::snprintf(label, sizeof label, "training… %.0f%%", 100.0 * session.training_progress());
+    ImGui::ProgressBar(static_cast<float>(session.training_progress()), ImVec2(260.0f * s, 0), label);
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel")) commands.push_back(command::CancelTraining{});
+  } else {
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("Train");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(110.0f * s);
+    ImGui::InputInt("##steps", &ui.train_steps, 10, 100);
+    ui.train_steps = std::clamp(ui.train_steps, 1, 1000000);
+    ImGui::SameLine();
+    if (button("steps", true, "Run this many whole training steps at full speed (no per-op records)"))
+      commands.push_back(command::TrainSteps{ui.train_steps});
+  }
+
+  const Scenario& sc = session.scenario();
+  if (sc.batch_size() > 1) {
+    ImGui::SameLine(0.0f, 24.0f * s);
+    ImGui::SetNextItemWidth(150.0f * s);
+    const std::string preview =
+        ui.example < 0 ? "batch mean" : "example " + std::to_string(ui.example + 1);
+    if (ImGui::BeginCombo("shown", preview.c_str())) {
+      if (ImGui::Selectable("batch mean", ui.example < 0)) ui.example = -1;
+      for (int b = 0; b < sc.batch_size(); ++b) {
+        const std::string item = "example " + std::to_string(b + 1);
+        if (ImGui::Selectable(item.c_str(), ui.example == b)) ui.example = b;
+      }
+      ImGui::EndCombo();
+    }
+  }
+  ImGui::SameLine(0.0f, 24.0f * s);
+  if (button("Fit", true, "Fit the network to the canvas (F)")) ui.fit_requested = true;
+  ImGui::SameLine();
+  if (button(ui.dark ? "Light theme" : "Dark theme", true, nullptr)) {
+    ui.dark = !ui.dark;
+    apply_theme(ui.dark, ui.content_scale);
+  }
+  ImGui::SameLine(0.0f, 24.0f * s);
+  ImGui::TextDisabled("%s", sc.name.c_str());
+  if (!ui.status.empty() && ImGui::GetTime() < ui.status_until) {
+    ImGui::SameLine(0.0f, 24.0f * s);
+    ImGui::TextColored(ImVec4(1.0f, 0.55f, 0.3f, 1.0f), "%s", ui.status.c_str());
+  }
+}
+
+}  // namespace
+
+void DrawStepControls(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r) {
+  if (BeginPanel("##toolbar", r, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar)) {
+    draw_step_row(session, ui, commands);
+    draw_train_row(session, ui, commands);
+  }
+  ImGui::End();
+}
+
+}  // namespace bpv
