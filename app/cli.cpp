@@ -90,7 +90,8 @@ int cmd_gradcheck(const std::string& path) {
     const GradCheckEntry& e = r.entries[r.worst];
     where = e.is_bias ? "b" + superscript(e.layer) + subscript(e.col + 1)
                       : weight_symbol(e.layer, e.row, e.col);
-    std::printf("parameters checked: %zu\n", r.entries.size());
+    std::printf("parameters checked: %zu of %zu (%zu skipped: their probe crossed a ReLU kink)\n",
+                r.entries.size(), r.parameter_count, r.skipped_at_kinks);
     std::printf("worst: ∂L/∂%s analytic %.17g, numeric %.17g\n", where.c_str(), e.analytic, e.numeric);
   }
   std::printf("max relative error: %.3e\n", r.max_relative_error);

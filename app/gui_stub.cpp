@@ -13,4 +13,6 @@ int run_window(const WindowRequest&) {
 
 int run_screenshot(const ScreenshotRequest&) { return run_window({}); }
 
+int run_window_from_args(int, char**) { return run_window({}); }
+
 }  // namespace bpv

@@ -22,15 +22,16 @@ void on_drop(GLFWwindow*, int count, const char** paths) {
   for (int i = 0; i < count; ++i) g_dropped.emplace_back(paths[i]);
 }
 
-void on_glfw_error(int code, const char* text) {
-  std::fprintf(stderr, "glfw: error %d: %s\n", code, text);
-}
+// Kept for the exception text: one error line, not a GLFW line plus ours.
+std::string g_last_glfw_error;
+void on_glfw_error(int, const char* text) { g_last_glfw_error = text; }
 
 }  // namespace
 
 Window::Window(const WindowOptions& options) {
   glfwSetErrorCallback(on_glfw_error);
-  if (!glfwInit()) throw std::runtime_error("cannot start GLFW (is there a display? try xvfb-run)");
+  if (!glfwInit())
+    throw std::runtime_error("cannot open a window: " + g_last_glfw_error + " (no display? try xvfb-run -a)");
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
@@ -40,7 +41,7 @@ Window::Window(const WindowOptions& options) {
   window_ = glfwCreateWindow(options.width, options.height, options.title.c_str(), nullptr, nullptr);
   if (!window_) {
     glfwTerminate();
-    throw std::runtime_error("cannot open an OpenGL 3.3 window");
+    throw std::runtime_error("cannot open an OpenGL 3.3 window: " + g_last_glfw_error);
   }
   glfwMakeContextCurrent(window_);
   if (!gladLoadGL(glfwGetProcAddress)) {

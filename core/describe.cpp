@@ -131,15 +131,25 @@ OpText loss_text(const PassState& st, int l, Element e) {
   const Eigen::MatrixXd& o = st.layers[l - 1].activation;
   OpText t;
   t.equation = std::string(loss.formula);
-  if (sc.batch_size() > 1) t.equation += ",  averaged over the B = " + std::to_string(sc.batch_size()) + " examples";
+  if (sc.batch_size() > 1)
+    t.equation += ",  averaged over the B = " + std::to_string(sc.batch_size()) + " examples";
   double example_loss = 0.0;
   for (int i = 0; i < o.cols(); ++i) example_loss += loss.term(o(e.example, i), sc.targets(e.example, i));
-  const SumText sum = written_sum(
-      static_cast<int>(o.cols()), [](int) { return std::string(); },
-      [&](int i) { return loss_term_text(loss, o(e.example, i), sc.targets(e.example, i)); });
+  // Each term carries its own sign ("−(…)" or "½(…)²"), so they are joined by spaces.
+  std::string terms;
+  const int n = static_cast<int>(o.cols());
+  for (int i = 0; i < n; ++i) {
+    if (n > kMaxTermsShown && i >= 3 && i < n - 1) {
+      if (i == 3) terms += " …";
+      continue;
+    }
+    const std::string term = loss_term_text(loss, o(e.example, i), sc.targets(e.example, i));
+    terms += (i == 0 ? "" : (term.rfind("−", 0) == 0 ? " " : " + ")) + term;
+  }
   const std::string lhs = sc.batch_size() > 1 ? "L" + subscript(e.example + 1) : "L";
-  t.numbers = lhs + " = " + sum.numbers + " = " + format_number(example_loss);
-  if (sc.batch_size() > 1) t.numbers += ";  L = (1/B)·Σ_b L_b = " + format_number(loss.value(o, sc.targets));
+  t.numbers = lhs + " = " + terms + " = " + format_number(example_loss);
+  if (sc.batch_size() > 1)
+    t.numbers += ";  L = (1/B)·Σ_b L_b = " + format_number(loss.value(o, sc.targets));
   t.explanation = "The loss measures how far the outputs are from the targets; training lowers it.";
   return t;
 }

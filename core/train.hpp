@@ -1,7 +1,8 @@
 // The fast path: many training steps with no per-op records. It runs the same
 // op list through the same apply_op() as the Stepper, minus the snapshots, so
-// the two paths give bit-identical numbers. After construction a step
-// allocates nothing (tests/test_train.cpp counts mallocs to prove it).
+// the two paths give bit-identical numbers. After warm-up a step allocates
+// nothing (tests/bench/test_zero_alloc.cpp counts mallocs to prove it; see
+// docs/performance.md for the sizes this holds for).
 #pragma once
 #include <cstddef>
 #include <optional>

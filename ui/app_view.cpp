@@ -68,7 +68,7 @@ void DrawApp(const Session& session, UiState& ui, CommandQueue& commands) {
   const float x0 = origin.x, y0 = origin.y, ym = y0 + toolbar_h;
   DrawStepControls(session, ui, commands, {{x0, y0}, {view.x, toolbar_h}});
   DrawGraphCanvas(session, ui, commands, {{x0, ym}, {left_w, middle_h}});
-  const float eq_h = std::round(middle_h * 0.36f), mat_h = std::round(middle_h * 0.38f);
+  const float eq_h = std::round(middle_h * 0.40f), mat_h = std::round(middle_h * 0.36f);
   DrawEquationPanel(session, ui, {{x0 + left_w, ym}, {right_w, eq_h}});
   DrawMatrixInspector(session, ui, {{x0 + left_w, ym + eq_h}, {right_w, mat_h}});
   DrawLossPanel(session, ui, {{x0 + left_w, ym + eq_h + mat_h}, {right_w, middle_h - eq_h - mat_h}});

@@ -1,1 +1,250 @@
-// (in progress)
+#include "canvas_values.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include "describe.hpp"
+
+namespace bpv {
+namespace {
+
+Shown default_neurons(const Stepper& st, int l, Phase phase) {
+  if (l == 0) return Shown::Input;
+  auto done = [&](Buffer b) { return st.is_computed(BufferRef{b, l}); };
+  switch (phase) {
+    case Phase::Forward:
+    case Phase::Loss:
+      return done(Buffer::Activation) ? Shown::Activation
+             : done(Buffer::PreActivation) ? Shown::PreActivation
+                                           : Shown::Nothing;
+    case Phase::Backward:
+      return done(Buffer::Delta) ? Shown::Delta
+             : done(Buffer::GradActivation) ? Shown::GradActivation
+                                            : Shown::Nothing;
+    case Phase::Update:
+      return done(Buffer::GradBias) ? Shown::BiasUpdate : Shown::Nothing;
+  }
+  return Shown::Nothing;
+}
+
+Shown default_edges(const Stepper& st, int l, Phase phase) {
+  const bool grad = st.is_computed(BufferRef{Buffer::GradWeights, l});
+  switch (phase) {
+    case Phase::Forward:
+    case Phase::Loss: return Shown::Weight;
+    case Phase::Backward: return grad ? Shown::GradWeight : Shown::Nothing;
+    case Phase::Update: return grad ? Shown::WeightUpdate : Shown::Nothing;
+  }
+  return Shown::Nothing;
+}
+
+// The current op's reads and writes take over what their layer shows. Reads
+// are marked first, so a buffer the op writes wins over one it reads.
+void mark(CanvasValues& out, BufferRef ref, Role role) {
+  const bool update = out.phase == Phase::Update;
+  auto neurons = [&](Shown s) {
+    LayerView& v = out.layers[static_cast<std::size_t>(ref.layer)];
+    if (s != Shown::Nothing) v.neurons = s;
+    v.neuron_role = role;
+  };
+  auto edges = [&](Shown s) {
+    LayerView& v = out.layers[static_cast<std::size_t>(ref.layer)];
+    v.edges = s;
+    v.edge_role = role;
+  };
+  switch (ref.buffer) {
+    case Buffer::Input: neurons(Shown::Input); break;
+    case Buffer::Target: out.target_role = role; break;
+    case Buffer::LossValue: out.loss_role = role; break;
+    case Buffer::LearningRate: out.rate_role = role; break;
+    case Buffer::PreActivation: neurons(Shown::PreActivation); break;
+    case Buffer::Activation: neurons(ref.layer == 0 ? Shown::Input : Shown::Activation); break;
+    case Buffer::GradActivation: neurons(Shown::GradActivation); break;
+    case Buffer::Delta: neurons(Shown::Delta); break;
+    case Buffer::GradBias: neurons(update ? Shown::BiasUpdate : Shown::GradBias); break;
+    // The affine op reads b, but the z it writes is what its neurons show.
+    case Buffer::Bias: neurons(update ? Shown::BiasUpdate : Shown::Nothing); break;
+    case Buffer::Weights: edges(update ? Shown::WeightUpdate : Shown::Weight); break;
+    case Buffer::GradWeights: edges(update ? Shown::WeightUpdate : Shown::GradWeight); break;
+  }
+}
+
+const Eigen::MatrixXd& neuron_matrix(const PassState& ps, Shown s, int l) {
+  switch (s) {
+    case Shown::Input: return ps.scenario.inputs;
+    case Shown::PreActivation: return ps.layers[static_cast<std::size_t>(l - 1)].pre_activation;
+    case Shown::Activation: return ps.layers[static_cast<std::size_t>(l - 1)].activation;
+    case Shown::GradActivation: return ps.layers[static_cast<std::size_t>(l - 1)].grad_activation;
+    case Shown::Delta: return ps.layers[static_cast<std::size_t>(l - 1)].delta;
+    default: return ps.layers[static_cast<std::size_t>(l - 1)].grad_bias;  // GradBias, BiasUpdate
+  }
+}
+
+// 1, 2 or 5 × 10ᵏ, at least m: legend scales a reader can take in at a glance.
+double nice_ceiling(double m) {
+  if (!(m > 0.0) || !std::isfinite(m)) return m > 0.0 ? m : 0.0;
+  const double p = std::pow(10.0, std::floor(std::log10(m)));
+  const double f = m / p;
+  const double step = f <= 1.0 + 1e-9 ? 1.0 : f <= 2.0 + 1e-9 ? 2.0 : f <= 5.0 + 1e-9 ? 5.0 : 10.0;
+  return step * p;
+}
+
+double max_abs(const Eigen::MatrixXd& m) {
+  double best = 0.0;
+  for (Eigen::Index k = 0; k < m.size(); ++k) {
+    const double a = std::abs(m.data()[k]);
+    if (a > best && std::isfinite(a)) best = a;
+  }
+  return best;
+}
+
+}  // namespace
+
+ScaleGroup scale_group(Shown s) {
+  switch (s) {
+    case Shown::Nothing:
+    case Shown::Input:
+    case Shown::PreActivation:
+    case Shown::Activation: return ScaleGroup::Values;
+    case Shown::GradActivation:
+    case Shown::Delta:
+    case Shown::GradBias: return ScaleGroup::Gradients;
+    case Shown::BiasUpdate: return ScaleGroup::BiasSteps;
+    case Shown::Weight: return ScaleGroup::Weights;
+    case Shown::GradWeight: return ScaleGroup::WeightGradients;
+    case Shown::WeightUpdate: return ScaleGroup::WeightSteps;
+  }
+  return ScaleGroup::Values;
+}
+
+double example_value(const Eigen::MatrixXd& m, int example, int j) {
+  if (m.rows() == 1) return m(0, j);
+  if (example >= 0) return m(example, j);
+  return m.col(j).mean();
+}
+
+void compute_canvas_values(const Stepper& st, int example, CanvasValues& out) {
+  const PassState& ps = st.state();
+  const Scenario& sc = ps.scenario;
+  const int last = sc.layer_count(), batch = sc.batch_size();
+  const Op* op = st.last_op();
+  out.started = op != nullptr;
+  out.phase = op ? op->phase : Phase::Forward;
+  out.example = batch <= 1 ? 0 : (example < 0 ? -1 : std::min(example, batch - 1));
+  out.loss_role = out.target_role = out.rate_role = Role::None;
+  out.layers.resize(static_cast<std::size_t>(last + 1));
+  for (int l = 0; l <= last; ++l) {
+    LayerView& v = out.layers[static_cast<std::size_t>(l)];
+    v.neurons = default_neurons(st, l, out.phase);
+    v.edges = l > 0 ? default_edges(st, l, out.phase) : Shown::Nothing;
+    v.neuron_role = v.edge_role = Role::None;
+  }
+  if (op) {
+    for (int r = 0; r < op->read_count; ++r) mark(out, op->reads[static_cast<std::size_t>(r)], Role::Read);
+    mark(out, op->writes, Role::Write);
+  }
+
+  std::array<double, kScaleGroups> largest{};
+  for (int l = 0; l <= last; ++l) {
+    LayerView& v = out.layers[static_cast<std::size_t>(l)];
+    const int n = sc.width(l);
+    v.values.resize(static_cast<std::size_t>(n));
+    if (v.neurons != Shown::Nothing) {
+      const Eigen::MatrixXd& m = neuron_matrix(ps, v.neurons, l);
+      const double factor = v.neurons == Shown::BiasUpdate ? -sc.learning_rate : 1.0;
+      double& big = largest[static_cast<int>(scale_group(v.neurons))];
+      for (int j = 0; j < n; ++j) {
+        const double x = factor * example_value(m, out.example, j);
+        v.values[static_cast<std::size_t>(j)] = x;
+        if (std::isfinite(x)) big = std::max(big, std::abs(x));
+      }
+    }
+    v.matrix = nullptr;
+    v.factor = 1.0;
+    v.edge_max = 0.0;
+    if (l == 0 || v.edges == Shown::Nothing) continue;
+    const LayerState& ls = ps.layers[static_cast<std::size_t>(l - 1)];
+    v.matrix = v.edges == Shown::Weight ? &sc.layers[static_cast<std::size_t>(l - 1)].weights : &ls.grad_weights;
+    v.factor = v.edges == Shown::WeightUpdate ? -sc.learning_rate : 1.0;
+    v.edge_max = std::abs(v.factor) * max_abs(*v.matrix);
+    double& big = largest[static_cast<int>(scale_group(v.edges))];
+    big = std::max(big, v.edge_max);
+  }
+  for (int g = 0; g < kScaleGroups; ++g) out.scale[static_cast<std::size_t>(g)] = nice_ceiling(largest[static_cast<std::size_t>(g)]);
+}
+
+std::string shown_symbol(Shown s, const Scenario& sc, int l) {
+  const std::string L = superscript(l);
+  switch (s) {
+    case Shown::Nothing: return "·";
+    case Shown::Input: return "x";
+    case Shown::PreActivation: return "z" + L;
+    case Shown::Activation: return layer_symbol(sc, l);
+    case Shown::GradActivation: return "∂L/∂" + layer_symbol(sc, l);
+    case Shown::Delta: return "δ" + L;
+    case Shown::GradBias: return "∂L/∂b" + L;
+    case Shown::BiasUpdate: return "−η·∂L/∂b" + L;
+    case Shown::Weight: return "W" + L;
+    case Shown::GradWeight: return "∂L/∂W" + L;
+    case Shown::WeightUpdate: return "−η·∂L/∂W" + L;
+  }
+  return "?";
+}
+
+const char* scale_group_name(ScaleGroup g) {
+  switch (g) {
+    case ScaleGroup::Values: return "x, z, a (values)";
+    case ScaleGroup::Gradients: return "δ, ∂L/∂a, ∂L/∂b (gradients)";
+    case ScaleGroup::BiasSteps: return "bias step −η·∂L/∂b";
+    case ScaleGroup::Weights: return "weight W";
+    case ScaleGroup::WeightGradients: return "gradient ∂L/∂W";
+    case ScaleGroup::WeightSteps: return "weight step −η·∂L/∂W";
+    case ScaleGroup::Count: break;
+  }
+  return "";
+}
+
+namespace {
+
+// "1.23e-05" → "1.23e-5", "4e+03" → "4e3": every character counts in a circle.
+int shorten_exponent(const char* in, char* buf, int size) {
+  int n = 0;
+  for (const char* p = in; *p && n < size - 1; ++p) {
+    buf[n++] = *p;
+    if (*p != 'e') continue;
+    ++p;
+    if (*p == '-' && n < size - 1) buf[n++] = '-';
+    if (*p == '-' || *p == '+') ++p;
+    while (*p == '0' && p[1]) ++p;
+    while (*p && n < size - 1) buf[n++] = *p++;
+    break;
+  }
+  buf[n] = '\0';
+  return n;
+}
+
+}  // namespace
+
+int format_compact(double v, int significant, char* buf, int size) {
+  if (!std::isfinite(v)) return std::snprintf(buf, static_cast<std::size_t>(size), "%s", std::isnan(v) ? "NaN" : v > 0 ? "∞" : "-∞");
+  if (v == 0.0) return std::snprintf(buf, static_cast<std::size_t>(size), "0");
+  // The shorter of plain and exponent notation: 0.000378 is "3.78e-4".
+  char plain[48], sci[48], tmp[48];
+  std::snprintf(tmp, sizeof tmp, "%.*g", significant, v);
+  const int np = shorten_exponent(tmp, plain, sizeof plain);
+  std::snprintf(tmp, sizeof tmp, "%.*e", std::max(0, significant - 1), v);
+  // %e keeps trailing zeros ("1.50e-4"): drop them, as %g does.
+  if (char* e = std::strchr(tmp, 'e')) {
+    char* m = e;
+    while (m > tmp && m[-1] == '0') --m;
+    if (m > tmp && m[-1] == '.') --m;
+    std::memmove(m, e, std::strlen(e) + 1);
+  }
+  const int ns = shorten_exponent(tmp, sci, sizeof sci);
+  const char* best = ns < np ? sci : plain;
+  return std::snprintf(buf, static_cast<std::size_t>(size), "%s", best);
+}
+
+}  // namespace bpv

@@ -33,10 +33,35 @@ bool element_for_hover(const Op& op, const CanvasItem& hover, int example, Eleme
   }
 }
 
+// Wraps only at spaces. ImGui's TextWrapped also breaks after '.', which
+// would split "-1.0925" into "-1." and "0925".
+void wrapped_at_spaces(const std::string& text) {
+  const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
+  const float space = ImGui::CalcTextSize(" ").x;
+  std::size_t begin = 0;
+  bool first = true;
+  while (begin < text.size()) {
+    std::size_t end = text.find(' ', begin);
+    if (end == std::string::npos) end = text.size();
+    if (end > begin) {
+      const char* a = text.data() + begin;
+      const char* b = text.data() + end;
+      const float w = ImGui::CalcTextSize(a, b).x;
+      if (!first) {
+        ImGui::SameLine(0.0f, space);
+        if (ImGui::GetCursorScreenPos().x + w > right) ImGui::NewLine();
+      }
+      ImGui::TextUnformatted(a, b);
+      first = false;
+    }
+    begin = end + 1;
+  }
+}
+
 void labelled(const char* label, const std::string& text, ImFont* font) {
   ImGui::TextDisabled("%s", label);
   ImGui::PushFont(font);
-  ImGui::TextWrapped("%s", text.c_str());
+  wrapped_at_spaces(text);
   ImGui::PopFont();
 }
 

@@ -1,1 +1,235 @@
-// (in progress)
+#include "graph_layout.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace bpv {
+namespace {
+
+// All in pixels at zoom 1.
+constexpr float kLeft = 24.0f;           // left of the input column
+constexpr float kSymbolSpace = 18.0f;    // above each circle: the neuron's symbol
+constexpr float kCaptionSpace = 36.0f;   // under each heatmap: what it shows (two lines)
+constexpr float kMinPitch = 44.0f, kMaxPitch = 170.0f;  // between two circles' centres
+constexpr float kMinCell = 8.0f, kMaxCell = 14.0f;      // cell height of a strip
+constexpr float kMinStripWidth = 28.0f;  // thin strips are hard to hit with the mouse
+constexpr float kLineGapMin = 70.0f, kLineGapMax = 380.0f;  // lines without numbers can sit closer
+constexpr float kHeatGapMin = 100.0f, kHeatGapMax = 460.0f;
+constexpr float kHeatMargin = 22.0f;     // between a heatmap and its columns: room for the fan lines
+constexpr float kEdgeLabelHalfWidth = 24.0f;  // a number on an edge must clear the circles
+constexpr float kMinLabelSpacing = 18.0f;     // edge numbers closer than this are left to the tooltip
+constexpr int kMaxEdgeLabels = 36;       // more numbers than this on one gap is noise
+constexpr float kTargetLabelsWidth = 56.0f;   // "y₁ = 0.5" right of the output circles
+constexpr float kNumberInsideRadius = 22.0f;  // smaller circles cannot hold "0.1234"
+constexpr float kNumberBesideWidth = 56.0f;
+const ImVec2 kLossHalf{50.0f, 24.0f};
+constexpr float kLossCaptionHalf = 70.0f;  // "loss: binary_cross_entropy" is wider than the box
+
+void place_circles(ColumnLayout& c) {
+  c.y0 = -0.5f * static_cast<float>(c.size - 1) * c.pitch;
+  c.min = {c.x - c.radius, c.y0 - c.radius};
+  c.max = {c.x + c.radius, -c.y0 + c.radius};
+}
+
+// As few grid columns as keep the cells at least kMinCell tall in `height`.
+void size_cells(ColumnLayout& c, float height) {
+  for (c.cols = 1;; ++c.cols) {
+    c.rows = (c.size + c.cols - 1) / c.cols;
+    if (height / static_cast<float>(c.rows) >= kMinCell || c.rows == 1) break;
+  }
+  c.cell_h = std::min(kMaxCell, height / static_cast<float>(c.rows));
+  c.cell_w = std::max(c.cell_h, kMinStripWidth / static_cast<float>(c.cols));
+}
+
+void place_cells(ColumnLayout& c) {
+  const ImVec2 half{0.5f * c.cell_w * static_cast<float>(c.cols), 0.5f * c.cell_h * static_cast<float>(c.rows)};
+  c.cells_min = {c.x - half.x, -half.y};
+  c.min = c.cells_min;
+  c.max = {c.x + half.x, half.y};
+}
+
+float column_width(const ColumnLayout& c) {
+  return c.compact ? c.cell_w * static_cast<float>(c.cols) : 2.0f * c.radius;
+}
+
+// Where the numbers of a circle-to-circle gap go. Near the target, at a
+// fraction u = 1/(n_source + 1) of the way back, the numbers of the edges into
+// one neuron stack u·pitch apart and the stacks of two neighbours do too, so
+// none overlap; near the source the same holds with n_target. The side that
+// spaces them wider wins; on a tie the target, where they read as the terms
+// of that neuron's sum.
+void choose_label_position(GapLayout& g, const ColumnLayout& s, const ColumnLayout& t) {
+  const float u_target = 1.0f / static_cast<float>(s.size + 1);
+  const float u_source = 1.0f / static_cast<float>(t.size + 1);
+  const float u = std::max(u_target, u_source);
+  g.label_t = u_source > u_target ? u : 1.0f - u;
+  g.label_spacing = s.size * t.size <= kMaxEdgeLabels ? u * s.pitch : 0.0f;
+}
+
+// The centre distance two circle columns need for their edge numbers to clear both circles.
+float label_distance(const ColumnLayout& s, const ColumnLayout& t) {
+  const float u = std::max(1.0f / static_cast<float>(s.size + 1), 1.0f / static_cast<float>(t.size + 1));
+  return (std::max(s.radius, t.radius) + kEdgeLabelHalfWidth) / u;
+}
+
+}  // namespace
+
+ImVec2 ColumnLayout::center(int j) const {
+  if (!compact) return {x, y0 + static_cast<float>(j) * pitch};
+  const ImVec2 m = cell_min(j);
+  return {m.x + 0.5f * cell_w, m.y + 0.5f * cell_h};
+}
+
+ImVec2 ColumnLayout::cell_min(int j) const {
+  return {cells_min.x + static_cast<float>(j / rows) * cell_w, cells_min.y + static_cast<float>(j % rows) * cell_h};
+}
+
+int ColumnLayout::neuron_at(ImVec2 p) const {
+  if (compact) {
+    if (p.x < min.x || p.x >= max.x || p.y < min.y || p.y >= max.y) return -1;
+    const int col = static_cast<int>((p.x - cells_min.x) / cell_w);
+    const int row = static_cast<int>((p.y - cells_min.y) / cell_h);
+    const int j = col * rows + row;
+    return row < rows && j < size ? j : -1;
+  }
+  const int j = static_cast<int>(std::lround((p.y - y0) / pitch));
+  if (j < 0 || j >= size) return -1;
+  const float dx = p.x - x, dy = p.y - (y0 + static_cast<float>(j) * pitch);
+  const float hit = radius + 2.0f;
+  return dx * dx + dy * dy <= hit * hit ? j : -1;
+}
+
+bool GapLayout::edge_at(ImVec2 p, int rows, int cols, int& i, int& j) const {
+  if (!heatmap || p.x < min.x || p.x >= max.x || p.y < min.y || p.y >= max.y) return false;
+  i = std::min(rows - 1, static_cast<int>((p.y - min.y) / (max.y - min.y) * static_cast<float>(rows)));
+  j = std::min(cols - 1, static_cast<int>((p.x - min.x) / (max.x - min.x) * static_cast<float>(cols)));
+  return true;
+}
+
+namespace {
+
+// The layout for `area.x` pixels of width and `height` canvas units of height.
+GraphLayout layout_for(const std::vector<int>& widths, ImVec2 area, float height) {
+  GraphLayout g;
+  const int n_cols = static_cast<int>(widths.size());
+  if (n_cols == 0) return g;
+  bool any_compact = false;
+  for (int n : widths) any_compact = any_compact || n > kMaxCircleNeurons;
+  height = std::max(120.0f, height - kSymbolSpace - (any_compact ? kCaptionSpace : 0.0f));
+
+  // Vertical: circles share one pitch so rows line up across columns; strips fill the height.
+  int most_circles = 1;
+  for (int n : widths)
+    if (n <= kMaxCircleNeurons) most_circles = std::max(most_circles, n);
+  const float pitch = std::clamp(height / static_cast<float>(most_circles), kMinPitch, kMaxPitch);
+  g.columns.resize(static_cast<std::size_t>(n_cols));
+  for (int l = 0; l < n_cols; ++l) {
+    ColumnLayout& c = g.columns[static_cast<std::size_t>(l)];
+    c.size = std::max(1, widths[static_cast<std::size_t>(l)]);
+    c.compact = c.size > kMaxCircleNeurons;
+    if (c.compact) {
+      size_cells(c, height);
+    } else {
+      c.radius = std::clamp(pitch * 0.2f, 12.0f, 25.0f);
+      c.pitch = pitch;
+    }
+  }
+
+  // Horizontal: the columns at their own width, the gaps share what is left.
+  const ColumnLayout& last = g.columns.back();
+  g.output_numbers_beside = !last.compact && last.radius < kNumberInsideRadius;
+  g.target_offset = last.radius + 7.0f + (g.output_numbers_beside ? kNumberBesideWidth : 0.0f);
+  const float targets = last.compact ? 0.0f : g.target_offset - last.radius + kTargetLabelsWidth;
+  const float right = targets + 2.0f * kLossHalf.x + (last.compact ? 40.0f : 30.0f);
+  float fixed = kLeft + right;
+  for (const ColumnLayout& c : g.columns) fixed += column_width(c);
+  const float share = n_cols > 1 ? (area.x - fixed) / static_cast<float>(n_cols - 1) : 0.0f;
+  g.gaps.resize(static_cast<std::size_t>(n_cols));
+  float x = kLeft;
+  for (int l = 0; l < n_cols; ++l) {
+    ColumnLayout& c = g.columns[static_cast<std::size_t>(l)];
+    if (l > 0) {
+      GapLayout& gap = g.gaps[static_cast<std::size_t>(l)];
+      gap.heatmap = c.compact || g.columns[static_cast<std::size_t>(l - 1)].compact;
+      const ColumnLayout& s = g.columns[static_cast<std::size_t>(l - 1)];
+      float low = gap.heatmap ? kHeatGapMin : kLineGapMin;
+      if (!gap.heatmap) {  // widen a gap whose edge numbers would be readable, so they clear the circles
+        choose_label_position(gap, s, c);
+        if (gap.label_spacing >= kMinLabelSpacing) low = std::max(low, label_distance(s, c) - s.radius - c.radius);
+      }
+      x += std::clamp(share, low, std::max(low, gap.heatmap ? kHeatGapMax : kLineGapMax));
+    }
+    c.x = x + 0.5f * column_width(c);
+    x += column_width(c);
+    if (c.compact) place_cells(c);
+    else place_circles(c);
+  }
+
+  for (int l = 1; l < n_cols; ++l) {
+    GapLayout& gap = g.gaps[static_cast<std::size_t>(l)];
+    const ColumnLayout& s = g.columns[static_cast<std::size_t>(l - 1)];
+    const ColumnLayout& t = g.columns[static_cast<std::size_t>(l)];
+    if (gap.heatmap) {
+      const float half_h = std::max(s.max.y, t.max.y);
+      gap.min = {s.max.x + kHeatMargin, -half_h};
+      gap.max = {t.min.x - kHeatMargin, half_h};
+    } else {
+      choose_label_position(gap, s, t);
+      if (gap.label_spacing < kMinLabelSpacing) gap.label_spacing = 0.0f;
+    }
+  }
+
+  const float loss_x = last.max.x + (last.compact ? 24.0f : targets + 7.0f) + kLossHalf.x;
+  g.loss_center = {loss_x, 0.0f};
+  g.loss_half = kLossHalf;
+
+  g.min = {0.0f, -kLossHalf.y};
+  g.max = {loss_x + kLossCaptionHalf + 8.0f, kLossHalf.y};
+  for (const ColumnLayout& c : g.columns) {
+    g.min.y = std::min(g.min.y, c.min.y - (c.compact ? 4.0f : kSymbolSpace));
+    g.max.y = std::max(g.max.y, c.max.y + 4.0f);
+  }
+  for (const GapLayout& gap : g.gaps)
+    if (gap.heatmap) g.max.y = std::max(g.max.y, gap.max.y + kCaptionSpace);
+  return g;
+}
+
+}  // namespace
+
+GraphLayout make_graph_layout(const std::vector<int>& widths, ImVec2 area) {
+  GraphLayout g = layout_for(widths, area, area.y);
+  // Too wide for the area, it will be shown smaller, leaving height unused:
+  // lay it out again as tall as it will then have room for.
+  const float w = g.max.x - g.min.x, h = g.max.y - g.min.y;
+  const float zoom = std::min(area.x / std::max(1.0f, w), area.y / std::max(1.0f, h));
+  if (zoom < 0.98f && area.x / w < area.y / h) g = layout_for(widths, area, area.y / zoom);
+  return g;
+}
+
+void fit_view(const GraphLayout& layout, ImVec2 area_min, ImVec2 area_size, float max_zoom,
+              float& zoom, ImVec2& pan) {
+  const float w = std::max(1.0f, layout.max.x - layout.min.x);
+  const float h = std::max(1.0f, layout.max.y - layout.min.y);
+  zoom = std::clamp(std::min({area_size.x / w, area_size.y / h, max_zoom}), kMinZoom, kMaxZoom);
+  pan.x = area_min.x + 0.5f * (area_size.x - w * zoom) - layout.min.x * zoom;
+  pan.y = area_min.y + 0.5f * (area_size.y - h * zoom) - layout.min.y * zoom;
+}
+
+void zoom_at(float factor, ImVec2 anchor, float& zoom, ImVec2& pan) {
+  const float z = std::clamp(zoom * factor, kMinZoom, kMaxZoom);
+  // The canvas point under the anchor, (anchor − pan) / zoom, stays put.
+  pan.x = anchor.x - (anchor.x - pan.x) * (z / zoom);
+  pan.y = anchor.y - (anchor.y - pan.y) * (z / zoom);
+  zoom = z;
+}
+
+float distance_to_segment(ImVec2 p, ImVec2 a, ImVec2 b) {
+  const float dx = b.x - a.x, dy = b.y - a.y;
+  const float len2 = dx * dx + dy * dy;
+  float t = len2 > 0.0f ? ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2 : 0.0f;
+  t = std::clamp(t, 0.0f, 1.0f);
+  const float ex = a.x + t * dx - p.x, ey = a.y + t * dy - p.y;
+  return std::sqrt(ex * ex + ey * ey);
+}
+
+}  // namespace bpv

@@ -1,10 +1,199 @@
-// Placeholder until the panel lands.
+// The loss: this step's value once the loss op has run, and the history of
+// completed training steps as a line plot (ImDrawList; no ImPlot in our
+// package set). Hover the plot for a step's value. Non-finite losses (a
+// diverging net) are left out of the line and counted, so one ∞ cannot
+// flatten or break the curve.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "describe.hpp"
 #include "panels.hpp"
+#include "theme.hpp"
 
 namespace bpv {
+namespace {
 
-void DrawLossPanel(const Session&, UiState&, PanelRect r) {
-  if (BeginPanel("Loss", r)) ImGui::TextUnformatted("(coming)");
+// Meaning colours made for both themes: the loss phase's colour is pale in
+// the light theme, so lines and warnings are darkened there to stay readable.
+ImU32 loss_line_color() {
+  const ImU32 c = palette().phase[static_cast<int>(Phase::Loss)];
+  if (theme_is_dark()) return c;
+  const ImVec4 v = ImGui::ColorConvertU32ToFloat4(c);
+  return ImGui::ColorConvertFloat4ToU32(ImVec4(v.x * 0.6f, v.y * 0.6f, v.z * 0.6f, 1.0f));
+}
+ImVec4 warning_color() { return theme_is_dark() ? ImVec4(1.0f, 0.4f, 0.4f, 1.0f) : ImVec4(0.75f, 0.1f, 0.1f, 1.0f); }
+
+std::string loss_text(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "∞" : "−∞";
+  return format_number(v);
+}
+
+// The current loss in the large font, and how it compares with the last step.
+void draw_current(const Session& session) {
+  const Stepper& st = session.stepper();
+  const Scenario& sc = session.scenario();
+  const int L = sc.layer_count();
+  const bool computed = L > 0 && st.is_computed({Buffer::LossValue, L});
+  ImGui::PushFont(fonts().large);
+  if (computed) {
+    const double v = st.state().loss_value();
+    const ImU32 color = std::isfinite(v) ? loss_line_color() : ImGui::ColorConvertFloat4ToU32(warning_color());
+    ImGui::PushStyleColor(ImGuiCol_Text, color);
+    ImGui::Text("L = %s", loss_text(v).c_str());
+    ImGui::PopStyleColor();
+  } else {
+    ImGui::TextUnformatted("L = —");
+  }
+  ImGui::PopFont();
+  ImGui::SameLine();
+  ImGui::AlignTextToFramePadding();
+  if (!computed) {
+    ImGui::TextDisabled("not computed yet in this step");
+    return;
+  }
+  const std::vector<double>& history = session.loss_history();
+  const double v = st.state().loss_value();
+  if (!history.empty() && std::isfinite(v) && std::isfinite(history.back())) {
+    const double change = v - history.back();
+    ImGui::TextDisabled("%s %s since step %zu", change <= 0 ? "▼" : "▲", format_number(std::abs(change), 3).c_str(),
+                        history.size());
+  } else if (st.at_end()) {  // the first point of the curve is one key away
+    ImGui::TextDisabled("Space records it and starts step %zu", history.size() + 2);
+  } else {
+    ImGui::TextDisabled("%s", sc.loss ? std::string(sc.loss->name).c_str() : "");
+  }
+}
+
+struct Range {
+  double lo = std::numeric_limits<double>::infinity(), hi = -std::numeric_limits<double>::infinity();
+  std::size_t skipped = 0;  // non-finite values
+};
+
+Range finite_range(const std::vector<double>& values) {
+  Range r;
+  for (double v : values) {
+    if (!std::isfinite(v)) {
+      ++r.skipped;
+      continue;
+    }
+    r.lo = std::min(r.lo, v);
+    r.hi = std::max(r.hi, v);
+  }
+  return r;
+}
+
+// The curve: one vertex per step, or, with more steps than pixels, the min
+// and max of each pixel column, so that no spike is lost when zoomed out.
+// A non-finite value breaks the line.
+void draw_curve(ImDrawList* dl, const std::vector<double>& h, const Range& r, ImVec2 a, ImVec2 b, ImU32 color) {
+  const int n = static_cast<int>(h.size());
+  const float width = b.x - a.x;
+  const int buckets = std::max(1, std::min(n, static_cast<int>(width)));
+  auto x_of = [&](double k) { return n == 1 ? (a.x + b.x) * 0.5f : a.x + static_cast<float>(k / (n - 1)) * width; };
+  auto y_of = [&](double v) { return b.y - static_cast<float>((v - r.lo) / (r.hi - r.lo)) * (b.y - a.y); };
+  int points = 0;
+  ImVec2 last;
+  auto add = [&](ImVec2 p) { dl->PathLineTo(p), last = p, ++points; };
+  auto flush = [&]() {  // a lone point between gaps is drawn as a dot
+    if (points == 1) dl->PathClear(), dl->AddCircleFilled(last, 2.5f, color);
+    else dl->PathStroke(color, 0, 2.0f);
+    points = 0;
+  };
+  for (int bucket = 0; bucket < buckets; ++bucket) {
+    const int begin = static_cast<int>(static_cast<long long>(bucket) * n / buckets);
+    const int end = static_cast<int>(static_cast<long long>(bucket + 1) * n / buckets);
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (int k = begin; k < end; ++k)
+      if (std::isfinite(h[k])) lo = std::min(lo, h[k]), hi = std::max(hi, h[k]);
+    if (lo > hi) {
+      flush();
+      continue;
+    }
+    const float x = x_of(0.5 * (begin + end - 1));
+    add(ImVec2(x, y_of(hi)));
+    if (hi > lo) add(ImVec2(x, y_of(lo)));
+  }
+  flush();
+}
+
+void draw_history(const Session& session, const UiState& ui) {
+  const std::vector<double>& h = session.loss_history();
+  const Palette& pal = palette();
+  const Range range = finite_range(h);
+  if (range.skipped > 0)
+    ImGui::TextColored(warning_color(), "%zu non-finite loss%s (diverged) left out of the plot",
+                       range.skipped, range.skipped == 1 ? "" : "es");
+
+  // The y axis spans the finite values; a flat history gets ±0.5 around its value.
+  Range shown = range;
+  const bool empty = range.lo > range.hi;
+  if (!empty && shown.hi - shown.lo < 1e-12 * std::max(1.0, std::abs(shown.hi))) shown.lo -= 0.5, shown.hi += 0.5;
+  // Labels: top and bottom of the y axis on the left, first and last step below.
+  const std::string hi = empty ? "" : format_number(shown.hi, 4), lo = empty ? "" : format_number(shown.lo, 4);
+  const float margin = std::max(ImGui::CalcTextSize(hi.c_str()).x, ImGui::CalcTextSize(lo.c_str()).x) + 6.0f;
+  const float line_h = ImGui::GetTextLineHeight();
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const ImVec2 a(origin.x + margin, origin.y), b(origin.x + avail.x, origin.y + std::max(40.0f, avail.y - line_h - 2.0f));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(a, b, pal.canvas_bg, 3.0f);
+  dl->AddRect(a, b, pal.grid, 3.0f);
+  ImGui::InvisibleButton("##loss_plot", ImVec2(avail.x, b.y - a.y + line_h + 2.0f));
+  const bool hovered = ImGui::IsItemHovered();
+
+  if (empty) {  // nothing to plot
+    const std::string hint =
+        h.empty() ? "No history yet: complete a training step (End, then Space) or train " +
+                        std::to_string(ui.train_steps) + " steps (toolbar) to see the curve."
+                  : "Every loss so far is non-finite: nothing to plot.";
+    ImGui::SetCursorScreenPos(ImVec2(a.x + 8.0f, a.y + 6.0f));
+    ImGui::PushTextWrapPos(b.x - 8.0f - ImGui::GetWindowPos().x);
+    ImGui::TextDisabled("%s", hint.c_str());
+    ImGui::PopTextWrapPos();
+    return;
+  }
+  // Inset the curve so the extremes are not drawn on the frame.
+  const ImVec2 ca(a.x + 6.0f, a.y + 6.0f), cb(b.x - 6.0f, b.y - 6.0f);
+  dl->PushClipRect(a, b, true);
+  draw_curve(dl, h, shown, ca, cb, loss_line_color());
+  dl->PopClipRect();
+
+  dl->AddText(ImVec2(origin.x, ca.y - line_h * 0.5f), pal.text_dim, hi.c_str());
+  dl->AddText(ImVec2(origin.x, cb.y - line_h * 0.5f), pal.text_dim, lo.c_str());
+  const std::string first = "1", last = std::to_string(h.size());
+  const std::string axis = "training step (" + std::to_string(h.size()) + " completed)";
+  if (h.size() > 1) {  // one step is drawn in the middle, under the axis title
+    dl->AddText(ImVec2(ca.x, b.y + 1.0f), pal.text_dim, first.c_str());
+    dl->AddText(ImVec2(cb.x - ImGui::CalcTextSize(last.c_str()).x, b.y + 1.0f), pal.text_dim, last.c_str());
+  }
+  dl->AddText(ImVec2((a.x + b.x - ImGui::CalcTextSize(axis.c_str()).x) * 0.5f, b.y + 1.0f), pal.text_dim, axis.c_str());
+
+  if (!hovered) return;
+  // The step under the mouse: a guide line, its point, its value.
+  const int n = static_cast<int>(h.size());
+  const float t = n > 1 ? std::clamp((ImGui::GetIO().MousePos.x - ca.x) / (cb.x - ca.x), 0.0f, 1.0f) : 0.0f;
+  const int k = static_cast<int>(std::lround(t * (n - 1)));
+  const float x = n > 1 ? ca.x + (cb.x - ca.x) * static_cast<float>(k) / (n - 1) : (ca.x + cb.x) * 0.5f;
+  dl->AddLine(ImVec2(x, a.y), ImVec2(x, b.y), pal.text_dim);
+  if (std::isfinite(h[k])) {
+    const float y = cb.y - static_cast<float>((h[k] - shown.lo) / (shown.hi - shown.lo)) * (cb.y - ca.y);
+    dl->AddCircleFilled(ImVec2(x, y), 4.0f, pal.writes);
+  }
+  ImGui::SetTooltip("training step %d\nL = %s", k + 1, loss_text(h[k]).c_str());
+}
+
+}  // namespace
+
+void DrawLossPanel(const Session& session, UiState& ui, PanelRect r) {
+  const std::string title = "Loss · training step " + std::to_string(session.training_step() + 1) + "###Loss";
+  if (BeginPanel(title.c_str(), r, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
+    draw_current(session);
+    draw_history(session, ui);
+  }
   ImGui::End();
 }
 

@@ -1,10 +1,321 @@
-// Placeholder until the panel lands.
+// The matrix inspector: one layer's W, ∂L/∂W and the update −η·∂L/∂W as
+// tables, each with the bias as its last row. Rows are the neurons of the
+// layer before (i), columns the neurons of this layer (j), as in Wˡᵢⱼ. What
+// the current op reads or writes is tinted in the canvas's read / write
+// colours, so the table and the graph point at the same numbers.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <optional>
+#include <string>
+
+#include "describe.hpp"
 #include "panels.hpp"
+#include "theme.hpp"
 
 namespace bpv {
+namespace {
 
-void DrawMatrixInspector(const Session&, UiState&, PanelRect r) {
-  if (BeginPanel("Matrices", r)) ImGui::TextUnformatted("(coming)");
+constexpr int kMaxValueColumns = 63;  // ImGui 1.86 tables: 64 columns, one is the row header
+
+enum Tab { kWeights, kGradient, kUpdate, kTabCount };
+
+// The tab that shows what the last op works on: W going forward (and at the
+// loss), ∂L/∂W going backward, the update while updating.
+int tab_for(const Op* op) {
+  if (!op) return kWeights;
+  if (op->phase == Phase::Backward) return kGradient;
+  if (op->phase == Phase::Update) return kUpdate;
+  return kWeights;
+}
+
+ImU32 with_alpha(ImU32 c, int alpha) {
+  return (c & ~IM_COL32_A_MASK) | (static_cast<ImU32>(alpha) << IM_COL32_A_SHIFT);
+}
+
+// Black or white, whichever reads better on an opaque background.
+ImU32 text_on(ImU32 bg) {
+  const ImVec4 c = ImGui::ColorConvertU32ToFloat4(bg);
+  return 0.299f * c.x + 0.587f * c.y + 0.114f * c.z > 0.5f ? IM_COL32(0, 0, 0, 255) : IM_COL32(255, 255, 255, 255);
+}
+
+std::string fixed(double v, int decimals) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "∞" : "−∞";
+  char buf[64];
+  // A diverged net has huge weights: keep those cells narrow.
+  if (std::abs(v) >= 1e6) std::snprintf(buf, sizeof buf, "%.*e", std::min(decimals, 3), v);
+  else std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+// Where layer l's op of this kind sits in the op list, if it has one.
+std::optional<std::size_t> op_index(const Stepper& st, OpKind kind, int l) {
+  for (std::size_t k = 0; k < st.op_count(); ++k)
+    if (st.ops()[k].kind == kind && st.ops()[k].layer == l) return k;
+  return std::nullopt;
+}
+
+// The last op's colour for a buffer: it writes it, reads it, or neither (0).
+ImU32 touch_color(const Op* op, BufferRef ref) {
+  if (!op) return 0;
+  if (op->writes == ref) return palette().writes;
+  for (int r = 0; r < op->read_count; ++r)
+    if (op->reads[r] == ref) return palette().reads;
+  return 0;
+}
+
+// What the inspector knows about the chosen layer this frame. References
+// into the session: nothing is copied.
+struct LayerView {
+  const Scenario& sc;          // live weights (the update ops write them)
+  const LayerState& grads;
+  int l, rows, cols;
+  bool grad_w, grad_b;         // ∂L/∂W, ∂L/∂b computed at the cursor
+  std::optional<std::size_t> update_w, update_b;  // their update ops, once applied
+  const Stepper& st;
+  int decimals;
+};
+
+// One cell: its text, and the tooltip written out in full. i == rows is the bias row.
+struct CellText {
+  std::string value, tip;
+};
+
+CellText cell(const LayerView& v, int tab, int i, int j) {
+  const bool bias = i == v.rows;
+  const Layer& layer = v.sc.layers[v.l - 1];
+  const double w = bias ? layer.bias(0, j) : layer.weights(i, j);
+  const double g = bias ? v.grads.grad_bias(0, j) : v.grads.grad_weights(i, j);
+  const bool computed = bias ? v.grad_b : v.grad_w;
+  const std::optional<std::size_t> applied = bias ? v.update_b : v.update_w;
+  // (std::string("b") + …: gcc 12 warns falsely about "literal" + string&&.)
+  const std::string sym = bias ? std::string("b") + superscript(v.l) + subscript(j + 1) : weight_symbol(v.l, i, j);
+  const double eta = v.sc.learning_rate;
+  const int d = v.decimals;
+  switch (tab) {
+    case kWeights:
+      return {fixed(w, d), sym + " = " + format_number(w, 8) +
+                               (applied ? "  (updated at op " + std::to_string(*applied + 1) + ")" : "")};
+    case kGradient:
+      if (!computed) return {"·", "∂L/∂" + sym + ": not computed yet at this op"};
+      return {fixed(g, d), "∂L/∂" + sym + " = " + format_number(g, 8)};
+    default:
+      if (applied) {  // old → new: the op's snapshot holds the old matrix
+        const Eigen::MatrixXd& before = v.st.value_before(*applied);
+        const double old = bias ? before(0, j) : before(i, j);
+        return {fixed(old, d) + " → " + fixed(w, d),
+                sym + " ← " + sym + " − η·∂L/∂" + sym + " = " + format_number(old) + " − " +
+                    format_number(eta) + " × " + format_number(g) + " = " + format_number(w)};
+      }
+      if (!computed) return {"·", "−η·∂L/∂" + sym + ": ∂L/∂" + sym + " is not computed yet"};
+      if (v.update_w)  // the weights are updated, this bias not yet: its new value is still to come
+        return {fixed(w, d) + " → ·", sym + " ← " + sym + " − η·∂L/∂" + sym + ": the next op applies it"};
+      return {fixed(-eta * g, d), "−η·∂L/∂" + sym + " = −" + format_number(eta) + " × " +
+                                      format_number(g) + " = " + format_number(-eta * g)};
+  }
+}
+
+// How strongly the canvas's hovered item points at cell (i, j): 2 for the
+// hovered edge itself, 1 for the row or column of a hovered neuron.
+int hover_level(const CanvasItem& h, const LayerView& v, int i, int j) {
+  if (h.kind == CanvasItem::Kind::Edge) return h.layer == v.l && h.i == i && h.j == j ? 2 : 0;
+  if (h.kind != CanvasItem::Kind::Neuron) return 0;
+  if (h.layer == v.l && h.j == j) return 1;                   // its column, bias included
+  if (h.layer == v.l - 1 && h.j == i && i < v.rows) return 1;  // its row of outgoing weights
+  return 0;
+}
+
+void right_aligned(const std::string& text, ImU32 color) {
+  const float w = ImGui::CalcTextSize(text.c_str()).x;
+  const float avail = ImGui::GetContentRegionAvail().x;
+  if (avail > w) ImGui::SetCursorPosX(ImGui::GetCursorPosX() + avail - w);
+  ImGui::PushStyleColor(ImGuiCol_Text, color);
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopStyleColor();
+}
+
+// The line above a table: its symbol and shape, and what the current op does with it.
+void caption(const LayerView& v, int tab, ImU32 touch, const std::string& touch_note) {
+  const std::string L = superscript(v.l);
+  const std::string shape = " (" + std::to_string(v.rows) + "×" + std::to_string(v.cols) + ")";
+  const Palette& pal = palette();
+  std::string note;
+  ImU32 note_color = pal.text_dim;
+  if (tab == kWeights) {
+    ImGui::Text("W%s%s, last row b%s", L.c_str(), shape.c_str(), L.c_str());
+  } else if (tab == kGradient) {
+    ImGui::Text("∂L/∂W%s%s, last row ∂L/∂b%s", L.c_str(), shape.c_str(), L.c_str());
+    if (!v.grad_w) {
+      const auto k = op_index(v.st, OpKind::GradWeights, v.l);
+      note = "· = not computed yet" + (k ? " (op " + std::to_string(*k + 1) + ")" : std::string());
+    }
+  } else if (v.update_w) {
+    ImGui::Text("W%s ← W%s − η·∂L/∂W%s: old → new", L.c_str(), L.c_str(), L.c_str());
+  } else {
+    ImGui::Text("−η·∂L/∂W%s, η = %s", L.c_str(), format_number(v.sc.learning_rate).c_str());
+    if (!v.grad_w) note = "· = ∂L/∂W not computed yet";
+  }
+  if (touch) {
+    note = std::string(touch == pal.writes ? "written" : "read") + " by this op";
+    if (!touch_note.empty()) note = touch_note + " " + note;
+    note_color = touch;
+  }
+  if (!note.empty()) {
+    // Beside the title when it fits, else on a line of its own.
+    ImGui::SameLine();
+    if (ImGui::CalcTextSize(note.c_str()).x > ImGui::GetContentRegionAvail().x) ImGui::NewLine();
+    ImGui::PushStyleColor(ImGuiCol_Text, note_color);
+    ImGui::TextWrapped("%s", note.c_str());
+    ImGui::PopStyleColor();
+  }
+  if (v.cols > kMaxValueColumns)
+    ImGui::TextDisabled("Showing the first %d of %d columns.", kMaxValueColumns, v.cols);
+}
+
+void draw_table(const LayerView& v, int tab, const UiState& ui) {
+  const int l = v.l;
+  const Op* op = v.st.last_op();
+  // The update tab shows what UpdateWeights / UpdateBias compute: tinted only by them.
+  const BufferRef w_ref{tab == kGradient ? Buffer::GradWeights : Buffer::Weights, l};
+  const BufferRef b_ref{tab == kGradient ? Buffer::GradBias : Buffer::Bias, l};
+  ImU32 w_touch = touch_color(op, w_ref), b_touch = touch_color(op, b_ref);
+  if (tab == kUpdate) {
+    if (w_touch != palette().writes) w_touch = 0;
+    if (b_touch != palette().writes) b_touch = 0;
+  }
+  const std::string L = superscript(l);
+  const std::string bias_label = (tab == kGradient ? "∂L/∂b" : "b") + L;
+  caption(v, tab, w_touch ? w_touch : b_touch, w_touch ? "" : "row " + bias_label);
+
+  const int shown_cols = std::min(v.cols, kMaxValueColumns);
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float row_h = ImGui::GetTextLineHeight() + 2.0f * style.CellPadding.y;
+  const float want_h = (v.rows + 2) * row_h + style.ScrollbarSize + 2.0f;
+  const float height = std::min(std::max(ImGui::GetContentRegionAvail().y, 3.0f * row_h), want_h);
+  constexpr ImGuiTableFlags flags = ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY |
+                                    ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_BordersInnerV |
+                                    ImGuiTableFlags_BordersOuter | ImGuiTableFlags_RowBg;
+  if (!ImGui::BeginTable("##matrix", shown_cols + 1, flags, ImVec2(0.0f, height))) return;
+  // The update tab's corner stays empty: its label names it, and old → new cells need the width.
+  const std::string corner = tab == kWeights ? "W" + L : tab == kGradient ? "∂L/∂W" + L : "";
+  ImGui::TableSetupScrollFreeze(1, 1);
+  ImGui::TableSetupColumn(corner.c_str());
+  for (int j = 0; j < shown_cols; ++j) ImGui::TableSetupColumn(neuron_symbol(v.sc, l, j).c_str());
+  ImGui::TableHeadersRow();
+
+  const ImU32 header_bg = ImGui::GetColorU32(ImGuiCol_TableHeaderBg);
+  const ImU32 text = palette().text;
+  ImGuiListClipper clipper;
+  clipper.Begin(v.rows + 1, row_h);  // + the bias row
+  while (clipper.Step()) {
+    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+      const bool bias = i == v.rows;
+      ImGui::TableNextRow();
+      ImGui::TableSetColumnIndex(0);
+      ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, header_bg);
+      ImGui::TextUnformatted(bias ? bias_label.c_str() : neuron_symbol(v.sc, l - 1, i).c_str());
+      const ImU32 touch = bias ? b_touch : w_touch;
+      for (int j = 0; j < shown_cols; ++j) {
+        if (!ImGui::TableSetColumnIndex(j + 1)) continue;  // scrolled out of view: skip the formatting
+        // The hovered item stands out over the op's tint; untouched matrices
+        // use ImGui's own selection colours for it.
+        const int level = hover_level(ui.hover, v, i, j);
+        ImU32 bg = 0, fg = text;
+        if (level == 2) {
+          bg = touch ? touch : ImGui::GetColorU32(ImGuiCol_HeaderActive, 1.0f) | IM_COL32_A_MASK;
+          fg = text_on(bg);
+        } else if (level == 1) {
+          bg = touch ? with_alpha(touch, 120) : ImGui::GetColorU32(ImGuiCol_Header);
+        } else if (touch) {
+          bg = with_alpha(touch, 60);
+        }
+        if (bg) ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, bg);
+        const CellText c = cell(v, tab, i, j);
+        right_aligned(c.value, fg);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", c.tip.c_str());
+      }
+    }
+  }
+  ImGui::EndTable();
+}
+
+// The layer picker and the decimals, on one line.
+void draw_controls(const Scenario& sc, int followed, UiState& ui) {
+  const float s = ui.content_scale;
+  const float decimals_w = 100.0f * s;
+  const float label_w = ImGui::CalcTextSize("decimals").x + ImGui::GetStyle().ItemSpacing.x * 2.0f;
+  ImGui::SetNextItemWidth(std::max(120.0f * s, ImGui::GetContentRegionAvail().x - decimals_w - label_w));
+  auto name = [&](int l) { return "layer " + std::to_string(l) + " (" + layer_symbol(sc, l) + ")"; };
+  const std::string preview = ui.inspector_layer == 0 ? "follow the op: " + name(followed) : name(ui.inspector_layer);
+  if (ImGui::BeginCombo("##layer", preview.c_str())) {
+    if (ImGui::Selectable("follow the current op", ui.inspector_layer == 0)) ui.inspector_layer = 0;
+    for (int l = 1; l <= sc.layer_count(); ++l)
+      if (ImGui::Selectable(name(l).c_str(), ui.inspector_layer == l)) ui.inspector_layer = l;
+    ImGui::EndCombo();
+  }
+  ImGui::SameLine();
+  ImGui::TextDisabled("decimals");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(decimals_w);
+  ImGui::InputInt("##decimals", &ui.decimals, 1, 1);
+  ui.decimals = std::clamp(ui.decimals, 1, 8);
+}
+
+}  // namespace
+
+void DrawMatrixInspector(const Session& session, UiState& ui, PanelRect r) {
+  const Stepper& st = session.stepper();
+  const Scenario& sc = st.state().scenario;
+  const int L = sc.layer_count();
+  if (ui.inspector_layer < 0 || ui.inspector_layer > L) ui.inspector_layer = 0;  // a smaller net was loaded
+  const Op* op = st.last_op();
+  const int followed = op ? op->layer : 1;
+  const int l = ui.inspector_layer == 0 ? followed : ui.inspector_layer;
+
+  const std::string title = L > 0 ? "Matrices of layer " + std::to_string(l) + " (" + layer_symbol(sc, l) +
+                                        "): weights, gradients, update###Matrices"
+                                  : std::string("Matrices###Matrices");
+  if (!BeginPanel(title.c_str(), r) || L == 0) {
+    ImGui::End();
+    return;
+  }
+  draw_controls(sc, followed, ui);
+
+  auto applied = [&](OpKind kind) -> std::optional<std::size_t> {
+    const auto k = op_index(st, kind, l);
+    return k && *k < st.cursor() ? k : std::nullopt;
+  };
+  const LayerView v{sc,
+                    st.state().layers[l - 1],
+                    l,
+                    sc.layers[l - 1].fan_in(),
+                    sc.layers[l - 1].size(),
+                    st.is_computed({Buffer::GradWeights, l}),
+                    st.is_computed({Buffer::GradBias, l}),
+                    applied(OpKind::UpdateWeights),
+                    applied(OpKind::UpdateBias),
+                    st,
+                    ui.decimals};
+
+  // Follow the phase: switch to its tab when the phase changes, and leave the
+  // user's own pick alone while it stays the same.
+  const int auto_tab = tab_for(op);
+  const bool switch_tab = auto_tab != ui.inspector_auto_tab;
+  ui.inspector_auto_tab = auto_tab;
+  const std::string Lsup = superscript(l);
+  const std::string labels[kTabCount] = {"W" + Lsup + "###W", "∂L/∂W" + Lsup + "###G",
+                                         "update −η·∂L/∂W" + Lsup + "###U"};
+  if (ImGui::BeginTabBar("##views")) {
+    for (int t = 0; t < kTabCount; ++t) {
+      const ImGuiTabItemFlags flags = switch_tab && t == auto_tab ? ImGuiTabItemFlags_SetSelected : 0;
+      if (ImGui::BeginTabItem(labels[t].c_str(), nullptr, flags)) {
+        draw_table(v, t, ui);
+        ImGui::EndTabItem();
+      }
+    }
+    ImGui::EndTabBar();
+  }
   ImGui::End();
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 #include <imgui.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ struct UiState {
   int example = 0;          // which example of the batch the neurons show; −1 = batch mean
   CanvasItem hover;         // under the mouse this frame (written by the canvas)
   CanvasItem selected;      // last clicked
+  // The canvas layout (network shape and panel size) the view was last fitted
+  // to: a new network or a resized panel fits again.
+  std::uint64_t canvas_layout_key = 0;
 
   // Stepping.
   bool playing = false;
@@ -35,6 +39,7 @@ struct UiState {
 
   // Panels.
   int inspector_layer = 0;  // 0 = follow the current op's layer
+  int inspector_auto_tab = -1;  // the inspector's tab last chosen by the op's phase (−1: none yet)
   int decimals = 4;
   bool dark = true;
   float content_scale = 1.0f;

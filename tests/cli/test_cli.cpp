@@ -1,0 +1,476 @@
+// The command-line contract of formats.md §2–3, through the real executable:
+// exit codes, stdout/stderr, the trace's schema, train's CSV and summary line.
+// Each run gets stdin from /dev/null and a time limit (a hang fails the test).
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "scenario_io.hpp"
+#include "stepper.hpp"
+#include "train.hpp"
+
+extern char** environ;
+
+namespace bpv {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const std::string kExe = BPV_EXE;
+const std::string kScenarios = std::string(BPV_ASSETS_DIR) + "/scenarios";
+std::string asset(const std::string& file) { return kScenarios + "/" + file; }
+
+struct ProcessResult {
+  int exit_code = -1;  // -1: killed by a signal or timed out
+  bool timed_out = false;
+  std::string out, err;
+  std::vector<std::string> err_lines() const {
+    std::vector<std::string> lines;
+    std::istringstream in(err);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+  }
+  std::string last_out_line() const {
+    std::string s = out;
+    while (!s.empty() && s.back() == '\n') s.pop_back();
+    const auto nl = s.rfind('\n');
+    return nl == std::string::npos ? s : s.substr(nl + 1);
+  }
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// A fresh empty directory per test, removed afterwards.
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (fs::temp_directory_path() / "bpv-cli-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Runs backprop-viz with args; stdout and stderr go to files in dir_.
+  ProcessResult run(const std::vector<std::string>& args, int timeout_s = 60) {
+    const fs::path out = dir_ / ".stdout", err = dir_ / ".stderr";
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    std::vector<char*> argv{const_cast<char*>(kExe.c_str())};
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    ProcessResult r;
+    const int rc = posix_spawn(&pid, kExe.c_str(), &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) {
+      ADD_FAILURE() << "cannot start " << kExe << ": " << std::strerror(rc);
+      return r;
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+    int status = 0;
+    while (::waitpid(pid, &status, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, &status, 0);
+        r.timed_out = true;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    if (!r.timed_out && WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
+    r.out = slurp(out);
+    r.err = slurp(err);
+    return r;
+  }
+
+  std::string write(const std::string& name, const std::string& contents) {
+    const fs::path p = dir_ / name;
+    std::ofstream(p, std::ios::binary) << contents;
+    return p.string();
+  }
+
+  // formats.md: exit 2, nothing on stdout, exactly one stderr line "error: …" naming `mentions`.
+  void expect_bad_input(const ProcessResult& r, const std::vector<std::string>& mentions, const std::string& what) {
+    EXPECT_FALSE(r.timed_out) << what;
+    EXPECT_EQ(r.exit_code, 2) << what << "\nstderr: " << r.err;
+    EXPECT_EQ(r.out, "") << what;
+    const std::vector<std::string> lines = r.err_lines();
+    ASSERT_EQ(lines.size(), 1u) << what << "\nstderr: " << r.err;
+    EXPECT_EQ(lines[0].rfind("error: ", 0), 0u) << what << ": " << lines[0];
+    for (const std::string& m : mentions) EXPECT_NE(lines[0].find(m), std::string::npos) << what << ": " << lines[0];
+  }
+
+  fs::path dir_;
+};
+
+// ------------------------------------------------------------------ trace
+void expect_matrix_shape(const json& m, std::size_t rows, std::size_t cols, const std::string& what) {
+  ASSERT_TRUE(m.is_array()) << what;
+  ASSERT_EQ(m.size(), rows) << what;
+  for (const json& row : m) {
+    ASSERT_TRUE(row.is_array()) << what;
+    ASSERT_EQ(row.size(), cols) << what;
+    for (const json& v : row) ASSERT_TRUE(v.is_number()) << what;
+  }
+}
+void expect_row_shape(const json& m, std::size_t cols, const std::string& what) {
+  ASSERT_TRUE(m.is_array()) << what;
+  ASSERT_EQ(m.size(), cols) << what;
+  for (const json& v : m) ASSERT_TRUE(v.is_number()) << what;
+}
+
+// Checks a trace document against formats.md §3 for this scenario.
+void expect_trace_schema(const json& doc, const Scenario& sc, const std::string& what) {
+  ASSERT_TRUE(doc.is_object()) << what;
+  ASSERT_TRUE(doc.contains("scenario") && doc["scenario"].is_string()) << what;
+  EXPECT_EQ(doc["scenario"].get<std::string>(), sc.name) << what;
+  ASSERT_TRUE(doc.contains("loss") && doc["loss"].is_number()) << what;
+  ASSERT_TRUE(doc.contains("layers") && doc["layers"].is_array()) << what;
+  ASSERT_EQ(doc["layers"].size(), static_cast<std::size_t>(sc.layer_count())) << what;
+  const std::size_t batch = static_cast<std::size_t>(sc.batch_size());
+  for (int l = 1; l <= sc.layer_count(); ++l) {
+    const json& layer = doc["layers"][l - 1];
+    const std::string w = what + " layers[" + std::to_string(l - 1) + "]";
+    const std::size_t n = static_cast<std::size_t>(sc.width(l)), n_prev = static_cast<std::size_t>(sc.width(l - 1));
+    for (const char* key : {"z", "a", "delta", "grad_weights", "grad_bias", "weights_after", "bias_after"})
+      ASSERT_TRUE(layer.contains(key)) << w << " has no " << key;
+    expect_matrix_shape(layer["z"], batch, n, w + ".z");
+    expect_matrix_shape(layer["a"], batch, n, w + ".a");
+    expect_matrix_shape(layer["delta"], batch, n, w + ".delta");
+    expect_matrix_shape(layer["grad_weights"], n_prev, n, w + ".grad_weights");
+    expect_row_shape(layer["grad_bias"], n, w + ".grad_bias");
+    expect_matrix_shape(layer["weights_after"], n_prev, n, w + ".weights_after");
+    expect_row_shape(layer["bias_after"], n, w + ".bias_after");
+  }
+  ASSERT_TRUE(doc.contains("steps") && doc["steps"].is_array()) << what;
+  const json& steps = doc["steps"];
+  ASSERT_EQ(steps.size(), build_ops(sc).size()) << what;
+  const std::vector<std::string> phases{"forward", "loss", "backward", "update"};
+  std::size_t phase = 0;
+  std::vector<bool> seen(phases.size(), false);
+  for (std::size_t k = 0; k < steps.size(); ++k) {
+    const json& s = steps[k];
+    const std::string w = what + " steps[" + std::to_string(k) + "]";
+    for (const char* key : {"index", "phase", "layer", "op", "title", "equation"})
+      ASSERT_TRUE(s.contains(key)) << w << " has no " << key;
+    ASSERT_TRUE(s["index"].is_number_integer()) << w;
+    EXPECT_EQ(s["index"].get<std::size_t>(), k) << w;
+    ASSERT_TRUE(s["phase"].is_string()) << w;
+    const std::string p = s["phase"].get<std::string>();
+    const auto it = std::find(phases.begin(), phases.end(), p);
+    ASSERT_NE(it, phases.end()) << w << ": phase " << p;
+    const std::size_t at = static_cast<std::size_t>(it - phases.begin());
+    EXPECT_GE(at, phase) << w << ": phase " << p << " after " << phases[phase];
+    phase = std::max(phase, at);
+    seen[at] = true;
+    ASSERT_TRUE(s["layer"].is_number_integer()) << w;
+    EXPECT_GE(s["layer"].get<int>(), 1) << w;
+    EXPECT_LE(s["layer"].get<int>(), sc.layer_count()) << w;
+    for (const char* key : {"op", "title", "equation"}) {
+      ASSERT_TRUE(s[key].is_string()) << w << "." << key;
+      EXPECT_FALSE(s[key].get<std::string>().empty()) << w << "." << key;
+    }
+  }
+  for (std::size_t p = 0; p < phases.size(); ++p) EXPECT_TRUE(seen[p]) << what << ": no " << phases[p] << " step";
+}
+
+TEST_F(Cli, TraceJsonOnTheSeedPrintsTheSchemaOfFormatsMd) {
+  const ProcessResult r = run({"trace", asset("seed.json"), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  const json doc = json::parse(r.out);  // throws (fails the test) when not valid JSON
+  expect_trace_schema(doc, load_scenario(asset("seed.json")), "seed");
+  // The op names of the seed's 3 layers, in order.
+  std::vector<std::string> ops;
+  for (const json& s : doc["steps"]) ops.push_back(s["op"].get<std::string>());
+  const std::vector<std::string> expected_start{"affine", "activation", "affine", "activation",
+                                                "affine", "activation", "loss", "loss_gradient"};
+  EXPECT_EQ(std::vector<std::string>(ops.begin(), ops.begin() + 8), expected_start);
+  EXPECT_EQ(ops.back(), "update_bias");
+}
+
+TEST_F(Cli, TraceJsonNumbersAreTheEnginesAtFullPrecision) {
+  const Scenario sc = load_scenario(asset("batch.json"));
+  const ProcessResult r = run({"trace", asset("batch.json"), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json doc = json::parse(r.out);
+  Trainer engine(sc);
+  const double loss = engine.step();
+  EXPECT_EQ(doc["loss"].get<double>(), loss);  // exact: JSON carries every digit
+  for (int l = 1; l <= sc.layer_count(); ++l) {
+    const LayerState& ls = engine.state().layers[l - 1];
+    const Layer& after = engine.state().scenario.layers[l - 1];
+    const json& layer = doc["layers"][l - 1];
+    EXPECT_EQ(layer["z"], matrix_to_json(ls.pre_activation)) << l;
+    EXPECT_EQ(layer["a"], matrix_to_json(ls.activation)) << l;
+    EXPECT_EQ(layer["delta"], matrix_to_json(ls.delta)) << l;
+    EXPECT_EQ(layer["grad_weights"], matrix_to_json(ls.grad_weights)) << l;
+    EXPECT_EQ(layer["grad_bias"], row_to_json(ls.grad_bias)) << l;
+    EXPECT_EQ(layer["weights_after"], matrix_to_json(after.weights)) << l;
+    EXPECT_EQ(layer["bias_after"], row_to_json(after.bias)) << l;
+    EXPECT_NE(layer["weights_after"], matrix_to_json(sc.layers[l - 1].weights)) << "not updated, layer " << l;
+  }
+}
+
+TEST_F(Cli, TraceWithoutJsonPrintsEveryOpAndTheLoss) {
+  const ProcessResult r = run({"trace", asset("seed.json")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.last_out_line().rfind("loss: ", 0), 0u) << r.last_out_line();
+  EXPECT_NE(r.out.find("1.35"), std::string::npos);
+}
+
+// ------------------------------------------------------------------ train
+TEST_F(Cli, TrainWritesNRowsPlusHeaderAndEndsWithTheSummaryLine) {
+  const std::string csv = (dir_ / "loss.csv").string();
+  const ProcessResult r = run({"train", asset("xor.json"), "--steps", "250", "--csv", csv});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_TRUE(std::regex_match(r.last_out_line(),
+                               std::regex(R"(steps: 250, seconds: [0-9]+(\.[0-9]+)?, us_per_step: [0-9]+(\.[0-9]+)?)")))
+      << r.last_out_line();
+
+  std::istringstream rows(slurp(csv));
+  std::string line;
+  ASSERT_TRUE(std::getline(rows, line));
+  EXPECT_EQ(line, "step,loss");
+  // The losses are the fast path's, to the last bit (17 significant digits round-trip).
+  Trainer engine(load_scenario(asset("xor.json")));
+  int n = 0;
+  while (std::getline(rows, line)) {
+    ++n;
+    const auto comma = line.find(',');
+    ASSERT_NE(comma, std::string::npos) << line;
+    EXPECT_EQ(std::stoi(line.substr(0, comma)), n);
+    EXPECT_EQ(std::stod(line.substr(comma + 1)), engine.step()) << "row " << n;
+  }
+  EXPECT_EQ(n, 250);
+  // Written atomically: no temporary left beside it.
+  for (const auto& e : fs::directory_iterator(dir_))
+    EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
+}
+
+TEST_F(Cli, TrainWithoutCsvPrintsOnlyTheSummary) {
+  const ProcessResult r = run({"train", asset("seed.json"), "--steps", "3"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::regex_match(r.out, std::regex(R"(steps: 3, seconds: \S+, us_per_step: \S+\n)"))) << r.out;
+}
+
+TEST_F(Cli, TrainingXorLowersTheLossWell) {
+  const std::string csv = (dir_ / "xor.csv").string();
+  const ProcessResult r = run({"train", asset("xor.json"), "--steps", "5000", "--csv", csv});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream rows(slurp(csv));
+  std::string line;
+  std::vector<double> losses;
+  std::getline(rows, line);
+  while (std::getline(rows, line)) losses.push_back(std::stod(line.substr(line.find(',') + 1)));
+  ASSERT_EQ(losses.size(), 5000u);
+  EXPECT_LT(losses.back(), 0.01 * losses.front()) << losses.front() << " → " << losses.back();
+}
+
+TEST_F(Cli, TrainingThatOverflowsExitsOneNamingTheOp) {
+  const std::string path = write("overflow.json", R"({"input_size": 1,
+      "layers": [{"size": 1, "activation": "identity", "weights": [[1]], "bias": [0]}],
+      "loss": "mse", "learning_rate": 1e308, "inputs": [[2]], "targets": [[0]]})");
+  const ProcessResult r = run({"train", path, "--steps", "10"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const std::vector<std::string> lines = r.err_lines();
+  ASSERT_EQ(lines.size(), 1u) << r.err;
+  EXPECT_EQ(lines[0].rfind("error: ", 0), 0u);
+  EXPECT_NE(lines[0].find("overflow.json"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("non-finite"), std::string::npos) << lines[0];
+}
+
+// ------------------------------------------------------------------ gradcheck
+// One test per file in assets/scenarios, so a failure names the file.
+std::vector<std::string> asset_scenario_files() {
+  std::vector<std::string> files;
+  for (const auto& entry : fs::directory_iterator(kScenarios))
+    if (entry.path().extension() == ".json") files.push_back(entry.path().filename().string());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+class EveryAssetScenario : public Cli, public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(EveryAssetScenario, GradcheckExitsZero) {
+  const ProcessResult r = run({"gradcheck", asset(GetParam())}, 280);
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(r.last_out_line().rfind("max relative error: ", 0), 0u) << r.out;
+}
+
+TEST_P(EveryAssetScenario, TraceJsonFollowsTheSchema) {
+  const ProcessResult r = run({"trace", asset(GetParam()), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  expect_trace_schema(json::parse(r.out), load_scenario(asset(GetParam())), GetParam());
+}
+
+INSTANTIATE_TEST_SUITE_P(Assets, EveryAssetScenario, ::testing::ValuesIn(asset_scenario_files()),
+                         [](const auto& info) {
+                           std::string name = fs::path(info.param).stem().string();
+                           for (char& c : name)
+                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                           return name;
+                         });
+
+TEST(AssetScenarioFiles, AtLeastTheTeachingSetIsThere) {
+  const std::vector<std::string> files = asset_scenario_files();
+  for (const char* f : {"seed.json", "seed_cross_entropy.json", "xor.json", "deep_sigmoid.json", "batch.json"})
+    EXPECT_NE(std::find(files.begin(), files.end(), f), files.end()) << f;
+}
+
+TEST_F(Cli, GradcheckSkipsProbesThatCrossAReluKink) {
+  // z = 0 sits exactly on relu's kink: relu'(0) = 0 analytically, but the
+  // central difference of the bias sees the average slope ½. That probe is
+  // skipped and reported, not counted as a disagreement.
+  const std::string path = write("kink.json", R"({"input_size": 1,
+      "layers": [{"size": 1, "activation": "relu", "weights": [[1]], "bias": [0]},
+                 {"size": 1, "activation": "identity", "weights": [[1]], "bias": [0]}],
+      "loss": "mse", "learning_rate": 0.1, "inputs": [[0]], "targets": [[1]]})");
+  const ProcessResult r = run({"gradcheck", path});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("(1 skipped"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, GradcheckExitsOneWhenTheGradientsCannotBeConfirmed) {
+  // An input of 1e200 overflows the mse loss and its gradient to ∞: no
+  // finite difference can confirm that, so the check fails with exit 1.
+  const std::string path = write("overflow.json", R"({"input_size": 1,
+      "layers": [{"size": 1, "activation": "identity", "weights": [[1]], "bias": [0]}],
+      "loss": "mse", "learning_rate": 0.1, "inputs": [[1e200]], "targets": [[0]]})");
+  const ProcessResult r = run({"gradcheck", path});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("max relative error: "), std::string::npos) << r.out;
+}
+
+// ------------------------------------------------------------------ export
+TEST_F(Cli, ExportPrintsOneStepAsMarkdown) {
+  const ProcessResult r = run({"export", asset("seed.json")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("# Worked example: Seed example", 0), 0u) << r.out.substr(0, 200);
+  for (const char* section : {"\n## forward\n", "\n## loss\n", "\n## backward\n", "\n## update\n"})
+    EXPECT_NE(r.out.find(section), std::string::npos) << section;
+  std::size_t headings = 0;
+  for (std::size_t at = r.out.find("\n### "); at != std::string::npos; at = r.out.find("\n### ", at + 1)) ++headings;
+  EXPECT_EQ(headings, build_ops(load_scenario(asset("seed.json"))).size());
+  EXPECT_NE(r.out.find("1.35"), std::string::npos);  // the first affine's numbers
+  EXPECT_NE(r.out.find("|---|"), std::string::npos);  // value tables
+}
+
+TEST_F(Cli, ExportWithMinusOWritesTheFileAndNothingToStdout) {
+  const std::string md = (dir_ / "step.md").string();
+  const ProcessResult r = run({"export", asset("batch.json"), "-o", md});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(slurp(md), run({"export", asset("batch.json")}).out);
+}
+
+// ------------------------------------------------------------------ bad input
+struct BadFile {
+  const char* name;
+  std::string contents;
+  const char* field;  // what the error line must also mention
+};
+
+std::vector<BadFile> bad_files() {
+  static const char kGarbage[] = "\x89PNG\r\n\x1a\n\0\0\xff\xfe garbage \x01\x02";
+  const std::string seed = slurp(asset("seed.json"));
+  auto replaced = [&](const std::string& from, const std::string& to) {
+    std::string s = seed;
+    s.replace(s.find(from), from.size(), to);
+    return s;
+  };
+  return {
+      {"not_json.json", "{\"input_size\": 3,", "(document)"},
+      {"array.json", "[1, 2, 3]", "(document)"},
+      {"empty.json", "", "(document)"},
+      {"wrong_rows.json", replaced("[[0.2, 0.3, 0.5], [0.3, 0.5, 0.7], [0.6, 0.4, 0.8]]", "[[0.2, 0.3, 0.5], [0.3, 0.5, 0.7]]"),
+       "layers[1].weights: expected 3 rows, got 2"},
+      {"unknown_activation.json", replaced("\"softmax\"", "\"softmaxx\""), "layers[2].activation"},
+      {"unknown_loss.json", replaced("\"binary_cross_entropy\"", "\"hinge\""), "loss"},
+      {"huge_number.json", replaced("0.01", "1e999"), "learning_rate"},
+      {"negative_size.json", replaced("\"input_size\": 3", "\"input_size\": -3"), "input_size"},
+      {"no_inputs.json", replaced("[[0.1, 0.2, 0.7]]", "[]"), "inputs"},
+      {"deep.json", std::string(100000, '[') + std::string(100000, ']'), "(document)"},
+      {"garbage.json", std::string(kGarbage, sizeof kGarbage - 1), "(document)"},
+  };
+}
+
+TEST_F(Cli, EveryBadScenarioExitsTwoWithOneErrorLineNamingFileAndField) {
+  for (const BadFile& bad : bad_files()) {
+    const std::string path = write(bad.name, bad.contents);
+    const std::vector<std::vector<std::string>> commands{{"trace", path, "--json"},
+                                                         {"trace", path},
+                                                         {"train", path, "--steps", "3"},
+                                                         {"gradcheck", path},
+                                                         {"export", path},
+                                                         {"export", path, "-o", (dir_ / "x.md").string()}};
+    for (const auto& args : commands)
+      expect_bad_input(run(args), {path, bad.field}, args[0] + " " + bad.name);
+    EXPECT_FALSE(fs::exists(dir_ / "x.md")) << bad.name;
+  }
+}
+
+TEST_F(Cli, AMissingFileOrADirectoryExitsTwoNamingIt) {
+  const std::string missing = (dir_ / "does_not_exist.json").string();
+  for (const std::string& path : {missing, dir_.string()}) {
+    expect_bad_input(run({"trace", path, "--json"}), {path}, "trace " + path);
+    expect_bad_input(run({"train", path, "--steps", "1"}), {path}, "train " + path);
+    expect_bad_input(run({"gradcheck", path}), {path}, "gradcheck " + path);
+    expect_bad_input(run({"export", path}), {path}, "export " + path);
+  }
+}
+
+TEST_F(Cli, BadArgumentsExitTwoWithOneErrorLine) {
+  const std::string seed = asset("seed.json");
+  const std::vector<std::vector<std::string>> bad_args{
+      {"trace", seed, "--json", "--bogus"},
+      {"trace"},
+      {"trace", seed, "extra.json"},
+      {"train", seed},
+      {"train", seed, "--steps", "-1"},
+      {"train", seed, "--steps=-1"},
+      {"train", seed, "--steps", "abc"},
+      {"train", seed, "--steps", "1.5"},
+      {"train", seed, "--steps"},
+      {"gradcheck"},
+      {"gradcheck", seed, "--steps", "3"},
+      {"export", seed, "-o"},
+  };
+  for (const auto& args : bad_args) {
+    std::string what;
+    for (const std::string& a : args) what += a + " ";
+    expect_bad_input(run(args), {}, what);
+  }
+}
+
+}  // namespace
+}  // namespace bpv

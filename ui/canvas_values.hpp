@@ -1,0 +1,78 @@
+// What each neuron and edge of the canvas shows at the cursor: computed once
+// per change of the stepper (or of the example shown), layer by layer, so the
+// drawing only looks numbers up.
+//
+// The rule: what the current op reads or writes is shown as that buffer (the
+// affine op of layer 2 shows h1 = a¹ on layer 1 and z² on layer 2); every
+// other layer follows the phase of the last applied op (forward and loss: a,
+// else z; backward: δ, else ∂L/∂a; update: the step −η·∂L/∂b), and a value
+// not computed at the cursor is shown as nothing, never a stale number.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "stepper.hpp"
+
+namespace bpv {
+
+enum class Shown : std::uint8_t {
+  Nothing,  // not computed at the cursor
+  // Neurons (one value per neuron: the example shown, or the batch mean).
+  Input, PreActivation, Activation, GradActivation, Delta, GradBias, BiasUpdate,
+  // Edges (one value per weight).
+  Weight, GradWeight, WeightUpdate,
+};
+
+// Quantities that share one colour scale (and one line of the legend).
+enum class ScaleGroup : std::uint8_t { Values, Gradients, BiasSteps, Weights, WeightGradients, WeightSteps, Count };
+inline constexpr int kScaleGroups = static_cast<int>(ScaleGroup::Count);
+ScaleGroup scale_group(Shown s);
+
+enum class Role : std::uint8_t { None, Read, Write };  // by the last applied op
+
+struct LayerView {
+  Shown neurons = Shown::Nothing;
+  Role neuron_role = Role::None;
+  std::vector<double> values;  // one per neuron, when neurons != Nothing
+
+  // The edges into this layer (l ≥ 1): weight (i, j) shows factor · (*matrix)(i, j).
+  Shown edges = Shown::Nothing;
+  Role edge_role = Role::None;
+  const Eigen::MatrixXd* matrix = nullptr;
+  double factor = 1.0;
+  double edge_max = 0.0;  // the largest |edge value|
+  double edge(int i, int j) const { return factor * (*matrix)(i, j); }
+};
+
+struct CanvasValues {
+  bool started = false;          // an op has been applied
+  Phase phase = Phase::Forward;  // of the last applied op
+  int example = 0;               // the example the neurons show; −1 = the batch mean
+  std::vector<LayerView> layers;  // 0 = input … L
+  // ±scale[g] is full colour for group g: the largest magnitude shown, rounded
+  // up to 1, 2 or 5 × 10ᵏ; 0 when nothing of the group is shown.
+  std::array<double, kScaleGroups> scale{};
+  Role loss_role = Role::None, target_role = Role::None, rate_role = Role::None;
+
+  double scale_of(Shown s) const { return scale[static_cast<int>(scale_group(s))]; }
+};
+
+// `example` is clamped to the batch; −1 (or any negative) = the batch mean.
+void compute_canvas_values(const Stepper& stepper, int example, CanvasValues& out);
+
+// A value of neuron j of layer l: the example row, or the mean over the batch.
+double example_value(const Eigen::MatrixXd& m, int example, int j);
+
+// Short symbols for headers and tooltips, in the notation of the equations
+// (describe.hpp): "z²", "h1", "δ²", "∂L/∂h1", "∂L/∂b²", "Δb²", "W²", …
+std::string shown_symbol(Shown s, const Scenario& sc, int layer);
+// What a scale group means, for the legend: "x, z, a (values)".
+const char* scale_group_name(ScaleGroup g);
+
+// A number in at most `significant` digits and a short exponent ("1.23e-5"),
+// for the small space of a circle or an edge. Returns the length.
+int format_compact(double v, int significant, char* buf, int size);
+
+}  // namespace bpv
