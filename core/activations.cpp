@@ -27,19 +27,9 @@ double sigmoid_df(double, double a) { return a * (1.0 - a); }
 double tanh_f(double z) { return std::tanh(z); }
 double tanh_df(double, double a) { return 1.0 - a * a; }
 
-const Activation kIdentity{"identity", "id", identity_f, identity_df, "1"};
-const Activation kRelu{"relu", "ReLU", relu_f, relu_df, "1 if z > 0, else 0"};
-const Activation kLeakyRelu{"leaky_relu", "LeakyReLU", leaky_relu_f, leaky_relu_df,
-                            "1 if z > 0, else 0.01"};
-const Activation kSigmoid{"sigmoid", "σ", sigmoid_f, sigmoid_df, "σ(z)(1−σ(z))"};
-const Activation kTanh{"tanh", "tanh", tanh_f, tanh_df, "1−tanh²(z)"};
-const Activation kSoftmax{"softmax", "softmax", nullptr, nullptr,
-                          "∂oᵢ/∂zⱼ = oᵢ(1[i=j] − oⱼ)"};
-
-// The batched loops of the elementwise entries, each compiled with its own f
-// and df inlined: an indirect call per element costs more than relu itself,
-// and inlined relu vectorises. They call the same f and df, so the numbers are
-// the same as calling them one element at a time.
+// The batched loops, each compiled with its own f and df inlined: an indirect
+// call per element costs more than relu itself, and inlined relu vectorises.
+// They call the same f and df, so the numbers equal one-at-a-time calls.
 template <double (*F)(double)>
 void forward_loop(const double* z, double* a, Eigen::Index n) {
   for (Eigen::Index k = 0; k < n; ++k) a[k] = F(z[k]);
@@ -50,26 +40,20 @@ void backward_loop(const double* z, const double* a, const double* grad_a, doubl
   for (Eigen::Index k = 0; k < n; ++k) delta[k] = grad_a[k] * DF(z[k], a[k]);
 }
 
-struct ElementwiseLoops {
-  const Activation* activation;
-  void (*forward)(const double* z, double* a, Eigen::Index n);
-  void (*backward)(const double* z, const double* a, const double* grad_a, double* delta,
-                   Eigen::Index n);
-};
-const ElementwiseLoops kElementwiseLoops[] = {
-    {&kIdentity, forward_loop<identity_f>, backward_loop<identity_df>},
-    {&kRelu, forward_loop<relu_f>, backward_loop<relu_df>},
-    {&kLeakyRelu, forward_loop<leaky_relu_f>, backward_loop<leaky_relu_df>},
-    {&kSigmoid, forward_loop<sigmoid_f>, backward_loop<sigmoid_df>},
-    {&kTanh, forward_loop<tanh_f>, backward_loop<tanh_df>},
-};
-// nullptr for an Activation that is not one of the table's own objects (a
-// copy, say); those take the loops through the f and df pointers.
-const ElementwiseLoops* loops_of(const Activation* act) {
-  for (const ElementwiseLoops& loops : kElementwiseLoops)
-    if (loops.activation == act) return &loops;
-  return nullptr;
+template <double (*F)(double), double (*DF)(double, double)>
+constexpr Activation elementwise(std::string_view name, std::string_view symbol,
+                                 std::string_view derivative_text) {
+  return Activation{name, symbol, F, DF, derivative_text, forward_loop<F>, backward_loop<DF>};
 }
+
+const Activation kIdentity = elementwise<identity_f, identity_df>("identity", "id", "1");
+const Activation kRelu = elementwise<relu_f, relu_df>("relu", "ReLU", "1 if z > 0, else 0");
+const Activation kLeakyRelu =
+    elementwise<leaky_relu_f, leaky_relu_df>("leaky_relu", "LeakyReLU", "1 if z > 0, else 0.01");
+const Activation kSigmoid = elementwise<sigmoid_f, sigmoid_df>("sigmoid", "σ", "σ(z)(1−σ(z))");
+const Activation kTanh = elementwise<tanh_f, tanh_df>("tanh", "tanh", "1−tanh²(z)");
+const Activation kSoftmax{"softmax", "softmax", nullptr, nullptr, "∂oᵢ/∂zⱼ = oᵢ(1[i=j] − oⱼ)",
+                          nullptr, nullptr};
 
 }  // namespace
 
@@ -78,10 +62,8 @@ void Activation::forward(const Eigen::MatrixXd& z, Eigen::MatrixXd& a) const {
     const Eigen::Index n = z.size();
     const double* in = z.data();
     double* out = a.data();
-    if (const ElementwiseLoops* loops = loops_of(this))
-      loops->forward(in, out, n);
-    else
-      for (Eigen::Index k = 0; k < n; ++k) out[k] = f(in[k]);
+    if (forward_n) forward_n(in, out, n);
+    else for (Eigen::Index k = 0; k < n; ++k) out[k] = f(in[k]);  // an entry built by hand
     return;
   }
   // Softmax, shifted by the row maximum so exp() never overflows.
@@ -101,11 +83,12 @@ void Activation::backward(const Eigen::MatrixXd& z, const Eigen::MatrixXd& a,
                           const Eigen::MatrixXd& grad_a, Eigen::MatrixXd& delta) const {
   if (elementwise()) {
     const Eigen::Index n = z.size();
-    if (const ElementwiseLoops* loops = loops_of(this))
-      loops->backward(z.data(), a.data(), grad_a.data(), delta.data(), n);
-    else
+    if (backward_n) {
+      backward_n(z.data(), a.data(), grad_a.data(), delta.data(), n);
+    } else {
       for (Eigen::Index k = 0; k < n; ++k)
         delta.data()[k] = grad_a.data()[k] * df(z.data()[k], a.data()[k]);
+    }
     return;
   }
   // Full softmax Jacobian: ∂a_i/∂z_j = a_i(1[i=j] − a_j), so

@@ -17,6 +17,11 @@ struct Activation {
   double (*df)(double z, double a);
   // How f' is written in equations, e.g. "σ(z)(1−σ(z))".
   std::string_view derivative_text;
+  // f and df over n contiguous elements (the same functions, inlined); an
+  // entry may leave them null, then f and df are called per element.
+  void (*forward_n)(const double* z, double* a, Eigen::Index n);
+  void (*backward_n)(const double* z, const double* a, const double* grad_a, double* delta,
+                     Eigen::Index n);
 
   bool elementwise() const { return f != nullptr; }
 

@@ -78,19 +78,160 @@ std::string Session::apply(const Command& cmd) {
           stepper_.jump_to(stepper_.op_count());
           finish_step();
         } else if constexpr (std::is_same_v<T, command::LoadScenario>) {
+          // Undoable like an edit: the record keeps both networks.
+          UndoRecord r;
+          r.label = "open " + (c.path.empty() ? c.scenario.name : c.path);
+          r.before = std::make_shared<const Scenario>(stepper_.scenario());
+          r.after = std::make_shared<const Scenario>(c.scenario);
           stepper_ = Stepper(c.scenario);
           path_ = c.path;
           loss_history_.clear();
+          last_change_ = {};
+          undo_.push_back(std::move(r));
+          redo_.clear();
+          modified_ = false;
         } else if constexpr (std::is_same_v<T, command::TrainSteps>) {
           if (c.steps < 1) refused = "train at least one step";
           else job_ = std::make_unique<TrainingJob>(stepper_.scenario(), c.steps);
         } else if constexpr (std::is_same_v<T, command::CancelTraining>) {
           if (job_) job_->cancel = true;
+        } else if constexpr (std::is_same_v<T, command::ApplyEdit>) {
+          refused = edit(c.edit);
+        } else if constexpr (std::is_same_v<T, command::Undo>) {
+          if (undo_.empty()) refused = "nothing to undo";
+          else undo_or_redo(true);
+        } else if constexpr (std::is_same_v<T, command::Redo>) {
+          if (redo_.empty()) refused = "nothing to redo";
+          else undo_or_redo(false);
         }
       },
       cmd);
   if (refused.empty()) ++revision_;
   return refused;
+}
+
+namespace {
+
+// Element-wise "differs" of two same-shaped matrices, or'ed into flags by column.
+void or_columns(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, std::vector<char>& flags) {
+  if (a.rows() != b.rows() || a.cols() != b.cols()) return;
+  for (Eigen::Index c = 0; c < a.cols(); ++c)
+    for (Eigen::Index r = 0; r < a.rows(); ++r)
+      if (a(r, c) != b(r, c)) flags[c] = 1;
+}
+
+bool same_shape(const Scenario& a, const Scenario& b) {
+  if (a.input_size != b.input_size || a.layer_count() != b.layer_count() || a.batch_size() != b.batch_size())
+    return false;
+  for (int l = 1; l <= a.layer_count(); ++l)
+    if (a.width(l) != b.width(l)) return false;
+  return true;
+}
+
+ChangeMask compare(const PassState& before, const PassState& after) {
+  ChangeMask m;
+  const Scenario& sa = before.scenario;
+  const Scenario& sb = after.scenario;
+  const int L = sb.layer_count();
+  m.neurons.resize(L + 1);
+  m.neurons[0].assign(sb.input_size, 0);
+  or_columns(sa.inputs, sb.inputs, m.neurons[0]);
+  for (int l = 1; l <= L; ++l) {
+    std::vector<char>& flags = m.neurons[l];
+    flags.assign(sb.width(l), 0);
+    const LayerState& x = before.layers[l - 1];
+    const LayerState& y = after.layers[l - 1];
+    or_columns(x.pre_activation, y.pre_activation, flags);
+    or_columns(x.activation, y.activation, flags);
+    or_columns(x.grad_activation, y.grad_activation, flags);
+    or_columns(x.delta, y.delta, flags);
+    or_columns(x.grad_bias, y.grad_bias, flags);
+    or_columns(sa.layers[l - 1].bias, sb.layers[l - 1].bias, flags);
+    if (l == L) or_columns(sa.targets, sb.targets, flags);
+    m.weights.push_back((sa.layers[l - 1].weights.array() != sb.layers[l - 1].weights.array() ||
+                         x.grad_weights.array() != y.grad_weights.array())
+                            .cast<char>());
+  }
+  m.loss = before.loss(0, 0) != after.loss(0, 0);
+  return m;
+}
+
+}  // namespace
+
+void Session::replace_start(Scenario scenario) {
+  const bool comparable = same_shape(stepper_.scenario(), scenario);
+  PassState before = comparable ? stepper_.state() : PassState{};
+  stepper_.replace_scenario(std::move(scenario));
+  last_change_ = comparable ? compare(before, stepper_.state()) : ChangeMask{};
+  last_change_.revision = revision_ + 1;  // apply() bumps the revision next
+}
+
+std::string Session::edit(const Edit& e) {
+  Scenario next = stepper_.scenario();
+  UndoRecord r;
+  r.label = edit_label(next, e);
+  r.edit = e;
+  r.value_edit = is_value_edit(e);
+  if (r.value_edit) r.old_value = edited_value(next, e);
+  else r.before = std::make_shared<const Scenario>(next);
+  std::string refused = apply_edit(next, e);
+  if (!refused.empty()) return refused;
+  if (!r.value_edit) r.after = std::make_shared<const Scenario>(next);
+  replace_start(std::move(next));
+  undo_.push_back(std::move(r));
+  redo_.clear();
+  modified_ = true;
+  return "";
+}
+
+// A value edit with its value swapped: how a value edit is undone.
+static Edit with_value(Edit e, double v) {
+  std::visit([v](auto& x) {
+    if constexpr (requires { x.value; }) {
+      if constexpr (std::is_same_v<decltype(x.value), double>) x.value = v;
+    }
+  }, e);
+  return e;
+}
+
+void Session::undo_or_redo(bool undo) {
+  std::vector<UndoRecord>& from = undo ? undo_ : redo_;
+  std::vector<UndoRecord>& to = undo ? redo_ : undo_;
+  UndoRecord r = std::move(from.back());
+  from.pop_back();
+  Scenario next = stepper_.scenario();
+  if (r.value_edit) {
+    apply_edit(next, undo ? with_value(r.edit, r.old_value) : r.edit);
+  } else {
+    next = undo ? *r.before : *r.after;
+  }
+  if (same_shape(stepper_.scenario(), next) || r.value_edit) replace_start(std::move(next));
+  else {
+    const std::size_t cursor = stepper_.cursor();
+    stepper_ = Stepper(std::move(next));
+    stepper_.jump_to(cursor);
+    last_change_ = {};
+  }
+  to.push_back(std::move(r));
+  modified_ = true;
+}
+
+std::size_t Session::history_bytes() const {
+  auto scenario_bytes = [](const Scenario& s) {
+    std::size_t n = static_cast<std::size_t>(s.inputs.size() + s.targets.size());
+    for (const Layer& l : s.layers) n += static_cast<std::size_t>(l.weights.size() + l.bias.size());
+    return n * sizeof(double) + sizeof(Scenario);
+  };
+  std::size_t bytes = 0;
+  for (const auto* stack : {&undo_, &redo_}) {
+    for (const UndoRecord& r : *stack) {
+      bytes += sizeof(UndoRecord) + r.label.capacity();
+      // A snapshot shared by neighbouring records is counted once per record: an upper bound.
+      if (r.before) bytes += scenario_bytes(*r.before);
+      if (r.after) bytes += scenario_bytes(*r.after);
+    }
+  }
+  return bytes;
 }
 
 void Session::poll() {

@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "edits.hpp"
 #include "stepper.hpp"
 
 namespace bpv {
@@ -26,12 +27,28 @@ struct NextTrainingStep {};
 struct LoadScenario { Scenario scenario; std::string path; };
 struct TrainSteps { int steps; };  // runs on a worker thread through the fast path
 struct CancelTraining {};
+struct ApplyEdit { Edit edit; };  // undoable
+struct Undo {};
+struct Redo {};
 }  // namespace command
 
 using Command =
     std::variant<command::StepForward, command::StepBack, command::JumpTo, command::RunToPhaseEnd,
                  command::RunToEnd, command::Reset, command::NextTrainingStep,
-                 command::LoadScenario, command::TrainSteps, command::CancelTraining>;
+                 command::LoadScenario, command::TrainSteps, command::CancelTraining,
+                 command::ApplyEdit, command::Undo, command::Redo>;
+
+// Which values an edit changed, for the UI to flash them: per layer l = 0..L,
+// a flag per neuron (any of its z, a, ∂L/∂a, δ, b, ∂L/∂b, input or target
+// changed) and per weight (W or ∂L/∂W changed). Empty after an edit that
+// changed the architecture (then everything is new).
+struct ChangeMask {
+  std::uint64_t revision = 0;  // the session revision the edit produced
+  std::vector<std::vector<char>> neurons;                                   // [l][j]
+  std::vector<Eigen::Array<char, Eigen::Dynamic, Eigen::Dynamic>> weights;  // [l−1](i, j)
+  bool loss = false;
+  bool empty() const { return neurons.empty(); }
+};
 
 class Session {
  public:
@@ -57,18 +74,44 @@ class Session {
   std::uint64_t revision() const { return revision_; }
 
   bool training() const { return job_ != nullptr; }
+  bool can_undo() const { return !undo_.empty(); }
+  bool can_redo() const { return !redo_.empty(); }
+  // "W²₁₃ = 0.5", for the Edit menu; "" when there is nothing to undo/redo.
+  std::string undo_label() const { return undo_.empty() ? "" : undo_.back().label; }
+  std::string redo_label() const { return redo_.empty() ? "" : redo_.back().label; }
+  // Edits applied since the last load or save (the app asks before discarding them).
+  bool modified() const { return modified_; }
+  void mark_saved(std::string path) { path_ = std::move(path); modified_ = false; }
+  const ChangeMask& last_change() const { return last_change_; }
+  // Approximate bytes held by the undo and redo history.
+  std::size_t history_bytes() const;
   // Fraction done of the running job, 0 when none.
   double training_progress() const;
 
  private:
   struct TrainingJob;
+  // One undoable change. A value edit keeps two numbers; anything else keeps
+  // the start-of-step scenario before and after (shared, never copied again).
+  struct UndoRecord {
+    std::string label;
+    Edit edit;                  // for a value edit: the edit with the new value
+    double old_value = 0.0;     // for a value edit
+    bool value_edit = false;
+    std::shared_ptr<const Scenario> before, after;  // otherwise
+  };
   void finish_step();  // records the loss, starts the next step from the updated weights
+  std::string edit(const Edit& e);
+  void replace_start(Scenario scenario);  // recompute to the cursor, record what changed
+  void undo_or_redo(bool undo);
 
   Stepper stepper_;
   std::string path_;
   std::vector<double> loss_history_;
   std::uint64_t revision_ = 1;
   std::unique_ptr<TrainingJob> job_;
+  std::vector<UndoRecord> undo_, redo_;
+  bool modified_ = false;
+  ChangeMask last_change_;
 };
 
 }  // namespace bpv

@@ -16,15 +16,14 @@ Shown default_neurons(const Stepper& st, int l, Phase phase) {
   switch (phase) {
     case Phase::Forward:
     case Phase::Loss:
-      return done(Buffer::Activation) ? Shown::Activation
+      return done(Buffer::Activation)      ? Shown::Activation
              : done(Buffer::PreActivation) ? Shown::PreActivation
                                            : Shown::Nothing;
     case Phase::Backward:
-      return done(Buffer::Delta) ? Shown::Delta
+      return done(Buffer::Delta)            ? Shown::Delta
              : done(Buffer::GradActivation) ? Shown::GradActivation
                                             : Shown::Nothing;
-    case Phase::Update:
-      return done(Buffer::GradBias) ? Shown::BiasUpdate : Shown::Nothing;
+    case Phase::Update: return done(Buffer::GradBias) ? Shown::BiasUpdate : Shown::Nothing;
   }
   return Shown::Nothing;
 }
@@ -166,13 +165,15 @@ void compute_canvas_values(const Stepper& st, int example, CanvasValues& out) {
     v.edge_max = 0.0;
     if (l == 0 || v.edges == Shown::Nothing) continue;
     const LayerState& ls = ps.layers[static_cast<std::size_t>(l - 1)];
-    v.matrix = v.edges == Shown::Weight ? &sc.layers[static_cast<std::size_t>(l - 1)].weights : &ls.grad_weights;
+    v.matrix =
+        v.edges == Shown::Weight ? &sc.layers[static_cast<std::size_t>(l - 1)].weights : &ls.grad_weights;
     v.factor = v.edges == Shown::WeightUpdate ? -sc.learning_rate : 1.0;
     v.edge_max = std::abs(v.factor) * max_abs(*v.matrix);
     double& big = largest[static_cast<int>(scale_group(v.edges))];
     big = std::max(big, v.edge_max);
   }
-  for (int g = 0; g < kScaleGroups; ++g) out.scale[static_cast<std::size_t>(g)] = nice_ceiling(largest[static_cast<std::size_t>(g)]);
+  for (int g = 0; g < kScaleGroups; ++g)
+    out.scale[static_cast<std::size_t>(g)] = nice_ceiling(largest[static_cast<std::size_t>(g)]);
 }
 
 std::string shown_symbol(Shown s, const Scenario& sc, int l) {
@@ -228,9 +229,14 @@ int shorten_exponent(const char* in, char* buf, int size) {
 }  // namespace
 
 int format_compact(double v, int significant, char* buf, int size) {
-  if (!std::isfinite(v)) return std::snprintf(buf, static_cast<std::size_t>(size), "%s", std::isnan(v) ? "NaN" : v > 0 ? "∞" : "-∞");
+  if (!std::isfinite(v))
+    return std::snprintf(buf, static_cast<std::size_t>(size), "%s",
+                         std::isnan(v) ? "NaN"
+                         : v > 0       ? "∞"
+                                       : "-∞");
   if (v == 0.0) return std::snprintf(buf, static_cast<std::size_t>(size), "0");
-  // The shorter of plain and exponent notation: 0.000378 is "3.78e-4".
+  // Tiny numbers in exponent notation when that is shorter: 0.000378 is
+  // "3.78e-4", but 0.005 stays "0.005".
   char plain[48], sci[48], tmp[48];
   std::snprintf(tmp, sizeof tmp, "%.*g", significant, v);
   const int np = shorten_exponent(tmp, plain, sizeof plain);
@@ -243,7 +249,7 @@ int format_compact(double v, int significant, char* buf, int size) {
     std::memmove(m, e, std::strlen(e) + 1);
   }
   const int ns = shorten_exponent(tmp, sci, sizeof sci);
-  const char* best = ns < np ? sci : plain;
+  const char* best = ns < np && std::abs(v) < 1e-3 ? sci : plain;
   return std::snprintf(buf, static_cast<std::size_t>(size), "%s", best);
 }
 

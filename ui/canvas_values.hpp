@@ -20,13 +20,29 @@ namespace bpv {
 enum class Shown : std::uint8_t {
   Nothing,  // not computed at the cursor
   // Neurons (one value per neuron: the example shown, or the batch mean).
-  Input, PreActivation, Activation, GradActivation, Delta, GradBias, BiasUpdate,
+  Input,
+  PreActivation,
+  Activation,
+  GradActivation,
+  Delta,
+  GradBias,
+  BiasUpdate,
   // Edges (one value per weight).
-  Weight, GradWeight, WeightUpdate,
+  Weight,
+  GradWeight,
+  WeightUpdate,
 };
 
 // Quantities that share one colour scale (and one line of the legend).
-enum class ScaleGroup : std::uint8_t { Values, Gradients, BiasSteps, Weights, WeightGradients, WeightSteps, Count };
+enum class ScaleGroup : std::uint8_t {
+  Values,
+  Gradients,
+  BiasSteps,
+  Weights,
+  WeightGradients,
+  WeightSteps,
+  Count
+};
 inline constexpr int kScaleGroups = static_cast<int>(ScaleGroup::Count);
 ScaleGroup scale_group(Shown s);
 
@@ -47,9 +63,9 @@ struct LayerView {
 };
 
 struct CanvasValues {
-  bool started = false;          // an op has been applied
-  Phase phase = Phase::Forward;  // of the last applied op
-  int example = 0;               // the example the neurons show; −1 = the batch mean
+  bool started = false;           // an op has been applied
+  Phase phase = Phase::Forward;   // of the last applied op
+  int example = 0;                // the example the neurons show; −1 = the batch mean
   std::vector<LayerView> layers;  // 0 = input … L
   // ±scale[g] is full colour for group g: the largest magnitude shown, rounded
   // up to 1, 2 or 5 × 10ᵏ; 0 when nothing of the group is shown.

@@ -4,15 +4,14 @@
 // legend of what the colours mean. Layers wider than kMaxCircleNeurons are
 // strips of cells and their weight matrices heatmaps (graph_layout.hpp).
 //
-// [SECTION] frame state      [SECTION] view and input   [SECTION] hit test
-// [SECTION] edges            [SECTION] neurons          [SECTION] labels and legend
+// [SECTION] frame state      [SECTION] view and input   [SECTION] edges
+// [SECTION] neurons          [SECTION] labels and legend [SECTION] hit test
 // [SECTION] tooltips         [SECTION] DrawGraphCanvas()
 #include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <cstdlib>
 #include <string>
 
 #include "canvas_values.hpp"
@@ -25,8 +24,8 @@
 namespace bpv {
 namespace {
 
-constexpr float kDimAlpha = 0.28f;     // what the current op does not touch
-constexpr float kMaxFitZoom = 1.0f;    // the layout is made for the panel: never blow it up
+constexpr float kDimAlpha = 0.28f;   // what the current op does not touch
+constexpr float kMaxFitZoom = 1.0f;  // the layout is made for the panel: never blow it up
 constexpr float kHeaderRows = 2.0f;
 constexpr float kLegendRows = 2.0f;
 
@@ -45,7 +44,9 @@ Cache& cache() {
   return *c;
 }
 
-std::uint64_t mix(std::uint64_t h, std::uint64_t v) { return (h ^ v) * 1099511628211ULL + 0x9e3779b97f4a7c15ULL; }
+std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
+  return (h ^ v) * 1099511628211ULL + 0x9e3779b97f4a7c15ULL;
+}
 
 struct Frame {
   const Stepper& st;
@@ -102,14 +103,17 @@ float text_width(ImFont* font, float size, const char* text) {
 
 void text_centered(const Frame& f, ImFont* font, float size, ImVec2 center, ImU32 col, const char* text) {
   const ImVec2 ts = font->CalcTextSizeA(size, 1e9f, 0.0f, text);
-  f.dl->AddText(font, size, ImVec2(std::floor(center.x - 0.5f * ts.x), std::floor(center.y - 0.5f * ts.y)), col, text);
+  f.dl->AddText(font, size, ImVec2(std::floor(center.x - 0.5f * ts.x), std::floor(center.y - 0.5f * ts.y)),
+                col, text);
 }
 
 // Dark text on light fills, light text on dark ones.
 ImU32 text_on(ImU32 fill, ImU32 background) {
   const ImVec4 a = ImGui::ColorConvertU32ToFloat4(fill), b = ImGui::ColorConvertU32ToFloat4(background);
-  const float r = a.x * a.w + b.x * (1 - a.w), g = a.y * a.w + b.y * (1 - a.w), bl = a.z * a.w + b.z * (1 - a.w);
-  return 0.2126f * r + 0.7152f * g + 0.0722f * bl > 0.45f ? IM_COL32(18, 18, 24, 255) : IM_COL32(245, 245, 250, 255);
+  const float r = a.x * a.w + b.x * (1 - a.w), g = a.y * a.w + b.y * (1 - a.w),
+              bl = a.z * a.w + b.z * (1 - a.w);
+  return 0.2126f * r + 0.7152f * g + 0.0722f * bl > 0.45f ? IM_COL32(18, 18, 24, 255)
+                                                          : IM_COL32(245, 245, 250, 255);
 }
 
 // The number for a space `room` pixels wide: 4 significant digits, fewer if
@@ -148,7 +152,9 @@ void update_cache(const Session& session, const UiState& ui, ImVec2 area) {
     c.layout_key = lk;
     c.values_key = ~0ULL;
   }
-  const std::uint64_t vk = mix(session.revision(), static_cast<std::uint64_t>(ui.example + 1));
+  // The values point into the stepper's matrices: a new revision (or another session) recomputes them.
+  std::uint64_t vk = mix(session.revision(), static_cast<std::uint64_t>(ui.example + 1));
+  vk = mix(vk, static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(&session.stepper())));
   if (vk != c.values_key) {
     compute_canvas_values(session.stepper(), ui.example, c.values);
     c.values_key = vk;
@@ -182,7 +188,8 @@ void handle_view_input(UiState& ui, ImVec2 origin, ImVec2 size, ImVec2 area_min,
   ui.pan.y = std::clamp(ui.pan.y, margin - y1, size.y - margin - y0);
 }
 
-// ---------------------------------------------------------------- [SECTION] hit test
+// ---------------------------------------------------------------- [SECTION] edges
+// From circle edge to circle edge: a dimmed, translucent circle shows no line through it.
 ImVec2 edge_start(const ColumnLayout& s, const ColumnLayout& t, int i, int j, ImVec2& end) {
   const ImVec2 a = s.center(i), b = t.center(j);
   const float dx = b.x - a.x, dy = b.y - a.y, len = std::max(1e-3f, std::sqrt(dx * dx + dy * dy));
@@ -190,41 +197,6 @@ ImVec2 edge_start(const ColumnLayout& s, const ColumnLayout& t, int i, int j, Im
   return {a.x + dx / len * s.radius, a.y + dy / len * s.radius};
 }
 
-CanvasItem hit_test(const Frame& f, ImVec2 mouse) {
-  CanvasItem item;
-  const ImVec2 p = f.view.to_canvas(mouse);
-  const int last = static_cast<int>(f.layout.columns.size()) - 1;
-  for (int l = 0; l <= last; ++l) {
-    const int j = f.column(l).neuron_at(p);
-    if (j >= 0) return CanvasItem{CanvasItem::Kind::Neuron, l, 0, j};
-  }
-  for (int l = 1; l <= last; ++l) {
-    const GapLayout& g = f.layout.gaps[static_cast<std::size_t>(l)];
-    const ColumnLayout& s = f.column(l - 1);
-    const ColumnLayout& t = f.column(l);
-    int i = 0, j = 0;
-    if (g.heatmap) {
-      if (g.edge_at(p, s.size, t.size, i, j)) return CanvasItem{CanvasItem::Kind::Edge, l, i, j};
-      continue;
-    }
-    if (p.x < s.x || p.x > t.x) continue;
-    float best = 5.0f / f.view.zoom;  // within 5 pixels of a line
-    for (i = 0; i < s.size; ++i)
-      for (j = 0; j < t.size; ++j) {
-        ImVec2 b;
-        const ImVec2 a = edge_start(s, t, i, j, b);
-        const float d = distance_to_segment(p, a, b);
-        if (d < best) {
-          best = d;
-          item = CanvasItem{CanvasItem::Kind::Edge, l, i, j};
-        }
-      }
-    if (item.kind != CanvasItem::Kind::None) return item;
-  }
-  return item;
-}
-
-// ---------------------------------------------------------------- [SECTION] edges
 float edge_thickness(double v, double scale, float zoom) {
   const double m = scale > 0.0 && std::isfinite(v) ? std::min(1.0, std::abs(v) / scale) : 0.0;
   return static_cast<float>(0.8 + 4.2 * m) * std::clamp(zoom, 0.6f, 1.6f);
@@ -238,7 +210,8 @@ void draw_role_frame(const Frame& f, ImVec2 a, ImVec2 b, Role role, Shown shown,
   f.dl->AddRect(a, b, col, 4.0f, 0, 2.0f);
   const std::string tag = (role == Role::Write ? "written: " : "read: ") + shown_symbol(shown, f.sc, l);
   if (text_width(f.small, f.small_size, tag.c_str()) < b.x - a.x + 20.0f)
-    text_centered(f, f.small, f.small_size, ImVec2(0.5f * (a.x + b.x), a.y - 3.0f - 0.5f * f.small_size), col, tag.c_str());
+    text_centered(f, f.small, f.small_size, ImVec2(0.5f * (a.x + b.x), a.y - 3.0f - 0.5f * f.small_size), col,
+                  tag.c_str());
 }
 
 void draw_edge_lines(const Frame& f, int l) {
@@ -253,7 +226,8 @@ void draw_edge_lines(const Frame& f, int l) {
       ImVec2 a = edge_start(s, t, i, j, b);
       a = f.screen(a);
       b = f.screen(b);
-      if (!f.visible(ImVec2(std::min(a.x, b.x), std::min(a.y, b.y)), ImVec2(std::max(a.x, b.x), std::max(a.y, b.y))))
+      if (!f.visible(ImVec2(std::min(a.x, b.x), std::min(a.y, b.y)),
+                     ImVec2(std::max(a.x, b.x), std::max(a.y, b.y))))
         continue;
       if (v.edges == Shown::Nothing) {  // not computed yet: the wiring only
         f.dl->AddLine(a, b, with_alpha(f.pal.grid, alpha), 1.0f);
@@ -264,41 +238,79 @@ void draw_edge_lines(const Frame& f, int l) {
       f.dl->AddLine(a, b, value_color(x, scale, alpha * (0.55f + 0.45f * std::min(1.0f, w / 3.0f))), w);
     }
   const float top = std::min(s.min.y, t.min.y) - 8.0f, bottom = std::max(s.max.y, t.max.y) + 8.0f;
-  draw_role_frame(f, f.screen(ImVec2(s.x + s.radius + 6.0f, top)), f.screen(ImVec2(t.x - t.radius - 6.0f, bottom)),
-                  v.edge_role, v.edges, l);
+  draw_role_frame(f, f.screen(ImVec2(s.x + s.radius + 6.0f, top)),
+                  f.screen(ImVec2(t.x - t.radius - 6.0f, bottom)), v.edge_role, v.edges, l);
 }
 
 // Each edge's number sits where no other edge's number is (GapLayout::label_t):
 // a gap's numbers hang from one vertical line near the circles they point to
 // and grow away from those circles, each on a plate that hides the lines behind.
-void draw_edge_numbers(const Frame& f, int l) {
-  const LayerView& v = f.layer(l);
+struct EdgeNumbers {
+  bool shown = false;
+  bool near_target = true;
+  float clear = 0.0f;  // pixels from the anchor to the nearer circle's edge
+  float room = 0.0f;   // the widest a number may be
+};
+
+EdgeNumbers edge_numbers(const Frame& f, int l) {
+  EdgeNumbers en;
   const GapLayout& g = f.layout.gaps[static_cast<std::size_t>(l)];
-  if (v.edges == Shown::Nothing || g.label_spacing * f.view.zoom < f.small_size + 3.0f) return;
+  if (g.heatmap || f.layer(l).edges == Shown::Nothing || g.label_spacing * f.view.zoom < f.small_size + 3.0f)
+    return en;
   const ColumnLayout& s = f.column(l - 1);
   const ColumnLayout& t = f.column(l);
-  const bool near_target = g.label_t > 0.5f;
-  const float along = (near_target ? 1.0f - g.label_t : g.label_t) * (t.x - s.x);
-  const float clear = (along - (near_target ? t.radius : s.radius)) * f.view.zoom - 4.0f;  // to the circle's edge
-  if (clear < 8.0f) return;
+  en.near_target = g.label_t > 0.5f;
+  const float along = (en.near_target ? 1.0f - g.label_t : g.label_t) * (t.x - s.x);
+  en.clear = (along - (en.near_target ? t.radius : s.radius)) * f.view.zoom - 4.0f;
+  en.room = std::min(80.0f, (t.x - s.x - s.radius - t.radius) * f.view.zoom * 0.6f);
+  en.shown = en.clear >= 8.0f;
+  return en;
+}
+
+// The number of edge (i, j) into buf and its plate [lo, hi]; false when it does not fit.
+bool edge_number_plate(const Frame& f, int l, const EdgeNumbers& en, int i, int j, char* buf, int size,
+                       ImVec2& lo, ImVec2& hi) {
+  const GapLayout& g = f.layout.gaps[static_cast<std::size_t>(l)];
+  const ImVec2 a = f.column(l - 1).center(i), b = f.column(l).center(j);
+  const ImVec2 p = f.screen(ImVec2(a.x + g.label_t * (b.x - a.x), a.y + g.label_t * (b.y - a.y)));
+  if (!fit_number(f, f.layer(l).edge(i, j), en.room, buf, size, 3)) return false;
+  const ImVec2 ts = f.small->CalcTextSizeA(f.small_size, 1e9f, 0.0f, buf);
+  const float toward = std::min(0.5f * ts.x, en.clear - 3.0f);  // how far the plate reaches toward the circle
+  const float x0 = en.near_target ? p.x + toward - ts.x : p.x - toward;
+  lo = ImVec2(std::floor(x0) - 3.0f, std::floor(p.y - 0.5f * ts.y) - 1.0f);
+  hi = ImVec2(lo.x + ts.x + 6.0f, lo.y + ts.y + 2.0f);
+  return true;
+}
+
+// Whether the mouse is on an edge's number (which hides the line under it).
+bool on_edge_number(const Frame& f, int l, ImVec2 mouse, int& i, int& j) {
+  const EdgeNumbers en = edge_numbers(f, l);
+  if (!en.shown) return false;
+  char buf[32];
+  ImVec2 lo, hi;
+  for (i = 0; i < f.column(l - 1).size; ++i)
+    for (j = 0; j < f.column(l).size; ++j)
+      if (edge_number_plate(f, l, en, i, j, buf, sizeof buf, lo, hi) && mouse.x >= lo.x && mouse.x <= hi.x &&
+          mouse.y >= lo.y && mouse.y <= hi.y)
+        return true;
+  return false;
+}
+
+void draw_edge_numbers(const Frame& f, int l) {
+  const EdgeNumbers en = edge_numbers(f, l);
+  if (!en.shown) return;
+  const LayerView& v = f.layer(l);
   const bool dim = f.alpha(v.edge_role) < 1.0f;
   const double scale = f.values.scale_of(v.edges);
-  const float room = std::min(80.0f, (t.x - s.x - s.radius - t.radius) * f.view.zoom * 0.6f);
   char buf[32];
-  for (int i = 0; i < s.size; ++i)
-    for (int j = 0; j < t.size; ++j) {
-      const ImVec2 a = s.center(i), b = t.center(j);
-      const ImVec2 p = f.screen(ImVec2(a.x + g.label_t * (b.x - a.x), a.y + g.label_t * (b.y - a.y)));
-      const double x = v.edge(i, j);
-      if (!fit_number(f, x, room, buf, sizeof buf, 3)) continue;
-      const ImVec2 ts = f.small->CalcTextSizeA(f.small_size, 1e9f, 0.0f, buf);
-      const float toward = std::min(0.5f * ts.x, clear - 3.0f);  // how far the plate reaches toward the circle
-      const float x0 = near_target ? p.x + toward - ts.x : p.x - toward;
-      const ImVec2 lo(std::floor(x0) - 3.0f, std::floor(p.y - 0.5f * ts.y) - 1.0f), hi(lo.x + ts.x + 6.0f, lo.y + ts.y + 2.0f);
-      if (!f.visible(lo, hi)) continue;
+  ImVec2 lo, hi;
+  for (int i = 0; i < f.column(l - 1).size; ++i)
+    for (int j = 0; j < f.column(l).size; ++j) {
+      if (!edge_number_plate(f, l, en, i, j, buf, sizeof buf, lo, hi) || !f.visible(lo, hi)) continue;
       f.dl->AddRectFilled(lo, hi, with_alpha(f.backdrop, 0.88f), 3.0f);
-      f.dl->AddRect(lo, hi, value_color(x, scale, dim ? 0.35f : 0.9f), 3.0f, 0, 1.0f);
-      f.dl->AddText(f.small, f.small_size, ImVec2(lo.x + 3.0f, lo.y + 1.0f), dim ? f.pal.text_dim : f.pal.text, buf);
+      f.dl->AddRect(lo, hi, value_color(v.edge(i, j), scale, dim ? 0.35f : 0.9f), 3.0f, 0, 1.0f);
+      f.dl->AddText(f.small, f.small_size, ImVec2(lo.x + 3.0f, lo.y + 1.0f),
+                    dim ? f.pal.text_dim : f.pal.text, buf);
     }
 }
 
@@ -328,10 +340,13 @@ void draw_heatmap(const Frame& f, int l) {
     std::uint64_t key = mix(f.revision, static_cast<std::uint64_t>(v.edges));
     key = mix(mix(key, std::bit_cast<std::uint64_t>(scale * v.factor)), theme_is_dark() ? 1 : 2);
     tex.update(*v.matrix, v.factor, scale, key);
-    f.dl->AddImage(tex.id(), a, b, ImVec2(0, 0), ImVec2(1, 1), IM_COL32(255, 255, 255, static_cast<int>(alpha * 255)));
+    f.dl->AddImage(tex.id(), a, b, ImVec2(0, 0), ImVec2(1, 1),
+                   IM_COL32(255, 255, 255, static_cast<int>(alpha * 255)));
   }
-  if (v.edge_role != Role::None) draw_role_frame(f, ImVec2(a.x - 4, a.y - 4), ImVec2(b.x + 4, b.y + 4), v.edge_role, v.edges, l);
-  else f.dl->AddRect(a, b, with_alpha(f.pal.neuron_outline, 0.5f * alpha), 0.0f, 0, 1.0f);
+  if (v.edge_role != Role::None)
+    draw_role_frame(f, ImVec2(a.x - 4, a.y - 4), ImVec2(b.x + 4, b.y + 4), v.edge_role, v.edges, l);
+  else
+    f.dl->AddRect(a, b, with_alpha(f.pal.neuron_outline, 0.5f * alpha), 0.0f, 0, 1.0f);
 
   // Caption under it: what it shows, its shape (rows × columns) and its
   // largest magnitude, which the shared colour scale may leave pale.
@@ -340,14 +355,15 @@ void draw_heatmap(const Frame& f, int l) {
   std::snprintf(caption, sizeof caption, "%s  %d×%d%s", sym.c_str(), s.size, t.size,
                 v.edges == Shown::Nothing ? "  not yet" : "");
   const ImU32 ink = v.edge_role != Role::None ? f.pal.text : f.pal.text_dim;
-  const float cx = 0.5f * (a.x + b.x), room = b.x - a.x + 40.0f;
+  const float cx = 0.5f * (a.x + b.x), room = b.x - a.x + 36.0f * f.view.zoom;
   if (text_width(f.small, f.small_size, caption) <= room)
     text_centered(f, f.small, f.small_size, ImVec2(cx, b.y + 4.0f + 0.5f * f.small_size), ink, caption);
   if (v.edges == Shown::Nothing) return;
   format_compact(v.edge_max, 3, num, sizeof num);
-  std::snprintf(caption, sizeof caption, "largest |value| %s", num);
+  std::snprintf(caption, sizeof caption, "|values| ≤ %s", num);
   if (text_width(f.small, f.small_size, caption) <= room)
-    text_centered(f, f.small, f.small_size, ImVec2(cx, b.y + 6.0f + 1.5f * f.small_size), f.pal.text_dim, caption);
+    text_centered(f, f.small, f.small_size, ImVec2(cx, b.y + 6.0f + 1.5f * f.small_size), f.pal.text_dim,
+                  caption);
 }
 
 // The hovered weight: its line thicker, or its texel framed; both its neurons ringed.
@@ -358,9 +374,12 @@ void draw_edge_hover(const Frame& f) {
   const ColumnLayout& t = f.column(l);
   const GapLayout& g = f.layout.gaps[static_cast<std::size_t>(l)];
   if (g.heatmap) {
-    const float ch = (g.max.y - g.min.y) / static_cast<float>(s.size), cw = (g.max.x - g.min.x) / static_cast<float>(t.size);
-    const ImVec2 a = f.screen(ImVec2(g.min.x + cw * static_cast<float>(f.hover.j), g.min.y + ch * static_cast<float>(f.hover.i)));
-    const ImVec2 b = f.screen(ImVec2(g.min.x + cw * static_cast<float>(f.hover.j + 1), g.min.y + ch * static_cast<float>(f.hover.i + 1)));
+    const float ch = (g.max.y - g.min.y) / static_cast<float>(s.size),
+                cw = (g.max.x - g.min.x) / static_cast<float>(t.size);
+    const ImVec2 a = f.screen(
+        ImVec2(g.min.x + cw * static_cast<float>(f.hover.j), g.min.y + ch * static_cast<float>(f.hover.i)));
+    const ImVec2 b = f.screen(ImVec2(g.min.x + cw * static_cast<float>(f.hover.j + 1),
+                                     g.min.y + ch * static_cast<float>(f.hover.i + 1)));
     f.dl->AddRect(ImVec2(a.x - 2, a.y - 2), ImVec2(b.x + 2, b.y + 2), f.pal.text, 0.0f, 0, 1.5f);
   } else {
     ImVec2 b;
@@ -372,7 +391,8 @@ void draw_edge_hover(const Frame& f) {
     const int n = side == 0 ? f.hover.i : f.hover.j;
     if (c.compact) {
       const ImVec2 m = c.cell_min(n);
-      f.dl->AddRect(f.screen(ImVec2(m.x - 1, m.y - 1)), f.screen(ImVec2(m.x + c.cell_w + 1, m.y + c.cell_h + 1)), f.pal.text, 0.0f, 0, 1.5f);
+      f.dl->AddRect(f.screen(ImVec2(m.x - 1, m.y - 1)),
+                    f.screen(ImVec2(m.x + c.cell_w + 1, m.y + c.cell_h + 1)), f.pal.text, 0.0f, 0, 1.5f);
     } else {
       f.dl->AddCircle(f.screen(c.center(n)), c.radius * f.view.zoom + 2.0f, f.pal.text, 0, 1.5f);
     }
@@ -400,8 +420,10 @@ void draw_circles(const Frame& f, int l) {
     if (v.neuron_role == Role::Write)  // just computed: a soft halo that survives until the next step
       f.dl->AddCircleFilled(p, r + 9.0f, with_alpha(f.pal.just_computed, 0.22f));
     f.dl->AddCircleFilled(p, r, fill);
-    if (v.neuron_role != Role::None) f.dl->AddCircle(p, r + 2.5f, role_color(f.pal, v.neuron_role), 0, 3.0f);
-    else f.dl->AddCircle(p, r, with_alpha(f.pal.neuron_outline, 0.6f * alpha), 0, 1.0f);
+    if (v.neuron_role != Role::None)
+      f.dl->AddCircle(p, r + 2.5f, role_color(f.pal, v.neuron_role), 0, 3.0f);
+    else
+      f.dl->AddCircle(p, r, with_alpha(f.pal.neuron_outline, 0.6f * alpha), 0, 1.0f);
 
     if (v.neurons == Shown::Nothing) {
       if (r >= 8.0f) text_centered(f, f.small, f.small_size, p, with_alpha(f.pal.text_dim, alpha), "·");
@@ -410,15 +432,18 @@ void draw_circles(const Frame& f, int l) {
       if (fit_number(f, x, 2.0f * r - 5.0f, buf, sizeof buf)) {
         const ImU32 ink = text_on(fill, f.backdrop);
         text_centered(f, f.small, f.small_size, p, alpha < 1.0f ? with_alpha(ink, 0.6f) : ink, buf);
-      } else if (beside ? fit_number(f, x, (f.layout.target_offset - c.radius) * f.view.zoom - 14.0f, buf, sizeof buf)
+      } else if (beside ? fit_number(f, x, (f.layout.target_offset - c.radius) * f.view.zoom - 14.0f, buf,
+                                     sizeof buf)
                         : fit_number(f, x, 2.0f * r + 36.0f, buf, sizeof buf, 3)) {
         // Too long for the circle: beside the output circles (nothing is to
         // their right but the targets), else on a plate across the circle.
         const ImVec2 ts = f.small->CalcTextSizeA(f.small_size, 1e9f, 0.0f, buf);
         const float left = beside ? p.x + r + 5.0f : p.x - 0.5f * ts.x;
         const ImVec2 lo(std::floor(left) - 3.0f, std::floor(p.y - 0.5f * ts.y) - 1.0f);
-        f.dl->AddRectFilled(lo, ImVec2(lo.x + ts.x + 6.0f, lo.y + ts.y + 2.0f), with_alpha(f.backdrop, 0.85f * alpha + 0.1f), 3.0f);
-        f.dl->AddText(f.small, f.small_size, ImVec2(lo.x + 3.0f, lo.y + 1.0f), alpha < 1.0f ? f.pal.text_dim : f.pal.text, buf);
+        f.dl->AddRectFilled(lo, ImVec2(lo.x + ts.x + 6.0f, lo.y + ts.y + 2.0f),
+                            with_alpha(f.backdrop, 0.85f * alpha + 0.1f), 3.0f);
+        f.dl->AddText(f.small, f.small_size, ImVec2(lo.x + 3.0f, lo.y + 1.0f),
+                      alpha < 1.0f ? f.pal.text_dim : f.pal.text, buf);
       }
     }
     if (symbols) {
@@ -435,8 +460,10 @@ void draw_cells(const Frame& f, int l) {
   const ColumnLayout& c = f.column(l);
   const float alpha = f.alpha(v.neuron_role);
   const float w = c.cell_w * f.view.zoom, h = c.cell_h * f.view.zoom;
-  const float gap = std::min(w, h) >= 4.0f ? 0.5f : 0.0f;  // a hairline between cells, when they are big enough for one
+  const float gap =
+      std::min(w, h) >= 4.0f ? 0.5f : 0.0f;  // a hairline between cells, when they are big enough for one
   const bool numbers = w >= 40.0f && h >= f.small_size + 2.0f && v.neurons != Shown::Nothing;
+  const bool symbols = numbers && h >= 2.0f * f.small_size + 6.0f;  // zoomed in far enough for "h1₁₂" too
   const ImVec2 a = f.screen(c.min), b = f.screen(c.max);
   if (!f.visible(a, b)) return;
   char buf[32];
@@ -445,15 +472,25 @@ void draw_cells(const Frame& f, int l) {
     if (!f.visible(m, ImVec2(m.x + w, m.y + h))) continue;
     const ImU32 fill = neuron_fill(f, v, j, alpha);
     f.dl->AddRectFilled(ImVec2(m.x + gap, m.y + gap), ImVec2(m.x + w - gap, m.y + h - gap), fill);
-    if (numbers && fit_number(f, v.values[static_cast<std::size_t>(j)], w - 4.0f, buf, sizeof buf))
-      text_centered(f, f.small, f.small_size, ImVec2(m.x + 0.5f * w, m.y + 0.5f * h), text_on(fill, f.backdrop), buf);
+    if (!numbers) continue;
+    const ImU32 ink = text_on(fill, f.backdrop);
+    const float dy = symbols ? 0.5f * f.small_size + 1.0f : 0.0f;
+    if (fit_number(f, v.values[static_cast<std::size_t>(j)], w - 4.0f, buf, sizeof buf))
+      text_centered(f, f.small, f.small_size, ImVec2(m.x + 0.5f * w, m.y + 0.5f * h + dy), ink, buf);
+    if (!symbols) continue;
+    neuron_label(buf, sizeof buf, f.symbols[static_cast<std::size_t>(l)], j);
+    text_centered(f, f.small, f.small_size, ImVec2(m.x + 0.5f * w, m.y + 0.5f * h - dy),
+                  with_alpha(ink, 0.7f), buf);
   }
   if (v.neuron_role == Role::Write)
-    f.dl->AddRect(ImVec2(a.x - 6, a.y - 6), ImVec2(b.x + 6, b.y + 6), with_alpha(f.pal.just_computed, 0.35f), 2.0f, 0, 5.0f);
+    f.dl->AddRect(ImVec2(a.x - 6, a.y - 6), ImVec2(b.x + 6, b.y + 6), with_alpha(f.pal.just_computed, 0.35f),
+                  2.0f, 0, 5.0f);
   if (v.neuron_role != Role::None)
-    f.dl->AddRect(ImVec2(a.x - 3, a.y - 3), ImVec2(b.x + 3, b.y + 3), role_color(f.pal, v.neuron_role), 2.0f, 0, 2.5f);
+    f.dl->AddRect(ImVec2(a.x - 3, a.y - 3), ImVec2(b.x + 3, b.y + 3), role_color(f.pal, v.neuron_role), 2.0f,
+                  0, 2.5f);
   else
-    f.dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(b.x + 1, b.y + 1), with_alpha(f.pal.neuron_outline, 0.4f * alpha), 0.0f, 0, 1.0f);
+    f.dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(b.x + 1, b.y + 1),
+                  with_alpha(f.pal.neuron_outline, 0.4f * alpha), 0.0f, 0, 1.0f);
 }
 
 void draw_neuron_hover(const Frame& f) {
@@ -461,7 +498,8 @@ void draw_neuron_hover(const Frame& f) {
   const ColumnLayout& c = f.column(f.hover.layer);
   if (c.compact) {
     const ImVec2 m = c.cell_min(f.hover.j);
-    f.dl->AddRect(f.screen(ImVec2(m.x - 1, m.y - 1)), f.screen(ImVec2(m.x + c.cell_w + 1, m.y + c.cell_h + 1)), f.pal.text, 0.0f, 0, 2.0f);
+    f.dl->AddRect(f.screen(ImVec2(m.x - 1, m.y - 1)),
+                  f.screen(ImVec2(m.x + c.cell_w + 1, m.y + c.cell_h + 1)), f.pal.text, 0.0f, 0, 2.0f);
   } else {
     f.dl->AddCircle(f.screen(c.center(f.hover.j)), c.radius * f.view.zoom + 5.0f, f.pal.text, 0, 2.0f);
   }
@@ -480,7 +518,8 @@ void draw_targets(const Frame& f) {
     format_compact(example_value(f.sc.targets, f.values.example, j), 3, num, sizeof num);
     std::snprintf(buf, sizeof buf, "y%s = %s", subscript(j + 1).c_str(), num);
     if (text_width(f.small, f.small_size, buf) > 60.0f * f.view.zoom) continue;
-    f.dl->AddText(f.small, f.small_size, ImVec2(p.x + f.layout.target_offset * f.view.zoom, p.y - 0.5f * f.small_size), col, buf);
+    f.dl->AddText(f.small, f.small_size,
+                  ImVec2(p.x + f.layout.target_offset * f.view.zoom, p.y - 0.5f * f.small_size), col, buf);
   }
 }
 
@@ -494,19 +533,23 @@ void draw_loss(const Frame& f) {
   f.dl->AddRectFilled(a, b, with_alpha(f.pal.grid, f.alpha(role)), 6.0f);
   if (role != Role::None) f.dl->AddRect(a, b, role_color(f.pal, role), 6.0f, 0, 3.0f);
   char buf[64];
-  if (done) std::snprintf(buf, sizeof buf, "L = %s", format_number(f.st.state().loss_value(), 5).c_str());
-  else std::snprintf(buf, sizeof buf, "L = ·");
+  if (done)
+    std::snprintf(buf, sizeof buf, "L = %s", format_number(f.st.state().loss_value(), 5).c_str());
+  else
+    std::snprintf(buf, sizeof buf, "L = ·");
   ImFont* font = text_width(f.regular, f.regular_size, buf) < 2.0f * half.x - 8.0f ? f.regular : f.small;
   const float size = font == f.regular ? f.regular_size : f.small_size;
   if (text_width(font, size, buf) < 2.0f * half.x - 4.0f)
     text_centered(f, font, size, c, f.alpha(role) < 1.0f ? f.pal.text_dim : f.pal.text, buf);
   const std::string name = std::string(f.sc.loss->name);
   if (text_width(f.small, f.small_size, name.c_str()) < 2.0f * half.x + 40.0f * f.view.zoom)
-    text_centered(f, f.small, f.small_size, ImVec2(c.x, a.y - 4.0f - 0.5f * f.small_size), f.pal.text_dim, name.c_str());
+    text_centered(f, f.small, f.small_size, ImVec2(c.x, a.y - 4.0f - 0.5f * f.small_size), f.pal.text_dim,
+                  name.c_str());
   if (f.sc.batch_size() > 1) {
     const std::string note = "mean over " + std::to_string(f.sc.batch_size()) + " examples";
     if (text_width(f.small, f.small_size, note.c_str()) < 2.0f * half.x + 40.0f * f.view.zoom)
-      text_centered(f, f.small, f.small_size, ImVec2(c.x, b.y + 4.0f + 0.5f * f.small_size), f.pal.text_dim, note.c_str());
+      text_centered(f, f.small, f.small_size, ImVec2(c.x, b.y + 4.0f + 0.5f * f.small_size), f.pal.text_dim,
+                    note.c_str());
   }
 }
 
@@ -518,7 +561,8 @@ std::string column_quantity(const Frame& f, int l) {
     case Shown::Input: return "x (input)";
     case Shown::PreActivation: return "z" + L + " = weighted sum";
     case Shown::Activation:
-      return sym + " = " + std::string(f.sc.layers[static_cast<std::size_t>(l - 1)].activation->symbol) + "(z" + L + ")";
+      return sym + " = " + std::string(f.sc.layers[static_cast<std::size_t>(l - 1)].activation->symbol) +
+             "(z" + L + ")";
     case Shown::Delta: return "δ" + L + " = ∂L/∂z" + L;
     default: return shown_symbol(v.neurons, f.sc, l);
   }
@@ -539,7 +583,8 @@ void draw_headers(const Frame& f, float band) {
     const LayerView& v = f.layer(l);
     const std::string& sym = f.symbols[static_cast<std::size_t>(l)];
     char detail[64];
-    std::snprintf(detail, sizeof detail, "  %s · %d", l == 0 ? "input" : f.sc.layers[static_cast<std::size_t>(l - 1)].activation->symbol.data(),
+    std::snprintf(detail, sizeof detail, "  %s · %d",
+                  l == 0 ? "input" : f.sc.layers[static_cast<std::size_t>(l - 1)].activation->symbol.data(),
                   f.sc.width(l));
     const float w_sym = text_width(f.regular, f.regular_size, sym.c_str());
     const float w_detail = text_width(f.small, f.small_size, detail);
@@ -549,11 +594,13 @@ void draw_headers(const Frame& f, float band) {
     const ImU32 ink = v.neuron_role != Role::None ? role_color(f.pal, v.neuron_role) : f.pal.text;
     f.dl->AddText(f.regular, f.regular_size, ImVec2(std::floor(x - 0.5f * w), y), ink, sym.c_str());
     if (with_detail)
-      f.dl->AddText(f.small, f.small_size, ImVec2(std::floor(x - 0.5f * w + w_sym), y + f.regular_size - f.small_size - 1.0f),
+      f.dl->AddText(f.small, f.small_size,
+                    ImVec2(std::floor(x - 0.5f * w + w_sym), y + f.regular_size - f.small_size - 1.0f),
                     f.pal.text_dim, detail);
     const std::string q = column_quantity(f, l);
     if (0.5f * text_width(f.small, f.small_size, q.c_str()) <= room - 4.0f)
-      text_centered(f, f.small, f.small_size, ImVec2(x, y + f.regular_size + 3.0f + 0.5f * f.small_size), f.pal.text_dim, q.c_str());
+      text_centered(f, f.small, f.small_size, ImVec2(x, y + f.regular_size + 3.0f + 0.5f * f.small_size),
+                    f.pal.text_dim, q.c_str());
   }
 }
 
@@ -561,7 +608,8 @@ void draw_headers(const Frame& f, float band) {
 // +s with what it measures; at the right, the key to the rings.
 void draw_legend(const Frame& f, float band) {
   const float top = f.clip_max.y - band;
-  if (f.screen(f.layout.max).y > top) f.dl->AddRectFilled(ImVec2(f.clip_min.x, top), f.clip_max, with_alpha(f.backdrop, 0.92f));
+  if (f.screen(f.layout.max).y > top)
+    f.dl->AddRectFilled(ImVec2(f.clip_min.x, top), f.clip_max, with_alpha(f.backdrop, 0.92f));
   f.dl->AddLine(ImVec2(f.clip_min.x, top), ImVec2(f.clip_max.x, top), f.pal.grid, 1.0f);
   const float row_h = f.small_size + 8.0f, bar_w = 70.0f, bar_h = f.small_size - 3.0f;
   bool present[kScaleGroups] = {};
@@ -575,9 +623,12 @@ void draw_legend(const Frame& f, float band) {
   };
   char title[64], lo[48], hi[40], name[128];
   const int batch = f.sc.batch_size();
-  if (batch > 1 && f.values.example < 0) std::snprintf(title, sizeof title, "Neurons (mean of %d examples)", batch);
-  else if (batch > 1) std::snprintf(title, sizeof title, "Neurons (example %d of %d)", f.values.example + 1, batch);
-  else std::snprintf(title, sizeof title, "Neurons");
+  if (batch > 1 && f.values.example < 0)
+    std::snprintf(title, sizeof title, "Neurons (mean of %d examples)", batch);
+  else if (batch > 1)
+    std::snprintf(title, sizeof title, "Neurons (example %d of %d)", f.values.example + 1, batch);
+  else
+    std::snprintf(title, sizeof title, "Neurons");
   const char* titles[2] = {title, "Edges"};
   float ends[2] = {0.0f, 0.0f};  // where each row's scales end
   for (int r = 0; r < 2; ++r) {
@@ -596,15 +647,18 @@ void draw_legend(const Frame& f, float band) {
       std::snprintf(lo, sizeof lo, "-%s", hi + 1);
       const bool step = group == ScaleGroup::WeightSteps || group == ScaleGroup::BiasSteps;
       std::snprintf(name, sizeof name, "%s", scale_group_name(group));
-      if (step) std::snprintf(name + std::strlen(name), sizeof name - std::strlen(name), ", η = %s", format_number(f.sc.learning_rate, 4).c_str());
+      if (step)
+        std::snprintf(name + std::strlen(name), sizeof name - std::strlen(name), ", η = %s",
+                      format_number(f.sc.learning_rate, 4).c_str());
       text(x, y, f.pal.text_dim, lo);
       x += 4.0f;
       constexpr int kSteps = 14;  // the map is not linear (theme.cpp): sample it
       for (int k = 0; k < kSteps; ++k) {
         const double t0 = -1.0 + 2.0 * k / kSteps, t1 = -1.0 + 2.0 * (k + 1) / kSteps;
-        const float x0 = x + bar_w * static_cast<float>(k) / kSteps, x1 = x + bar_w * static_cast<float>(k + 1) / kSteps;
-        f.dl->AddRectFilledMultiColor(ImVec2(x0, y + 2), ImVec2(x1, y + 2 + bar_h), diverging_color(t0), diverging_color(t1),
-                                      diverging_color(t1), diverging_color(t0));
+        const float x0 = x + bar_w * static_cast<float>(k) / kSteps,
+                    x1 = x + bar_w * static_cast<float>(k + 1) / kSteps;
+        f.dl->AddRectFilledMultiColor(ImVec2(x0, y + 2), ImVec2(x1, y + 2 + bar_h), diverging_color(t0),
+                                      diverging_color(t1), diverging_color(t1), diverging_color(t0));
       }
       x += bar_w + 4.0f;
       text(x, y, f.pal.text_dim, hi);
@@ -617,7 +671,8 @@ void draw_legend(const Frame& f, float band) {
   // The key to the rings, right-aligned: one per row, or both on the row with room.
   const char* keys[2] = {"read by this op", "written by it (just computed)"};
   const ImU32 rings[2] = {f.pal.reads, f.pal.writes};
-  const float key_w[2] = {text_width(f.small, f.small_size, keys[0]) + 16.0f, text_width(f.small, f.small_size, keys[1]) + 16.0f};
+  const float key_w[2] = {text_width(f.small, f.small_size, keys[0]) + 16.0f,
+                          text_width(f.small, f.small_size, keys[1]) + 16.0f};
   const float right = f.clip_max.x - 12.0f;
   int key_row[2] = {0, 1};
   if (ends[0] > right - key_w[0] - 8.0f) key_row[0] = 1;
@@ -639,14 +694,52 @@ void draw_legend(const Frame& f, float band) {
   }
 }
 
+// ---------------------------------------------------------------- [SECTION] hit test
+CanvasItem hit_test(const Frame& f, ImVec2 mouse) {
+  CanvasItem item;
+  const ImVec2 p = f.view.to_canvas(mouse);
+  const int last = static_cast<int>(f.layout.columns.size()) - 1;
+  for (int l = 0; l <= last; ++l) {
+    const int j = f.column(l).neuron_at(p);
+    if (j >= 0) return CanvasItem{CanvasItem::Kind::Neuron, l, 0, j};
+  }
+  for (int l = 1; l <= last; ++l) {
+    const GapLayout& g = f.layout.gaps[static_cast<std::size_t>(l)];
+    const ColumnLayout& s = f.column(l - 1);
+    const ColumnLayout& t = f.column(l);
+    int i = 0, j = 0;
+    if (g.heatmap) {
+      if (g.edge_at(p, s.size, t.size, i, j)) return CanvasItem{CanvasItem::Kind::Edge, l, i, j};
+      continue;
+    }
+    if (p.x < s.x || p.x > t.x) continue;
+    if (on_edge_number(f, l, mouse, i, j)) return CanvasItem{CanvasItem::Kind::Edge, l, i, j};
+    float best = 5.0f / f.view.zoom;  // within 5 pixels of a line
+    for (i = 0; i < s.size; ++i)
+      for (j = 0; j < t.size; ++j) {
+        ImVec2 b;
+        const ImVec2 a = edge_start(s, t, i, j, b);
+        const float d = distance_to_segment(p, a, b);
+        if (d < best) {
+          best = d;
+          item = CanvasItem{CanvasItem::Kind::Edge, l, i, j};
+        }
+      }
+    if (item.kind != CanvasItem::Kind::None) return item;
+  }
+  return item;
+}
+
 // ---------------------------------------------------------------- [SECTION] tooltips
 // A row of the tooltip's table, its label in the op's read/write colour when
 // the current op touches that buffer.
 void row(const char* label, const std::string& value, Role role = Role::None) {
   ImGui::TableNextRow();
   ImGui::TableNextColumn();
-  if (role != Role::None) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(role_color(palette(), role)), "%s", label);
-  else ImGui::TextUnformatted(label);
+  if (role != Role::None)
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(role_color(palette(), role)), "%s", label);
+  else
+    ImGui::TextUnformatted(label);
   ImGui::TableNextColumn();
   ImGui::TextUnformatted(value.c_str());
 }
@@ -668,31 +761,49 @@ int op_index(const Stepper& st, OpKind kind, int layer) {
 
 const std::string kNotYet = "· (not computed yet)";
 
+// A number as a factor of a product: negative ones in brackets, "0.5×(-0.3)".
+std::string factor(double v) {
+  const std::string s = format_number(v, 4);
+  return v < 0 ? "(" + s + ")" : s;
+}
+
 void neuron_tooltip(const Frame& f, int l, int j) {
   const Stepper& st = f.st;
   const PassState& ps = st.state();
   const Scenario& sc = f.sc;
   const int ex = f.values.example, batch = sc.batch_size();
   const std::string name = neuron_symbol(sc, l, j), L = superscript(l), J = subscript(j + 1);
-  if (l == 0) ImGui::Text("%s: input %d", name.c_str(), j + 1);
-  else ImGui::Text("%s: layer %d (%s), neuron %d", name.c_str(), l, sc.layers[static_cast<std::size_t>(l - 1)].activation->symbol.data(), j + 1);
+  if (l == 0)
+    ImGui::Text("%s: input %d", name.c_str(), j + 1);
+  else
+    ImGui::Text("%s: layer %d (%s), neuron %d", name.c_str(), l,
+                sc.layers[static_cast<std::size_t>(l - 1)].activation->symbol.data(), j + 1);
   if (batch > 1)
-    ImGui::TextDisabled("%s", ex < 0 ? ("per-example values: the mean of the " + std::to_string(batch) + " examples").c_str()
-                                     : ("per-example values: example " + std::to_string(ex + 1) + " of " + std::to_string(batch)).c_str());
+    ImGui::TextDisabled(
+        "%s", ex < 0
+                  ? ("per-example values: the mean of the " + std::to_string(batch) + " examples").c_str()
+                  : ("per-example values: example " + std::to_string(ex + 1) + " of " + std::to_string(batch))
+                        .c_str());
   if (!ImGui::BeginTable("##neuron", 2, ImGuiTableFlags_SizingFixedFit)) return;
   auto value = [&](Buffer b) -> std::string {
     if (!st.is_computed(BufferRef{b, l})) return kNotYet;
     return format_number(example_value(buffer_matrix(ps, BufferRef{b, l}), ex, j));
   };
   if (l == 0) {
-    row(("x" + J + " (input)").c_str(), format_number(example_value(sc.inputs, ex, j)), role_of(st, {Buffer::Input, 0}));
+    row(("x" + J + " (input)").c_str(), format_number(example_value(sc.inputs, ex, j)),
+        role_of(st, {Buffer::Input, 0}));
   } else {
-    row(("z" + L + J + " = Σᵢ " + f.symbols[static_cast<std::size_t>(l - 1)] + "ᵢ·W" + L + "ᵢ" + J + " + b" + L + J).c_str(),
+    row(("z" + L + J + " = Σᵢ " + f.symbols[static_cast<std::size_t>(l - 1)] + "ᵢ·W" + L + "ᵢ" + J + " + b" +
+         L + J)
+            .c_str(),
         value(Buffer::PreActivation), role_of(st, {Buffer::PreActivation, l}));
-    row((name + " = " + std::string(sc.layers[static_cast<std::size_t>(l - 1)].activation->symbol) + "(z" + L + J + ")").c_str(),
+    row((name + " = " + std::string(sc.layers[static_cast<std::size_t>(l - 1)].activation->symbol) + "(z" +
+         L + J + ")")
+            .c_str(),
         value(Buffer::Activation), role_of(st, {Buffer::Activation, l}));
     if (l == sc.layer_count())
-      row(("y" + J + " (target)").c_str(), format_number(example_value(sc.targets, ex, j)), role_of(st, {Buffer::Target, l}));
+      row(("y" + J + " (target)").c_str(), format_number(example_value(sc.targets, ex, j)),
+          role_of(st, {Buffer::Target, l}));
     row(("∂L/∂" + name).c_str(), value(Buffer::GradActivation), role_of(st, {Buffer::GradActivation, l}));
     row(("δ" + L + J + " = ∂L/∂z" + L + J).c_str(), value(Buffer::Delta), role_of(st, {Buffer::Delta, l}));
     // The bias and its gradient belong to the whole batch.
@@ -700,12 +811,13 @@ void neuron_tooltip(const Frame& f, int l, int j) {
     const int k = op_index(st, OpKind::UpdateBias, l);
     std::string bias = format_number(b_now);
     if (k >= 0 && static_cast<std::size_t>(k) < st.cursor())
-      bias = format_number(st.value_before(static_cast<std::size_t>(k))(0, j)) + " → " + format_number(b_now, 8) + " (updated)";
+      bias = format_number(st.value_before(static_cast<std::size_t>(k))(0, j)) + " → " +
+             format_number(b_now, 8) + " (updated)";
     row(("b" + L + J + " (bias)").c_str(), bias, role_of(st, {Buffer::Bias, l}));
     const bool grad = st.is_computed(BufferRef{Buffer::GradBias, l});
     const double gb = ps.layers[static_cast<std::size_t>(l - 1)].grad_bias(0, j);
-    row(("∂L/∂b" + L + J + (batch > 1 ? " = Σ_b δ" : " = δ") + L + J).c_str(), grad ? format_number(gb) : kNotYet,
-        role_of(st, {Buffer::GradBias, l}));
+    row(("∂L/∂b" + L + J + (batch > 1 ? " = Σ_b δ" : " = δ") + L + J).c_str(),
+        grad ? format_number(gb) : kNotYet, role_of(st, {Buffer::GradBias, l}));
     if (grad) {
       const bool applied = k >= 0 && static_cast<std::size_t>(k) < st.cursor();
       row("update −η·∂L/∂b", format_number(-sc.learning_rate * gb) + (applied ? "" : " (not applied yet)"));
@@ -719,21 +831,24 @@ void edge_tooltip(const Frame& f, int l, int i, int j) {
   const PassState& ps = st.state();
   const Scenario& sc = f.sc;
   const int batch = sc.batch_size(), ex = f.values.example;
-  const std::string w_sym = weight_symbol(l, i, j), from = neuron_symbol(sc, l - 1, i), to = neuron_symbol(sc, l, j);
+  const std::string w_sym = weight_symbol(l, i, j), from = neuron_symbol(sc, l - 1, i),
+                    to = neuron_symbol(sc, l, j);
   const std::string delta = "δ" + superscript(l) + subscript(j + 1);
   ImGui::Text("%s: the weight from %s to %s", w_sym.c_str(), from.c_str(), to.c_str());
   if (!ImGui::BeginTable("##edge", 2, ImGuiTableFlags_SizingFixedFit)) return;
   const double w = sc.layers[static_cast<std::size_t>(l - 1)].weights(i, j);
   const int k = op_index(st, OpKind::UpdateWeights, l);
   const bool applied = k >= 0 && static_cast<std::size_t>(k) < st.cursor();
-  row(("w = " + w_sym).c_str(), format_number(w, applied ? 8 : 5) + (applied ? " (updated)" : ""), role_of(st, {Buffer::Weights, l}));
+  row(("w = " + w_sym).c_str(), format_number(w, applied ? 8 : 5) + (applied ? " (updated)" : ""),
+      role_of(st, {Buffer::Weights, l}));
 
   const Eigen::MatrixXd& a_prev = ps.activation(l - 1);
   const bool a_done = l == 1 || st.is_computed(BufferRef{Buffer::Activation, l - 1});
   if (a_done && (f.values.phase == Phase::Forward || f.values.phase == Phase::Loss)) {
     const double a = example_value(a_prev, ex, i);
     row(("carries " + from + "·" + w_sym + " into z" + superscript(l) + subscript(j + 1)).c_str(),
-        format_number(a) + " × " + format_number(w) + " = " + format_number(a * w) + (batch > 1 && ex < 0 ? " (batch mean of " + from + ")" : ""));
+        format_number(a) + " × " + format_number(w) + " = " + format_number(a * w) +
+            (batch > 1 && ex < 0 ? " (batch mean of " + from + ")" : ""));
   }
 
   const bool grad = st.is_computed(BufferRef{Buffer::GradWeights, l});
@@ -745,7 +860,8 @@ void edge_tooltip(const Frame& f, int l, int i, int j) {
     const Eigen::MatrixXd& d = ps.layers[static_cast<std::size_t>(l - 1)].delta;
     std::string product;
     if (batch == 1) {
-      product = "= " + delta + " · " + from + " = " + format_number(d(0, j)) + " × " + format_number(a_prev(0, i)) + " = " + format_number(g);
+      product = "= " + delta + " · " + from + " = " + format_number(d(0, j)) + " × " +
+                format_number(a_prev(0, i)) + " = " + format_number(g);
     } else {
       product = "= Σ_b " + delta + " · " + from + " = ";
       for (int b = 0; b < batch; ++b) {
@@ -753,7 +869,7 @@ void edge_tooltip(const Frame& f, int l, int i, int j) {
           product += "… + ";
           b = batch - 1;
         }
-        product += format_number(d(b, j), 4) + "×" + format_number(a_prev(b, i), 4) + (b + 1 < batch ? " + " : "");
+        product += factor(d(b, j)) + "×" + factor(a_prev(b, i)) + (b + 1 < batch ? " + " : "");
       }
       product += " = " + format_number(g);
     }
@@ -761,12 +877,14 @@ void edge_tooltip(const Frame& f, int l, int i, int j) {
     const double step = -sc.learning_rate * g;
     std::string factor = format_number(g);
     if (g < 0) factor = "(" + factor + ")";
-    row("update −η·∂L/∂w", "−" + format_number(sc.learning_rate) + " × " + factor + " = " + format_number(step));
+    row("update −η·∂L/∂w",
+        "−" + format_number(sc.learning_rate) + " × " + factor + " = " + format_number(step));
     if (applied) {
       const double old = st.value_before(static_cast<std::size_t>(k))(i, j);
       row("old → new", format_number(old) + " → " + format_number(w, 8), role_of(st, {Buffer::Weights, l}));
     } else {
-      row("old → new", format_number(w) + " → " + format_number(w + step, 8) + " (when op " + std::to_string(k + 1) + " runs)");
+      row("old → new", format_number(w) + " → " + format_number(w + step, 8) + " (when op " +
+                           std::to_string(k + 1) + " runs)");
     }
   }
   ImGui::EndTable();
@@ -775,8 +893,10 @@ void edge_tooltip(const Frame& f, int l, int i, int j) {
 void draw_tooltip(const Frame& f) {
   if (f.hover.kind == CanvasItem::Kind::None) return;
   ImGui::BeginTooltip();
-  if (f.hover.kind == CanvasItem::Kind::Neuron) neuron_tooltip(f, f.hover.layer, f.hover.j);
-  else edge_tooltip(f, f.hover.layer, f.hover.i, f.hover.j);
+  if (f.hover.kind == CanvasItem::Kind::Neuron)
+    neuron_tooltip(f, f.hover.layer, f.hover.j);
+  else
+    edge_tooltip(f, f.hover.layer, f.hover.i, f.hover.j);
   ImGui::EndTooltip();
 }
 
@@ -784,23 +904,18 @@ void draw_tooltip(const Frame& f) {
 
 // ---------------------------------------------------------------- [SECTION] DrawGraphCanvas()
 void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue&, PanelRect r) {
-  if (std::getenv("BPV_LIGHT") && ui.dark) {  // TEMP
-    ui.dark = false;
-    apply_theme(false, ui.content_scale);
-  }
   const Palette& pal = palette();
-  // The window's own background is the canvas: one fill, not two (software GL pays per pixel).
   // No window background: the canvas is the frame's clear colour (window.cpp
   // clears to WindowBg). Under software GL every blended pixel costs, and a
   // fill of this panel is a large share of the frame.
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
-  const bool open = BeginPanel("Network", r,
-                               ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
+  const bool open = BeginPanel(
+      "Network", r,
+      ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
   ImGui::PopStyleVar();
   ui.hover = CanvasItem{};
   const Stepper& st = session.stepper();
-  static const bool tmp_off = std::getenv("BPV_CANVAS_OFF") != nullptr;  // TEMP: A/B timing
-  if (!open || st.state().scenario.layer_count() == 0 || tmp_off) {
+  if (!open || st.state().scenario.layer_count() == 0) {
     ImGui::End();
     return;
   }
@@ -811,50 +926,58 @@ void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue&, PanelRe
   const ImVec2 size(std::max(avail.x, 50.0f), std::max(avail.y, 50.0f));
   const float header = kHeaderRows * (fo.small->FontSize + 4.0f) + 10.0f;
   const float legend = kLegendRows * (fo.small->FontSize + 8.0f) + 10.0f;
-  const ImVec2 area_min(12.0f, header + 8.0f), area_size(size.x - 24.0f, std::max(40.0f, size.y - header - legend - 16.0f));
+  const ImVec2 area_min(12.0f, header + 8.0f),
+      area_size(size.x - 24.0f, std::max(40.0f, size.y - header - legend - 16.0f));
 
   update_cache(session, ui, area_size);
   const Cache& c = cache();
 
-  ImGui::InvisibleButton("##graph", size, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonMiddle);
+  ImGui::InvisibleButton("##graph", size,
+                         ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonMiddle);
   const bool hovered = ImGui::IsItemHovered(), active = ImGui::IsItemActive();
-  const bool tmp_fit = ui.fit_requested || ui.canvas_layout_key != c.layout_key;
   handle_view_input(ui, origin, size, area_min, area_size, c.layout, c.layout_key, hovered, active);
-  if (const char* z = std::getenv("BPV_ZOOM"); z && tmp_fit) {  // TEMP: zoom from the command line
-    float k = 1, ax = 0, ay = 0;
-    std::sscanf(z, "%f,%f,%f", &k, &ax, &ay);
-    zoom_at(k, ImVec2(ax - origin.x, ay - origin.y), ui.zoom, ui.pan);
-  }
 
-  Frame f{st, st.state().scenario, c.layout, c.values, c.layer_symbols, pal,
-          CanvasView{origin, ui.pan, ui.zoom}, ImGui::GetWindowDrawList(), origin,
-          ImVec2(origin.x + size.x, origin.y + size.y), fo.small, fo.small->FontSize, fo.regular,
-          fo.regular->FontSize, session.revision(), CanvasItem{}, backdrop_color()};
+  Frame f{st,
+          st.state().scenario,
+          c.layout,
+          c.values,
+          c.layer_symbols,
+          pal,
+          CanvasView{origin, ui.pan, ui.zoom},
+          ImGui::GetWindowDrawList(),
+          origin,
+          ImVec2(origin.x + size.x, origin.y + size.y),
+          fo.small,
+          fo.small->FontSize,
+          fo.regular,
+          fo.regular->FontSize,
+          session.revision(),
+          CanvasItem{},
+          backdrop_color()};
 
-  ImVec2 mouse = ImGui::GetIO().MousePos;
-  bool hovered_tmp = hovered;
-  if (const char* probe = std::getenv("BPV_PROBE")) {  // TEMP: hover from the command line
-    std::sscanf(probe, "%f,%f", &mouse.x, &mouse.y);
-    ImGui::GetIO().MousePos = mouse;
-    hovered_tmp = true;
-  }
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
   const bool in_bands = mouse.y < origin.y + header || mouse.y > origin.y + size.y - legend;
-  if (hovered_tmp && !in_bands && !ImGui::IsMouseDragging(ImGuiMouseButton_Left, 2.0f)) f.hover = hit_test(f, mouse);
+  if (hovered && !in_bands && !ImGui::IsMouseDragging(ImGuiMouseButton_Left, 2.0f))
+    f.hover = hit_test(f, mouse);
   ui.hover = f.hover;
   if (ImGui::IsItemDeactivated() && ImGui::GetIO().MouseDragMaxDistanceSqr[0] < 16.0f) ui.selected = f.hover;
 
   f.dl->PushClipRect(f.clip_min, f.clip_max, true);
   const int last = f.sc.layer_count();
   for (int l = 1; l <= last; ++l) {
-    if (c.layout.gaps[static_cast<std::size_t>(l)].heatmap) draw_heatmap(f, l);
-    else draw_edge_lines(f, l);
+    if (c.layout.gaps[static_cast<std::size_t>(l)].heatmap)
+      draw_heatmap(f, l);
+    else
+      draw_edge_lines(f, l);
   }
   for (int l = 1; l <= last; ++l)
     if (!c.layout.gaps[static_cast<std::size_t>(l)].heatmap) draw_edge_numbers(f, l);
   draw_edge_hover(f);
   for (int l = 0; l <= last; ++l) {
-    if (f.column(l).compact) draw_cells(f, l);
-    else draw_circles(f, l);
+    if (f.column(l).compact)
+      draw_cells(f, l);
+    else
+      draw_circles(f, l);
   }
   draw_neuron_hover(f);
   draw_targets(f);

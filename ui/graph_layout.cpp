@@ -7,18 +7,18 @@ namespace bpv {
 namespace {
 
 // All in pixels at zoom 1.
-constexpr float kLeft = 24.0f;           // left of the input column
-constexpr float kSymbolSpace = 18.0f;    // above each circle: the neuron's symbol
-constexpr float kCaptionSpace = 36.0f;   // under each heatmap: what it shows (two lines)
-constexpr float kMinPitch = 44.0f, kMaxPitch = 170.0f;  // between two circles' centres
-constexpr float kMinCell = 8.0f, kMaxCell = 14.0f;      // cell height of a strip
-constexpr float kMinStripWidth = 28.0f;  // thin strips are hard to hit with the mouse
+constexpr float kLeft = 24.0f;                              // left of the input column
+constexpr float kSymbolSpace = 18.0f;                       // above each circle: the neuron's symbol
+constexpr float kCaptionSpace = 36.0f;                      // under each heatmap: what it shows (two lines)
+constexpr float kMinPitch = 44.0f, kMaxPitch = 170.0f;      // between two circles' centres
+constexpr float kMinCell = 8.0f, kMaxCell = 14.0f;          // cell height of a strip
+constexpr float kMinStripWidth = 28.0f;                     // thin strips are hard to hit with the mouse
 constexpr float kLineGapMin = 70.0f, kLineGapMax = 380.0f;  // lines without numbers can sit closer
 constexpr float kHeatGapMin = 100.0f, kHeatGapMax = 460.0f;
-constexpr float kHeatMargin = 22.0f;     // between a heatmap and its columns: room for the fan lines
+constexpr float kHeatMargin = 22.0f;          // between a heatmap and its columns: room for the fan lines
 constexpr float kEdgeLabelHalfWidth = 24.0f;  // a number on an edge must clear the circles
 constexpr float kMinLabelSpacing = 18.0f;     // edge numbers closer than this are left to the tooltip
-constexpr int kMaxEdgeLabels = 36;       // more numbers than this on one gap is noise
+constexpr int kMaxEdgeLabels = 36;            // more numbers than this on one gap is noise
 constexpr float kTargetLabelsWidth = 56.0f;   // "y₁ = 0.5" right of the output circles
 constexpr float kNumberInsideRadius = 22.0f;  // smaller circles cannot hold "0.1234"
 constexpr float kNumberBesideWidth = 56.0f;
@@ -42,7 +42,8 @@ void size_cells(ColumnLayout& c, float height) {
 }
 
 void place_cells(ColumnLayout& c) {
-  const ImVec2 half{0.5f * c.cell_w * static_cast<float>(c.cols), 0.5f * c.cell_h * static_cast<float>(c.rows)};
+  const ImVec2 half{0.5f * c.cell_w * static_cast<float>(c.cols),
+                    0.5f * c.cell_h * static_cast<float>(c.rows)};
   c.cells_min = {c.x - half.x, -half.y};
   c.min = c.cells_min;
   c.max = {c.x + half.x, half.y};
@@ -81,7 +82,8 @@ ImVec2 ColumnLayout::center(int j) const {
 }
 
 ImVec2 ColumnLayout::cell_min(int j) const {
-  return {cells_min.x + static_cast<float>(j / rows) * cell_w, cells_min.y + static_cast<float>(j % rows) * cell_h};
+  return {cells_min.x + static_cast<float>(j / rows) * cell_w,
+          cells_min.y + static_cast<float>(j % rows) * cell_h};
 }
 
 int ColumnLayout::neuron_at(ImVec2 p) const {
@@ -138,7 +140,8 @@ GraphLayout layout_for(const std::vector<int>& widths, ImVec2 area, float height
   // Horizontal: the columns at their own width, the gaps share what is left.
   const ColumnLayout& last = g.columns.back();
   g.output_numbers_beside = !last.compact && last.radius < kNumberInsideRadius;
-  g.target_offset = last.radius + 7.0f + (g.output_numbers_beside ? kNumberBesideWidth : 0.0f);
+  g.target_offset =
+      last.radius + 12.0f + (g.output_numbers_beside ? kNumberBesideWidth : 0.0f);  // clear of the halo
   const float targets = last.compact ? 0.0f : g.target_offset - last.radius + kTargetLabelsWidth;
   const float right = targets + 2.0f * kLossHalf.x + (last.compact ? 40.0f : 30.0f);
   float fixed = kLeft + right;
@@ -155,14 +158,17 @@ GraphLayout layout_for(const std::vector<int>& widths, ImVec2 area, float height
       float low = gap.heatmap ? kHeatGapMin : kLineGapMin;
       if (!gap.heatmap) {  // widen a gap whose edge numbers would be readable, so they clear the circles
         choose_label_position(gap, s, c);
-        if (gap.label_spacing >= kMinLabelSpacing) low = std::max(low, label_distance(s, c) - s.radius - c.radius);
+        if (gap.label_spacing >= kMinLabelSpacing)
+          low = std::max(low, label_distance(s, c) - s.radius - c.radius);
       }
       x += std::clamp(share, low, std::max(low, gap.heatmap ? kHeatGapMax : kLineGapMax));
     }
     c.x = x + 0.5f * column_width(c);
     x += column_width(c);
-    if (c.compact) place_cells(c);
-    else place_circles(c);
+    if (c.compact)
+      place_cells(c);
+    else
+      place_circles(c);
   }
 
   for (int l = 1; l < n_cols; ++l) {
@@ -206,8 +212,8 @@ GraphLayout make_graph_layout(const std::vector<int>& widths, ImVec2 area) {
   return g;
 }
 
-void fit_view(const GraphLayout& layout, ImVec2 area_min, ImVec2 area_size, float max_zoom,
-              float& zoom, ImVec2& pan) {
+void fit_view(const GraphLayout& layout, ImVec2 area_min, ImVec2 area_size, float max_zoom, float& zoom,
+              ImVec2& pan) {
   const float w = std::max(1.0f, layout.max.x - layout.min.x);
   const float h = std::max(1.0f, layout.max.y - layout.min.y);
   zoom = std::clamp(std::min({area_size.x / w, area_size.y / h, max_zoom}), kMinZoom, kMaxZoom);

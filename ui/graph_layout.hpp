@@ -27,14 +27,14 @@ struct ColumnLayout {
   int rows = 0, cols = 0;
   ImVec2 min{0, 0}, max{0, 0};  // bounding box of the neurons
 
-  ImVec2 center(int j) const;    // circles; for cells the cell's centre
-  ImVec2 cell_min(int j) const;  // cells
+  ImVec2 center(int j) const;     // circles; for cells the cell's centre
+  ImVec2 cell_min(int j) const;   // cells
   int neuron_at(ImVec2 p) const;  // −1 when p is on none
 };
 
 // The edges into layer l (l ≥ 1), between columns l−1 and l.
 struct GapLayout {
-  bool heatmap = false;     // W as an image: row i = neuron i of l−1, column j = neuron j of l
+  bool heatmap = false;         // W as an image: row i = neuron i of l−1, column j = neuron j of l
   ImVec2 min{0, 0}, max{0, 0};  // heatmap rectangle
   // Lines: each edge's number sits at this fraction of the way from its source
   // to its target, chosen so that no two numbers land on the same height.
@@ -44,8 +44,8 @@ struct GapLayout {
 };
 
 struct GraphLayout {
-  std::vector<ColumnLayout> columns;  // 0 = input … L
-  std::vector<GapLayout> gaps;        // gaps[l] for layer l ≥ 1; gaps[0] is unused
+  std::vector<ColumnLayout> columns;          // 0 = input … L
+  std::vector<GapLayout> gaps;                // gaps[l] for layer l ≥ 1; gaps[0] is unused
   ImVec2 loss_center{0, 0}, loss_half{0, 0};  // the loss box
   // Output circles too small for their numbers show them beside, on the right;
   // the targets follow at target_offset from the circles' centre.
@@ -63,15 +63,17 @@ struct CanvasView {
   ImVec2 pan{0, 0};
   float zoom = 1.0f;
   ImVec2 to_screen(ImVec2 c) const { return {origin.x + pan.x + c.x * zoom, origin.y + pan.y + c.y * zoom}; }
-  ImVec2 to_canvas(ImVec2 s) const { return {(s.x - origin.x - pan.x) / zoom, (s.y - origin.y - pan.y) / zoom}; }
+  ImVec2 to_canvas(ImVec2 s) const {
+    return {(s.x - origin.x - pan.x) / zoom, (s.y - origin.y - pan.y) / zoom};
+  }
 };
 
 inline constexpr float kMinZoom = 0.05f, kMaxZoom = 12.0f;
 
 // The pan and zoom that centre the layout in the rectangle [area_min,
 // area_min + area_size] (relative to the canvas origin), never enlarging past max_zoom.
-void fit_view(const GraphLayout& layout, ImVec2 area_min, ImVec2 area_size, float max_zoom,
-              float& zoom, ImVec2& pan);
+void fit_view(const GraphLayout& layout, ImVec2 area_min, ImVec2 area_size, float max_zoom, float& zoom,
+              ImVec2& pan);
 // Zooms by `factor`, keeping the canvas point under `anchor` (relative to the
 // canvas origin) where it is.
 void zoom_at(float factor, ImVec2 anchor, float& zoom, ImVec2& pan);
