@@ -43,6 +43,12 @@ struct Session::TrainingJob {
 Session::Session(Scenario scenario, std::string path)
     : stepper_(std::move(scenario)), path_(std::move(path)) {}
 
+Session::Session(Scenario scenario, std::string path, SessionRestore restored)
+    : stepper_(std::move(scenario)),
+      path_(std::move(path)),
+      loss_history_(std::move(restored.loss_history)),
+      modified_(restored.modified) {}
+
 Session::~Session() = default;
 
 double Session::training_progress() const {
@@ -83,6 +89,7 @@ std::string Session::apply(const Command& cmd) {
           r.label = "open " + (c.path.empty() ? c.scenario.name : c.path);
           r.before = std::make_shared<const Scenario>(stepper_.scenario());
           r.after = std::make_shared<const Scenario>(c.scenario);
+          r.cursor_before = stepper_.cursor();
           stepper_ = Stepper(c.scenario);
           path_ = c.path;
           loss_history_.clear();
@@ -103,6 +110,8 @@ std::string Session::apply(const Command& cmd) {
         } else if constexpr (std::is_same_v<T, command::Redo>) {
           if (redo_.empty()) refused = "nothing to redo";
           else undo_or_redo(false);
+        } else if constexpr (std::is_same_v<T, command::MarkSaved>) {
+          mark_saved(c.path);
         }
       },
       cmd);
@@ -158,26 +167,33 @@ ChangeMask compare(const PassState& before, const PassState& after) {
 
 }  // namespace
 
-void Session::replace_start(Scenario scenario) {
+void Session::replace_start(const Scenario& scenario) {
   const bool comparable = same_shape(stepper_.scenario(), scenario);
-  PassState before = comparable ? stepper_.state() : PassState{};
-  stepper_.replace_scenario(std::move(scenario));
-  last_change_ = comparable ? compare(before, stepper_.state()) : ChangeMask{};
+  if (comparable) state_before_edit_ = stepper_.state();  // reuses its buffers
+  stepper_.replace_scenario(scenario);
+  last_change_ = comparable ? compare(state_before_edit_, stepper_.state()) : ChangeMask{};
   last_change_.revision = revision_ + 1;  // apply() bumps the revision next
 }
 
 std::string Session::edit(const Edit& e) {
-  Scenario next = stepper_.scenario();
-  UndoRecord r;
-  r.label = edit_label(next, e);
-  r.edit = e;
-  r.value_edit = is_value_edit(e);
-  if (r.value_edit) r.old_value = edited_value(next, e);
-  else r.before = std::make_shared<const Scenario>(next);
+  const Scenario& current = stepper_.scenario();
+  Scenario& next = edit_scratch_;
+  next = current;  // into the scratch's storage: no allocation for a value edit
   std::string refused = apply_edit(next, e);
   if (!refused.empty()) return refused;
-  if (!r.value_edit) r.after = std::make_shared<const Scenario>(next);
-  replace_start(std::move(next));
+  UndoRecord r;
+  r.label = edit_label(current, e);
+  r.edit = e;
+  r.value_edit = is_value_edit(e);
+  if (r.value_edit) {
+    r.old_value = edited_value(current, e);  // indices checked by apply_edit above
+  } else {
+    r.before = std::make_shared<const Scenario>(current);
+    r.after = std::make_shared<const Scenario>(next);
+  }
+  r.cursor_before = stepper_.cursor();
+  replace_start(next);
+  r.cursor_after = stepper_.cursor();
   undo_.push_back(std::move(r));
   redo_.clear();
   modified_ = true;
@@ -199,17 +215,18 @@ void Session::undo_or_redo(bool undo) {
   std::vector<UndoRecord>& to = undo ? redo_ : undo_;
   UndoRecord r = std::move(from.back());
   from.pop_back();
-  Scenario next = stepper_.scenario();
+  Scenario& next = edit_scratch_;
   if (r.value_edit) {
+    next = stepper_.scenario();
     apply_edit(next, undo ? with_value(r.edit, r.old_value) : r.edit);
   } else {
     next = undo ? *r.before : *r.after;
   }
-  if (same_shape(stepper_.scenario(), next) || r.value_edit) replace_start(std::move(next));
-  else {
-    const std::size_t cursor = stepper_.cursor();
-    stepper_ = Stepper(std::move(next));
-    stepper_.jump_to(cursor);
+  if (same_shape(stepper_.scenario(), next) || r.value_edit) {
+    replace_start(next);
+  } else {
+    stepper_ = Stepper(next);
+    stepper_.jump_to(undo ? r.cursor_before : r.cursor_after);
     last_change_ = {};
   }
   to.push_back(std::move(r));

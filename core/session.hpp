@@ -30,13 +30,17 @@ struct CancelTraining {};
 struct ApplyEdit { Edit edit; };  // undoable
 struct Undo {};
 struct Redo {};
+// The app wrote the scenario to `path` (app/file_actions.cpp): it is now the
+// session's file and nothing is unsaved. A command rather than a call from the
+// UI, so "saved" changes the engine the same one way as everything else.
+struct MarkSaved { std::string path; };
 }  // namespace command
 
 using Command =
     std::variant<command::StepForward, command::StepBack, command::JumpTo, command::RunToPhaseEnd,
                  command::RunToEnd, command::Reset, command::NextTrainingStep,
                  command::LoadScenario, command::TrainSteps, command::CancelTraining,
-                 command::ApplyEdit, command::Undo, command::Redo>;
+                 command::ApplyEdit, command::Undo, command::Redo, command::MarkSaved>;
 
 // Which values an edit changed, for the UI to flash them: per layer l = 0..L,
 // a flag per neuron (any of its z, a, ∂L/∂a, δ, b, ∂L/∂b, input or target
@@ -50,9 +54,18 @@ struct ChangeMask {
   bool empty() const { return neurons.empty(); }
 };
 
+// What the app brings back from its session file on start (app/app_session.hpp):
+// the losses of the training steps already done, and whether the scenario had
+// unsaved edits (so quitting asks again).
+struct SessionRestore {
+  std::vector<double> loss_history;
+  bool modified = false;
+};
+
 class Session {
  public:
   explicit Session(Scenario scenario, std::string path = "");
+  Session(Scenario scenario, std::string path, SessionRestore restored);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -98,10 +111,11 @@ class Session {
     double old_value = 0.0;     // for a value edit
     bool value_edit = false;
     std::shared_ptr<const Scenario> before, after;  // otherwise
+    std::size_t cursor_before = 0, cursor_after = 0;  // an op list may shrink and grow back
   };
   void finish_step();  // records the loss, starts the next step from the updated weights
   std::string edit(const Edit& e);
-  void replace_start(Scenario scenario);  // recompute to the cursor, record what changed
+  void replace_start(const Scenario& scenario);  // recompute to the cursor, record what changed
   void undo_or_redo(bool undo);
 
   Stepper stepper_;
@@ -112,6 +126,10 @@ class Session {
   std::vector<UndoRecord> undo_, redo_;
   bool modified_ = false;
   ChangeMask last_change_;
+  // Scratch storage kept between edits so a weight edit of a wide net
+  // allocates nothing: the edited copy, and the state before it (for the mask).
+  Scenario edit_scratch_;
+  PassState state_before_edit_;
 };
 
 }  // namespace bpv

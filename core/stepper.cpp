@@ -6,30 +6,63 @@ namespace bpv {
 
 Stepper::Stepper(Scenario scenario) : start_(std::move(scenario)) { rebuild(0); }
 
+namespace {
+
+// Same architecture and batch: the op list and every buffer keep their shapes.
+bool same_layout(const PassState& state, const Scenario& sc) {
+  const Scenario& old = state.scenario;
+  if (old.layer_count() != sc.layer_count() || old.input_size != sc.input_size ||
+      old.batch_size() != sc.batch_size())
+    return false;
+  for (int l = 1; l <= sc.layer_count(); ++l)
+    if (old.width(l) != sc.width(l)) return false;
+  return true;
+}
+
+}  // namespace
+
 void Stepper::rebuild(std::size_t target_cursor) {
-  ops_ = build_ops(start_);
-  state_ = make_pass_state(start_);
-  undo_.clear();
+  if (!ops_.empty() && same_layout(state_, start_)) {
+    // Reuse every buffer: copy the start in, and zero what the ops compute so
+    // the state equals a freshly made one.
+    state_.scenario = start_;
+    for (LayerState& ls : state_.layers) {
+      ls.pre_activation.setZero();
+      ls.activation.setZero();
+      ls.grad_activation.setZero();
+      ls.delta.setZero();
+      ls.grad_weights.setZero();
+      ls.grad_bias.setZero();
+    }
+    state_.loss.setZero();
+  } else {
+    ops_ = build_ops(start_);
+    state_ = make_pass_state(start_);
+    undo_.clear();
+  }
+  cursor_ = 0;
   non_finite_.reset();
   jump_to(target_cursor);
 }
 
 bool Stepper::step_forward() {
   if (at_end()) return false;
-  const std::size_t k = cursor();
+  const std::size_t k = cursor_;
   const Op& op = ops_[k];
   Eigen::MatrixXd& out = buffer_matrix(state_, op.writes);
-  undo_.push_back(out);
+  if (undo_.size() <= k) undo_.emplace_back();
+  undo_[k] = out;  // same shape as last time: no allocation
   apply_op(op, state_);
+  ++cursor_;
   if (!non_finite_ && !out.allFinite()) non_finite_ = NonFiniteReport{k, describe_title(op, start_)};
   return true;
 }
 
 bool Stepper::step_back() {
-  if (undo_.empty()) return false;
-  const std::size_t k = undo_.size() - 1;
-  buffer_matrix(state_, ops_[k].writes) = std::move(undo_.back());
-  undo_.pop_back();
+  if (cursor_ == 0) return false;
+  const std::size_t k = --cursor_;
+  // swap, not move: the slot keeps its storage for the next step forward.
+  buffer_matrix(state_, ops_[k].writes).swap(undo_[k]);
   if (non_finite_ && non_finite_->op_index >= k) non_finite_.reset();
   return true;
 }
@@ -62,15 +95,14 @@ bool Stepper::is_computed(BufferRef ref) const {
   return false;
 }
 
-void Stepper::replace_scenario(Scenario scenario) {
-  start_ = std::move(scenario);
+void Stepper::replace_scenario(const Scenario& scenario) {
+  start_ = scenario;
   rebuild(cursor());
 }
 
 bool Stepper::begin_next_step() {
   if (!at_end()) return false;
-  Scenario next = state_.scenario;  // holds the updated weights and biases
-  start_ = std::move(next);
+  start_ = state_.scenario;  // holds the updated weights and biases
   rebuild(0);
   return true;
 }

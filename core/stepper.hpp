@@ -30,11 +30,11 @@ class Stepper {
   const Scenario& scenario() const { return start_; }  // at the start of this step
   const PassState& state() const { return state_; }   // after cursor() ops
   const std::vector<Op>& ops() const { return ops_; }
-  std::size_t cursor() const { return undo_.size(); }
+  std::size_t cursor() const { return cursor_; }
   std::size_t op_count() const { return ops_.size(); }
   bool at_end() const { return cursor() == op_count(); }
   // The op applied last (cursor() − 1), if any.
-  const Op* last_op() const { return undo_.empty() ? nullptr : &ops_[undo_.size() - 1]; }
+  const Op* last_op() const { return cursor_ == 0 ? nullptr : &ops_[cursor_ - 1]; }
 
   bool step_forward();
   bool step_back();
@@ -51,7 +51,9 @@ class Stepper {
 
   // Start over from another scenario (an edit) and recompute up to the same
   // cursor, clamped to the new op list.
-  void replace_scenario(Scenario scenario);
+  // The scenario is copied into the existing buffers: with the same layout
+  // nothing is allocated, which keeps an edit of a wide net cheap.
+  void replace_scenario(const Scenario& scenario);
   // After the update ops: the updated weights become the next step's start.
   // Returns false (and does nothing) unless at_end().
   bool begin_next_step();
@@ -62,7 +64,10 @@ class Stepper {
   Scenario start_;
   std::vector<Op> ops_;
   PassState state_;
-  std::vector<Eigen::MatrixXd> undo_;  // undo_[k]: the buffer op k overwrote
+  // undo_[k], k < cursor_: the buffer op k overwrote. Slots from cursor_ on
+  // are spare storage, reused by the next step forward.
+  std::vector<Eigen::MatrixXd> undo_;
+  std::size_t cursor_ = 0;
   std::optional<NonFiniteReport> non_finite_;
 };
 

@@ -1,0 +1,174 @@
+// Every edit kind goes through the Session as a command: it recomputes the
+// pass up to the cursor (no stale value), undo and redo return bit-identical
+// state, a refused edit changes nothing, and the change mask says what moved.
+#include <gtest/gtest.h>
+
+#include "edits.hpp"
+#include "session.hpp"
+#include "test_helpers.hpp"
+
+namespace bpv {
+namespace {
+
+using test::state_difference;
+
+Scenario batch_scenario() { return load_scenario(test::scenario_path("batch.json")); }
+
+// A fresh Stepper on the session's start-of-step scenario, jumped to the same
+// cursor: what the session must show after any edit.
+std::string differs_from_fresh(const Session& s) {
+  Stepper fresh(s.scenario());
+  fresh.jump_to(s.stepper().cursor());
+  return state_difference(s.stepper().state(), fresh.state());
+}
+
+struct EditCase {
+  const char* name;
+  Edit edit;
+  std::size_t jump_to = 12;  // batch.json has 17 ops; 12 is in the backward pass
+};
+
+std::vector<EditCase> every_edit_kind() {
+  InitSpec init;
+  init.scheme = "he_normal";
+  init.seed = 99;
+  return {
+      {"set weight", edit::SetWeight{2, 1, 0, 0.75}},
+      {"set bias", edit::SetBias{1, 2, -0.5}},
+      {"set input", edit::SetInput{3, 1, 0.25}},
+      {"set target", edit::SetTarget{0, 1, 1.0}},
+      {"add example", edit::AddExample{2}},
+      {"remove example", edit::RemoveExample{1}},
+      {"learning rate", edit::SetLearningRate{0.5}, 17},  // η acts in the update ops only
+      {"loss", edit::SetLoss{"mse"}},
+      {"activation", edit::SetActivation{1, "tanh"}},
+      {"add neuron", edit::AddNeuron{1}},
+      {"add input", edit::AddNeuron{0}},
+      {"remove neuron", edit::RemoveNeuron{1, 2}},
+      {"add layer", edit::AddLayer{1, 5, "sigmoid"}},
+      {"remove layer", edit::RemoveLayer{1}},
+      {"reinitialise", edit::Reinitialize{init}},
+  };
+}
+
+TEST(Edits, EveryKindRecomputesThenUndoesAndRedoesBitIdentically) {
+  for (const EditCase& c : every_edit_kind()) {
+    SCOPED_TRACE(c.name);
+    Session s(batch_scenario());
+    s.apply(command::JumpTo{c.jump_to});
+    const PassState before = s.stepper().state();
+    const std::size_t ops_before = s.stepper().op_count();
+
+    ASSERT_EQ(s.apply(command::ApplyEdit{c.edit}), "");
+    EXPECT_EQ(differs_from_fresh(s), "") << "stale values after the edit";
+    EXPECT_TRUE(s.modified());
+    const PassState after = s.stepper().state();
+    const bool same_shape = s.stepper().op_count() == ops_before &&
+                            state_difference(before, after) != "layer count";
+    if (same_shape) EXPECT_NE(state_difference(before, after), "") << "the edit changed nothing";
+
+    ASSERT_EQ(s.apply(command::Undo{}), "");
+    EXPECT_EQ(state_difference(s.stepper().state(), before), "") << "undo";
+    ASSERT_EQ(s.apply(command::Redo{}), "");
+    EXPECT_EQ(state_difference(s.stepper().state(), after), "") << "redo";
+    EXPECT_EQ(differs_from_fresh(s), "");
+  }
+}
+
+TEST(Edits, UndoingAWholeSequenceReturnsToTheStart) {
+  Session s(batch_scenario());
+  s.apply(command::JumpTo{9});
+  const PassState start = s.stepper().state();
+  for (const EditCase& c : every_edit_kind()) ASSERT_EQ(s.apply(command::ApplyEdit{c.edit}), "") << c.name;
+  while (s.can_undo()) s.apply(command::Undo{});
+  EXPECT_EQ(state_difference(s.stepper().state(), start), "");
+  while (s.can_redo()) s.apply(command::Redo{});
+  EXPECT_EQ(differs_from_fresh(s), "");
+}
+
+TEST(Edits, RefusedEditsChangeNothing) {
+  const std::vector<EditCase> bad = {
+      {"non-finite weight", edit::SetWeight{1, 0, 0, std::numeric_limits<double>::infinity()}},
+      {"NaN input", edit::SetInput{0, 0, std::nan("")}},
+      {"no such weight", edit::SetWeight{1, 99, 0, 1.0}},
+      {"no such layer", edit::SetBias{7, 0, 1.0}},
+      {"negative learning rate", edit::SetLearningRate{-1.0}},
+      {"unknown loss", edit::SetLoss{"hinge"}},
+      {"unknown activation", edit::SetActivation{1, "swish"}},
+      {"neuron in the output", edit::AddNeuron{2}},
+      {"remove the output layer", edit::RemoveLayer{2}},
+      {"layer too wide", edit::AddLayer{0, kMaxNeurons + 1, "relu"}},
+  };
+  for (const EditCase& c : bad) {
+    SCOPED_TRACE(c.name);
+    Session s(batch_scenario());
+    s.apply(command::JumpTo{5});
+    const PassState before = s.stepper().state();
+    EXPECT_NE(s.apply(command::ApplyEdit{c.edit}), "");
+    EXPECT_EQ(state_difference(s.stepper().state(), before), "");
+    EXPECT_FALSE(s.can_undo());
+    EXPECT_FALSE(s.modified());
+  }
+}
+
+TEST(Edits, LimitsAreEnforced) {
+  Scenario sc = batch_scenario();
+  for (int k = sc.layer_count(); k < kMaxLayers; ++k) ASSERT_EQ(apply_edit(sc, edit::AddLayer{0, 2, "relu"}), "");
+  EXPECT_EQ(sc.layer_count(), kMaxLayers);
+  EXPECT_NE(apply_edit(sc, edit::AddLayer{0, 2, "relu"}), "");
+  EXPECT_EQ(sc.layer_count(), kMaxLayers);
+  Scenario one = batch_scenario();
+  while (one.batch_size() > 1) ASSERT_EQ(apply_edit(one, edit::RemoveExample{0}), "");
+  EXPECT_NE(apply_edit(one, edit::RemoveExample{0}), "");
+}
+
+TEST(Edits, ChangeMaskMarksExactlyWhatAWeightEditMoved) {
+  // Editing W² (layer 2 = the output of batch.json) cannot change layer 1's
+  // forward values, but changes the outputs and, backward, every δ.
+  Session s(batch_scenario());
+  s.apply(command::RunToEnd{});
+  ASSERT_EQ(s.apply(command::ApplyEdit{edit::SetWeight{2, 0, 0, 3.0}}), "");
+  const ChangeMask& m = s.last_change();
+  ASSERT_FALSE(m.empty());
+  EXPECT_EQ(m.revision, s.revision());
+  for (char c : m.neurons[0]) EXPECT_EQ(c, 0) << "inputs did not change";
+  EXPECT_EQ(m.neurons[2][0], 1) << "o₁ is fed by the edited weight";
+  EXPECT_EQ(m.weights[1](0, 0), 1);
+  EXPECT_TRUE(m.loss);
+}
+
+TEST(Edits, NewNeuronsTakeTheirWeightsFromTheInitSeedDeterministically) {
+  Scenario a = batch_scenario(), b = batch_scenario();
+  ASSERT_EQ(apply_edit(a, edit::AddNeuron{1}), "");
+  ASSERT_EQ(apply_edit(b, edit::AddNeuron{1}), "");
+  EXPECT_TRUE(test::bit_identical(a.layers[0].weights, b.layers[0].weights));
+  EXPECT_TRUE(test::bit_identical(a.layers[1].weights, b.layers[1].weights));
+  // The old connections are kept as they were.
+  const Scenario orig = batch_scenario();
+  EXPECT_TRUE(test::bit_identical(a.layers[0].weights.leftCols(orig.layers[0].size()), orig.layers[0].weights));
+}
+
+TEST(Edits, LoadingIsUndoable) {
+  Session s(batch_scenario());
+  ASSERT_EQ(s.apply(command::LoadScenario{seed_scenario(), "seed"}), "");
+  EXPECT_EQ(s.scenario().name, seed_scenario().name);
+  ASSERT_EQ(s.apply(command::Undo{}), "");
+  EXPECT_EQ(s.scenario().name, batch_scenario().name);
+  EXPECT_EQ(state_difference(s.stepper().state(), Stepper(batch_scenario()).state()), "");
+}
+
+TEST(Edits, TenThousandWeightEditsOfTheWideNetFitInFiftyMegabytes) {
+  // The history keeps the changed number, not the network (issue 4 §6).
+  Session s(load_scenario(test::scenario_path("mnist_shaped.json")));
+  const Scenario& sc = s.scenario();
+  for (int k = 0; k < 10000; ++k) {
+    const int l = 1 + k % sc.layer_count();
+    const Layer& layer = sc.layers[l - 1];
+    ASSERT_EQ(s.apply(command::ApplyEdit{edit::SetWeight{l, k % layer.fan_in(), (k / 7) % layer.size(), 0.001 * k}}), "");
+  }
+  std::printf("undo history of 10,000 weight edits: %.2f MB\n", s.history_bytes() / 1e6);
+  EXPECT_LE(s.history_bytes(), 50u * 1000 * 1000);
+}
+
+}  // namespace
+}  // namespace bpv
