@@ -148,6 +148,8 @@ int run_command(int argc, char** argv) {
   screenshot->add_option("--size", size, "WxH, e.g. 1600x1000");
   screenshot->add_option("--frames", shot.frames, "time N frames first")->check(CLI::Range(1, 1000000));
   screenshot->add_flag("--empty-frame", shot.empty_frame, "draw an empty ImGui frame (timing baseline)");
+  screenshot->add_option("--dialog", shot.dialog, "show a File dialog in the picture")
+      ->check(CLI::IsMember({"open", "save-as", "export", "unsaved", "error"}));
 
   try {
     app.parse(argc, argv);

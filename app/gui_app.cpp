@@ -1,17 +1,32 @@
 // The desktop app's frame loop, and the screenshot command that draws the
 // same frames into a PNG. Each frame:
-//   1. apply the commands the UI queued last frame (and dropped files),
-//   2. let the session take in a finished training job,
-//   3. build the UI from what the session publishes (panels queue commands),
-//   4. render.
+//   1. apply the commands the UI queued last frame,
+//   2. do the file requests it queued (open, save, export, quit; dropped
+//      files too): disk I/O here, engine changes only as commands,
+//   3. let the session take in a finished training job,
+//   4. build the UI from what the session publishes (panels queue commands),
+//   5. render (and read the picture back when a PNG export asked for it).
+// The interactive window also keeps the user's session file (app_session.hpp):
+// read at start, written every few seconds when something changed and on quit.
+//
+// [SECTION] Helpers shared by the window and the screenshot command
+// [SECTION] File requests (the File menu, the close button, dropped files)
+// [SECTION] The session file: what is restored, what is kept
+// [SECTION] run_window, run_screenshot
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 #include <vector>
 
+#include "app_session.hpp"
+#include "file_actions.hpp"
+#include "file_dialog.hpp"
 #include "gui_entry.hpp"
 #include "panels.hpp"
 #include "scenario_io.hpp"
@@ -25,6 +40,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 const Clock::time_point g_process_start = Clock::now();
 
+// ------------------------------------------------------------ [SECTION] Helpers shared by the window and the screenshot command
+
 double ms_since(Clock::time_point t) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
 }
@@ -32,6 +49,10 @@ double ms_since(Clock::time_point t) {
 Scenario open_scenario(const std::string& path) {
   return path.empty() || path == "seed" ? seed_scenario() : load_scenario(path);
 }
+
+// "seed" on the command line is the built-in example: it has no file of its
+// own, so Save asks for one instead of writing ./seed.
+std::string file_of(const std::string& argument) { return argument == "seed" ? "" : argument; }
 
 void apply_queued(Session& session, UiState& ui, CommandQueue& commands) {
   for (const Command& c : commands) {
@@ -41,17 +62,14 @@ void apply_queued(Session& session, UiState& ui, CommandQueue& commands) {
   commands.clear();
 }
 
-// A dropped file opens if it loads; a bad one shows its error and the current
-// network stays.
-void open_dropped(Window& window, UiState& ui, CommandQueue& commands) {
-  for (const std::string& path : window.take_dropped_paths()) {
-    try {
-      commands.push_back(command::LoadScenario{load_scenario(path), path});
-      show_status(ui, "opened " + path);
-    } catch (const std::exception& e) {
-      show_status(ui, std::string("not opened: ") + e.what(), 10.0);
-    }
-  }
+std::string display_name(const Session& session) {
+  return session.path().empty() ? session.scenario().name
+                                 : std::filesystem::path(session.path()).filename().string();
+}
+
+// "backprop-viz — net.json •": the file, and a dot while it has unsaved edits.
+std::string window_title(const Session& session) {
+  return "backprop-viz — " + display_name(session) + (session.modified() ? " •" : "");
 }
 
 void dump_state(const std::string& path, const Session& session, const UiState& ui, const Window& window) {
@@ -64,10 +82,36 @@ void dump_state(const std::string& path, const Session& session, const UiState& 
                      {"training", session.training()},
                      {"loss", st.state().loss_value()},
                      {"scenario", session.scenario().name},
+                     {"path", session.path()},
+                     {"modified", session.modified()},
+                     {"title", window_title(session)},
+                     {"recent", ui.files.recent},
+                     {"asking_unsaved", ui.files.ask_unsaved.has_value()},
+                     {"file_error", ui.files.error},
                      {"status", ui.status},
                      {"framebuffer", {window.framebuffer_width(), window.framebuffer_height()}},
                      {"content_scale", window.content_scale()},
                      {"timeline_rects", std::move(rects)}};
+  // For tests/gui/edit_test.sh: the edit fields by name, the weights (small nets), example 1's output a.
+  doc["edit_rects"] = nlohmann::json::object();
+  for (const auto& [name, r] : ui.edit_rects) doc["edit_rects"][name] = {r.x, r.y, r.z, r.w};
+  const Scenario& sc = session.scenario();
+  doc["weights"] = nlohmann::json::array();
+  for (const Layer& layer : sc.layers) {
+    nlohmann::json w = nlohmann::json::array();
+    for (int i = 0; i < layer.fan_in() && layer.weights.size() <= 4096; ++i)
+      w.push_back(std::vector<double>(layer.weights.row(i).begin(), layer.weights.row(i).end()));
+    doc["weights"].push_back(std::move(w));
+  }
+  const Eigen::MatrixXd& out = st.state().layers.empty() ? sc.inputs : st.state().layers.back().activation;
+  doc["output"] = out.rows() ? std::vector<double>(out.row(0).begin(), out.row(0).end()) : std::vector<double>{};
+  doc["can_undo"] = session.can_undo();
+  const ChangeMask& change = session.last_change();  // what the change flash marks
+  int changed_neurons = 0, changed_weights = 0;
+  for (const auto& n : change.neurons) changed_neurons += static_cast<int>(std::count(n.begin(), n.end(), 1));
+  for (const auto& w : change.weights) changed_weights += static_cast<int>(w.count());
+  doc["last_change"] = {{"neurons", changed_neurons}, {"weights", changed_weights}, {"loss", change.loss},
+                        {"flashed", ui.change_flash_revision == change.revision && change.revision != 0}};
   write_file_atomic(path, doc.dump() + "\n");
 }
 
@@ -86,34 +130,293 @@ double median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
+// ------------------------------------------------------------ [SECTION] File requests
+
+// What the loop does after this frame's requests.
+struct LoopActions {
+  std::string png_path;  // read the next drawn frame back into this PNG
+  bool quit = false;
+  bool discarded = false;  // quit after "Discard": the session file forgets the edits
+};
+
+// A failure the user must see: a modal with the reason, and the status line.
+void report_failure(UiState& ui, const char* title, const std::string& why) {
+  ui.files.error_title = title;
+  ui.files.error = why;
+  ui.files.error_requested = true;
+  ui.files.after_save.reset();  // "save, then open/quit" stops at a failed save
+  std::string line = std::string(title) + ": " + why;  // the status line is one line
+  std::replace(line.begin(), line.end(), '\n', ' ');
+  show_status(ui, line, 10.0);
+}
+
+void report_export(UiState& ui, const std::string& what, const std::string& path, const std::string& failed) {
+  if (failed.empty()) show_status(ui, "exported " + what + " to " + path);
+  else report_failure(ui, "Not exported", failed);
+}
+
+// Drops are opened like File ▸ Open (so unsaved changes are asked about first).
+void queue_dropped(Window& window, UiState& ui) {
+  const std::vector<std::string> paths = window.take_dropped_paths();
+  if (paths.empty()) return;
+  ui.files.requests.push_back(FileRequest{FileAction::Open, paths.front(), false});
+  if (paths.size() > 1) show_status(ui, "one file at a time: opening " + paths.front());
+}
+
+void perform_file_requests(Session& session, UiState& ui, LoopActions& loop) {
+  std::vector<FileRequest> requests;
+  requests.swap(ui.files.requests);  // what these queue runs next frame
+  for (const FileRequest& r : requests) {
+    const bool discards = r.action == FileAction::Open || r.action == FileAction::Quit;
+    if (discards && session.modified() && !r.confirmed) {
+      ui.files.ask_unsaved = r;  // the modal answers with Save, Discard or Cancel
+      continue;
+    }
+    switch (r.action) {
+      case FileAction::Open: {
+        const std::string failed = open_into_session(session, r.path);
+        if (failed.empty()) {
+          add_recent_file(ui.files.recent, r.path);
+          show_status(ui, "opened " + r.path);
+        } else {
+          std::error_code ec;
+          if (!std::filesystem::exists(r.path, ec)) remove_recent_file(ui.files.recent, r.path);
+          report_failure(ui, "Not opened", failed);
+        }
+        break;
+      }
+      case FileAction::Save:
+      case FileAction::SaveAs: {
+        const std::string path = r.path.empty() ? session.path() : r.path;
+        if (path.empty()) {  // nothing to save to yet: ask (after_save stays pending)
+          OpenPathDialog(session, ui.files, FileAction::SaveAs);
+          break;
+        }
+        const std::string failed = save_session_as(session, path);
+        if (!failed.empty()) {
+          report_failure(ui, "Not saved", failed + "\nThe file on disk was not changed.");
+          break;
+        }
+        add_recent_file(ui.files.recent, path);
+        show_status(ui, "saved " + path);
+        if (ui.files.after_save) {  // "Save" in the unsaved-changes question: now open or quit
+          ui.files.requests.push_back(*ui.files.after_save);
+          ui.files.after_save.reset();
+        }
+        break;
+      }
+      case FileAction::ExportWorkedExample:
+        report_export(ui, "the worked example", r.path, export_worked_example(session, r.path));
+        break;
+      case FileAction::ExportTrace:
+        report_export(ui, "the trace", r.path, export_trace(session, r.path));
+        break;
+      case FileAction::ExportLossCsv:
+        report_export(ui, "the loss history", r.path, export_loss_csv(session, r.path));
+        break;
+      case FileAction::ExportPng:
+        loop.png_path = r.path;
+        break;
+      case FileAction::Quit:
+        loop.quit = true;
+        loop.discarded = session.modified();
+        break;
+    }
+  }
+}
+
+// ------------------------------------------------------------ [SECTION] The session file
+
+// How the app starts: the scenario and what goes with it.
+struct Startup {
+  Scenario scenario;
+  std::string path;
+  SessionRestore restore;
+  std::size_t cursor = 0;
+  std::string notice;  // for the status line
+};
+
+// The argument wins; else the last session; else the seed. Throws
+// ScenarioError only for a bad argument (exit 2, as formats.md says).
+Startup choose_start(const WindowRequest& request, const AppSessionRead& last) {
+  Startup s;
+  s.notice = last.notice;
+  if (!request.scenario_path.empty()) {
+    s.scenario = open_scenario(request.scenario_path);
+    s.path = file_of(request.scenario_path);
+    return s;
+  }
+  if (!last.session) {
+    s.scenario = seed_scenario();
+    return s;
+  }
+  const AppSession& a = *last.session;
+  s.cursor = a.cursor;
+  if (a.scenario) {
+    s.scenario = *a.scenario;
+    s.path = a.path;
+    s.restore = SessionRestore{a.loss_history, a.modified};
+  } else if (!a.path.empty()) {  // quit after "Discard": the file as it is on disk
+    try {
+      s.scenario = load_scenario(a.path);
+      s.path = a.path;
+    } catch (const std::exception& e) {
+      s.scenario = seed_scenario();
+      s.notice = std::string("last file not reopened: ") + e.what();
+    }
+  } else {
+    s.scenario = seed_scenario();
+  }
+  return s;
+}
+
+void restore_view(const AppSession& a, const Session& session, UiState& ui) {
+  ui.example = std::clamp(a.example, -1, std::max(0, session.scenario().batch_size() - 1));
+  ui.decimals = std::clamp(a.decimals, 1, 8);
+  ui.ops_per_second = std::clamp(a.ops_per_second, 0.5f, 20.0f);
+  ui.train_steps = std::clamp(a.train_steps, 1, 1000000);
+  ui.files.recent = a.recent;
+  if (a.dark != ui.dark) {
+    ui.dark = a.dark;
+    apply_theme(ui.dark, ui.content_scale);
+  }
+}
+
+// The session as the file keeps it. After "Discard" on quit the edits are
+// not kept: the next start reopens the file from disk (or the seed).
+AppSession snapshot(const Session& session, const UiState& ui, const Window& window, bool discarded,
+                    bool with_scenario = true) {
+  AppSession a;
+  if (!discarded && with_scenario) {
+    a.scenario = session.scenario();
+    a.loss_history = session.loss_history();
+  }
+  a.path = session.path();
+  a.modified = !discarded && session.modified();
+  a.cursor = session.stepper().cursor();
+  a.dark = ui.dark;
+  a.example = ui.example;
+  a.decimals = ui.decimals;
+  a.ops_per_second = ui.ops_per_second;
+  a.train_steps = ui.train_steps;
+  a.window_width = window.unscaled_width();
+  a.window_height = window.unscaled_height();
+  a.recent = ui.files.recent;
+  return a;
+}
+
+// Keeps session.json up to date: at most every few seconds, only when
+// something changed, and once more on quit. A failure is said once.
+class SessionKeeper {
+ public:
+  explicit SessionKeeper(std::string file) : file_(std::move(file)) {}
+
+  void maybe_write(const Session& session, UiState& ui, const Window& window) {
+    if (file_.empty() || ms_since(last_check_) < 5000.0 || session.training()) return;
+    last_check_ = Clock::now();
+    // Cheap test first: the revision covers the scenario, the cursor and the
+    // losses; the rest is small.
+    const std::string key = std::to_string(session.revision()) +
+                            app_session_to_text(snapshot(session, ui, window, false, false));
+    if (key == last_key_) return;
+    if (write(snapshot(session, ui, window, false), ui)) last_key_ = key;
+  }
+
+  void write_on_quit(const Session& session, UiState& ui, const Window& window, bool discarded) {
+    if (!file_.empty()) write(snapshot(session, ui, window, discarded), ui);
+  }
+
+ private:
+  bool write(const AppSession& a, UiState& ui) {
+    try {
+      write_app_session(file_, a);
+      last_error_.clear();
+      return true;
+    } catch (const std::exception& e) {
+      if (last_error_ != e.what()) show_status(ui, std::string("session not kept: ") + e.what(), 10.0);
+      last_error_ = e.what();
+      std::fprintf(stderr, "warning: session not kept: %s\n", e.what());
+      return false;
+    }
+  }
+
+  std::string file_;
+  Clock::time_point last_check_ = Clock::now();
+  std::string last_key_, last_error_;
+};
+
 }  // namespace
 
+// ------------------------------------------------------------ [SECTION] run_window, run_screenshot
+
 int run_window(const WindowRequest& request) {
-  Scenario scenario;
+  // 1. The session file: only for a person's window. A test run (--dump-state)
+  //    uses one only where BPV_CONFIG_DIR names it.
+  const bool keep_session = request.dump_state_path.empty() || std::getenv("BPV_CONFIG_DIR") != nullptr;
+  const std::string session_file = keep_session ? session_file_path(config_dir()) : "";
+  const AppSessionRead last = read_app_session(session_file);
+
+  // 2. The scenario: the argument, else the last session, else the seed.
+  Startup start;
   try {
-    scenario = open_scenario(request.scenario_path);
+    start = choose_start(request, last);
   } catch (const ScenarioError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 2;
   }
   try {
-    Window window(WindowOptions{});
-    Session session(std::move(scenario), request.scenario_path);
+    // 3. The window (as large as last time), the session, the UI state.
+    WindowOptions options;
+    if (last.session && last.session->window_width >= 320 && last.session->window_height >= 240) {
+      options.width = last.session->window_width;
+      options.height = last.session->window_height;
+    }
+    Window window(options);
+    Session session(std::move(start.scenario), start.path, std::move(start.restore));
+    if (start.cursor > 0) session.apply(command::JumpTo{start.cursor});
     UiState ui = make_ui_state(window);
+    if (last.session) restore_view(*last.session, session, ui);
+    if (!start.path.empty()) add_recent_file(ui.files.recent, start.path);
+    if (!start.notice.empty()) show_status(ui, start.notice, 15.0);
+    SessionKeeper keeper(session_file);
     CommandQueue commands;
-    std::string last_dump;
-    while (!window.should_close()) {
-      // Sleep while nothing moves; wake for input, playing or training.
-      const bool busy = ui.playing || session.training() || !commands.empty();
+    LoopActions loop;
+    std::string title;
+
+    // 4. The frame loop.
+    while (true) {
+      // Sleep while nothing moves; wake for input, playing, training, or work queued.
+      const FileUiState& f = ui.files;
+      const bool busy = ui.playing || session.training() || !commands.empty() || !f.requests.empty() ||
+                        f.dialog.open_requested || f.error_requested;
       window.poll_events(busy ? 0.0 : 0.25);
-      open_dropped(window, ui, commands);
+      queue_dropped(window, ui);
       apply_queued(session, ui, commands);
+      if (window.should_close()) {  // the close button: File ▸ Quit, which may ask first
+        window.cancel_close();
+        ui.files.requests.push_back(FileRequest{FileAction::Quit, "", false});
+      }
+      perform_file_requests(session, ui, loop);
+      if (loop.quit) break;
       session.poll();
+
       window.begin_frame();
       DrawApp(session, ui, commands);
-      window.end_frame();
+      ImGui::Render();
+      window.draw();
+      if (!loop.png_path.empty()) {  // the frame just drawn, before it is shown
+        if (window.save_png(loop.png_path)) show_status(ui, "exported the window to " + loop.png_path);
+        else report_failure(ui, "Not exported", loop.png_path + ": cannot write the PNG");
+        loop.png_path.clear();
+      }
+      window.present();
+
+      if (const std::string t = window_title(session); t != title) window.set_title(title = t);
       if (!request.dump_state_path.empty()) dump_state(request.dump_state_path, session, ui, window);
+      keeper.maybe_write(session, ui, window);
     }
+    // 5. Keep the session for the next start.
+    keeper.write_on_quit(session, ui, window, loop.discarded);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 1;
@@ -139,6 +442,8 @@ int run_window_from_args(int argc, char** argv) {
   return run_window(request);
 }
 
+// Never reads or writes the session file: its pictures depend on its
+// arguments only.
 int run_screenshot(const ScreenshotRequest& request) {
   try {
     Scenario scenario = open_scenario(request.scenario_path);
@@ -148,10 +453,18 @@ int run_screenshot(const ScreenshotRequest& request) {
     options.visible = false;
     options.vsync = false;
     Window window(options);
-    Session session(std::move(scenario), request.scenario_path);
+    Session session(std::move(scenario), file_of(request.scenario_path));
     UiState ui = make_ui_state(window);
     CommandQueue commands;
     if (request.step >= 0) session.apply(command::JumpTo{static_cast<std::size_t>(request.step)});
+    // --dialog: a picture of one of the File menu's modals.
+    if (request.dialog == "open") OpenPathDialog(session, ui.files, FileAction::Open);
+    else if (request.dialog == "save-as") OpenPathDialog(session, ui.files, FileAction::SaveAs);
+    else if (request.dialog == "export") OpenPathDialog(session, ui.files, FileAction::ExportWorkedExample);
+    else if (request.dialog == "unsaved") ui.files.ask_unsaved = FileRequest{FileAction::Quit, "", false};
+    else if (request.dialog == "error")
+      report_failure(ui, "Not saved",
+                     "/home/me/net.json: cannot replace: Directory not empty\nThe file on disk was not changed.");
 
     auto frame = [&](double* build_ms) {
       const Clock::time_point t0 = Clock::now();
@@ -186,12 +499,15 @@ int run_screenshot(const ScreenshotRequest& request) {
       std::printf("frames: %d, ms_per_frame_median: %.3f, build_ms_median: %.3f\n", request.frames,
                   median(frame_ms), median(build_ms));
     }
-    // A few settling frames (ImGui sizes some items on their second frame),
-    // then the picture.
-    for (int i = 0; i < 3; ++i) {
+    // A few settling frames (ImGui sizes some items on their second frame; a
+    // modal's dimmed background fades in over a fraction of a second), then
+    // the picture.
+    const int settle = request.dialog.empty() ? 3 : 40;
+    for (int i = 0; i < settle; ++i) {
       frame(nullptr);
       window.draw();
-      if (i < 2) window.present();
+      if (i + 1 < settle) window.present();
+      if (!request.dialog.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(8));
     }
     if (!window.save_png(request.output_png)) {
       std::fprintf(stderr, "error: %s: cannot write the PNG\n", request.output_png.c_str());

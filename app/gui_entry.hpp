@@ -8,7 +8,9 @@ namespace bpv {
 struct WindowRequest {
   std::string scenario_path;  // "" = the built-in seed example
   // Test hook: after every frame whose state changed, write a JSON summary
-  // (cursor, op count, timeline cell rectangles, …) here, atomically.
+  // (cursor, op count, timeline cell rectangles, …) here, atomically. A run
+  // with this hook reads and writes no session file unless BPV_CONFIG_DIR
+  // names its folder (app_session.hpp).
   std::string dump_state_path;
 };
 
@@ -19,6 +21,9 @@ struct ScreenshotRequest {
   int width = 1280, height = 800;
   int frames = 0;  // > 0: time this many frames first and print the timing line
   bool empty_frame = false;  // draw an empty ImGui frame instead of the app (the timing baseline)
+  // Open one of the File menu's modals for the picture: "open", "save-as",
+  // "export", "unsaved" or "error" ("" = none).
+  std::string dialog;
 };
 
 // Opens the window. Returns the exit code (2 for a bad scenario file).

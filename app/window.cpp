@@ -8,6 +8,7 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <stb_image_write.h>
 
+#include <cmath>
 #include <cstdio>
 #include <stdexcept>
 
@@ -74,6 +75,20 @@ Window::~Window() {
 
 bool Window::should_close() const { return glfwWindowShouldClose(window_); }
 void Window::request_close() { glfwSetWindowShouldClose(window_, GLFW_TRUE); }
+void Window::cancel_close() { glfwSetWindowShouldClose(window_, GLFW_FALSE); }
+void Window::set_title(const std::string& title) { glfwSetWindowTitle(window_, title.c_str()); }
+
+int Window::unscaled_width() const {
+  int w = 0, h = 0;
+  glfwGetWindowSize(window_, &w, &h);
+  return static_cast<int>(std::lround(w / content_scale_));
+}
+
+int Window::unscaled_height() const {
+  int w = 0, h = 0;
+  glfwGetWindowSize(window_, &w, &h);
+  return static_cast<int>(std::lround(h / content_scale_));
+}
 
 void Window::poll_events(double wait_seconds) {
   if (wait_seconds > 0.0) glfwWaitEventsTimeout(wait_seconds);

@@ -27,6 +27,14 @@ class Window {
 
   bool should_close() const;
   void request_close();
+  // The close button sets should_close(); the app may take it back (to ask
+  // about unsaved changes first).
+  void cancel_close();
+  void set_title(const std::string& title);
+  // The window's size in screen units divided by the content scale: what
+  // WindowOptions takes to make the same window again.
+  int unscaled_width() const;
+  int unscaled_height() const;
   // Polls events (blocking up to `wait_seconds` when > 0 and nothing moves).
   void poll_events(double wait_seconds = 0.0);
   void begin_frame();  // backends' NewFrame + ImGui::NewFrame

@@ -90,6 +90,9 @@ std::string Session::apply(const Command& cmd) {
           r.before = std::make_shared<const Scenario>(stepper_.scenario());
           r.after = std::make_shared<const Scenario>(c.scenario);
           r.cursor_before = stepper_.cursor();
+          r.is_load = true;
+          r.path_before = path_;
+          r.path_after = c.path;
           stepper_ = Stepper(c.scenario);
           path_ = c.path;
           loss_history_.clear();
@@ -229,6 +232,9 @@ void Session::undo_or_redo(bool undo) {
     stepper_.jump_to(undo ? r.cursor_before : r.cursor_after);
     last_change_ = {};
   }
+  // Undoing an Open returns to the file before it, so Save cannot write the
+  // old network over the newly opened file.
+  if (r.is_load) path_ = undo ? r.path_before : r.path_after;
   to.push_back(std::move(r));
   modified_ = true;
 }

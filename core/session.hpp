@@ -112,6 +112,8 @@ class Session {
     bool value_edit = false;
     std::shared_ptr<const Scenario> before, after;  // otherwise
     std::size_t cursor_before = 0, cursor_after = 0;  // an op list may shrink and grow back
+    bool is_load = false;  // an Open: undo/redo also swap the file path
+    std::string path_before, path_after;
   };
   void finish_step();  // records the loss, starts the next step from the updated weights
   std::string edit(const Edit& e);

@@ -4,6 +4,7 @@
 // on the left and the equation, matrix and loss panels on the right.
 #include <algorithm>
 
+#include "file_dialog.hpp"
 #include "panels.hpp"
 #include "theme.hpp"
 
@@ -17,6 +18,7 @@ bool pressed_letter(char upper) { return ImGui::IsKeyPressed(upper, false); }
 void handle_shortcuts(const Session& session, UiState& ui, CommandQueue& commands) {
   const ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput) return;  // typing a number must not step the network
+  if (ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopup)) return;  // a menu or a dialog has the keys
   if (pressed(ImGuiKey_RightArrow) && io.KeyShift) commands.push_back(command::RunToPhaseEnd{});
   else if (pressed(ImGuiKey_Space) || pressed(ImGuiKey_RightArrow)) commands.push_back(command::StepForward{});
   if (pressed(ImGuiKey_LeftArrow) || pressed(ImGuiKey_Backspace)) commands.push_back(command::StepBack{});
@@ -40,6 +42,28 @@ void advance_play(const Session& session, UiState& ui, CommandQueue& commands) {
   }
 }
 
+// The strip above the middle slot of the right column: Matrices | Edit.
+void draw_right_tabs(UiState& ui, PanelRect r) {
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(6.0f, 3.0f));
+  if (BeginPanel("##right_tabs", r, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar) &&
+      ImGui::BeginTabBar("##right_tabs_bar")) {
+    if (ImGui::BeginTabItem("Matrices")) {
+      ui.show_editor = false;
+      ImGui::EndTabItem();
+    }
+    const bool editor = ImGui::BeginTabItem("Edit the network");
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    ui.edit_rects.emplace_back("tab_edit", ImVec4(a.x, a.y, b.x - a.x, b.y - a.y));  // for the GUI tests
+    if (editor) {
+      ui.show_editor = true;
+      ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+  }
+  ImGui::End();
+  ImGui::PopStyleVar();
+}
+
 }  // namespace
 
 bool BeginPanel(const char* title, PanelRect r, ImGuiWindowFlags extra) {
@@ -48,10 +72,17 @@ bool BeginPanel(const char* title, PanelRect r, ImGuiWindowFlags extra) {
   constexpr ImGuiWindowFlags fixed = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                                      ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
                                      ImGuiWindowFlags_NoBringToFrontOnFocus;
-  return ImGui::Begin(title, nullptr, fixed | extra);
+  return ImGui::Begin(title, nullptr, fixed | extra | ImGuiWindowFlags_NoBackground);
 }
 
 void DrawApp(const Session& session, UiState& ui, CommandQueue& commands) {
+  // A new edit (or undo/redo) flashes what it changed for 1.5 s (ui_state.hpp).
+  if (session.last_change().revision != ui.change_flash_revision) {
+    ui.change_flash_revision = session.last_change().revision;
+    ui.change_flash_until = ImGui::GetTime() + 1.5;
+  }
+  ui.edit_rects.clear();
+  DrawMenuBar(session, ui, commands);  // first: it takes the top of the work area
   handle_shortcuts(session, ui, commands);
   advance_play(session, ui, commands);
 
@@ -70,9 +101,17 @@ void DrawApp(const Session& session, UiState& ui, CommandQueue& commands) {
   DrawGraphCanvas(session, ui, commands, {{x0, ym}, {left_w, middle_h}});
   const float eq_h = std::round(middle_h * 0.40f), mat_h = std::round(middle_h * 0.36f);
   DrawEquationPanel(session, ui, {{x0 + left_w, ym}, {right_w, eq_h}});
-  DrawMatrixInspector(session, ui, {{x0 + left_w, ym + eq_h}, {right_w, mat_h}});
-  DrawLossPanel(session, ui, {{x0 + left_w, ym + eq_h + mat_h}, {right_w, middle_h - eq_h - mat_h}});
+  // The middle slot shows the matrices or the Edit panel, picked by a tab strip;
+  // editing takes part of the loss panel's height.
+  const float tabs_h = std::round(ImGui::GetFrameHeight() + 6.0f * s);
+  const float slot_h = tabs_h + (ui.show_editor ? std::round(middle_h * 0.44f) : mat_h);
+  const float ys = ym + eq_h + tabs_h;
+  draw_right_tabs(ui, {{x0 + left_w, ym + eq_h}, {right_w, tabs_h}});
+  if (ui.show_editor) DrawNetworkEditor(session, ui, commands, {{x0 + left_w, ys}, {right_w, slot_h - tabs_h}});
+  else DrawMatrixInspector(session, ui, commands, {{x0 + left_w, ys}, {right_w, slot_h - tabs_h}});
+  DrawLossPanel(session, ui, {{x0 + left_w, ym + eq_h + slot_h}, {right_w, middle_h - eq_h - slot_h}});
   DrawTimeline(session, ui, commands, {{x0, ym + middle_h}, {view.x, timeline_h}});
+  DrawFileModals(session, ui);  // last: the path dialog, unsaved changes, file errors
 }
 
 }  // namespace bpv

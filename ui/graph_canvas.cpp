@@ -167,7 +167,7 @@ void handle_view_input(UiState& ui, ImVec2 origin, ImVec2 size, ImVec2 area_min,
                        const GraphLayout& layout, std::uint64_t key, bool hovered, bool active) {
   ImGuiIO& io = ImGui::GetIO();
   if (ui.fit_requested || ui.canvas_layout_key != key) {
-    fit_view(layout, area_min, area_size, kMaxFitZoom, ui.zoom, ui.pan);
+    fit_view(layout, area_min, area_size, kMaxFitZoom * std::max(0.5f, ui.content_scale), ui.zoom, ui.pan);
     ui.fit_requested = false;
     ui.canvas_layout_key = key;
   }
@@ -929,7 +929,10 @@ void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue&, PanelRe
   const ImVec2 area_min(12.0f, header + 8.0f),
       area_size(size.x - 24.0f, std::max(40.0f, size.y - header - legend - 16.0f));
 
-  update_cache(session, ui, area_size);
+  // The layout is made in unscaled pixels; on a HiDPI screen the fit zooms it
+  // by the content scale, in step with the fonts.
+  const float scale = std::max(0.5f, ui.content_scale);
+  update_cache(session, ui, ImVec2(area_size.x / scale, area_size.y / scale));
   const Cache& c = cache();
 
   ImGui::InvisibleButton("##graph", size,

@@ -2,7 +2,10 @@
 // tables, each with the bias as its last row. Rows are the neurons of the
 // layer before (i), columns the neurons of this layer (j), as in Wˡᵢⱼ. What
 // the current op reads or writes is tinted in the canvas's read / write
-// colours, so the table and the graph point at the same numbers.
+// colours, so the table and the graph point at the same numbers. In the W tab
+// a double-click on a cell turns it into a number field: Enter (or a click
+// elsewhere) queues the edit, Escape cancels. Values the last edit changed
+// flash (value_input.hpp).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -12,6 +15,7 @@
 #include "describe.hpp"
 #include "panels.hpp"
 #include "theme.hpp"
+#include "value_input.hpp"
 
 namespace bpv {
 namespace {
@@ -173,7 +177,50 @@ void caption(const LayerView& v, int tab, ImU32 touch, const std::string& touch_
     ImGui::TextDisabled("Showing the first %d of %d columns.", kMaxValueColumns, v.cols);
 }
 
-void draw_table(const LayerView& v, int tab, const UiState& ui) {
+// Whether the last edit changed cell (i, j) of the chosen layer (i == rows: the bias row).
+bool cell_changed(const ChangeMask& m, const LayerView& v, int tab, int i, int j) {
+  if (m.empty()) return false;
+  if (i == v.rows) {  // the neuron's flag: on the W tab only its own edit changes b, so no flash there
+    if (tab == kWeights) return false;
+    return v.l < static_cast<int>(m.neurons.size()) && j < static_cast<int>(m.neurons[v.l].size()) &&
+           m.neurons[v.l][j];
+  }
+  if (v.l > static_cast<int>(m.weights.size())) return false;
+  const auto& w = m.weights[v.l - 1];
+  return i < w.rows() && j < w.cols() && w(i, j);
+}
+
+// "W2.0.1" for W²₁₂, "b2.1" for b²₂: the names the GUI tests find cells by.
+std::string cell_name(bool bias, int l, int i, int j) {
+  std::string name(bias ? "b" : "W");
+  name += std::to_string(l);
+  if (!bias) {
+    name += '.';
+    name += std::to_string(i);
+  }
+  name += '.';
+  name += std::to_string(j);
+  return name;
+}
+
+// The W-tab cell being typed into: a number field; its edit is queued when it is let go.
+void edit_cell(const LayerView& v, int i, int j, UiState& ui, CommandQueue& commands) {
+  const bool bias = i == v.rows;
+  const Layer& layer = v.sc.layers[v.l - 1];
+  ImGui::SetNextItemWidth(-FLT_MIN);
+  if (ui.matrix_edit_focus) {
+    ImGui::SetKeyboardFocusHere();
+    ui.matrix_edit_focus = false;
+  }
+  double value = 0.0;
+  if (EditValue("##cell", bias ? layer.bias(0, j) : layer.weights(i, j), &value, ui)) {
+    if (bias) commands.push_back(command::ApplyEdit{edit::SetBias{v.l, j, value}});
+    else commands.push_back(command::ApplyEdit{edit::SetWeight{v.l, i, j, value}});
+  }
+  if (ImGui::IsItemDeactivated()) ui.matrix_edit = {};
+}
+
+void draw_table(const LayerView& v, int tab, UiState& ui, CommandQueue& commands, const ChangeMask& mask) {
   const int l = v.l;
   const Op* op = v.st.last_op();
   // The update tab shows what UpdateWeights / UpdateBias compute: tinted only by them.
@@ -206,6 +253,7 @@ void draw_table(const LayerView& v, int tab, const UiState& ui) {
 
   const ImU32 header_bg = ImGui::GetColorU32(ImGuiCol_TableHeaderBg);
   const ImU32 text = palette().text;
+  const float flash = change_flash_strength(ui);
   ImGuiListClipper clipper;
   clipper.Begin(v.rows + 1, row_h);  // + the bias row
   while (clipper.Step()) {
@@ -230,10 +278,30 @@ void draw_table(const LayerView& v, int tab, const UiState& ui) {
         } else if (touch) {
           bg = with_alpha(touch, 60);
         }
+        if (flash > 0.0f && level == 0 && cell_changed(mask, v, tab, i, j)) bg = change_flash_color(flash);
         if (bg) ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, bg);
+        // The cell as (W, l, i, j) or (b, l, j): what the W tab edits, and the rect the GUI tests click.
+        const CanvasItem item = bias ? CanvasItem{CanvasItem::Kind::Neuron, l, 0, j}
+                                     : CanvasItem{CanvasItem::Kind::Edge, l, i, j};
+        const ImVec2 cell_pos = ImGui::GetCursorScreenPos();
+        const ImVec2 cell_size(ImGui::GetContentRegionAvail().x, ImGui::GetTextLineHeight());
+        if (tab == kWeights && i < 4 && j < 4)
+          ui.edit_rects.emplace_back(cell_name(bias, l, i, j), ImVec4(cell_pos.x, cell_pos.y, cell_size.x, cell_size.y));
+        if (tab == kWeights && ui.matrix_edit == item) {
+          edit_cell(v, i, j, ui, commands);
+          continue;
+        }
         const CellText c = cell(v, tab, i, j);
         right_aligned(c.value, fg);
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", c.tip.c_str());
+        const bool hovered = ImGui::IsWindowHovered() &&
+                             ImGui::IsMouseHoveringRect(cell_pos, ImVec2(cell_pos.x + cell_size.x, cell_pos.y + cell_size.y));
+        if (hovered) {
+          ImGui::SetTooltip("%s%s", c.tip.c_str(), tab == kWeights ? "\n(double-click to edit)" : "");
+          if (tab == kWeights && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) {
+            ui.matrix_edit = item;
+            ui.matrix_edit_focus = true;
+          }
+        }
       }
     }
   }
@@ -264,7 +332,7 @@ void draw_controls(const Scenario& sc, int followed, UiState& ui) {
 
 }  // namespace
 
-void DrawMatrixInspector(const Session& session, UiState& ui, PanelRect r) {
+void DrawMatrixInspector(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r) {
   const Stepper& st = session.stepper();
   const Scenario& sc = st.state().scenario;
   const int L = sc.layer_count();
@@ -310,7 +378,7 @@ void DrawMatrixInspector(const Session& session, UiState& ui, PanelRect r) {
     for (int t = 0; t < kTabCount; ++t) {
       const ImGuiTabItemFlags flags = switch_tab && t == auto_tab ? ImGuiTabItemFlags_SetSelected : 0;
       if (ImGui::BeginTabItem(labels[t].c_str(), nullptr, flags)) {
-        draw_table(v, t, ui);
+        draw_table(v, t, ui, commands, session.last_change());
         ImGui::EndTabItem();
       }
     }

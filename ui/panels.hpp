@@ -15,12 +15,18 @@ struct PanelRect {
 
 // The whole window: layout, keyboard shortcuts, then each panel (app_view.cpp).
 void DrawApp(const Session& session, UiState& ui, CommandQueue& commands);
+// The main menu bar and its shortcuts (menu_bar.cpp); first in DrawApp, so the
+// work area below it is what the panels share. Its modals: file_dialog.hpp.
+void DrawMenuBar(const Session& session, UiState& ui, CommandQueue& commands);
 
 void DrawStepControls(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
 void DrawTimeline(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
 void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
 void DrawEquationPanel(const Session& session, UiState& ui, PanelRect r);
-void DrawMatrixInspector(const Session& session, UiState& ui, PanelRect r);
+// Double-click a cell of the W tab to type a new weight or bias (queues an edit).
+void DrawMatrixInspector(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
+// The Edit panel: selected weight/bias, η, loss, layers, init, examples (network_editor.cpp).
+void DrawNetworkEditor(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
 void DrawLossPanel(const Session& session, UiState& ui, PanelRect r);
 
 // Starts a fixed, untitled-bar-optional panel window at r. Returns whether

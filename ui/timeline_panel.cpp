@@ -1,5 +1,6 @@
 // Every op of the training step as a strip of cells, grouped by phase; the
 // last applied op is outlined, a click jumps there.
+#include <algorithm>
 #include <string>
 
 #include "describe.hpp"
@@ -42,13 +43,18 @@ void DrawTimeline(const Session& session, UiState& ui, CommandQueue& commands, P
   if (at_start) dl->AddRect(ImVec2(origin.x, top), ImVec2(origin.x + start_w - gap, bottom), pal.writes, 3.0f, 0, 3.0f);
 
   float x = origin.x + start_w;
+  float label_end = origin.x;  // right edge of the last phase label: labels never overlap
   for (std::size_t k = 0; k < ops.size(); ++k) {
     const Op& op = ops[k];
     const ImVec2 a(x, top), b(x + cell_w, bottom);
     ui.timeline_rects[k] = ImVec4(a.x, a.y, cell_w, bottom - top);
     // Phase label above the first op of each phase.
-    if (k == 0 || ops[k - 1].phase != op.phase)
-      dl->AddText(ImVec2(x, origin.y), pal.phase[static_cast<int>(op.phase)], phase_name(op.phase).data());
+    if (k == 0 || ops[k - 1].phase != op.phase) {
+      const char* name = phase_name(op.phase).data();
+      const float lx = std::max(x, label_end + 8.0f);
+      dl->AddText(ImVec2(lx, origin.y), pal.phase[static_cast<int>(op.phase)], name);
+      label_end = lx + ImGui::CalcTextSize(name).x;
+    }
     const bool applied = k < st.cursor();
     const ImU32 fill = with_alpha(pal.phase[static_cast<int>(op.phase)], applied ? 255 : 70);
     dl->AddRectFilled(a, b, fill, 2.0f);

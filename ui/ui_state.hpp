@@ -3,10 +3,13 @@
 #pragma once
 #include <imgui.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "file_ui.hpp"
 #include "session.hpp"
 
 namespace bpv {
@@ -48,10 +51,36 @@ struct UiState {
   std::string status;
   double status_until = 0.0;
 
+  // The File menu: queued file requests, the path dialog, recent files (file_ui.hpp).
+  FileUiState files;
+
   // Screen rectangles of the timeline's op buttons, as last drawn (x, y, w, h):
   // the GUI tests click them.
   std::vector<ImVec4> timeline_rects;
+
+  // Editing (network_editor.cpp, matrix_inspector.cpp, value_input.hpp).
+  bool show_editor = false;       // the right column's middle slot: Matrices (false) or Edit
+  CanvasItem matrix_edit;         // the W-tab cell being typed into (Kind::Edge = W, Neuron = b)
+  bool matrix_edit_focus = false; // give that cell the keyboard on its first frame
+  ImGuiID value_edit_id = 0;      // the number field being edited, and its value so far
+  double value_edit_pending = 0.0;
+  std::string init_scheme;        // the re-initialise form ("" = the scenario's own)
+  int init_seed = -1;             // −1 = the scenario's own
+  // The change flash: after an edit (a new session.last_change().revision),
+  // the values it changed are marked until change_flash_until (ImGui time).
+  std::uint64_t change_flash_revision = 0;
+  double change_flash_until = 0.0;
+  // Screen rectangles (x, y, w, h) of a few edit fields, by name ("W2.0.0",
+  // "b2.0", …), as last drawn: the GUI tests click them. Cleared each frame.
+  std::vector<std::pair<std::string, ImVec4>> edit_rects;
 };
+
+// How strongly changed values are marked now: 1 just after an edit, fading
+// to 0 at change_flash_until (1.5 s later).
+inline float change_flash_strength(const UiState& ui) {
+  const double left = ui.change_flash_until - ImGui::GetTime();
+  return left <= 0.0 ? 0.0f : static_cast<float>(std::min(1.0, left / 0.75));
+}
 
 using CommandQueue = std::vector<Command>;
 

@@ -25,7 +25,7 @@ wait_for() {  # wait_for FIELD VALUE: up to 10 s
 key() { xdotool keydown "$1"; sleep 0.15; xdotool keyup "$1"; sleep 0.15; }
 
 wait_for cursor 0
-win=$(xdotool search --sync --name '^backprop-viz$' | head -n 1)
+win=$(xdotool search --sync --name '^backprop-viz' | head -n 1)
 xdotool windowfocus --sync "$win" || true
 xdotool mousemove --window "$win" 400 300   # over the canvas, not a text field
 

@@ -65,7 +65,9 @@ TEST(Edits, EveryKindRecomputesThenUndoesAndRedoesBitIdentically) {
     const PassState after = s.stepper().state();
     const bool same_shape = s.stepper().op_count() == ops_before &&
                             state_difference(before, after) != "layer count";
-    if (same_shape) EXPECT_NE(state_difference(before, after), "") << "the edit changed nothing";
+    if (same_shape) {
+      EXPECT_NE(state_difference(before, after), "") << "the edit changed nothing";
+    }
 
     ASSERT_EQ(s.apply(command::Undo{}), "");
     EXPECT_EQ(state_difference(s.stepper().state(), before), "") << "undo";
@@ -148,12 +150,17 @@ TEST(Edits, NewNeuronsTakeTheirWeightsFromTheInitSeedDeterministically) {
   EXPECT_TRUE(test::bit_identical(a.layers[0].weights.leftCols(orig.layers[0].size()), orig.layers[0].weights));
 }
 
-TEST(Edits, LoadingIsUndoable) {
-  Session s(batch_scenario());
-  ASSERT_EQ(s.apply(command::LoadScenario{seed_scenario(), "seed"}), "");
+TEST(Edits, LoadingIsUndoableWithItsFilePath) {
+  Session s(batch_scenario(), "batch.json");
+  ASSERT_EQ(s.apply(command::LoadScenario{seed_scenario(), "seed.json"}), "");
   EXPECT_EQ(s.scenario().name, seed_scenario().name);
+  EXPECT_EQ(s.path(), "seed.json");
   ASSERT_EQ(s.apply(command::Undo{}), "");
   EXPECT_EQ(s.scenario().name, batch_scenario().name);
+  EXPECT_EQ(s.path(), "batch.json") << "Save after undoing an Open must not overwrite the opened file";
+  ASSERT_EQ(s.apply(command::Redo{}), "");
+  EXPECT_EQ(s.path(), "seed.json");
+  ASSERT_EQ(s.apply(command::Undo{}), "");
   EXPECT_EQ(state_difference(s.stepper().state(), Stepper(batch_scenario()).state()), "");
 }
 

@@ -1,0 +1,105 @@
+// The main menu bar: File (open, recent, save, export, quit) and Edit (undo,
+// redo), with their keyboard shortcuts. Drawn first each frame, so the panels
+// lay out in the work area below it. File actions only fill ui.files (the app
+// loop does the I/O, see file_ui.hpp); Undo and Redo queue commands.
+#include <filesystem>
+#include <string>
+
+#include "file_dialog.hpp"
+#include "panels.hpp"
+
+namespace bpv {
+namespace {
+
+// Ctrl+letter, with Shift exactly as asked. The GLFW backend of 1.86 indexes
+// KeysDown by GLFW key code, which is the ASCII code of the upper-case letter.
+bool ctrl_letter(char upper, bool shift) {
+  const ImGuiIO& io = ImGui::GetIO();
+  return io.KeyCtrl && io.KeyShift == shift && !io.KeyAlt && ImGui::IsKeyPressed(upper, false);
+}
+
+void quit(UiState& ui) { ui.files.requests.push_back(FileRequest{FileAction::Quit, "", false}); }
+
+void handle_shortcuts(const Session& session, UiState& ui, CommandQueue& commands) {
+  // Not while typing (Ctrl+Z belongs to the text field then) or while a
+  // dialog or a menu is open.
+  if (ImGui::GetIO().WantTextInput || ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopup)) return;
+  if (ctrl_letter('O', false)) OpenPathDialog(session, ui.files, FileAction::Open);
+  if (ctrl_letter('S', false)) RequestSave(session, ui.files);
+  if (ctrl_letter('S', true)) OpenPathDialog(session, ui.files, FileAction::SaveAs);
+  if (ctrl_letter('Q', false)) quit(ui);
+  if (ctrl_letter('Z', false)) commands.push_back(command::Undo{});
+  if (ctrl_letter('Z', true) || ctrl_letter('Y', false)) commands.push_back(command::Redo{});
+}
+
+void draw_file_menu(const Session& session, UiState& ui) {
+  const bool idle = !session.training();
+  if (ImGui::MenuItem("Open…", "Ctrl+O", false, idle)) OpenPathDialog(session, ui.files, FileAction::Open);
+  if (ImGui::BeginMenu("Open recent", idle && !ui.files.recent.empty())) {
+    std::string chosen;
+    for (std::size_t i = 0; i < ui.files.recent.size(); ++i) {
+      const std::filesystem::path p = ui.files.recent[i];
+      ImGui::PushID(static_cast<int>(i));
+      // The name, and its folder where a shortcut would go.
+      if (ImGui::MenuItem(p.filename().string().c_str(), p.parent_path().string().c_str())) chosen = p.string();
+      ImGui::PopID();
+    }
+    ImGui::Separator();
+    if (ImGui::MenuItem("Clear the list")) ui.files.recent.clear();
+    ImGui::EndMenu();
+    if (!chosen.empty()) ui.files.requests.push_back(FileRequest{FileAction::Open, chosen, false});
+  }
+  ImGui::Separator();
+  if (ImGui::MenuItem("Save", "Ctrl+S", false, idle)) RequestSave(session, ui.files);
+  if (ImGui::MenuItem("Save As…", "Ctrl+Shift+S", false, idle))
+    OpenPathDialog(session, ui.files, FileAction::SaveAs);
+  ImGui::Separator();
+  if (ImGui::BeginMenu("Export")) {
+    if (ImGui::MenuItem("Worked example (.md)…"))
+      OpenPathDialog(session, ui.files, FileAction::ExportWorkedExample);
+    if (ImGui::MenuItem("Trace (.json)…")) OpenPathDialog(session, ui.files, FileAction::ExportTrace);
+    if (ImGui::MenuItem("Loss history (.csv)…", nullptr, false, !session.loss_history().empty()))
+      OpenPathDialog(session, ui.files, FileAction::ExportLossCsv);
+    if (session.loss_history().empty() && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+      ImGui::SetTooltip("No training step completed yet");
+    if (ImGui::MenuItem("Window picture (.png)…")) OpenPathDialog(session, ui.files, FileAction::ExportPng);
+    ImGui::EndMenu();
+  }
+  ImGui::Separator();
+  if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit(ui);
+}
+
+void draw_edit_menu(const Session& session, CommandQueue& commands) {
+  const bool idle = !session.training();
+  const std::string undo = session.can_undo() ? "Undo " + session.undo_label() : "Undo";
+  const std::string redo = session.can_redo() ? "Redo " + session.redo_label() : "Redo";
+  if (ImGui::MenuItem(undo.c_str(), "Ctrl+Z", false, idle && session.can_undo()))
+    commands.push_back(command::Undo{});
+  if (ImGui::MenuItem(redo.c_str(), "Ctrl+Shift+Z", false, idle && session.can_redo()))
+    commands.push_back(command::Redo{});
+}
+
+}  // namespace
+
+void DrawMenuBar(const Session& session, UiState& ui, CommandQueue& commands) {
+  handle_shortcuts(session, ui, commands);
+  if (!ImGui::BeginMainMenuBar()) return;
+  if (ImGui::BeginMenu("File")) {
+    draw_file_menu(session, ui);
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Edit")) {
+    draw_edit_menu(session, commands);
+    ImGui::EndMenu();
+  }
+  // The file being edited, as in the window title (which a screenshot lacks).
+  const std::string name = session.path().empty() ? "(not saved)"
+                                                  : std::filesystem::path(session.path()).filename().string();
+  const std::string label = name + (session.modified() ? "  •" : "");
+  const float w = ImGui::CalcTextSize(label.c_str()).x + ImGui::GetStyle().ItemSpacing.x * 2.0f;
+  ImGui::SameLine(ImGui::GetWindowWidth() - w);
+  ImGui::TextDisabled("%s", label.c_str());
+  ImGui::EndMainMenuBar();
+}
+
+}  // namespace bpv
