@@ -388,7 +388,7 @@ int run_window(const WindowRequest& request) {
       // Sleep while nothing moves; wake for input, playing, training, or work queued.
       const FileUiState& f = ui.files;
       const bool busy = ui.playing || session.training() || !commands.empty() || !f.requests.empty() ||
-                        f.dialog.open_requested || f.error_requested;
+                        f.dialog.open_requested || f.error_requested || change_flash_strength(ui) > 0.0f;
       window.poll_events(busy ? 0.0 : 0.25);
       queue_dropped(window, ui);
       apply_queued(session, ui, commands);
@@ -495,7 +495,11 @@ int run_screenshot(const ScreenshotRequest& request) {
         build_ms.push_back(b);
         window.present();
       }
+      const ImDrawData* dd = ImGui::GetDrawData();
+      int draw_calls = 0;
+      for (int n = 0; n < dd->CmdListsCount; ++n) draw_calls += dd->CmdLists[n]->CmdBuffer.Size;
       std::printf("first_frame_ms: %.1f\n", first_frame_ms);
+      std::printf("draw_calls: %d, vertices: %d\n", draw_calls, dd->TotalVtxCount);
       std::printf("frames: %d, ms_per_frame_median: %.3f, build_ms_median: %.3f\n", request.frames,
                   median(frame_ms), median(build_ms));
     }

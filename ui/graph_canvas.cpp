@@ -20,6 +20,7 @@
 #include "heatmap_texture.hpp"
 #include "panels.hpp"
 #include "theme.hpp"
+#include "value_input.hpp"
 
 namespace bpv {
 namespace {
@@ -491,6 +492,32 @@ void draw_cells(const Frame& f, int l) {
   else
     f.dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(b.x + 1, b.y + 1),
                   with_alpha(f.pal.neuron_outline, 0.4f * alpha), 0.0f, 0, 1.0f);
+}
+
+// For a moment after an edit: what the edit changed, so the user sees how far
+// it travelled (issue 4 §2). Small layers only: a compact strip or heatmap
+// would flash almost everywhere.
+void draw_change_flash(const Frame& f, const ChangeMask& m, float strength) {
+  if (strength <= 0.0f || m.empty()) return;
+  const ImU32 col = change_flash_color(strength);
+  const int last = f.sc.layer_count();
+  for (int l = 1; l <= last && l <= static_cast<int>(m.weights.size()); ++l) {
+    const ColumnLayout& a = f.column(l - 1);
+    const ColumnLayout& b = f.column(l);
+    if (a.compact || b.compact) continue;
+    const auto& w = m.weights[static_cast<std::size_t>(l - 1)];
+    for (int i = 0; i < a.size && i < w.rows(); ++i)
+      for (int j = 0; j < b.size && j < w.cols(); ++j)
+        if (w(i, j)) f.dl->AddLine(f.screen(a.center(i)), f.screen(b.center(j)), col, 3.0f);
+  }
+  for (int l = 0; l <= last && l < static_cast<int>(m.neurons.size()); ++l) {
+    const ColumnLayout& c = f.column(l);
+    if (c.compact) continue;
+    const std::vector<char>& flags = m.neurons[static_cast<std::size_t>(l)];
+    for (int j = 0; j < c.size && j < static_cast<int>(flags.size()); ++j)
+      if (flags[static_cast<std::size_t>(j)])
+        f.dl->AddCircle(f.screen(c.center(j)), c.radius * f.view.zoom + 6.0f, col, 0, 4.0f);
+  }
 }
 
 void draw_neuron_hover(const Frame& f) {
@@ -982,6 +1009,7 @@ void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue&, PanelRe
     else
       draw_circles(f, l);
   }
+  draw_change_flash(f, session.last_change(), change_flash_strength(ui));
   draw_neuron_hover(f);
   draw_targets(f);
   draw_loss(f);
