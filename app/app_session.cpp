@@ -111,6 +111,7 @@ std::string app_session_to_text(const AppSession& s) {
         {"train_steps", s.train_steps}}},
       {"window", {{"width", s.window_width}, {"height", s.window_height}}},
       {"recent", s.recent},
+      {"history", s.history},
   };
   return doc.dump(1) + "\n";
 }
@@ -139,6 +140,10 @@ AppSession parse_app_session(const std::string& text) {
   }
   read_string(doc, "path", s.path);
   read_bool(doc, "modified", s.modified);
+  if (doc.contains("history") && !doc["history"].is_null()) {
+    if (!doc["history"].is_object()) bad("history", "expected an object");
+    s.history = doc["history"];
+  }
   if (doc.contains("cursor")) {
     const json& c = doc["cursor"];
     if (!c.is_number_unsigned()) bad("cursor", "expected a non-negative integer");

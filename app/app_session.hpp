@@ -9,6 +9,7 @@
 // their pictures and states do not depend on whoever ran the app last.
 #pragma once
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +41,9 @@ struct AppSession {
   bool modified = false;  // the embedded scenario has edits not in `path`
   std::size_t cursor = 0;            // ops applied in the current training step
   std::vector<double> loss_history;  // one per completed training step (NaN kept as null)
+  // Session::history_json(): the undo/redo history, so undo reaches back past
+  // a restart. Null when none. Kept as JSON here: the Session checks it.
+  nlohmann::json history;
 
   // UI toggles (ui/ui_state.hpp) that are worth keeping.
   bool dark = true;

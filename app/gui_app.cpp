@@ -233,6 +233,7 @@ struct Startup {
   std::string path;
   SessionRestore restore;
   std::size_t cursor = 0;
+  nlohmann::json history;  // the undo/redo history of the last run (null: none)
   std::string notice;  // for the status line
 };
 
@@ -256,6 +257,7 @@ Startup choose_start(const WindowRequest& request, const AppSessionRead& last) {
     s.scenario = *a.scenario;
     s.path = a.path;
     s.restore = SessionRestore{a.loss_history, a.modified};
+    s.history = a.history;  // undo reaches back past the restart
   } else if (!a.path.empty()) {  // quit after "Discard": the file as it is on disk
     try {
       s.scenario = load_scenario(a.path);
@@ -290,6 +292,7 @@ AppSession snapshot(const Session& session, const UiState& ui, const Window& win
   if (!discarded && with_scenario) {
     a.scenario = session.scenario();
     a.loss_history = session.loss_history();
+    a.history = session.history_json();
   }
   a.path = session.path();
   a.modified = !discarded && session.modified();
@@ -374,6 +377,10 @@ int run_window(const WindowRequest& request) {
     Window window(options);
     Session session(std::move(start.scenario), start.path, std::move(start.restore));
     if (start.cursor > 0) session.apply(command::JumpTo{start.cursor});
+    if (!start.history.is_null()) {
+      const std::string refused = session.restore_history(start.history);
+      if (!refused.empty() && start.notice.empty()) start.notice = refused;
+    }
     UiState ui = make_ui_state(window);
     if (last.session) restore_view(*last.session, session, ui);
     if (!start.path.empty()) add_recent_file(ui.files.recent, start.path);

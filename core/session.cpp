@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "edits_json.hpp"
+#include "scenario_io.hpp"
 #include "train.hpp"
 
 namespace bpv {
@@ -255,6 +257,55 @@ std::size_t Session::history_bytes() const {
     }
   }
   return bytes;
+}
+
+nlohmann::json Session::history_json() const {
+  auto records = [](const std::vector<UndoRecord>& stack) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const UndoRecord& r : stack) {
+      nlohmann::json j{{"label", r.label},           {"edit", edit_to_json(r.edit)},
+                       {"value_edit", r.value_edit}, {"old_value", r.old_value},
+                       {"cursor_before", r.cursor_before}, {"cursor_after", r.cursor_after},
+                       {"is_load", r.is_load},       {"path_before", r.path_before},
+                       {"path_after", r.path_after}};
+      if (r.before) j["before"] = scenario_to_json(*r.before);
+      if (r.after) j["after"] = scenario_to_json(*r.after);
+      out.push_back(std::move(j));
+    }
+    return out;
+  };
+  return {{"undo", records(undo_)}, {"redo", records(redo_)}};
+}
+
+std::string Session::restore_history(const nlohmann::json& history) {
+  std::vector<UndoRecord> stacks[2];
+  try {
+    const char* names[2] = {"undo", "redo"};
+    for (int k = 0; k < 2; ++k) {
+      for (const nlohmann::json& j : history.at(names[k])) {
+        UndoRecord r;
+        r.label = j.at("label").get<std::string>();
+        r.edit = edit_from_json(j.at("edit"));
+        r.value_edit = j.at("value_edit").get<bool>();
+        r.old_value = j.at("old_value").get<double>();
+        r.cursor_before = j.at("cursor_before").get<std::size_t>();
+        r.cursor_after = j.at("cursor_after").get<std::size_t>();
+        r.is_load = j.at("is_load").get<bool>();
+        r.path_before = j.at("path_before").get<std::string>();
+        r.path_after = j.at("path_after").get<std::string>();
+        if (!r.value_edit) {
+          r.before = std::make_shared<const Scenario>(parse_scenario(j.at("before").dump(), "history"));
+          r.after = std::make_shared<const Scenario>(parse_scenario(j.at("after").dump(), "history"));
+        }
+        stacks[k].push_back(std::move(r));
+      }
+    }
+  } catch (const std::exception& e) {
+    return std::string("the undo history was not restored: ") + e.what();
+  }
+  undo_ = std::move(stacks[0]);
+  redo_ = std::move(stacks[1]);
+  return "";
 }
 
 void Session::poll() {

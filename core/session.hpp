@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <variant>
@@ -98,6 +99,11 @@ class Session {
   const ChangeMask& last_change() const { return last_change_; }
   // Approximate bytes held by the undo and redo history.
   std::size_t history_bytes() const;
+  // The undo and redo history as JSON, so it outlives the app (session file),
+  // and back. restore_history() returns "" or why the JSON was not taken
+  // (then the history stays empty).
+  nlohmann::json history_json() const;
+  std::string restore_history(const nlohmann::json& history);
   // Fraction done of the running job, 0 when none.
   double training_progress() const;
 

@@ -179,3 +179,38 @@ TEST(Edits, TenThousandWeightEditsOfTheWideNetFitInFiftyMegabytes) {
 
 }  // namespace
 }  // namespace bpv
+
+namespace bpv {
+namespace {
+
+TEST(Edits, TheHistoryOutlivesARestartThroughJson) {
+  // Build a network from the seed, "quit" (keep only the JSON a session file
+  // holds), "reopen", and undo back to the seed.
+  Session first(seed_scenario(), "");
+  first.apply(command::RunToEnd{});
+  ASSERT_EQ(first.apply(command::ApplyEdit{edit::SetWeight{1, 0, 0, 0.9}}), "");
+  ASSERT_EQ(first.apply(command::ApplyEdit{edit::AddNeuron{1}}), "");
+  ASSERT_EQ(first.apply(command::ApplyEdit{edit::SetActivation{2, "tanh"}}), "");
+  ASSERT_EQ(first.apply(command::Undo{}), "");  // leaves one redo
+  const std::string saved = first.history_json().dump();
+
+  Session second(first.scenario(), "");
+  second.apply(command::RunToEnd{});
+  ASSERT_EQ(second.restore_history(nlohmann::json::parse(saved)), "");
+  EXPECT_EQ(second.undo_label(), first.undo_label());
+  EXPECT_TRUE(second.can_redo());
+  while (second.can_undo()) ASSERT_EQ(second.apply(command::Undo{}), "");
+  Stepper seed(seed_scenario());
+  seed.jump_to(seed.op_count());
+  EXPECT_EQ(test::state_difference(second.stepper().state(), seed.state()), "");
+}
+
+TEST(Edits, ACorruptHistoryIsRefusedAndLeavesNoHistory) {
+  Session s(seed_scenario(), "");
+  EXPECT_NE(s.restore_history(nlohmann::json::parse(R"({"undo": [{"label": 3}], "redo": []})")), "");
+  EXPECT_NE(s.restore_history(nlohmann::json::parse(R"({"undo": [{"label": "x", "edit": {"kind": "fly"}}]})")), "");
+  EXPECT_FALSE(s.can_undo());
+}
+
+}  // namespace
+}  // namespace bpv

@@ -1,0 +1,72 @@
+#include "edits_json.hpp"
+
+#include <stdexcept>
+
+namespace bpv {
+namespace {
+
+using nlohmann::json;
+
+json init_json(const InitSpec& i) {
+  return {{"scheme", i.scheme}, {"seed", i.seed}, {"low", i.low}, {"high", i.high}, {"value", i.value}};
+}
+InitSpec init_from(const json& j) {
+  InitSpec i;
+  i.scheme = j.at("scheme").get<std::string>();
+  i.seed = j.at("seed").get<std::uint64_t>();
+  i.low = j.at("low").get<double>();
+  i.high = j.at("high").get<double>();
+  i.value = j.at("value").get<double>();
+  return i;
+}
+
+struct ToJson {
+  json operator()(const edit::SetWeight& e) { return {{"kind", "set_weight"}, {"layer", e.layer}, {"row", e.row}, {"col", e.col}, {"value", e.value}}; }
+  json operator()(const edit::SetBias& e) { return {{"kind", "set_bias"}, {"layer", e.layer}, {"col", e.col}, {"value", e.value}}; }
+  json operator()(const edit::SetInput& e) { return {{"kind", "set_input"}, {"example", e.example}, {"col", e.col}, {"value", e.value}}; }
+  json operator()(const edit::SetTarget& e) { return {{"kind", "set_target"}, {"example", e.example}, {"col", e.col}, {"value", e.value}}; }
+  json operator()(const edit::AddExample& e) { return {{"kind", "add_example"}, {"copy_of", e.copy_of}}; }
+  json operator()(const edit::RemoveExample& e) { return {{"kind", "remove_example"}, {"example", e.example}}; }
+  json operator()(const edit::SetLearningRate& e) { return {{"kind", "set_learning_rate"}, {"value", e.value}}; }
+  json operator()(const edit::SetLoss& e) { return {{"kind", "set_loss"}, {"name", e.name}}; }
+  json operator()(const edit::SetActivation& e) { return {{"kind", "set_activation"}, {"layer", e.layer}, {"name", e.name}}; }
+  json operator()(const edit::AddNeuron& e) { return {{"kind", "add_neuron"}, {"layer", e.layer}}; }
+  json operator()(const edit::RemoveNeuron& e) { return {{"kind", "remove_neuron"}, {"layer", e.layer}, {"index", e.index}}; }
+  json operator()(const edit::AddLayer& e) { return {{"kind", "add_layer"}, {"after", e.after}, {"size", e.size}, {"activation", e.activation}}; }
+  json operator()(const edit::RemoveLayer& e) { return {{"kind", "remove_layer"}, {"layer", e.layer}}; }
+  json operator()(const edit::Reinitialize& e) { return {{"kind", "reinitialize"}, {"init", init_json(e.init)}}; }
+  json operator()(const edit::Rename& e) { return {{"kind", "rename"}, {"name", e.name}, {"description", e.description}}; }
+};
+
+}  // namespace
+
+json edit_to_json(const Edit& e) { return std::visit(ToJson{}, e); }
+
+Edit edit_from_json(const json& j) {
+  try {
+    const std::string kind = j.at("kind").get<std::string>();
+    auto i = [&](const char* k) { return j.at(k).get<int>(); };
+    auto d = [&](const char* k) { return j.at(k).get<double>(); };
+    auto s = [&](const char* k) { return j.at(k).get<std::string>(); };
+    if (kind == "set_weight") return edit::SetWeight{i("layer"), i("row"), i("col"), d("value")};
+    if (kind == "set_bias") return edit::SetBias{i("layer"), i("col"), d("value")};
+    if (kind == "set_input") return edit::SetInput{i("example"), i("col"), d("value")};
+    if (kind == "set_target") return edit::SetTarget{i("example"), i("col"), d("value")};
+    if (kind == "add_example") return edit::AddExample{i("copy_of")};
+    if (kind == "remove_example") return edit::RemoveExample{i("example")};
+    if (kind == "set_learning_rate") return edit::SetLearningRate{d("value")};
+    if (kind == "set_loss") return edit::SetLoss{s("name")};
+    if (kind == "set_activation") return edit::SetActivation{i("layer"), s("name")};
+    if (kind == "add_neuron") return edit::AddNeuron{i("layer")};
+    if (kind == "remove_neuron") return edit::RemoveNeuron{i("layer"), i("index")};
+    if (kind == "add_layer") return edit::AddLayer{i("after"), i("size"), s("activation")};
+    if (kind == "remove_layer") return edit::RemoveLayer{i("layer")};
+    if (kind == "reinitialize") return edit::Reinitialize{init_from(j.at("init"))};
+    if (kind == "rename") return edit::Rename{s("name"), s("description")};
+    throw std::runtime_error("unknown edit kind '" + kind + "'");
+  } catch (const json::exception& e) {
+    throw std::runtime_error(std::string("bad edit: ") + e.what());
+  }
+}
+
+}  // namespace bpv
