@@ -99,6 +99,7 @@ AppSession full_session() {
   s.window_width = 1500;
   s.window_height = 900;
   s.recent = {"/home/me/nets/batch.json", "/home/me/nets/xor.json"};
+  s.history = {{"undo", nlohmann::json::array({{{"label", "W¹₁₁ = 0.9"}}})}, {"redo", nlohmann::json::array()}};
   return s;
 }
 
@@ -135,6 +136,7 @@ TEST_F(SessionFile, RoundTripBringsBackEverythingExactly) {
   EXPECT_EQ(b.window_width, 1500);
   EXPECT_EQ(b.window_height, 900);
   EXPECT_EQ(b.recent, a.recent);
+  EXPECT_EQ(b.history, a.history);  // the undo history travels as it was written
   // And the same text again: nothing drifts from one start to the next.
   EXPECT_EQ(app_session_to_text(b), app_session_to_text(a));
 }
