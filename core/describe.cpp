@@ -77,7 +77,10 @@ OpText affine_text(const PassState& st, int l, Element e) {
         return format_number(a_prev(e.example, i)) + "×" + factor(layer.weights(i, e.col));
       });
   const std::string b = "b" + L + subscript(e.col + 1);
-  t.numbers = "z" + L + subscript(e.col + 1) + " = " + sum.symbols + " + " + b + " = " +
+  // The symbolic sum is spelled out only while it is short; longer ones would
+  // push the numbers off a panel.
+  const std::string spelled = layer.fan_in() <= 3 ? sum.symbols + " + " + b + " = " : "";
+  t.numbers = "z" + L + subscript(e.col + 1) + " = " + spelled +
               sum.numbers + " + " + factor(layer.bias(0, e.col)) + " = " + format_number(z) +
               example_note(sc, e.example);
   t.explanation = "Each neuron of layer " + std::to_string(l) +
@@ -260,7 +263,8 @@ OpText grad_input_text(const PassState& st, int l, Element e) {
   const SumText sum = written_sum(
       layer.size(), [&](int j) { return "δ" + L + subscript(j + 1) + "·" + weight_symbol(l, i, j); },
       [&](int j) { return format_number(delta(b, j)) + "×" + factor(layer.weights(i, j)); });
-  t.numbers = "∂L/∂" + neuron_symbol(sc, l - 1, i) + " = " + sum.symbols + " = " + sum.numbers +
+  const std::string spelled = layer.size() <= 3 ? sum.symbols + " = " : "";
+  t.numbers = "∂L/∂" + neuron_symbol(sc, l - 1, i) + " = " + spelled + sum.numbers +
               " = " + format_number(g) + example_note(sc, b);
   t.explanation = "Each neuron of the layer below collects the errors of every neuron it feeds, "
                   "weighted by the edges between them.";
