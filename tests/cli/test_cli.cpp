@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "scenario_io.hpp"
+#include "temp_dir.hpp"
 #include "stepper.hpp"
 #include "train.hpp"
 
@@ -63,14 +64,8 @@ std::string slurp(const fs::path& p) {
 }
 
 // A fresh empty directory per test, removed afterwards.
-class Cli : public ::testing::Test {
+class Cli : public test::TempDirTest {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "bpv-cli-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
 
   // Runs backprop-viz with args; stdout and stderr go to files in dir_.
   ProcessResult run(const std::vector<std::string>& args, int timeout_s = 60) {
@@ -125,7 +120,6 @@ class Cli : public ::testing::Test {
     for (const std::string& m : mentions) EXPECT_NE(lines[0].find(m), std::string::npos) << what << ": " << lines[0];
   }
 
-  fs::path dir_;
 };
 
 // ------------------------------------------------------------------ trace

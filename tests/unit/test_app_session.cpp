@@ -10,6 +10,7 @@
 
 #include "app_session.hpp"
 #include "session.hpp"
+#include "temp_dir.hpp"
 #include "test_helpers.hpp"
 
 namespace bpv {
@@ -17,23 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "bpv-app-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  void write(const std::string& name, const std::string& text) const { std::ofstream(dir_ / name) << text; }
-  std::vector<std::string> entries(const fs::path& d) const {
-    std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(d)) names.push_back(e.path().filename().string());
-    return names;
-  }
-  fs::path dir_;
-};
+using TempDir = test::TempDirTest;
 
 // ------------------------------------------------------------ recent files
 

@@ -14,6 +14,7 @@
 #include "export_markdown.hpp"
 #include "file_actions.hpp"
 #include "session.hpp"
+#include "temp_dir.hpp"
 #include "test_helpers.hpp"
 #include "trace.hpp"
 
@@ -22,28 +23,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class FileActions : public ::testing::Test {
+class FileActions : public test::TempDirTest {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "bpv-files-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  std::vector<std::string> entries() const {
-    std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(dir_)) names.push_back(e.path().filename().string());
-    std::sort(names.begin(), names.end());
-    return names;
-  }
   static std::string bytes(const std::string& file) {
     std::ifstream in(file, std::ios::binary);
     std::ostringstream ss;
     ss << in.rdbuf();
     return ss.str();
   }
-  fs::path dir_;
 };
 
 // A session with unsaved edits of several kinds.

@@ -120,7 +120,7 @@ TEST(GradCheck, CoversTheSixActivationsAndThreeLosses) {
 double sigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
 double sigmoid_derivative_off_by_one_percent(double, double a) { return 1.01 * a * (1.0 - a); }
 const Activation kWrongSigmoid{"wrong_sigmoid", "σ?", sigmoid, sigmoid_derivative_off_by_one_percent,
-                               "wrong"};
+                               "wrong", nullptr, nullptr};  // no batched loops: f, df per element
 
 TEST(GradCheck, ReportsAnActivationWhoseDerivativeIsWrong) {
   std::mt19937_64 rng(5);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "gradcheck.hpp"
+#include "temp_dir.hpp"
 #include "test_helpers.hpp"
 #include "train.hpp"
 
@@ -37,22 +38,7 @@ void expect_same_scenario(const Scenario& a, const Scenario& b, const std::strin
   EXPECT_EQ(a.init.seed, b.init.seed) << what;
 }
 
-// A fresh empty directory under the system temp dir, removed at the end.
-class TempDir : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "bpv-unit-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::vector<std::string> entries() const {
-    std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(dir_)) names.push_back(e.path().filename().string());
-    return names;
-  }
-  fs::path dir_;
-};
+using TempDir = test::TempDirTest;
 
 TEST(RoundTrip, EveryAssetScenarioSurvivesToJsonAndBackExactly) {
   for (const char* file : kAssetScenarios) {
