@@ -9,44 +9,20 @@ set -euo pipefail
 exe=$1 scenario=$2 work=$3
 mkdir -p "$work"
 state="$work/state.json"
-rm -f "$state"
-fail() { echo "FAIL: $*"; [ -f "$state" ] && cat "$state"; exit 1; }
-"$exe" "$scenario" --dump-state "$state" &
-app=$!
-trap 'kill $app 2>/dev/null || true' EXIT
-
-# py EXPR: evaluates EXPR with d = the dump (retries a dump caught mid-rename).
-py() {
-  for _ in 1 2 3; do
-    python3 -c "import json; d = json.load(open('$state')); print($1)" 2>/dev/null && return 0
-    sleep 0.05
-  done
-  return 1
-}
-wait_until() {  # wait_until PYTHON_CONDITION WHAT: up to 10 s
-  for _ in $(seq 100); do
-    [ -f "$state" ] && [ "$(py "bool($1)" || true)" = "True" ] && return 0
-    sleep 0.1
-  done
-  fail "$2"
-}
-# ImGui 1.86 has no input queue: a key or button must stay down across a frame.
-key() { xdotool keydown "$1"; sleep 0.15; xdotool keyup "$1"; sleep 0.15; }
+source "$(dirname "$0")/lib.sh"
 click_at() { xdotool mousemove --window "$win" "$1" "$2"; sleep 0.15; xdotool mousedown 1; sleep 0.15; xdotool mouseup 1; sleep 0.15; }
-center() { py "' '.join(str(int(v)) for v in (d['edit_rects']['$1'][0] + d['edit_rects']['$1'][2] / 2, d['edit_rects']['$1'][1] + d['edit_rects']['$1'][3] / 2))"; }
+center() { dump "' '.join(str(int(v)) for v in (d['edit_rects']['$1'][0] + d['edit_rects']['$1'][2] / 2, d['edit_rects']['$1'][1] + d['edit_rects']['$1'][3] / 2))"; }
 
-wait_until "d['cursor'] == 0" "the app did not start"
-win=$(xdotool search --sync --name 'backprop-viz' | head -n 1)
-xdotool windowfocus --sync "$win" || true
-xdotool mousemove --window "$win" 400 300   # over the canvas, not a text field
+start "$scenario"
+wait_until "d['cursor'] == 0" "the app did not start at op 0"
 
 # Forward pass and loss: 7 ops on the seed (3 layers × (z, a) + the loss).
 for _ in 1 2 3 4 5 6 7; do key space; done
 wait_until "d['cursor'] == 7" "the cursor did not reach op 7"
-cell=$(py "next(k for k in d['edit_rects'] if k.startswith('W') and k.endswith('.0.0'))") ||
+cell=$(dump "next(k for k in d['edit_rects'] if k.startswith('W') and k.endswith('.0.0'))") ||
   fail "the matrix inspector published no W cell"
 l=${cell#W}; l=${l%%.*}
-before=$(py "[d['weights'][$l - 1][0][0], d['output'], d['loss']]")
+before=$(dump "[d['weights'][$l - 1][0][0], d['output'], d['loss']]")
 echo "before the edit (W$l[0][0], output, loss): $before"
 
 # Double-click the cell: it becomes a number field with the keyboard.
@@ -59,19 +35,19 @@ xdotool type --delay 60 "2.5"; sleep 0.2
 key Return
 wait_until "d['weights'][$l - 1][0][0] == 2.5" "typing 2.5 into $cell did not set the weight"
 # The change flash marks what the edit changed: the weight, the outputs downstream, the loss.
-py "d['last_change']['flashed'] and d['last_change']['weights'] >= 1 and d['last_change']['neurons'] >= 3 and d['last_change']['loss']" |
+dump "d['last_change']['flashed'] and d['last_change']['weights'] >= 1 and d['last_change']['neurons'] >= 3 and d['last_change']['loss']" |
   grep -qx True || fail "the edit's changes are not flashed"
 xdotool mousemove --window "$win" 400 300; sleep 0.2   # off the cell, so its flash is not hidden by the hover
 import -window root "$work/edited.png" 2>/dev/null || true
-after=$(py "[d['weights'][$l - 1][0][0], d['output'], d['loss']]")
+after=$(dump "[d['weights'][$l - 1][0][0], d['output'], d['loss']]")
 echo "after the edit:  $after"
-py "d['output'] != $before[1] and d['loss'] != $before[2] and d['cursor'] == 7" | grep -qx True ||
+dump "d['output'] != $before[1] and d['loss'] != $before[2] and d['cursor'] == 7" | grep -qx True ||
   fail "the output and the loss did not change with the weight (or the cursor moved)"
 
 # Ctrl+Z: everything back, bit for bit (JSON prints doubles round-trip exact).
 xdotool keydown Control_L; sleep 0.05; key z; xdotool keyup Control_L
 wait_until "[d['weights'][$l - 1][0][0], d['output'], d['loss']] == $before" "Ctrl+Z did not restore the weight, output and loss"
-echo "after Ctrl+Z:    $(py "[d['weights'][$l - 1][0][0], d['output'], d['loss']]")"
+echo "after Ctrl+Z:    $(dump "[d['weights'][$l - 1][0][0], d['output'], d['loss']]")"
 
 # The Edit tab opens the editor panel (screenshot for a person to look at).
 read -r x y < <(center tab_edit)

@@ -15,33 +15,8 @@ session="$BPV_CONFIG_DIR/session.json"
 state="$work/state.json"
 net="$work/net.json" other="$work/other.json"
 cp "$scenario" "$net"; cp "$scenario" "$other"
-app=
-fail() { echo "FAIL: $*"; [ -f "$state" ] && cat "$state"; exit 1; }
-trap '[ -n "$app" ] && kill $app 2>/dev/null || true' EXIT
+source "$(dirname "$0")/lib.sh"
 
-py() {  # py FILE EXPR: EXPR with d = the JSON in FILE (retries a file caught mid-rename)
-  for _ in 1 2 3; do
-    python3 -c "import json; d = json.load(open('$1')); print($2)" 2>/dev/null && return 0
-    sleep 0.05
-  done
-  return 1
-}
-wait_until() {  # wait_until PYTHON_CONDITION WHAT: up to 10 s, on the state dump
-  for _ in $(seq 100); do
-    [ -f "$state" ] && [ "$(py "$state" "bool($1)" || true)" = "True" ] && return 0
-    sleep 0.1
-  done
-  fail "$2"
-}
-start() {  # start [SCENARIO]: the app, and its window focused
-  rm -f "$state"
-  "$exe" "$@" --dump-state "$state" &
-  app=$!
-  wait_until "'cursor' in d" "the app did not start"
-  win=$(xdotool search --sync --name '^backprop-viz' | head -n 1)
-  xdotool windowfocus --sync "$win" || true
-  xdotool mousemove --window "$win" 400 300   # over the canvas, not a text field
-}
 wait_exit() {  # the app quits within 10 s, with exit code 0
   for _ in $(seq 100); do
     if ! kill -0 "$app" 2>/dev/null; then
@@ -82,7 +57,6 @@ x.XCloseDisplay(dpy)
 PY
 }
 # ImGui 1.86 has no input queue: a key must stay down across a frame.
-key() { xdotool keydown "$1"; sleep 0.15; xdotool keyup "$1"; sleep 0.15; }
 ctrl() { xdotool keydown Control_L; sleep 0.05; key "$1"; xdotool keyup Control_L; sleep 0.1; }
 
 # 1. A file from the command line: two ops, Ctrl+S, Ctrl+Q.

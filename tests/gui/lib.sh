@@ -1,0 +1,36 @@
+# Shared by the GUI tests (sourced): launch the app with --dump-state, read
+# the dump, wait on it, press keys. The caller sets `exe` and `state` first.
+# ImGui 1.86 has no input queue: a key must stay down across a frame.
+
+app=
+fail() { echo "FAIL: $*"; [ -f "$state" ] && cat "$state"; exit 1; }
+trap '[ -n "$app" ] && kill $app 2>/dev/null || true' EXIT
+
+py() {  # py FILE EXPR: EXPR with d = the JSON in FILE (retries a file caught mid-rename)
+  for _ in 1 2 3; do
+    python3 -c "import json; d = json.load(open('$1')); print($2)" 2>/dev/null && return 0
+    sleep 0.05
+  done
+  return 1
+}
+dump() { py "$state" "$1"; }  # dump EXPR: EXPR with d = the app's state dump
+
+wait_until() {  # wait_until PYTHON_CONDITION WHAT: up to 10 s, on the state dump
+  for _ in $(seq 100); do
+    [ -f "$state" ] && [ "$(dump "bool($1)" || true)" = "True" ] && return 0
+    sleep 0.1
+  done
+  fail "$2"
+}
+
+start() {  # start [ARGS…]: the app on ARGS, its window focused, the mouse on the canvas
+  rm -f "$state"
+  "$exe" "$@" --dump-state "$state" &
+  app=$!
+  wait_until "'cursor' in d" "the app did not start"
+  win=$(xdotool search --sync --name '^backprop-viz' | head -n 1)
+  xdotool windowfocus --sync "$win" || true
+  xdotool mousemove --window "$win" 400 300   # over the canvas, not a text field
+}
+
+key() { xdotool keydown "$1"; sleep 0.15; xdotool keyup "$1"; sleep 0.15; }
