@@ -42,26 +42,48 @@ void advance_play(const Session& session, UiState& ui, CommandQueue& commands) {
   }
 }
 
-// The strip above the middle slot of the right column: Matrices | Edit.
+// The strip above the middle slot of the right column. A tab can also be
+// chosen from code (a lesson beat): right_tab_requested selects it once.
 void draw_right_tabs(UiState& ui, PanelRect r) {
+  struct Tab {
+    RightTab tab;
+    const char* label;
+    const char* test_name;  // its rectangle, for the GUI tests
+  };
+  static constexpr Tab kTabs[] = {{RightTab::Matrices, "Matrices", "tab_matrices"},
+                                  {RightTab::Edit, "Edit the network", "tab_edit"},
+                                  {RightTab::Lesson, "Lesson", "tab_lesson"},
+                                  {RightTab::GradCheck, "Gradient check", "tab_gradcheck"},
+                                  {RightTab::Insight, "Insight", "tab_insight"}};
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(6.0f, 3.0f));
   if (BeginPanel("##right_tabs", r, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar) &&
-      ImGui::BeginTabBar("##right_tabs_bar")) {
-    if (ImGui::BeginTabItem("Matrices")) {
-      ui.show_editor = false;
-      ImGui::EndTabItem();
+      ImGui::BeginTabBar("##right_tabs_bar", ImGuiTabBarFlags_FittingPolicyScroll)) {
+    for (const Tab& t : kTabs) {
+      const bool force = ui.right_tab_requested && ui.right_tab == t.tab;
+      const bool open = ImGui::BeginTabItem(t.label, nullptr, force ? ImGuiTabItemFlags_SetSelected : 0);
+      const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+      ui.edit_rects.emplace_back(t.test_name, ImVec4(a.x, a.y, b.x - a.x, b.y - a.y));
+      if (open) {
+        if (!ui.right_tab_requested) ui.right_tab = t.tab;
+        ImGui::EndTabItem();
+      }
     }
-    const bool editor = ImGui::BeginTabItem("Edit the network");
-    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-    ui.edit_rects.emplace_back("tab_edit", ImVec4(a.x, a.y, b.x - a.x, b.y - a.y));  // for the GUI tests
-    if (editor) {
-      ui.show_editor = true;
-      ImGui::EndTabItem();
-    }
+    ui.right_tab_requested = false;
     ImGui::EndTabBar();
   }
   ImGui::End();
   ImGui::PopStyleVar();
+}
+
+// The middle slot's panel, by tab.
+void draw_right_slot(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r) {
+  switch (ui.right_tab) {
+    case RightTab::Matrices: DrawMatrixInspector(session, ui, commands, r); break;
+    case RightTab::Edit: DrawNetworkEditor(session, ui, commands, r); break;
+    case RightTab::Lesson: DrawLessonPanel(session, ui, commands, r); break;
+    case RightTab::GradCheck: DrawGradCheckPanel(session, ui, commands, r); break;
+    case RightTab::Insight: DrawInsightPanel(session, ui, commands, r); break;
+  }
 }
 
 }  // namespace
@@ -104,11 +126,11 @@ void DrawApp(const Session& session, UiState& ui, CommandQueue& commands) {
   // The middle slot shows the matrices or the Edit panel, picked by a tab strip;
   // editing takes part of the loss panel's height.
   const float tabs_h = std::round(ImGui::GetFrameHeight() + 6.0f * s);
-  const float slot_h = tabs_h + (ui.show_editor ? std::round(middle_h * 0.44f) : mat_h);
+  const bool tall_slot = ui.right_tab != RightTab::Matrices;
+  const float slot_h = tabs_h + (tall_slot ? std::round(middle_h * 0.44f) : mat_h);
   const float ys = ym + eq_h + tabs_h;
   draw_right_tabs(ui, {{x0 + left_w, ym + eq_h}, {right_w, tabs_h}});
-  if (ui.show_editor) DrawNetworkEditor(session, ui, commands, {{x0 + left_w, ys}, {right_w, slot_h - tabs_h}});
-  else DrawMatrixInspector(session, ui, commands, {{x0 + left_w, ys}, {right_w, slot_h - tabs_h}});
+  draw_right_slot(session, ui, commands, {{x0 + left_w, ys}, {right_w, slot_h - tabs_h}});
   DrawLossPanel(session, ui, {{x0 + left_w, ym + eq_h + slot_h}, {right_w, middle_h - eq_h - slot_h}});
   DrawTimeline(session, ui, commands, {{x0, ym + middle_h}, {view.x, timeline_h}});
   DrawFileModals(session, ui);  // last: the path dialog, unsaved changes, file errors

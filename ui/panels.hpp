@@ -28,6 +28,13 @@ void DrawMatrixInspector(const Session& session, UiState& ui, CommandQueue& comm
 // The Edit panel: selected weight/bias, η, loss, layers, init, examples (network_editor.cpp).
 void DrawNetworkEditor(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
 void DrawLossPanel(const Session& session, UiState& ui, PanelRect r);
+// The lesson player: beats, next/previous, questions (lesson_panel.cpp).
+void DrawLessonPanel(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
+// Each weight's analytic gradient beside its finite difference (gradcheck_panel.cpp).
+void DrawGradCheckPanel(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
+// Views that make one idea visible: gradient size per layer, the decision
+// region over the input plane (insight_panel.cpp).
+void DrawInsightPanel(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
 
 // Starts a fixed, untitled-bar-optional panel window at r. Returns whether
 // to draw its contents; always pair with ImGui::End().

@@ -22,6 +22,10 @@ struct CanvasItem {
   bool operator==(const CanvasItem&) const = default;
 };
 
+// The right column's middle slot, picked by the tab strip above it
+// (app_view.cpp). A lesson beat may switch it (lesson_panel.cpp).
+enum class RightTab { Matrices, Edit, Lesson, GradCheck, Insight };
+
 struct UiState {
   // Canvas view.
   float zoom = 1.0f;
@@ -59,7 +63,8 @@ struct UiState {
   std::vector<ImVec4> timeline_rects;
 
   // Editing (network_editor.cpp, matrix_inspector.cpp, value_input.hpp).
-  bool show_editor = false;       // the right column's middle slot: Matrices (false) or Edit
+  RightTab right_tab = RightTab::Matrices;  // the right column's middle slot
+  bool right_tab_requested = false;         // select right_tab in the tab strip next frame
   CanvasItem matrix_edit;         // the W-tab cell being typed into (Kind::Edge = W, Neuron = b)
   bool matrix_edit_focus = false; // give that cell the keyboard on its first frame
   ImGuiID value_edit_id = 0;      // the number field being edited, and its value so far
