@@ -10,10 +10,13 @@
 #include <vector>
 
 #include "describe.hpp"
+#include "errata.hpp"
 #include "export_markdown.hpp"
 #include "gradcheck.hpp"
 #include "gui_entry.hpp"
+#include "lesson.hpp"
 #include "scenario_io.hpp"
+#include "soak.hpp"
 #include "stepper.hpp"
 #include "trace.hpp"
 #include "train.hpp"
@@ -21,7 +24,7 @@
 namespace bpv {
 namespace {
 
-constexpr const char* kCommands[] = {"trace", "train", "gradcheck", "export", "screenshot"};
+constexpr const char* kCommands[] = {"trace", "train", "gradcheck", "export", "screenshot", "soak", "errata"};
 
 // formats.md: bad input is exactly one line on stderr starting with "error:".
 int fail(int code, std::string message) {
@@ -98,6 +101,22 @@ int cmd_gradcheck(const std::string& path) {
   return r.max_relative_error <= kGradCheckTolerance ? 0 : 1;
 }
 
+// The seed blog's published numbers against the engine (core/errata.hpp).
+int cmd_errata(std::string path, bool as_json) {
+  if (path.empty()) path = find_assets_dir({BPV_ASSETS_DIR}) + "/lessons/errata/published-values.json";
+  const Errata errata = load_seed_errata(path);
+  if (as_json) {
+    std::cout << errata_json(errata).dump(2) << "\n";
+    return 0;
+  }
+  std::printf("%-26s %-12s %-14s %-10s %s\n", "number", "blog", "engine", "|diff|", "flagged: why");
+  for (const ErrataRow& r : errata.rows)
+    std::printf("%-26s %-12s %-14.9g %-10.2g %s\n", r.label.c_str(), r.printed.c_str(), r.engine, r.diff(),
+                r.flagged ? ("FLAGGED: " + r.reason).c_str() : "ok (within one unit of its last digit)");
+  std::printf("flagged: %d of %zu published numbers\n", errata.flagged_count(), errata.rows.size());
+  return 0;
+}
+
 int cmd_export(const std::string& path, const std::string& out) {
   const Scenario scenario = load_scenario(path);
   const std::string md = worked_example_markdown(scenario);
@@ -150,6 +169,29 @@ int run_command(int argc, char** argv) {
   screenshot->add_flag("--empty-frame", shot.empty_frame, "draw an empty ImGui frame (timing baseline)");
   screenshot->add_option("--dialog", shot.dialog, "show a File dialog in the picture")
       ->check(CLI::IsMember({"open", "save-as", "export", "unsaved", "error"}));
+  screenshot->add_option("--tab", shot.tab, "show this tab of the right column (gradcheck: edges coloured by it too)")
+      ->check(CLI::IsMember({"matrices", "edit", "lesson", "gradcheck", "insight"}));
+  screenshot->add_option("--lesson", shot.lesson, "open this lesson file (assets/lessons/)");
+  screenshot->add_option("--beat", shot.beat, "the lesson's beat, 0-based")->check(CLI::Range(0, 10000));
+  screenshot->add_flag("--presenter", shot.presenter, "presenter mode: the graph and the beat text only");
+  screenshot->add_flag("--training", shot.training,
+                       "keep training while drawing; the Insight tab's decision region follows every frame");
+  screenshot->add_flag("--refresh-insight", shot.refresh_insight,
+                       "recompute the Insight tab's decision region every frame (timing, no training job)");
+
+  std::string errata_path;
+  CLI::App* errata = app.add_subcommand("errata", "the seed blog's published numbers against the engine's");
+  errata->add_option("file", errata_path, "published-values.json (default: the one in assets/lessons/errata)");
+  errata->add_flag("--json", as_json, "print the comparison as JSON");
+
+  SoakRequest soak_request;
+  CLI::App* soak = app.add_subcommand("soak", "drive the app window with random user actions (a test; needs a display)");
+  soak->add_option("--actions", soak_request.actions, "stop after N actions")->check(CLI::Range(1, 100000000));
+  soak->add_option("--minutes", soak_request.minutes, "or after this many minutes")->check(CLI::Range(0.0, 1e6));
+  soak->add_option("--seed", soak_request.seed, "the random actions' seed");
+  soak->add_option("--work-dir", soak_request.work_dir, "folder for the scenario copies (default: a temp folder)");
+  soak->add_option("--max-growth-mb", soak_request.max_growth_mb, "memory growth bound after the first quarter")
+      ->check(CLI::Range(1.0, 1e6));
 
   try {
     app.parse(argc, argv);
@@ -165,6 +207,8 @@ int run_command(int argc, char** argv) {
     if (*train) return cmd_train(path, steps, csv);
     if (*grad) return cmd_gradcheck(path);
     if (*exp) return cmd_export(path, out);
+    if (*soak) return run_soak(soak_request);
+    if (*errata) return cmd_errata(errata_path, as_json);
     if (*screenshot) {
       if (!size.empty()) {
         int w = 0, h = 0;
@@ -176,9 +220,12 @@ int run_command(int argc, char** argv) {
         shot.height = h;
       }
       if (shot.scenario_path != "seed") load_scenario(shot.scenario_path);  // bad input: exit 2 before any window
+      if (!shot.lesson.empty()) load_lesson(shot.lesson);
       return run_screenshot(shot);
     }
   } catch (const ScenarioError& e) {
+    return fail(2, e.what());
+  } catch (const LessonError& e) {
     return fail(2, e.what());
   } catch (const std::exception& e) {
     return fail(1, e.what());

@@ -28,6 +28,7 @@
 #include "file_actions.hpp"
 #include "file_dialog.hpp"
 #include "gui_entry.hpp"
+#include "lesson.hpp"
 #include "panels.hpp"
 #include "scenario_io.hpp"
 #include "session.hpp"
@@ -112,6 +113,31 @@ void dump_state(const std::string& path, const Session& session, const UiState& 
   for (const auto& w : change.weights) changed_weights += static_cast<int>(w.count());
   doc["last_change"] = {{"neurons", changed_neurons}, {"weights", changed_weights}, {"loss", change.loss},
                         {"flashed", ui.change_flash_revision == change.revision && change.revision != 0}};
+  // For tests/gui/predict_test.sh: the open question (with the engine's answer) and the score.
+  const PredictUi& p = ui.predict;
+  doc["predict"] = {{"on", p.on},
+                    {"asking", p.question.has_value()},
+                    {"typing", p.guess_active},
+                    {"symbol", p.question ? p.question->symbol : ""},
+                    {"answer", p.question ? p.question->answer : 0.0},
+                    {"asked", p.score.asked},
+                    {"right", p.score.right},
+                    {"revealed", p.reveal.has_value()}};
+  // For tests/gui/lesson_test.sh: the lesson, the beat, whether it has been entered, the verdict.
+  const LessonUiState& ls = ui.lesson;
+  doc["lesson"] = {{"open", ls.lesson != nullptr},
+                   {"title", ls.lesson ? ls.lesson->title : ""},
+                   {"beat", ls.beat},
+                   {"beats", ls.lesson ? ls.lesson->beats.size() : 0},
+                   {"entered", ls.lesson && !ls.enter_requested && ls.stage == LessonUiState::Stage::Idle},
+                   {"cursor", ls.plan ? static_cast<long long>(ls.plan->cursor) : -1},
+                   {"answer_right", ls.answer_right ? nlohmann::json(*ls.answer_right) : nlohmann::json()},
+                   {"answer_value", ls.answer_value},
+                   {"highlighted", ls.neurons.size() + ls.edges.size()},
+                   {"focus", ls.focus.has_value()},
+                   {"error", ls.error},
+                   {"presenter", ui.presenter},
+                   {"example", ui.example}};
   write_file_atomic(path, doc.dump() + "\n");
 }
 
@@ -120,6 +146,7 @@ UiState make_ui_state(const Window& window) {
   ui.content_scale = window.content_scale();
   apply_theme(ui.dark, ui.content_scale);
   if (fonts().fallback) show_status(ui, fonts().notice, 1e9);
+  ui.lesson.dir = find_assets_dir({BPV_ASSETS_DIR}) + "/lessons";  // the source tree's, else beside the executable
   return ui;
 }
 
@@ -410,7 +437,7 @@ int run_window(const WindowRequest& request) {
       window.begin_frame();
       DrawApp(session, ui, commands);
       ImGui::Render();
-      window.draw();
+      window.draw(/*force=*/!loop.png_path.empty());
       if (!loop.png_path.empty()) {  // the frame just drawn, before it is shown
         if (window.save_png(loop.png_path)) show_status(ui, "exported the window to " + loop.png_path);
         else report_failure(ui, "Not exported", loop.png_path + ": cannot write the PNG");
@@ -472,9 +499,36 @@ int run_screenshot(const ScreenshotRequest& request) {
     else if (request.dialog == "error")
       report_failure(ui, "Not saved",
                      "/home/me/net.json: cannot replace: Directory not empty\nThe file on disk was not changed.");
+    // --tab: the right column's middle slot. --training: a training job runs
+    // through every frame and the Insight tab recomputes its decision region
+    // each frame; --refresh-insight: the recomputation alone, no job competing
+    // for the CPU (the timing figures in README).
+    static const std::pair<const char*, RightTab> kTabs[] = {{"matrices", RightTab::Matrices}, {"edit", RightTab::Edit},
+        {"lesson", RightTab::Lesson}, {"gradcheck", RightTab::GradCheck}, {"insight", RightTab::Insight}};
+    for (const auto& [name, tab] : kTabs) {
+      if (request.tab != name) continue;
+      ui.right_tab = tab;
+      ui.right_tab_requested = true;
+    }
+    ui.insight_force_refresh = request.training || request.refresh_insight;
+    ui.gradcheck_edges = request.tab == "gradcheck";  // its picture shows the edge colours too
+    // --lesson, --beat, --presenter: a lesson's beat as a class would see it.
+    if (!request.lesson.empty()) {
+      ui.lesson.lesson = std::make_shared<const Lesson>(load_lesson(request.lesson));
+      ui.lesson.beat = static_cast<std::size_t>(std::clamp<int>(
+          request.beat, 0, static_cast<int>(ui.lesson.lesson->beats.size()) - 1));
+      ui.lesson.enter_requested = true;
+      if (request.tab.empty()) {
+        ui.right_tab = RightTab::Lesson;
+        ui.right_tab_requested = true;
+      }
+    }
+    ui.presenter = request.presenter;
+    std::vector<double> insight_grid_ms, insight_upload_ms;
 
     auto frame = [&](double* build_ms) {
       const Clock::time_point t0 = Clock::now();
+      if (request.training && !session.training()) session.apply(command::TrainSteps{1000000});
       window.poll_events();
       apply_queued(session, ui, commands);
       session.poll();
@@ -489,34 +543,60 @@ int run_screenshot(const ScreenshotRequest& request) {
     window.finish();
     const double first_frame_ms = ms_since(g_process_start);
     window.present();
+    // A lesson beat takes a few frames to enter (load, train in chunks, jump).
+    for (int i = 0; i < 10000 && ui.lesson.lesson &&
+                    (ui.lesson.enter_requested || ui.lesson.stage != LessonUiState::Stage::Idle || session.training());
+         ++i) {
+      frame(nullptr);
+      window.draw();
+      window.present();
+      if (session.training()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
 
     if (request.frames > 0) {
-      std::vector<double> frame_ms, build_ms;
-      for (int i = 0; i < request.frames; ++i) {
-        const Clock::time_point t0 = Clock::now();
-        double b = 0.0;
-        frame(&b);
-        window.draw();
-        window.finish();
-        frame_ms.push_back(ms_since(t0));
-        build_ms.push_back(b);
-        window.present();
-      }
+      // Two passes of N frames. "redraw": every frame drawn in full, as the
+      // plainest ImGui program does. Then the app's own loop, where a frame
+      // identical to the one on screen is not drawn again (Window::draw).
+      // The --empty-frame baseline is always the plain loop.
+      auto timed = [&](bool force, std::vector<double>& frame_ms, std::vector<double>& build_ms) {
+        for (int i = 0; i < request.frames; ++i) {
+          const Clock::time_point t0 = Clock::now();
+          double b = 0.0;
+          frame(&b);
+          insight_grid_ms.push_back(ui.insight_grid_ms);
+          insight_upload_ms.push_back(ui.insight_upload_ms);
+          window.draw(force);
+          window.finish();
+          frame_ms.push_back(ms_since(t0));
+          build_ms.push_back(b);
+          window.present();
+        }
+      };
+      std::vector<double> redraw_ms, redraw_build_ms, frame_ms, build_ms;
+      timed(true, redraw_ms, redraw_build_ms);
+      timed(request.empty_frame, frame_ms, build_ms);
       const ImDrawData* dd = ImGui::GetDrawData();
       int draw_calls = 0;
       for (int n = 0; n < dd->CmdListsCount; ++n) draw_calls += dd->CmdLists[n]->CmdBuffer.Size;
       std::printf("first_frame_ms: %.1f\n", first_frame_ms);
       std::printf("draw_calls: %d, vertices: %d\n", draw_calls, dd->TotalVtxCount);
+      std::printf("redraw_ms_median: %.3f, build_ms_median: %.3f\n", median(redraw_ms), median(redraw_build_ms));
       std::printf("frames: %d, ms_per_frame_median: %.3f, build_ms_median: %.3f\n", request.frames,
                   median(frame_ms), median(build_ms));
+      if (ui.right_tab == RightTab::Insight)  // the decision region's own share of a frame
+        std::printf("insight_grid_ms_median: %.3f, insight_upload_ms_median: %.3f\n", median(insight_grid_ms),
+                    median(insight_upload_ms));
     }
     // A few settling frames (ImGui sizes some items on their second frame; a
     // modal's dimmed background fades in over a fraction of a second), then
     // the picture.
     const int settle = request.dialog.empty() ? 3 : 40;
+    // The gradient check runs on a worker thread: wait (up to a minute) for it.
+    for (int i = 0; i < 6000 && ui.right_tab == RightTab::GradCheck && !CurrentGradCheckMaps(session); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     for (int i = 0; i < settle; ++i) {
       frame(nullptr);
-      window.draw();
+      window.draw(/*force=*/i + 1 == settle);  // the last one is read back: draw it whatever
       if (i + 1 < settle) window.present();
       if (!request.dialog.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(8));
     }
@@ -525,6 +605,9 @@ int run_screenshot(const ScreenshotRequest& request) {
       return 1;
     }
   } catch (const ScenarioError& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 2;
+  } catch (const LessonError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 2;
   } catch (const std::exception& e) {

@@ -24,6 +24,15 @@ struct ScreenshotRequest {
   // Open one of the File menu's modals for the picture: "open", "save-as",
   // "export", "unsaved" or "error" ("" = none).
   std::string dialog;
+  // The right column's tab: "matrices", "edit", "lesson", "gradcheck" or
+  // "insight" ("" = the app's default).
+  std::string tab;
+  bool training = false;  // keep a training job running; the Insight tab recomputes every frame
+  bool refresh_insight = false;  // the Insight tab recomputes every frame, no training job
+  // A lesson (docs/lessons.md) at beat `beat` (0-based), optionally in presenter mode.
+  std::string lesson;
+  int beat = 0;
+  bool presenter = false;
 };
 
 // Opens the window. Returns the exit code (2 for a bad scenario file).

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "gui_entry.hpp"
+#include "soak.hpp"
 
 namespace bpv {
 
@@ -14,5 +15,7 @@ int run_window(const WindowRequest&) {
 int run_screenshot(const ScreenshotRequest&) { return run_window({}); }
 
 int run_window_from_args(int, char**) { return run_window({}); }
+
+int run_soak(const SoakRequest&) { return run_window({}); }
 
 }  // namespace bpv

@@ -8,10 +8,16 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <stb_image_write.h>
 
+#include <chrono>
+#include <cfloat>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <future>
 #include <stdexcept>
+#include <thread>
 
+#include "heatmap_texture.hpp"
 #include "theme.hpp"
 
 namespace bpv {
@@ -23,16 +29,29 @@ void on_drop(GLFWwindow*, int count, const char** paths) {
   for (int i = 0; i < count; ++i) g_dropped.emplace_back(paths[i]);
 }
 
+// The window was uncovered or must be drawn again: what is on screen is lost.
+bool g_refresh_requested = false;
+void on_refresh(GLFWwindow*) { g_refresh_requested = true; }
+
 // Kept for the exception text: one error line, not a GLFW line plus ours.
 std::string g_last_glfw_error;
 void on_glfw_error(int, const char* text) { g_last_glfw_error = text; }
 
 }  // namespace
 
-Window::Window(const WindowOptions& options) {
+Window::Window(const WindowOptions& options) : vsync_(options.vsync) {
   glfwSetErrorCallback(on_glfw_error);
   if (!glfwInit())
     throw std::runtime_error("cannot open a window: " + g_last_glfw_error + " (no display? try xvfb-run -a)");
+  // The fonts are rasterised on a worker thread while GLFW and the GL driver
+  // start (the slowest part of start-up: about 0.2 s under Mesa llvmpipe).
+  // Nothing here touches ImGui until the worker is done: its allocator
+  // counters live in the context, which does not exist yet.
+  float monitor_scale = 1.0f, unused = 1.0f;
+  if (GLFWmonitor* monitor = glfwGetPrimaryMonitor()) glfwGetMonitorContentScale(monitor, &monitor_scale, &unused);
+  if (!(monitor_scale > 0.0f)) monitor_scale = 1.0f;
+  std::future<FontAtlas> fonts = std::async(std::launch::async, build_font_atlas, monitor_scale);
+
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
@@ -41,34 +60,44 @@ Window::Window(const WindowOptions& options) {
   glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);  // HiDPI: window size in screen units
   window_ = glfwCreateWindow(options.width, options.height, options.title.c_str(), nullptr, nullptr);
   if (!window_) {
+    IM_DELETE(fonts.get().atlas);
     glfwTerminate();
     throw std::runtime_error("cannot open an OpenGL 3.3 window: " + g_last_glfw_error);
   }
   glfwMakeContextCurrent(window_);
   if (!gladLoadGL(glfwGetProcAddress)) {
+    IM_DELETE(fonts.get().atlas);
     glfwDestroyWindow(window_);
     glfwTerminate();
     throw std::runtime_error("cannot load OpenGL 3.3 functions");
   }
   glfwSwapInterval(options.vsync ? 1 : 0);
   glfwSetDropCallback(window_, on_drop);
+  glfwSetWindowRefreshCallback(window_, on_refresh);
 
   float sx = 1.0f, sy = 1.0f;
   glfwGetWindowContentScale(window_, &sx, &sy);
   content_scale_ = sx > 0.0f ? sx : 1.0f;
 
+  FontAtlas loaded = fonts.get();
+  if (content_scale_ != monitor_scale) {  // the window opened on another monitor than the primary
+    IM_DELETE(loaded.atlas);
+    loaded = build_font_atlas(content_scale_);
+  }
+  font_atlas_ = loaded.atlas;
   IMGUI_CHECKVERSION();
-  ImGui::CreateContext();
+  ImGui::CreateContext(font_atlas_);
   ImGui::GetIO().IniFilename = nullptr;  // the layout is computed, not saved
   ImGui_ImplGlfw_InitForOpenGL(window_, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
-  load_fonts(content_scale_);
+  use_fonts(loaded.fonts);
 }
 
 Window::~Window() {
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext();
+  IM_DELETE(font_atlas_);  // shared with the context, so not freed by it
   glfwDestroyWindow(window_);
   glfwTerminate();
 }
@@ -98,7 +127,26 @@ void Window::poll_events(double wait_seconds) {
 void Window::begin_frame() {
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
+  if (synthetic_) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = synthetic_->mouse_x < 0.0f ? ImVec2(-FLT_MAX, -FLT_MAX)
+                                             : ImVec2(synthetic_->mouse_x, synthetic_->mouse_y);
+    io.MouseDown[0] = synthetic_->mouse_down[0];
+    io.MouseDown[1] = synthetic_->mouse_down[1];
+    io.MouseWheel = synthetic_->wheel;
+    // The 1.86 GLFW backend indexes KeysDown by GLFW key code.
+    for (int k = 0; k < IM_ARRAYSIZE(io.KeysDown); ++k) io.KeysDown[k] = k == synthetic_->key_down;
+    io.KeyCtrl = synthetic_->ctrl;
+    io.KeyShift = synthetic_->shift;
+    io.KeyAlt = io.KeySuper = false;
+    for (char c : synthetic_->text) io.AddInputCharacter(static_cast<unsigned char>(c));
+  }
   ImGui::NewFrame();
+}
+
+void Window::resize(int width, int height) {
+  glfwSetWindowSize(window_, static_cast<int>(std::lround(width * content_scale_)),
+                    static_cast<int>(std::lround(height * content_scale_)));
 }
 
 void Window::end_frame() {
@@ -108,16 +156,84 @@ void Window::end_frame() {
 }
 
 void Window::finish() { glFinish(); }
-void Window::present() { glfwSwapBuffers(window_); }
 
-void Window::draw() {
+void Window::present() {
+  if (drawn_since_present_) {
+    glfwSwapBuffers(window_);
+    drawn_since_present_ = false;
+    return;
+  }
+  // Nothing new was drawn, so nothing is swapped, and the swap's wait for
+  // the display does not pace the loop: wait here instead, up to one 60 Hz
+  // frame since the last present, so a busy loop (playing, training) does
+  // not spin a core.
+  const double now = glfwGetTime();
+  if (vsync_ && now - last_present_time_ < 1.0 / 60.0)
+    std::this_thread::sleep_for(std::chrono::duration<double>(1.0 / 60.0 - (now - last_present_time_)));
+  last_present_time_ = glfwGetTime();
+}
+
+// What a frame draws is fully given by ImGui's draw data (every vertex,
+// index and command), the framebuffer size, the clear colour and the
+// contents of the textures it samples. Serialised into one byte string so
+// that "the same as the frame on screen" is an exact comparison, not a hash.
+void Window::describe_frame(std::vector<unsigned char>& out) const {
+  out.clear();
+  auto put = [&out](const void* data, std::size_t bytes) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    out.insert(out.end(), p, p + bytes);
+  };
+  const ImDrawData* dd = ImGui::GetDrawData();
+  const int size[2] = {framebuffer_width(), framebuffer_height()};
+  put(size, sizeof size);
+  const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+  put(&bg, sizeof bg);
+  const std::uint64_t textures = texture_content_generation();
+  put(&textures, sizeof textures);
+  if (!dd) return;
+  put(&dd->DisplayPos, sizeof dd->DisplayPos);
+  put(&dd->DisplaySize, sizeof dd->DisplaySize);
+  put(&dd->FramebufferScale, sizeof dd->FramebufferScale);
+  for (int n = 0; n < dd->CmdListsCount; ++n) {
+    const ImDrawList* list = dd->CmdLists[n];
+    put(list->VtxBuffer.Data, static_cast<std::size_t>(list->VtxBuffer.Size) * sizeof(ImDrawVert));
+    put(list->IdxBuffer.Data, static_cast<std::size_t>(list->IdxBuffer.Size) * sizeof(ImDrawIdx));
+    for (const ImDrawCmd& cmd : list->CmdBuffer) {
+      put(&cmd.ClipRect, sizeof cmd.ClipRect);
+      put(&cmd.TextureId, sizeof cmd.TextureId);
+      put(&cmd.VtxOffset, sizeof cmd.VtxOffset);
+      put(&cmd.IdxOffset, sizeof cmd.IdxOffset);
+      put(&cmd.ElemCount, sizeof cmd.ElemCount);
+      const void* callback = reinterpret_cast<const void*>(cmd.UserCallback);
+      put(&callback, sizeof callback);
+    }
+    const int counts[2] = {list->VtxBuffer.Size, list->CmdBuffer.Size};
+    put(counts, sizeof counts);
+  }
+}
+
+bool Window::draw(bool force) {
+  // Skip the GL work when the frame would be pixel for pixel the one on
+  // screen: an idle app (or one whose mouse moves over nothing that reacts)
+  // then costs the frame build only. Under software GL a full redraw of this
+  // window is ~10× an empty frame.
+  describe_frame(frame_scratch_);
+  const bool same = on_screen_valid_ && frame_scratch_ == on_screen_;
+  if (same && !force && !g_refresh_requested) return false;
+  g_refresh_requested = false;
+  on_screen_.swap(frame_scratch_);
+  on_screen_valid_ = true;
   const int w = framebuffer_width(), h = framebuffer_height();
   glViewport(0, 0, w, h);
   const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
   glClearColor(bg.x, bg.y, bg.z, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  drawn_since_present_ = true;
+  return true;
 }
+
+void Window::invalidate() { on_screen_valid_ = false; }
 
 int Window::framebuffer_width() const {
   int w = 0, h = 0;

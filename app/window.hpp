@@ -7,8 +7,20 @@
 #include <vector>
 
 struct GLFWwindow;
+struct ImFontAtlas;
 
 namespace bpv {
+
+// Input a test drives the UI with instead of the devices (the soak test):
+// applied each frame after the platform backend's NewFrame, before ImGui's.
+struct SyntheticInput {
+  float mouse_x = -1.0f, mouse_y = -1.0f;  // −1: no mouse over the window
+  bool mouse_down[2] = {false, false};     // left, right
+  float wheel = 0.0f;                      // this frame's turn
+  int key_down = -1;                       // a GLFW key code held this frame (−1: none)
+  bool ctrl = false, shift = false;
+  std::string text;                        // characters typed this frame
+};
 
 struct WindowOptions {
   int width = 1280, height = 800;
@@ -38,12 +50,21 @@ class Window {
   // Polls events (blocking up to `wait_seconds` when > 0 and nothing moves).
   void poll_events(double wait_seconds = 0.0);
   void begin_frame();  // backends' NewFrame + ImGui::NewFrame
+  // nullptr (the default): the real mouse and keyboard.
+  void set_synthetic_input(const SyntheticInput* input) { synthetic_ = input; }
+  void resize(int width, int height);  // in screen units, like WindowOptions
   // ImGui::Render(), draw(), present(): the usual end of a frame.
   void end_frame();
-  // Draws ImGui's draw data into the back buffer (after ImGui::Render()).
-  void draw();
+  // Draws ImGui's draw data into the back buffer (after ImGui::Render()),
+  // unless it is exactly what the window already shows (then it draws
+  // nothing and returns false). `force` draws anyway (before save_png).
+  bool draw(bool force = false);
   void finish();   // glFinish: the GPU is done with the frame (for timing)
-  void present();  // swap buffers
+  // Swaps buffers when draw() drew since the last present(); otherwise
+  // keeps what is on screen (with vsync: waits out the rest of a 60 Hz frame).
+  void present();
+  // Forget what is on screen: the next draw() draws whatever it gets.
+  void invalidate();
 
   float content_scale() const { return content_scale_; }
   int framebuffer_width() const;
@@ -55,8 +76,19 @@ class Window {
   GLFWwindow* handle() const { return window_; }
 
  private:
+  void describe_frame(std::vector<unsigned char>& out) const;
+
   GLFWwindow* window_ = nullptr;
+  ImFontAtlas* font_atlas_ = nullptr;
+  const SyntheticInput* synthetic_ = nullptr;
   float content_scale_ = 1.0f;
+  bool vsync_ = true;
+  // The frame on screen, as describe_frame() wrote it, and a buffer reused
+  // for the next one (no allocation per frame once warm).
+  std::vector<unsigned char> on_screen_, frame_scratch_;
+  bool on_screen_valid_ = false;
+  bool drawn_since_present_ = false;
+  double last_present_time_ = 0.0;
 };
 
 }  // namespace bpv

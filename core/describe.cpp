@@ -136,8 +136,12 @@ OpText loss_text(const PassState& st, int l, Element e) {
   t.equation = std::string(loss.formula);
   if (sc.batch_size() > 1)
     t.equation += ",  averaged over the B = " + std::to_string(sc.batch_size()) + " examples";
-  double example_loss = 0.0;
-  for (int i = 0; i < o.cols(); ++i) example_loss += loss.term(o(e.example, i), sc.targets(e.example, i));
+  // The engine's own formulation (losses.hpp: from the logits where the
+  // output is sigmoid or softmax), so a saturated output shows the true loss.
+  const Activation& out = *sc.layers[l - 1].activation;
+  const Eigen::MatrixXd& z = st.layers[l - 1].pre_activation;
+  const double example_loss = output_loss(loss, out, z.row(e.example), o.row(e.example),
+                                          sc.targets.row(e.example));
   // Each term carries its own sign ("−(…)" or "½(…)²"), so they are joined by spaces.
   std::string terms;
   const int n = static_cast<int>(o.cols());
@@ -152,7 +156,7 @@ OpText loss_text(const PassState& st, int l, Element e) {
   const std::string lhs = sc.batch_size() > 1 ? "L" + subscript(e.example + 1) : "L";
   t.numbers = lhs + " = " + terms + " = " + format_number(example_loss);
   if (sc.batch_size() > 1)
-    t.numbers += ";  L = (1/B)·Σ_b L_b = " + format_number(loss.value(o, sc.targets));
+    t.numbers += ";  L = (1/B)·Σ_b L_b = " + format_number(output_loss(loss, out, z, o, sc.targets));
   t.explanation = "The loss measures how far the outputs are from the targets; training lowers it.";
   return t;
 }
@@ -169,7 +173,12 @@ OpText loss_gradient_text(const PassState& st, int l, Element e) {
   if (loss.name == "mse") inner = os + " − " + ys;
   else if (loss.name == "cross_entropy") inner = "−" + ys + "/" + os;
   else inner = "−" + ys + "/" + os + " + " + format_number(1.0 - y) + "/(1 − " + os + ")";
-  const double g = loss.term_gradient(o, y) / sc.batch_size();
+  const Activation& out = *sc.layers[l - 1].activation;
+  const Eigen::MatrixXd& z = st.layers[l - 1].pre_activation;
+  Eigen::MatrixXd row_grad(1, z.cols());  // the engine's formulation, for one example
+  output_loss_gradient(loss, out, z.row(e.example), st.layers[l - 1].activation.row(e.example),
+                       sc.targets.row(e.example), row_grad);
+  const double g = row_grad(0, e.col) / sc.batch_size();
   const std::string prefix = batch_prefix(sc);
   t.numbers = "∂L/∂" + neuron_symbol(sc, l, e.col) + " = " + prefix +
               (prefix.empty() ? inner : "(" + inner + ")") + " = " + format_number(g) +
@@ -186,6 +195,36 @@ OpText activation_backward_text(const PassState& st, int l, Element e) {
   const std::string L = superscript(l), out = layer_symbol(sc, l), j = subscript(e.col + 1);
   const int b = e.example;
   OpText t;
+  // δ of the output layer as the engine computes it (from the logits under a
+  // cross-entropy loss), so a saturated output never shows inf × 0 = NaN.
+  const bool from_logits = l == sc.layer_count() && uses_logits(*sc.loss, act);
+  Eigen::MatrixXd row_delta(1, ls.pre_activation.cols());
+  if (from_logits)
+    output_delta(*sc.loss, act, ls.pre_activation.row(b), ls.activation.row(b), sc.targets.row(b),
+                 row_delta);
+  // Softmax with binary cross-entropy keeps the Jacobian text below (the seed's
+  // worked example); the others have a short closed form.
+  if (from_logits && !(act.name == "softmax" && sc.loss->name == "binary_cross_entropy")) {
+    const double d = row_delta(0, e.col) / sc.batch_size();
+    const std::string oj = out + "ⱼ", yj = "yⱼ", prefix = batch_prefix(sc);
+    const bool sigmoid = act.name == "sigmoid", ce = sc.loss->name == "cross_entropy";
+    const std::string closed = sigmoid ? (ce ? "−" + yj + "·(1 − " + oj + ")" : oj + " − " + yj)
+                                       : oj + "·Σᵢ yᵢ − " + yj;
+    t.equation = "δ" + L + "ⱼ = " + (prefix.empty() ? closed : prefix + "(" + closed + ")") +
+                 ",  from the logits z" + L + " (" + std::string(act.symbol) + " and " +
+                 std::string(sc.loss->name) + " together)";
+    const double o = ls.activation(b, e.col), y = sc.targets(b, e.col);
+    const std::string inner =
+        sigmoid ? (ce ? "−" + format_number(y) + "·(1 − " + format_number(o) + ")"
+                      : format_number(o) + " − " + format_number(y))
+                : format_number(o) + "·" + format_number(sc.targets.row(b).sum()) + " − " + format_number(y);
+    t.numbers = "δ" + L + j + " = " + (prefix.empty() ? inner : prefix + "(" + inner + ")") + " = " +
+                format_number(d) + example_note(sc, b);
+    t.explanation = "With a cross-entropy loss the chain rule through the output activation "
+                    "collapses to a short closed form, computed from z so it stays exact when "
+                    "the output saturates.";
+    return t;
+  }
   if (act.elementwise()) {
     t.equation = "δ" + L + "ⱼ = ∂L/∂" + out + "ⱼ · " + std::string(act.symbol) + "′(z" + L +
                  "ⱼ),   " + std::string(act.symbol) + "′(z) = " + std::string(act.derivative_text);
@@ -207,7 +246,9 @@ OpText activation_backward_text(const PassState& st, int l, Element e) {
   });
   const double a = ls.activation(b, e.col), g = ls.grad_activation(b, e.col);
   t.numbers = "δ" + L + j + " = " + format_number(a) + " × (" + format_number(g) + " − (" +
-              sum.numbers + ")) = " + format_number(a * (g - weighted)) + example_note(sc, b);
+              sum.numbers + ")) = " +
+              format_number(from_logits ? row_delta(0, e.col) / sc.batch_size() : a * (g - weighted)) +
+              example_note(sc, b);
   t.explanation = "Softmax ties its outputs together, so every output's gradient reaches every "
                   "input: the full Jacobian, not just its diagonal.";
   return t;

@@ -45,7 +45,7 @@ void kink_signs(const PassState& st, int l, std::vector<bool>& out) {
 
 double forward_loss(const Scenario& scenario) { return ForwardProbe(scenario).state.loss_value(); }
 
-GradCheckResult gradcheck(const Scenario& scenario) {
+GradCheckResult gradcheck(const Scenario& scenario, std::size_t max_parameters) {
   // The analytic gradients: one step through the shared op list.
   Trainer trainer(scenario);
   trainer.step();
@@ -87,7 +87,8 @@ GradCheckResult gradcheck(const Scenario& scenario) {
 
   for (const Layer& layer : scenario.layers)
     result.parameter_count += static_cast<std::size_t>(layer.weights.size() + layer.bias.size());
-  const std::size_t stride = (result.parameter_count + kGradCheckMaxParameters - 1) / kGradCheckMaxParameters;
+  max_parameters = std::max<std::size_t>(1, max_parameters);
+  const std::size_t stride = std::max<std::size_t>(1, (result.parameter_count + max_parameters - 1) / max_parameters);
   std::size_t index = 0;
   auto check = [&](int l, bool is_bias, int r, int c, double analytic_value, double& param) {
     if (index++ % stride != 0) return;
@@ -103,6 +104,20 @@ GradCheckResult gradcheck(const Scenario& scenario) {
     for (int j = 0; j < layer.bias.cols(); ++j) check(l, true, 0, j, ls.grad_bias(0, j), layer.bias(0, j));
   }
   return result;
+}
+
+GradCheckMaps gradcheck_maps(const GradCheckResult& result, const Scenario& scenario) {
+  GradCheckMaps maps;
+  for (const Layer& layer : scenario.layers) {
+    maps.weights.push_back(Eigen::MatrixXd::Constant(layer.weights.rows(), layer.weights.cols(), NAN));
+    maps.bias.push_back(Eigen::MatrixXd::Constant(1, layer.bias.cols(), NAN));
+  }
+  for (const GradCheckEntry& e : result.entries) {
+    if (e.layer < 1 || e.layer > scenario.layer_count()) continue;
+    Eigen::MatrixXd& m = e.is_bias ? maps.bias[e.layer - 1] : maps.weights[e.layer - 1];
+    if (e.row < m.rows() && e.col < m.cols()) m(e.row, e.col) = e.relative_error;
+  }
+  return maps;
 }
 
 }  // namespace bpv

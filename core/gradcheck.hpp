@@ -4,6 +4,7 @@
 // its error is O(h⁴) plus rounding, small enough to compare at 1e-6. Only the
 // layers from the perturbed one on are recomputed.
 #pragma once
+#include <Eigen/Dense>
 #include <cstddef>
 #include <vector>
 
@@ -42,6 +43,15 @@ inline constexpr std::size_t kGradCheckMaxParameters = 4096;
 
 // The batch loss of the scenario's network, forward only.
 double forward_loss(const Scenario& scenario);
-GradCheckResult gradcheck(const Scenario& scenario);
+// Checks every parameter, or an evenly spread subset of max_parameters of them.
+GradCheckResult gradcheck(const Scenario& scenario, std::size_t max_parameters = kGradCheckMaxParameters);
+
+// The result per parameter, for a table or the canvas' edges: weights[l−1](i, j)
+// is the relative error of Wˡᵢⱼ, bias[l−1](0, j) that of bˡⱼ; NaN where the
+// parameter was not checked (outside the subset, or its probe crossed a kink).
+struct GradCheckMaps {
+  std::vector<Eigen::MatrixXd> weights, bias;
+};
+GradCheckMaps gradcheck_maps(const GradCheckResult& result, const Scenario& scenario);
 
 }  // namespace bpv

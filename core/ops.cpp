@@ -83,15 +83,32 @@ std::vector<Op> build_ops(const Scenario& scenario) {
     add(OpKind::Activate, l, Phase::Forward, {{Buffer::PreActivation, l}},
         {Buffer::Activation, l});
   }
-  add(OpKind::Loss, last, Phase::Loss, {{Buffer::Activation, last}, {Buffer::Target, last}},
-      {Buffer::LossValue, last});
-  add(OpKind::LossGradient, last, Phase::Backward,
-      {{Buffer::Activation, last}, {Buffer::Target, last}}, {Buffer::GradActivation, last});
+  // A sigmoid or softmax output under a cross-entropy loss is read through its
+  // logits z, and its δ comes straight from (z, o, y) (losses.hpp).
+  const bool logits = uses_logits(*scenario.loss, *scenario.layers[last - 1].activation);
+  if (logits) {
+    add(OpKind::Loss, last, Phase::Loss,
+        {{Buffer::PreActivation, last}, {Buffer::Activation, last}, {Buffer::Target, last}},
+        {Buffer::LossValue, last});
+    add(OpKind::LossGradient, last, Phase::Backward,
+        {{Buffer::PreActivation, last}, {Buffer::Activation, last}, {Buffer::Target, last}},
+        {Buffer::GradActivation, last});
+  } else {
+    add(OpKind::Loss, last, Phase::Loss, {{Buffer::Activation, last}, {Buffer::Target, last}},
+        {Buffer::LossValue, last});
+    add(OpKind::LossGradient, last, Phase::Backward,
+        {{Buffer::Activation, last}, {Buffer::Target, last}}, {Buffer::GradActivation, last});
+  }
   for (int l = last; l >= 1; --l) {
     const Buffer prev = l == 1 ? Buffer::Input : Buffer::Activation;
-    add(OpKind::ActivationBackward, l, Phase::Backward,
-        {{Buffer::PreActivation, l}, {Buffer::Activation, l}, {Buffer::GradActivation, l}},
-        {Buffer::Delta, l});
+    if (l == last && logits)
+      add(OpKind::ActivationBackward, l, Phase::Backward,
+          {{Buffer::PreActivation, l}, {Buffer::Activation, l}, {Buffer::Target, l}},
+          {Buffer::Delta, l});
+    else
+      add(OpKind::ActivationBackward, l, Phase::Backward,
+          {{Buffer::PreActivation, l}, {Buffer::Activation, l}, {Buffer::GradActivation, l}},
+          {Buffer::Delta, l});
     add(OpKind::GradWeights, l, Phase::Backward, {{prev, l - 1}, {Buffer::Delta, l}},
         {Buffer::GradWeights, l});
     add(OpKind::GradBias, l, Phase::Backward, {{Buffer::Delta, l}}, {Buffer::GradBias, l});
@@ -124,12 +141,19 @@ void apply_op(const Op& op, PassState& state) {
       layer.activation->forward(ls.pre_activation, ls.activation);
       break;
     case OpKind::Loss:
-      state.loss(0, 0) = sc.loss->value(ls.activation, sc.targets);
+      state.loss(0, 0) =
+          output_loss(*sc.loss, *layer.activation, ls.pre_activation, ls.activation, sc.targets);
       break;
     case OpKind::LossGradient:
-      sc.loss->gradient(ls.activation, sc.targets, ls.grad_activation);
+      output_loss_gradient(*sc.loss, *layer.activation, ls.pre_activation, ls.activation,
+                           sc.targets, ls.grad_activation);
       break;
     case OpKind::ActivationBackward:
+      // The output layer under a cross-entropy loss: δ from the logits.
+      if (l == sc.layer_count() &&
+          output_delta(*sc.loss, *layer.activation, ls.pre_activation, ls.activation, sc.targets,
+                       ls.delta))
+        break;
       layer.activation->backward(ls.pre_activation, ls.activation, ls.grad_activation, ls.delta);
       break;
     case OpKind::GradWeights:

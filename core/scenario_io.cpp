@@ -179,7 +179,37 @@ InitSpec read_init(const Reader& rd, const json& j) {
   return init;
 }
 
+std::string with_commas(long long n) {
+  std::string digits = std::to_string(n), out;
+  for (std::size_t k = 0; k < digits.size(); ++k) {
+    if (k > 0 && (digits.size() - k) % 3 == 0) out += ',';
+    out += digits[k];
+  }
+  return out;
+}
+
+std::string too_many_parameters(long long n) {
+  return "the network would have " + with_commas(n) + " weights and biases; at most " +
+         with_commas(kMaxParameters);
+}
+
+std::string too_many_values(long long batch, long long neurons) {
+  return std::to_string(batch) + " examples × " + with_commas(neurons) + " neurons = " +
+         with_commas(batch * neurons) + " values per buffer; at most " + with_commas(kMaxExampleValues);
+}
+
 }  // namespace
+
+std::string resource_problem(const Scenario& sc) {
+  long long parameters = 0, neurons = sc.input_size;
+  for (int l = 1; l <= sc.layer_count(); ++l) {
+    parameters += static_cast<long long>(sc.width(l - 1) + 1) * sc.width(l);
+    neurons += sc.width(l);
+  }
+  if (parameters > kMaxParameters) return too_many_parameters(parameters);
+  if (sc.batch_size() * neurons > kMaxExampleValues) return too_many_values(sc.batch_size(), neurons);
+  return "";
+}
 
 Scenario parse_scenario(const std::string& text, const std::string& source) {
   const Reader rd{source};
@@ -212,11 +242,15 @@ Scenario parse_scenario(const std::string& text, const std::string& source) {
     rd.fail("layers", "expected 1 to " + std::to_string(kMaxLayers) + " layers, got " +
                           std::to_string(layers.size()));
   int prev = sc.input_size;
+  long long parameters = 0, neurons = sc.input_size;  // for the resource bounds
   for (std::size_t k = 0; k < layers.size(); ++k) {
     const std::string f = "layers[" + std::to_string(k) + "]";
     const json& lj = layers[k];
     if (!lj.is_object()) rd.fail(f, "expected an object, got " + Reader::type_of(lj));
     const int size = static_cast<int>(rd.integer(rd.require(lj, "size", f + ".size"), f + ".size", 1, kMaxNeurons));
+    parameters += static_cast<long long>(prev + 1) * size;
+    neurons += size;
+    if (parameters > kMaxParameters) rd.fail(f + ".size", too_many_parameters(parameters));
     Layer layer;
     const std::string act = rd.string(rd.require(lj, "activation", f + ".activation"), f + ".activation");
     layer.activation = find_activation(act);
@@ -239,7 +273,11 @@ Scenario parse_scenario(const std::string& text, const std::string& source) {
   sc.learning_rate = rd.number(rd.require(doc, "learning_rate", "learning_rate"), "learning_rate");
   if (sc.learning_rate < 0) rd.fail("learning_rate", "must not be negative");
 
-  sc.inputs = rd.matrix(rd.require(doc, "inputs", "inputs"), "inputs", -1, sc.input_size, kMaxBatch);
+  const json& inputs = rd.require(doc, "inputs", "inputs");
+  if (inputs.is_array() && static_cast<long long>(inputs.size()) * neurons > kMaxExampleValues &&
+      inputs.size() <= static_cast<std::size_t>(kMaxBatch))
+    rd.fail("inputs", too_many_values(static_cast<long long>(inputs.size()), neurons));
+  sc.inputs = rd.matrix(inputs, "inputs", -1, sc.input_size, kMaxBatch);
   sc.targets = rd.matrix(rd.require(doc, "targets", "targets"), "targets",
                          static_cast<int>(sc.inputs.rows()), sc.output_size());
   return sc;
@@ -257,7 +295,14 @@ std::string read_text_file(const std::string& path) {
   return ss.str();
 }
 
-Scenario load_scenario(const std::string& path) { return parse_scenario(read_text_file(path), path); }
+Scenario load_scenario(const std::string& path) {
+  std::error_code ec;
+  const auto bytes = std::filesystem::file_size(path, ec);
+  if (!ec && bytes > static_cast<std::uintmax_t>(kMaxScenarioFileBytes))
+    throw ScenarioError(path + ": (file): " + with_commas(static_cast<long long>(bytes)) +
+                        " bytes; a scenario file has at most " + with_commas(kMaxScenarioFileBytes));
+  return parse_scenario(read_text_file(path), path);
+}
 
 json matrix_to_json(const Eigen::MatrixXd& m) {
   json rows = json::array();

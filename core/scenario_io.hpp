@@ -16,6 +16,26 @@ class ScenarioError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Resource bounds (issue 6 §4), enforced by the loader beside formats.md's
+// limits, before anything is allocated: a file at every limit at once (16
+// layers of 4096 neurons, 4096 examples) would need tens of GB and minutes
+// per step, so it is refused with the same one-line error as any bad field.
+//   - weights and biases of the whole network: at most kMaxParameters
+//     (32 MiB per copy of the network; the stepper keeps about five);
+//   - batch × (input_size + Σ layer sizes): at most kMaxExampleValues
+//     (32 MiB per B × n buffer; the stepper keeps eight of each).
+// Together they also bound one step's work: at most ~2^32 multiply-adds per
+// matrix product pass. docs/hardening.md has the measured peak memory.
+inline constexpr long long kMaxParameters = 1LL << 22;     // 4,194,304
+inline constexpr long long kMaxExampleValues = 1LL << 22;  // 4,194,304
+// A scenario file larger than this is refused before it is read (a file
+// within the bounds above is well under 200 MB).
+inline constexpr long long kMaxScenarioFileBytes = 256LL << 20;
+
+// "" when the scenario is within the resource bounds, else the problem
+// ("the network would have N weights and biases; at most M"). For edits.
+std::string resource_problem(const Scenario& scenario);
+
 // `source` names the file in error messages.
 Scenario parse_scenario(const std::string& text, const std::string& source);
 Scenario load_scenario(const std::string& path);

@@ -1,6 +1,7 @@
 #include "session.hpp"
 
 #include <cmath>
+#include <mutex>
 
 #include "edits_json.hpp"
 #include "scenario_io.hpp"
@@ -17,15 +18,32 @@ struct Session::TrainingJob {
   std::atomic<int> done{0};
   std::atomic<bool> cancel{false};
   std::atomic<bool> finished{false};
+  // The weights mid-run, copied by the worker when the UI asks (one relaxed
+  // load per step otherwise), read by the UI under the mutex.
+  std::atomic<bool> snapshot_wanted{false};
+  std::mutex snapshot_mutex;
+  Scenario snapshot;  // sized like the start before the worker runs
+  int snapshot_steps = 0;
+  double snapshot_loss = 0.0;
   std::thread worker;
 
-  TrainingJob(const Scenario& start, int n) : result(start), losses(n), steps(n) {
+  TrainingJob(const Scenario& start, int n) : result(start), losses(n), steps(n), snapshot(start) {
     worker = std::thread([this] {
       Trainer trainer(result);
       int s = 0;
       for (; s < steps && !cancel.load(std::memory_order_relaxed); ++s) {
         losses[s] = trainer.step();
         done.store(s + 1, std::memory_order_relaxed);
+        if (snapshot_wanted.load(std::memory_order_relaxed)) {
+          std::lock_guard<std::mutex> lock(snapshot_mutex);
+          for (std::size_t k = 0; k < snapshot.layers.size(); ++k) {
+            snapshot.layers[k].weights = trainer.scenario().layers[k].weights;
+            snapshot.layers[k].bias = trainer.scenario().layers[k].bias;
+          }
+          snapshot_steps = s + 1;
+          snapshot_loss = losses[s];
+          snapshot_wanted.store(false, std::memory_order_relaxed);
+        }
         if (!std::isfinite(losses[s])) {
           ++s;
           break;  // diverged: keep what happened, the stepper will name the op
@@ -55,6 +73,25 @@ Session::~Session() = default;
 
 double Session::training_progress() const {
   return job_ ? static_cast<double>(job_->done.load()) / std::max(1, job_->steps) : 0.0;
+}
+
+int Session::training_snapshot(Scenario& into, double* loss) const {
+  if (!job_) return 0;
+  int steps = 0;
+  {
+    std::lock_guard<std::mutex> lock(job_->snapshot_mutex);
+    const Scenario& snap = job_->snapshot;
+    if (job_->snapshot_steps > 0 && into.layers.size() == snap.layers.size()) {
+      for (std::size_t k = 0; k < snap.layers.size(); ++k) {
+        into.layers[k].weights = snap.layers[k].weights;
+        into.layers[k].bias = snap.layers[k].bias;
+      }
+      steps = job_->snapshot_steps;
+      if (loss) *loss = job_->snapshot_loss;
+    }
+  }
+  job_->snapshot_wanted.store(true, std::memory_order_relaxed);
+  return steps;
 }
 
 void Session::finish_step() {
@@ -99,8 +136,7 @@ std::string Session::apply(const Command& cmd) {
           path_ = c.path;
           loss_history_.clear();
           last_change_ = {};
-          undo_.push_back(std::move(r));
-          redo_.clear();
+          push_undo(std::move(r));
           modified_ = false;
         } else if constexpr (std::is_same_v<T, command::TrainSteps>) {
           if (c.steps < 1) refused = "train at least one step";
@@ -199,8 +235,7 @@ std::string Session::edit(const Edit& e) {
   r.cursor_before = stepper_.cursor();
   replace_start(next);
   r.cursor_after = stepper_.cursor();
-  undo_.push_back(std::move(r));
-  redo_.clear();
+  push_undo(std::move(r));
   modified_ = true;
   return "";
 }
@@ -241,21 +276,38 @@ void Session::undo_or_redo(bool undo) {
   modified_ = true;
 }
 
-std::size_t Session::history_bytes() const {
+// A new change: the redo history is gone, and the oldest records go while the
+// history is over its limit (the newest change always stays undoable). Only a
+// snapshot record can add much, so only then is the history measured.
+void Session::push_undo(UndoRecord record) {
+  const bool snapshot = !record.value_edit;
+  undo_.push_back(std::move(record));
+  redo_.clear();
+  std::size_t drop = undo_.size() > kMaxUndoRecords ? undo_.size() - kMaxUndoRecords : 0;
+  if (snapshot) {
+    std::size_t bytes = history_bytes();
+    while (bytes > history_limit_ && drop + 1 < undo_.size()) bytes -= record_bytes(undo_[drop++]);
+  }
+  undo_.erase(undo_.begin(), undo_.begin() + static_cast<std::ptrdiff_t>(drop));
+}
+
+std::size_t Session::record_bytes(const UndoRecord& r) {
   auto scenario_bytes = [](const Scenario& s) {
     std::size_t n = static_cast<std::size_t>(s.inputs.size() + s.targets.size());
     for (const Layer& l : s.layers) n += static_cast<std::size_t>(l.weights.size() + l.bias.size());
     return n * sizeof(double) + sizeof(Scenario);
   };
+  std::size_t bytes = sizeof(UndoRecord) + r.label.capacity();
+  // A snapshot shared by neighbouring records is counted once per record: an upper bound.
+  if (r.before) bytes += scenario_bytes(*r.before);
+  if (r.after) bytes += scenario_bytes(*r.after);
+  return bytes;
+}
+
+std::size_t Session::history_bytes() const {
   std::size_t bytes = 0;
-  for (const auto* stack : {&undo_, &redo_}) {
-    for (const UndoRecord& r : *stack) {
-      bytes += sizeof(UndoRecord) + r.label.capacity();
-      // A snapshot shared by neighbouring records is counted once per record: an upper bound.
-      if (r.before) bytes += scenario_bytes(*r.before);
-      if (r.after) bytes += scenario_bytes(*r.after);
-    }
-  }
+  for (const auto* stack : {&undo_, &redo_})
+    for (const UndoRecord& r : *stack) bytes += record_bytes(r);
   return bytes;
 }
 

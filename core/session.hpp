@@ -97,8 +97,13 @@ class Session {
   bool modified() const { return modified_; }
   void mark_saved(std::string path) { path_ = std::move(path); modified_ = false; }
   const ChangeMask& last_change() const { return last_change_; }
-  // Approximate bytes held by the undo and redo history.
+  // Approximate bytes held by the undo and redo history (an upper bound).
   std::size_t history_bytes() const;
+  // The history is kept under this many bytes (and 100,000 records) by
+  // forgetting the oldest changes: a lecture's worth of edits of a wide net
+  // must not grow without bound. Default 256 MB.
+  void set_history_limit(std::size_t bytes) { history_limit_ = bytes; }
+  std::size_t undo_depth() const { return undo_.size(); }
   // The undo and redo history as JSON, so it outlives the app (session file),
   // and back. restore_history() returns "" or why the JSON was not taken
   // (then the history stays empty).
@@ -106,6 +111,13 @@ class Session {
   std::string restore_history(const nlohmann::json& history);
   // Fraction done of the running job, 0 when none.
   double training_progress() const;
+  // While a job runs: its weights as of a recent step, for views that follow
+  // the training (the decision region, ui/insight_panel.cpp). Copies each
+  // layer's W and b into `into` (which must have the scenario's shape; no
+  // allocation then) and returns how many steps the job had done; 0 when no
+  // job runs or no copy is ready yet. Every call asks the worker for a fresh
+  // copy, which it makes after its current step.
+  int training_snapshot(Scenario& into, double* loss = nullptr) const;
 
  private:
   struct TrainingJob;
@@ -121,6 +133,9 @@ class Session {
     bool is_load = false;  // an Open: undo/redo also swap the file path
     std::string path_before, path_after;
   };
+  static constexpr std::size_t kMaxUndoRecords = 100'000;
+  void push_undo(UndoRecord record);
+  static std::size_t record_bytes(const UndoRecord& r);
   void finish_step();  // records the loss, starts the next step from the updated weights
   std::string edit(const Edit& e);
   void replace_start(const Scenario& scenario);  // recompute to the cursor, record what changed
@@ -132,6 +147,7 @@ class Session {
   std::uint64_t revision_ = 1;
   std::unique_ptr<TrainingJob> job_;
   std::vector<UndoRecord> undo_, redo_;
+  std::size_t history_limit_ = std::size_t{256} << 20;
   bool modified_ = false;
   ChangeMask last_change_;
   // Scratch storage kept between edits so a weight edit of a wide net

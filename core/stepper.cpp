@@ -16,7 +16,11 @@ bool same_layout(const PassState& state, const Scenario& sc) {
     return false;
   for (int l = 1; l <= sc.layer_count(); ++l)
     if (old.width(l) != sc.width(l)) return false;
-  return true;
+  // Which buffers the output layer's loss ops read depends on its activation
+  // and the loss (ops.cpp, build_ops).
+  const int last = sc.layer_count();
+  return uses_logits(*old.loss, *old.layers[last - 1].activation) ==
+         uses_logits(*sc.loss, *sc.layers[last - 1].activation);
 }
 
 }  // namespace

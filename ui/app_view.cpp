@@ -20,12 +20,27 @@ void handle_shortcuts(const Session& session, UiState& ui, CommandQueue& command
   if (io.WantTextInput) return;  // typing a number must not step the network
   if (ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopup)) return;  // a menu or a dialog has the keys
   if (pressed(ImGuiKey_RightArrow) && io.KeyShift) commands.push_back(command::RunToPhaseEnd{});
-  else if (pressed(ImGuiKey_Space) || pressed(ImGuiKey_RightArrow)) commands.push_back(command::StepForward{});
+  else if (pressed(ImGuiKey_Space) || pressed(ImGuiKey_RightArrow)) StepForwardOrAsk(session, ui, commands);
   if (pressed(ImGuiKey_LeftArrow) || pressed(ImGuiKey_Backspace)) commands.push_back(command::StepBack{});
   if (pressed(ImGuiKey_Home)) commands.push_back(command::Reset{});
   if (pressed(ImGuiKey_End)) commands.push_back(command::RunToEnd{});
   if (pressed_letter('P')) ui.playing = !ui.playing && !session.training();
   if (pressed_letter('F')) ui.fit_requested = true;
+  // Presenter mode, and the lesson's beats (PageDown/PageUp: what a presentation clicker sends).
+  constexpr int kGlfwKeyF5 = 294;  // GLFW_KEY_F5: 1.86's ImGuiKey has no function keys
+  if (ImGui::IsKeyPressed(kGlfwKeyF5, false) || (ui.presenter && pressed(ImGuiKey_Escape))) {
+    ui.presenter = !ui.presenter;
+    ui.fit_requested = true;
+  }
+  if (ui.lesson.lesson && pressed(ImGuiKey_PageDown) && ui.lesson.beat + 1 < ui.lesson.lesson->beats.size()) {
+    ++ui.lesson.beat;
+    ui.lesson.enter_requested = true;
+  }
+  if (ui.lesson.lesson && pressed(ImGuiKey_PageUp) && ui.lesson.beat > 0) {
+    --ui.lesson.beat;
+    ui.lesson.enter_requested = true;
+  }
+  if (pressed_letter('Q')) ui.predict.on = !ui.predict.on;  // predict-then-reveal
 }
 
 // Play: one op every 1/ops_per_second seconds, stopping at the end of the step.
@@ -107,10 +122,22 @@ void DrawApp(const Session& session, UiState& ui, CommandQueue& commands) {
   DrawMenuBar(session, ui, commands);  // first: it takes the top of the work area
   handle_shortcuts(session, ui, commands);
   advance_play(session, ui, commands);
+  AdvanceLesson(session, ui, commands);
 
   const ImVec2 view = ImGui::GetMainViewport()->WorkSize;
   const ImVec2 origin = ImGui::GetMainViewport()->WorkPos;
   const float s = ui.content_scale;
+  if (ui.presenter) {
+    // Presenter mode: the graph and the beat text only, zoomed for the back
+    // row (the canvas fits to content_scale, so a larger one draws it larger).
+    const float text_w = std::round(std::clamp(view.x * 0.32f, 360.0f * s, 720.0f * s));
+    ui.content_scale = s * 1.5f;
+    DrawGraphCanvas(session, ui, commands, {origin, {view.x - text_w, view.y}});
+    ui.content_scale = s;
+    DrawLessonBar(session, ui, commands, {{origin.x + view.x - text_w, origin.y}, {text_w, view.y}});
+    DrawFileModals(session, ui);
+    return;
+  }
   const ImGuiStyle& style = ImGui::GetStyle();
   const float toolbar_h = 2.0f * ImGui::GetFrameHeightWithSpacing() + 2.0f * style.WindowPadding.y;
   const float timeline_h = std::round(112.0f * s);
@@ -120,14 +147,23 @@ void DrawApp(const Session& session, UiState& ui, CommandQueue& commands) {
 
   const float x0 = origin.x, y0 = origin.y, ym = y0 + toolbar_h;
   DrawStepControls(session, ui, commands, {{x0, y0}, {view.x, toolbar_h}});
-  DrawGraphCanvas(session, ui, commands, {{x0, ym}, {left_w, middle_h}});
+  // An open lesson keeps its beat beside the graph while another tab fills the right column.
+  const float bar_h = ui.lesson.lesson && ui.right_tab != RightTab::Lesson
+                          ? std::round(3.0f * ImGui::GetTextLineHeightWithSpacing() + 2.0f * style.WindowPadding.y)
+                          : 0.0f;
+  if (bar_h > 0.0f) DrawLessonBar(session, ui, commands, {{x0, ym}, {left_w, bar_h}});
+  DrawGraphCanvas(session, ui, commands, {{x0, ym + bar_h}, {left_w, middle_h - bar_h}});
   const float eq_h = std::round(middle_h * 0.40f), mat_h = std::round(middle_h * 0.36f);
-  DrawEquationPanel(session, ui, {{x0 + left_w, ym}, {right_w, eq_h}});
+  DrawEquationPanel(session, ui, commands, {{x0 + left_w, ym}, {right_w, eq_h}});
   // The middle slot shows the matrices or the Edit panel, picked by a tab strip;
   // editing takes part of the loss panel's height.
   const float tabs_h = std::round(ImGui::GetFrameHeight() + 6.0f * s);
   const bool tall_slot = ui.right_tab != RightTab::Matrices;
-  const float slot_h = tabs_h + (tall_slot ? std::round(middle_h * 0.44f) : mat_h);
+  // A lesson beat with the blog's errata table takes the loss panel's height too.
+  const bool errata = ui.right_tab == RightTab::Lesson && ui.lesson.lesson &&
+                      ui.lesson.lesson->beats[ui.lesson.beat].errata;
+  const float slot_h = errata ? std::max(tabs_h + 100.0f, middle_h - eq_h - 3.0f * ImGui::GetFrameHeightWithSpacing())
+                              : tabs_h + (tall_slot ? std::round(middle_h * 0.44f) : mat_h);
   const float ys = ym + eq_h + tabs_h;
   draw_right_tabs(ui, {{x0 + left_w, ym + eq_h}, {right_w, tabs_h}});
   draw_right_slot(session, ui, commands, {{x0 + left_w, ys}, {right_w, slot_h - tabs_h}});

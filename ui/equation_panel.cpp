@@ -1,6 +1,9 @@
 // The current op: its title, its equation, the same equation with the numbers
 // of one element (the hovered one when the mouse is on the canvas), and a
-// sentence that says what it means.
+// sentence that says what it means. With predict on, it first asks for the
+// value the next op writes (the equation with "?" for it) and reveals it.
+#include <cstdlib>
+
 #include "describe.hpp"
 #include "panels.hpp"
 #include "theme.hpp"
@@ -65,9 +68,138 @@ void labelled(const char* label, const std::string& text, ImFont* font) {
   ImGui::PopFont();
 }
 
+// ---- predict-then-reveal
+
+// The element a question asks for: the hovered one, else the selected one,
+// else the first (what the panel shows with numbers).
+Element question_element(const Op& op, const UiState& ui) {
+  Element e;
+  e.example = ui.example < 0 ? 0 : ui.example;
+  if (!element_for_hover(op, ui.hover, ui.example, e)) element_for_hover(op, ui.selected, ui.example, e);
+  return e;
+}
+
+// A question lives only while the session stays where it was asked; the
+// score belongs to one training step.
+void sync_predict(const Session& session, PredictUi& p) {
+  if (session.training_step() != p.score_training_step) {
+    p.score = {};
+    p.score_training_step = session.training_step();
+  }
+  if (p.question && (!p.on || session.stepper().cursor() != p.question->op_index ||
+                     session.revision() != p.asked_at_revision))
+    p.question.reset();
+  if (p.reveal && session.stepper().cursor() != p.reveal->op_index + 1) p.reveal.reset();
+}
+
+// Checks the typed guess (or skips), keeps the answer for the reveal and runs the op.
+void answer_question(UiState& ui, CommandQueue& commands, bool skip) {
+  PredictUi& p = ui.predict;
+  const PredictQuestion& q = *p.question;
+  PredictUi::Reveal r;
+  r.op_index = q.op_index;
+  r.symbol = q.symbol;
+  r.element = q.element;
+  r.answer = q.answer;
+  r.skipped = skip;
+  if (!skip) {
+    char* end = nullptr;
+    r.guess = std::strtod(p.guess, &end);
+    while (end && (*end == ' ' || *end == '\t')) ++end;
+    if (end == p.guess || !end || *end != '\0') {
+      show_status(ui, "Type a number, e.g. 0.25 or -1.5e-3, then Return (or Skip).");
+      p.focus_guess = true;
+      return;
+    }
+    r.right = guess_is_right(r.guess, r.answer);
+    p.score.record(r.right);
+  }
+  p.reveal = r;
+  p.question.reset();
+  commands.push_back(command::StepForward{});  // cursor == q.op_index (sync_predict)
+}
+
+std::string score_text(const PredictUi& p) {
+  return "Score this training step: " + std::to_string(p.score.right) + " right of " +
+         std::to_string(p.score.asked) + " asked";
+}
+
+void draw_question(UiState& ui, CommandQueue& commands, const Session& session, const Fonts& f) {
+  PredictUi& p = ui.predict;
+  const PredictQuestion& q = *p.question;
+  const Op& op = session.stepper().ops()[q.op_index];
+  // Compact (no "Equation" labels): the panel is short on a small window,
+  // and the guess field must stay in view.
+  ImGui::TextDisabled("Predict before op %zu runs: work out the ?", q.op_index + 1);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(palette().phase[static_cast<int>(op.phase)]));
+  wrapped_at_spaces(q.title);
+  ImGui::PopStyleColor();
+  ImGui::PushFont(f.large);
+  wrapped_at_spaces(q.equation);
+  wrapped_at_spaces(q.hidden_numbers);
+  ImGui::PopFont();
+  ImGui::AlignTextToFramePadding();
+  ImGui::Text("Your guess for %s =", q.symbol.c_str());
+  ImGui::SameLine();
+  if (p.focus_guess) {
+    ImGui::SetKeyboardFocusHere();
+    p.focus_guess = false;
+  }
+  ImGui::SetNextItemWidth(160.0f * ui.content_scale);
+  bool submit = ImGui::InputText("##guess", p.guess, sizeof p.guess,
+                                 ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_CharsScientific);
+  p.guess_active = ImGui::IsItemActive();
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  ui.edit_rects.emplace_back("predict_guess", ImVec4(a.x, a.y, b.x - a.x, b.y - a.y));
+  ImGui::SameLine();
+  submit = ImGui::Button("Check") || submit;
+  ImGui::SameLine();
+  const bool skip = ImGui::Button("Skip");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show the value and run the op without scoring");
+  ImGui::TextDisabled("Right when within 1%% of the engine's value (0.001 near zero).");
+  ImGui::TextDisabled("%s", score_text(p).c_str());
+  if (submit || skip) answer_question(ui, commands, skip && !submit);
+}
+
+// After an answer: was it right, and the engine's value.
+void draw_reveal(const PredictUi& p) {
+  const PredictUi::Reveal& r = *p.reveal;
+  const std::string value = format_number(r.answer, 6);
+  if (r.skipped) {
+    ImGui::TextColored(ImVec4(0.65f, 0.7f, 0.8f, 1.0f), "Skipped. The engine computed %s = %s.", r.symbol.c_str(),
+                       value.c_str());
+  } else if (r.right) {
+    ImGui::TextColored(ImVec4(0.35f, 0.85f, 0.45f, 1.0f), "Right! You said %s; the engine computed %s = %s.",
+                       format_number(r.guess, 6).c_str(), r.symbol.c_str(), value.c_str());
+  } else {
+    ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "Not quite. You said %s; the engine computed %s = %s.",
+                       format_number(r.guess, 6).c_str(), r.symbol.c_str(), value.c_str());
+  }
+  ImGui::TextDisabled("%s", score_text(p).c_str());
+}
+
 }  // namespace
 
-void DrawEquationPanel(const Session& session, UiState& ui, PanelRect r) {
+void StepForwardOrAsk(const Session& session, UiState& ui, CommandQueue& commands) {
+  PredictUi& p = ui.predict;
+  sync_predict(session, p);
+  const Stepper& st = session.stepper();
+  if (!p.on || st.at_end() || session.training()) {
+    commands.push_back(command::StepForward{});
+    return;
+  }
+  if (p.question) {  // answer that one first
+    p.focus_guess = true;
+    return;
+  }
+  p.question = ask_next_op(st, question_element(st.ops()[st.cursor()], ui));
+  p.asked_at_revision = session.revision();
+  p.focus_guess = true;
+  p.guess[0] = '\0';
+  p.reveal.reset();
+}
+
+void DrawEquationPanel(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r) {
   if (!BeginPanel("Equation of the current op", r)) {
     ImGui::End();
     return;
@@ -78,13 +210,26 @@ void DrawEquationPanel(const Session& session, UiState& ui, PanelRect r) {
     ImGui::End();
     return;
   }
+  sync_predict(session, ui.predict);
+  ui.predict.guess_active = false;
+  if (ui.predict.question) {
+    draw_question(ui, commands, session, f);
+    ImGui::End();
+    return;
+  }
   const bool started = st.cursor() > 0;
   const std::size_t k = started ? st.cursor() - 1 : 0;
   const Op& op = st.ops()[k];
   Element e;
   e.example = ui.example < 0 ? 0 : ui.example;
-  const bool hovered = element_for_hover(op, ui.hover, ui.example, e);
+  bool hovered = element_for_hover(op, ui.hover, ui.example, e);
+  const bool revealing = ui.predict.reveal && started;
+  if (revealing && !hovered) e = ui.predict.reveal->element;  // the numbers of the element asked
   const OpText text = describe(op, st.state(), started ? &st.value_before(k) : nullptr, e);
+  if (revealing) {
+    draw_reveal(ui.predict);
+    ImGui::Spacing();
+  }
 
   if (!started) {
     ImGui::TextWrapped("Nothing is computed yet. Press Space (or Step ▶) to run the first op:");
@@ -113,6 +258,8 @@ void DrawEquationPanel(const Session& session, UiState& ui, PanelRect r) {
     ImGui::Spacing();
     ImGui::TextDisabled("Next: %s", describe_title(st.ops()[st.cursor()], session.scenario()).c_str());
   }
+  if (ui.predict.on && !revealing && !st.at_end())
+    ImGui::TextDisabled("Predict is on (Q): Space asks for the next op's value before it runs.");
   ImGui::End();
 }
 

@@ -6,7 +6,7 @@
 //
 // [SECTION] frame state      [SECTION] view and input   [SECTION] edges
 // [SECTION] neurons          [SECTION] labels and legend [SECTION] hit test
-// [SECTION] tooltips         [SECTION] DrawGraphCanvas()
+// [SECTION] lesson highlights [SECTION] tooltips  [SECTION] DrawGraphCanvas()
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -16,6 +16,7 @@
 
 #include "canvas_values.hpp"
 #include "describe.hpp"
+#include "gradcheck.hpp"
 #include "graph_layout.hpp"
 #include "heatmap_texture.hpp"
 #include "panels.hpp"
@@ -66,6 +67,9 @@ struct Frame {
   std::uint64_t revision;
   CanvasItem hover;
   ImU32 backdrop;  // what the canvas shows where nothing is drawn
+  // Colour the edges by gradient-check error (ui.gradcheck_edges): the
+  // per-weight errors, or nullptr (the mode is off, or still computing).
+  const GradCheckMaps* gradcheck = nullptr;
 
   float alpha(Role r) const { return !values.started || r != Role::None ? 1.0f : kDimAlpha; }
   const LayerView& layer(int l) const { return values.layers[static_cast<std::size_t>(l)]; }
@@ -230,6 +234,11 @@ void draw_edge_lines(const Frame& f, int l) {
       if (!f.visible(ImVec2(std::min(a.x, b.x), std::min(a.y, b.y)),
                      ImVec2(std::max(a.x, b.x), std::max(a.y, b.y))))
         continue;
+      if (f.gradcheck) {  // one colour per weight, the same width for all, whatever the op
+        const double err = f.gradcheck->weights[static_cast<std::size_t>(l - 1)](i, j);
+        f.dl->AddLine(a, b, GradCheckErrorColor(err), 2.0f * std::clamp(f.view.zoom, 0.6f, 1.6f));
+        continue;
+      }
       if (v.edges == Shown::Nothing) {  // not computed yet: the wiring only
         f.dl->AddLine(a, b, with_alpha(f.pal.grid, alpha), 1.0f);
         continue;
@@ -721,6 +730,40 @@ void draw_legend(const Frame& f, float band) {
   }
 }
 
+// In the edge-colour mode of the Gradient check tab: what the colours mean,
+// under the header band, on a plate over the edges.
+void draw_gradcheck_key(const Frame& f, float header) {
+  bool heatmaps = false;  // wide layers' weights stay heatmaps of their values
+  for (const GapLayout& g : f.layout.gaps) heatmaps = heatmaps || g.heatmap;
+  const char* what = !f.gradcheck ? "Edges: computing the gradient check…"
+                     : heatmaps   ? "Edge lines (not the heatmaps): gradient-check error of each weight"
+                                  : "Edges: gradient-check error of each weight";
+  struct Item {
+    double err;
+    const char* label;
+  };
+  static constexpr Item kItems[] = {{0.0, "≤ 1e-6"}, {1e-5, "≤ 1e-3"}, {1.0, "wrong"}, {NAN, "not checked"}};
+  const float sw = f.small_size - 2.0f, gap = 10.0f;
+  float w = text_width(f.small, f.small_size, what) + 2 * gap;
+  if (f.gradcheck)
+    for (const Item& it : kItems) w += sw + 4.0f + text_width(f.small, f.small_size, it.label) + gap;
+  const ImVec2 a(f.clip_min.x + 8.0f, f.clip_min.y + header + 2.0f);
+  const ImVec2 b(a.x + w, a.y + f.small_size + 8.0f);
+  f.dl->AddRectFilled(a, b, with_alpha(f.backdrop, 0.92f), 4.0f);
+  f.dl->AddRect(a, b, f.pal.grid, 4.0f);
+  float x = a.x + gap;
+  const float y = a.y + 4.0f;
+  f.dl->AddText(f.small, f.small_size, ImVec2(x, y), f.pal.text, what);
+  x += text_width(f.small, f.small_size, what) + gap;
+  if (!f.gradcheck) return;
+  for (const Item& it : kItems) {
+    f.dl->AddRectFilled(ImVec2(x, y + 1.0f), ImVec2(x + sw, y + 1.0f + sw), GradCheckErrorColor(it.err), 2.0f);
+    x += sw + 4.0f;
+    f.dl->AddText(f.small, f.small_size, ImVec2(x, y), f.pal.text_dim, it.label);
+    x += text_width(f.small, f.small_size, it.label) + gap;
+  }
+}
+
 // ---------------------------------------------------------------- [SECTION] hit test
 CanvasItem hit_test(const Frame& f, ImVec2 mouse) {
   CanvasItem item;
@@ -755,6 +798,63 @@ CanvasItem hit_test(const Frame& f, ImVec2 mouse) {
     if (item.kind != CanvasItem::Kind::None) return item;
   }
   return item;
+}
+
+// ---------------------------------------------------------------- [SECTION] lesson highlights
+// What the lesson's beat points at (lesson_panel.cpp): edges traced and
+// neurons ringed in the lesson colour; with a focus, all but one neuron dimmed.
+constexpr ImU32 kLessonColor = IM_COL32(70, 215, 120, 255);
+
+// The screen box of a neuron (circle or cell), grown by pad; false if it does not exist.
+bool neuron_box(const Frame& f, const NeuronRef& n, float pad, ImVec2& lo, ImVec2& hi) {
+  if (n.layer < 0 || n.layer >= static_cast<int>(f.layout.columns.size())) return false;
+  const ColumnLayout& c = f.column(n.layer);
+  if (n.j < 0 || n.j >= c.size) return false;
+  if (c.compact) {
+    const ImVec2 m = c.cell_min(n.j);
+    lo = f.screen(m);
+    hi = f.screen(ImVec2(m.x + c.cell_w, m.y + c.cell_h));
+  } else {
+    const ImVec2 p = f.screen(c.center(n.j));
+    const float r = c.radius * f.view.zoom;
+    lo = ImVec2(p.x - r, p.y - r);
+    hi = ImVec2(p.x + r, p.y + r);
+  }
+  lo = ImVec2(lo.x - pad, lo.y - pad);
+  hi = ImVec2(hi.x + pad, hi.y + pad);
+  return true;
+}
+
+void draw_lesson_highlights(const Frame& f, const LessonUiState& ls, bool presenter) {
+  const int last = static_cast<int>(f.layout.columns.size()) - 1;
+  for (const EdgeRef& e : ls.edges) {
+    if (e.layer < 1 || e.layer > last || f.layout.gaps[static_cast<std::size_t>(e.layer)].heatmap) continue;
+    const ColumnLayout& s = f.column(e.layer - 1);
+    const ColumnLayout& t = f.column(e.layer);
+    if (e.i >= s.size || e.j >= t.size) continue;
+    ImVec2 b;
+    const ImVec2 a = edge_start(s, t, e.i, e.j, b);
+    f.dl->AddLine(f.screen(a), f.screen(b), with_alpha(kLessonColor, 0.8f), 3.0f);
+  }
+  ImVec2 lo, hi;
+  for (const NeuronRef& n : ls.neurons)
+    if (neuron_box(f, n, 7.0f, lo, hi)) {
+      if (f.column(n.layer).compact)
+        f.dl->AddRect(lo, hi, kLessonColor, 2.0f, 0, 3.0f);
+      else
+        f.dl->AddCircle(ImVec2(0.5f * (lo.x + hi.x), 0.5f * (lo.y + hi.y)), 0.5f * (hi.x - lo.x), kLessonColor, 0,
+                        3.0f);
+    }
+  // Focus, in presenter mode: a dim veil over the canvas with a hole around the one neuron.
+  if (!presenter || !ls.focus || !neuron_box(f, *ls.focus, 16.0f, lo, hi)) return;
+  const ImU32 veil = with_alpha(f.backdrop, 0.72f);
+  const ImVec2 a = f.clip_min, b = f.clip_max;
+  f.dl->AddRectFilled(a, ImVec2(b.x, lo.y), veil);
+  f.dl->AddRectFilled(ImVec2(a.x, hi.y), b, veil);
+  f.dl->AddRectFilled(ImVec2(a.x, lo.y), ImVec2(lo.x, hi.y), veil);
+  f.dl->AddRectFilled(ImVec2(hi.x, lo.y), ImVec2(b.x, hi.y), veil);
+  f.dl->AddCircle(ImVec2(0.5f * (lo.x + hi.x), 0.5f * (lo.y + hi.y)), 0.5f * (hi.x - lo.x) - 6.0f, kLessonColor,
+                  0, 4.0f);
 }
 
 // ---------------------------------------------------------------- [SECTION] tooltips
@@ -947,7 +1047,12 @@ void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue&, PanelRe
     return;
   }
 
-  const Fonts& fo = fonts();
+  // Presenter mode draws the canvas in large type (app_view.cpp zooms it to match).
+  Fonts fo = fonts();
+  if (ui.presenter) {
+    fo.small = fonts().regular;
+    fo.regular = fonts().large;
+  }
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImVec2 size(std::max(avail.x, 50.0f), std::max(avail.y, 50.0f));
@@ -984,6 +1089,7 @@ void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue&, PanelRe
           session.revision(),
           CanvasItem{},
           backdrop_color()};
+  if (ui.gradcheck_edges) f.gradcheck = CurrentGradCheckMaps(session);
 
   const ImVec2 mouse = ImGui::GetIO().MousePos;
   const bool in_bands = mouse.y < origin.y + header || mouse.y > origin.y + size.y - legend;
@@ -991,6 +1097,11 @@ void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue&, PanelRe
     f.hover = hit_test(f, mouse);
   ui.hover = f.hover;
   if (ImGui::IsItemDeactivated() && ImGui::GetIO().MouseDragMaxDistanceSqr[0] < 16.0f) ui.selected = f.hover;
+  // Presenter mode: a click on a neuron focuses it (the rest dimmed); a click elsewhere unfocuses.
+  if (ui.presenter && ImGui::IsItemDeactivated() && ImGui::GetIO().MouseDragMaxDistanceSqr[0] < 16.0f)
+    ui.lesson.focus = f.hover.kind == CanvasItem::Kind::Neuron
+                          ? std::optional<NeuronRef>(NeuronRef{f.hover.layer, f.hover.j})
+                          : std::nullopt;
 
   f.dl->PushClipRect(f.clip_min, f.clip_max, true);
   const int last = f.sc.layer_count();
@@ -1011,10 +1122,12 @@ void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue&, PanelRe
   }
   draw_change_flash(f, session.last_change(), change_flash_strength(ui));
   draw_neuron_hover(f);
+  draw_lesson_highlights(f, ui.lesson, ui.presenter);
   draw_targets(f);
   draw_loss(f);
   draw_headers(f, header);
   draw_legend(f, legend);
+  if (ui.gradcheck_edges) draw_gradcheck_key(f, header);
   f.dl->PopClipRect();
   draw_tooltip(f);
   ImGui::End();

@@ -27,7 +27,12 @@ const std::array<std::uint32_t, kLutSize>& color_table() {
   return table;
 }
 
+std::uint64_t g_texture_generation = 0;
+
 }  // namespace
+
+std::uint64_t texture_content_generation() { return g_texture_generation; }
+void note_texture_content_changed() { ++g_texture_generation; }
 
 void HeatmapTexture::update(const Eigen::MatrixXd& m, double factor, double scale, std::uint64_t key) {
   if (texture_ != 0 && key == key_ && m.rows() == rows_ && m.cols() == cols_) return;
@@ -68,6 +73,7 @@ void HeatmapTexture::update(const Eigen::MatrixXd& m, double factor, double scal
     glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, cols, rows, GL_RGBA, GL_UNSIGNED_BYTE, pixels_.data());
   }
   glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(previous));
+  note_texture_content_changed();
   rows_ = rows;
   cols_ = cols;
   key_ = key;

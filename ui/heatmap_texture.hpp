@@ -27,6 +27,13 @@ class HeatmapTexture {
   std::vector<std::uint32_t> pixels_;
 };
 
+// Counts uploads of texture contents (every GL texture the UI draws with,
+// the fonts aside): the window redraws a frame whose draw data is unchanged
+// when this moved (app/window.cpp). Any code that uploads texels calls
+// note_texture_content_changed().
+std::uint64_t texture_content_generation();
+void note_texture_content_changed();
+
 // One texture per layer for the whole process: GL objects live as long as the
 // context, and a static destructor would run after the context is gone.
 HeatmapTexture& heatmap_for_layer(int layer);

@@ -1,10 +1,431 @@
-// Placeholder: being written (issue 5).
+// The lesson player (docs/lessons.md): pick a lesson, go beat by beat, answer
+// a beat's question, and for the seed walkthrough see the blog's errata.
+// Entering a beat changes the engine only through commands: LoadScenario
+// when the session does not hold the beat's network, TrainSteps (in chunks,
+// so the loss curve and the Insight views move), then JumpTo the beat's op.
+// Between beats the user may step and edit freely; "Back to this beat"
+// puts the session where the beat wants it again.
+//
+// [SECTION] entering a beat (AdvanceLesson)  [SECTION] pieces
+// [SECTION] the errata table                 [SECTION] DrawLessonPanel, DrawLessonBar
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include "describe.hpp"
 #include "panels.hpp"
+#include "theme.hpp"
 
 namespace bpv {
+namespace {
 
-void DrawLessonPanel(const Session&, UiState&, CommandQueue&, PanelRect r) {
-  if (BeginPanel("##lesson_panel", r, ImGuiWindowFlags_NoTitleBar)) ImGui::TextDisabled("Not yet written.");
+// ---------------------------------------------------------------- [SECTION] entering a beat
+RightTab tab_named(const std::string& name) {
+  if (name == "edit") return RightTab::Edit;
+  if (name == "lesson") return RightTab::Lesson;
+  if (name == "gradcheck") return RightTab::GradCheck;
+  if (name == "insight") return RightTab::Insight;
+  return RightTab::Matrices;
+}
+
+// The UI side of a beat: the example shown, the tab, the highlights; the question starts blank.
+void show_beat(UiState& ui, const Beat& b) {
+  LessonUiState& ls = ui.lesson;
+  if (b.example) ui.example = *b.example;
+  if (!b.tab.empty()) {
+    ui.right_tab = tab_named(b.tab);
+    ui.right_tab_requested = true;
+  }
+  ls.neurons = b.highlight.neurons;
+  ls.edges = b.highlight.edges;
+  ls.focus = b.highlight.focus;
+  if (const auto& c = b.highlight.cell) {  // a matrix cell: its edge or neuron on the canvas, its layer in the inspector
+    if (c->buffer == Buffer::Weights || c->buffer == Buffer::GradWeights)
+      ls.edges.push_back(EdgeRef{c->layer, c->row, c->col});
+    else
+      ls.neurons.push_back(NeuronRef{c->layer, c->col});
+    ui.inspector_layer = c->layer;
+  }
+  ls.answer[0] = '\0';
+  ls.answer_right.reset();
+}
+
+void go_to_beat(UiState& ui, std::size_t k) {
+  ui.lesson.beat = k;
+  ui.lesson.enter_requested = true;
+}
+
+void open_lesson(UiState& ui, const std::string& path) {
+  LessonUiState& ls = ui.lesson;
+  try {
+    ls.lesson = std::make_shared<const Lesson>(load_lesson(path));
+    ls.error.clear();
+    ls.applied.reset();
+    go_to_beat(ui, 0);
+  } catch (const std::exception& e) {
+    ls.error = e.what();
+  }
+}
+
+void close_lesson(UiState& ui) {
+  LessonUiState& ls = ui.lesson;
+  ls.lesson.reset();
+  ls.plan.reset();
+  ls.applied.reset();
+  ls.stage = LessonUiState::Stage::Idle;
+  ls.neurons.clear();
+  ls.edges.clear();
+  ls.focus.reset();
+}
+
+}  // namespace
+
+void AdvanceLesson(const Session& session, UiState& ui, CommandQueue& commands) {
+  LessonUiState& ls = ui.lesson;
+  if (!ls.lesson) return;
+  if (ls.enter_requested) {
+    if (session.training()) {  // the user's own training run: the beat needs the session
+      commands.push_back(command::CancelTraining{});
+      return;
+    }
+    ls.enter_requested = false;
+    try {
+      ls.plan = plan_beat(*ls.lesson, ls.beat);
+    } catch (const std::exception& e) {
+      ls.error = e.what();
+      ls.plan.reset();
+      ls.stage = LessonUiState::Stage::Idle;
+      return;
+    }
+    ls.error.clear();
+    const BeatPlan& p = *ls.plan;
+    show_beat(ui, ls.lesson->beats[ls.beat]);
+    ls.train_left = 0;
+    ls.frames_waited = 0;
+    if (same_network(session.scenario(), p.start)) {
+      // Already there (the same network, trained as far): only the cursor moves.
+    } else if (ls.applied && ls.applied->scenario_key == p.scenario_key &&
+               ls.applied->train_steps < p.train_steps && same_network(session.scenario(), ls.applied->start)) {
+      ls.train_left = p.train_steps - ls.applied->train_steps;  // a later beat of the same run: train on
+    } else {
+      // Not saved anywhere: Save asks for a file, so no lesson overwrites a built-in scenario.
+      commands.push_back(command::LoadScenario{*p.scenario, ""});
+      ls.train_left = p.train_steps;
+    }
+    ls.stage = LessonUiState::Stage::Training;
+    return;  // the commands apply before the next frame
+  }
+  if (ls.stage != LessonUiState::Stage::Training || !ls.plan) return;
+  ++ls.frames_waited;
+  if (session.training()) return;
+  if (ls.train_left > 0) {
+    // About thirty chunks, so a long run animates the loss curve and the Insight views.
+    const int chunk = std::min(ls.train_left, std::max(1, (ls.plan->train_steps + 29) / 30));
+    commands.push_back(command::TrainSteps{chunk});
+    ls.train_left -= chunk;
+    return;
+  }
+  commands.push_back(command::JumpTo{ls.plan->cursor});
+  ls.stage = LessonUiState::Stage::Idle;
+  ls.applied = ls.plan;
+}
+
+namespace {
+
+// ---------------------------------------------------------------- [SECTION] pieces
+void remember_rect(UiState& ui, const char* name) {
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  ui.edit_rects.emplace_back(name, ImVec4(a.x, a.y, b.x - a.x, b.y - a.y));
+}
+
+// Wraps only at spaces (ImGui's own wrapping breaks "1.35" after the '.').
+void wrapped(const std::string& text) {
+  const float width = std::max(50.0f, ImGui::GetContentRegionAvail().x);
+  ImFont* font = ImGui::GetFont();
+  const float size = ImGui::GetFontSize();
+  std::size_t begin = 0;
+  while (begin < text.size()) {
+    std::size_t end = begin, last_space = std::string::npos;
+    while (end < text.size()) {  // the longest run of words that fits
+      const std::size_t next = text.find(' ', end + 1);
+      const std::size_t stop = next == std::string::npos ? text.size() : next;
+      if (font->CalcTextSizeA(size, 1e9f, 0.0f, text.data() + begin, text.data() + stop).x > width &&
+          last_space != std::string::npos)
+        break;
+      last_space = stop;
+      end = stop;
+    }
+    ImGui::TextUnformatted(text.data() + begin, text.data() + end);
+    begin = end + 1;
+  }
+}
+
+// The engine's value of the beat's answer: from the session when it is at the
+// beat's network and op, else recomputed from the beat's plan.
+double engine_answer(const Session& session, const BeatPlan& plan, const QuantityRef& q) {
+  const Stepper& st = session.stepper();
+  if (st.cursor() == plan.cursor && same_network(session.scenario(), plan.start))
+    return resolve_quantity(q, st.state());
+  Stepper at(plan.start);
+  at.jump_to(plan.cursor);
+  return resolve_quantity(q, at.state());
+}
+
+void check_answer(const Session& session, LessonUiState& ls, const Question& q) {
+  if (!ls.plan) return;
+  char* end = nullptr;
+  const double typed = std::strtod(ls.answer, &end);
+  if (end == ls.answer) return;  // nothing typed yet
+  try {
+    ls.answer_value = engine_answer(session, *ls.plan, q.answer);
+  } catch (const std::exception& e) {
+    ls.error = e.what();
+    return;
+  }
+  const double tolerance = q.tolerance > 0.0 ? q.tolerance : 0.01 * std::abs(ls.answer_value) + 1e-4;
+  ls.answer_right = answer_is_right(typed, ls.answer_value, tolerance);
+}
+
+void draw_question(const Session& session, UiState& ui, const Question& q) {
+  LessonUiState& ls = ui.lesson;
+  const Scenario& sc = ls.plan ? ls.plan->start : session.scenario();
+  const std::string symbol = quantity_symbol(q.answer, sc);
+  ImGui::Separator();
+  ImGui::TextColored(ImVec4(0.45f, 0.85f, 0.55f, 1.0f), "Your turn");
+  wrapped(q.text);
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8.0f);
+  const bool enter = ImGui::InputText(("##answer " + symbol).c_str(), ls.answer, sizeof ls.answer,
+                                      ImGuiInputTextFlags_CharsScientific | ImGuiInputTextFlags_EnterReturnsTrue);
+  remember_rect(ui, "lesson_answer");
+  ImGui::SameLine();
+  ImGui::TextUnformatted(("= " + symbol).c_str());
+  ImGui::SameLine();
+  if (ImGui::Button("Check") || enter) check_answer(session, ls, q);
+  remember_rect(ui, "lesson_check");
+  if (ls.answer_right) {
+    const std::string value = symbol + " = " + format_number(ls.answer_value, 5);
+    if (*ls.answer_right)
+      ImGui::TextColored(ImVec4(0.40f, 0.85f, 0.50f, 1.0f), "Right: %s", value.c_str());
+    else
+      ImGui::TextColored(ImVec4(0.95f, 0.55f, 0.30f, 1.0f), "Not quite: the engine has %s", value.c_str());
+  }
+}
+
+// Previous / next / back to this beat, and where we are.
+void draw_navigation(const Session& session, UiState& ui) {
+  LessonUiState& ls = ui.lesson;
+  const std::size_t n = ls.lesson->beats.size();
+  const bool busy = ls.stage == LessonUiState::Stage::Training || session.training();
+  ImGui::BeginDisabled(ls.beat == 0);
+  if (ImGui::Button("◀ Previous")) go_to_beat(ui, ls.beat - 1);
+  ImGui::EndDisabled();
+  remember_rect(ui, "lesson_prev");
+  ImGui::SameLine();
+  ImGui::Text("beat %zu / %zu", ls.beat + 1, n);
+  ImGui::SameLine();
+  ImGui::BeginDisabled(ls.beat + 1 >= n);
+  if (ImGui::Button("Next ▶")) go_to_beat(ui, ls.beat + 1);
+  ImGui::EndDisabled();
+  remember_rect(ui, "lesson_next");
+  if (busy) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("training %zu…", session.training_step());
+  }
+}
+
+// ---------------------------------------------------------------- [SECTION] the errata table
+const Errata* errata_for(UiState& ui) {
+  LessonUiState& ls = ui.lesson;
+  if (!ls.errata && ls.errata_error.empty()) {
+    try {
+      ls.errata = std::make_shared<const Errata>(load_seed_errata(ls.lesson->errata_path));
+    } catch (const std::exception& e) {
+      ls.errata_error = e.what();
+    }
+  }
+  return ls.errata.get();
+}
+
+// One row per published number: the numbers on one line, the reason wrapped
+// under them (a table's narrow last column would wrap a word per line).
+void draw_errata(UiState& ui) {
+  const Errata* errata = errata_for(ui);
+  if (!errata) {
+    ImGui::TextColored(ImVec4(0.95f, 0.4f, 0.3f, 1.0f), "%s", ui.lesson.errata_error.c_str());
+    return;
+  }
+  static bool flagged_only = true;
+  wrapped(std::to_string(errata->flagged_count()) + " of " + std::to_string(errata->rows.size()) +
+          " published numbers differ from the engine's by more than one unit of their last printed digit.");
+  ImGui::Checkbox("only the flagged ones", &flagged_only);
+  if (ui.presenter) ImGui::PushFont(fonts().large);
+  ImGui::BeginChild("##errata", ImVec2(0.0f, 0.0f), true);
+  const float em = ImGui::GetFontSize();
+  const float column[4] = {0.0f, 7.5f * em, 13.0f * em, 19.0f * em};  // number, blog, engine, |diff|
+  auto cells = [&](const char* a, const char* b, const char* c, const char* d, bool flagged) {
+    const float x = ImGui::GetCursorPosX();
+    ImGui::TextUnformatted(a);
+    ImGui::SameLine(x + column[1]);
+    ImGui::TextUnformatted(b);
+    ImGui::SameLine(x + column[2]);
+    ImGui::TextUnformatted(c);
+    ImGui::SameLine(x + column[3]);
+    if (flagged) ImGui::TextColored(ImVec4(0.95f, 0.55f, 0.30f, 1.0f), "%s", d);
+    else ImGui::TextDisabled("%s", d);
+  };
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+  cells("number", "blog", "engine", "|diff|", false);
+  ImGui::PopStyleColor();
+  ImGui::Separator();
+  for (const ErrataRow& r : errata->rows) {
+    if (flagged_only && !r.flagged) continue;
+    cells(r.symbol.c_str(), r.printed.c_str(), format_number(r.engine, 6).c_str(), format_number(r.diff(), 2).c_str(),
+          r.flagged);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s in the blog's names", r.label.c_str());
+    ImGui::Indent(em);
+    if (r.flagged) {
+      wrapped(r.reason);
+      if (!r.known_slip.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+        wrapped("known slip: " + r.known_slip);
+        ImGui::PopStyleColor();
+      }
+    } else {
+      ImGui::TextDisabled("agrees: within one unit of its last digit");
+    }
+    ImGui::Unindent(em);
+    ImGui::Separator();
+  }
+  ImGui::EndChild();
+  if (ui.presenter) ImGui::PopFont();
+}
+
+// The picker: every lesson in the folder, by title.
+void draw_picker(UiState& ui) {
+  LessonUiState& ls = ui.lesson;
+  if (!ls.listed) {
+    ls.files = list_lessons(ls.dir);
+    ls.titles.clear();
+    for (const std::string& f : ls.files) {
+      try {
+        ls.titles.push_back(load_lesson(f).title);
+      } catch (const std::exception& e) {
+        ls.titles.push_back(std::filesystem::path(f).filename().string() + " (does not load)");
+      }
+    }
+    ls.listed = true;
+  }
+  ImGui::TextDisabled("Pick a lesson. Presenter mode (F5) shows only the graph and the beat.");
+  if (ls.files.empty()) ImGui::TextDisabled("No lessons in %s", ls.dir.c_str());
+  for (std::size_t k = 0; k < ls.files.size(); ++k) {
+    ImGui::PushID(static_cast<int>(k));
+    if (ImGui::Selectable(ls.titles[k].c_str())) open_lesson(ui, ls.files[k]);
+    const std::string name = "lesson_pick_" + std::to_string(k);
+    remember_rect(ui, name.c_str());
+    ImGui::PopID();
+  }
+}
+
+// The beat itself: text, navigation, question; `errata` says whether the table goes here too.
+void draw_beat(const Session& session, UiState& ui, bool errata) {
+  LessonUiState& ls = ui.lesson;
+  const Beat& b = ls.lesson->beats[ls.beat];
+  wrapped(b.text);
+  ImGui::Spacing();
+  draw_navigation(session, ui);
+  const Stepper& st = session.stepper();
+  if (ui.presenter && st.last_op()) {  // the equation panel is hidden: say which op this is
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+    wrapped("op " + std::to_string(st.cursor()) + " / " + std::to_string(st.op_count()) + ": " +
+            describe_title(*st.last_op(), st.scenario()));
+    ImGui::PopStyleColor();
+  }
+  if (const auto bad = st.first_non_finite()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.95f, 0.35f, 0.75f, 1.0f));
+    wrapped("First non-finite value (∞ or NaN): op " + std::to_string(bad->op_index + 1) + ", " + bad->op_title);
+    ImGui::PopStyleColor();
+  }
+  if (ls.plan && (session.stepper().cursor() != ls.plan->cursor || !same_network(session.scenario(), ls.plan->start)) &&
+      ls.stage == LessonUiState::Stage::Idle) {
+    // The user explored away from the beat: one click brings the beat back.
+    if (ImGui::SmallButton("Back to this beat")) go_to_beat(ui, ls.beat);
+    remember_rect(ui, "lesson_back");
+  }
+  if (b.question) draw_question(session, ui, *b.question);
+  if (b.errata && errata) {
+    ImGui::Separator();
+    draw_errata(ui);
+  }
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- [SECTION] DrawLessonPanel, DrawLessonBar
+void DrawLessonPanel(const Session& session, UiState& ui, CommandQueue&, PanelRect r) {
+  if (!BeginPanel("##lesson_panel", r, ImGuiWindowFlags_NoTitleBar)) {
+    ImGui::End();
+    return;
+  }
+  LessonUiState& ls = ui.lesson;
+  if (!ls.lesson) {
+    draw_picker(ui);
+  } else {
+    ImGui::PushFont(fonts().large);
+    wrapped(ls.lesson->title);
+    ImGui::PopFont();
+    if (ImGui::SmallButton("All lessons")) close_lesson(ui);
+    remember_rect(ui, "lesson_close");
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Restart")) go_to_beat(ui, 0);
+    remember_rect(ui, "lesson_restart");
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Presenter mode (F5)")) {
+      ui.presenter = true;
+      ui.fit_requested = true;
+    }
+    ImGui::Separator();
+    if (ls.lesson) draw_beat(session, ui, true);
+  }
+  if (!ls.error.empty()) ImGui::TextColored(ImVec4(0.95f, 0.4f, 0.3f, 1.0f), "%s", ls.error.c_str());
+  ImGui::End();
+}
+
+void DrawLessonBar(const Session& session, UiState& ui, CommandQueue&, PanelRect r) {
+  const bool presenter = ui.presenter;
+  if (!BeginPanel("##lesson_bar", r, ImGuiWindowFlags_NoTitleBar | (presenter ? 0 : ImGuiWindowFlags_NoScrollbar))) {
+    ImGui::End();
+    return;
+  }
+  LessonUiState& ls = ui.lesson;
+  if (presenter) ImGui::PushFont(fonts().presenter);
+  if (!ls.lesson) {
+    if (presenter) {
+      ImGui::TextDisabled("No lesson open.");
+      ImGui::PushFont(fonts().regular);
+      draw_picker(ui);
+      ImGui::PopFont();
+    }
+  } else if (presenter) {
+    ImGui::PushFont(fonts().large);
+    ImGui::TextDisabled("%s", ls.lesson->title.c_str());
+    ImGui::PopFont();
+    ImGui::Spacing();
+    draw_beat(session, ui, true);
+  } else {
+    // One compact strip: where we are, the text (it scrolls when long), and the way on.
+    const Beat& b = ls.lesson->beats[ls.beat];
+    draw_navigation(session, ui);
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", ls.lesson->title.c_str());
+    ImGui::BeginChild("##beat_text", ImVec2(0, 0), false);
+    wrapped(b.text);
+    if (b.question) ImGui::TextDisabled("A question waits in the Lesson tab.");
+    ImGui::EndChild();
+  }
+  if (!ls.error.empty()) ImGui::TextColored(ImVec4(0.95f, 0.4f, 0.3f, 1.0f), "%s", ls.error.c_str());
+  if (presenter) ImGui::PopFont();
   ImGui::End();
 }
 

@@ -5,6 +5,7 @@
 // flatten or break the curve.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <vector>
@@ -73,9 +74,23 @@ struct Range {
   std::size_t skipped = 0;  // non-finite values
 };
 
+// Same bits: a cached result is reused only for the very same numbers.
+bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+// The history only grows (or is replaced by a new one), and a long training
+// run leaves millions of steps: the range is extended by the new steps only,
+// not recomputed over the whole history every frame.
 Range finite_range(const std::vector<double>& values) {
-  Range r;
-  for (double v : values) {
+  static Range cached;
+  static std::size_t cached_size = 0;
+  static double cached_first = 0.0, cached_last = 0.0;
+  std::size_t from = 0;
+  if (cached_size > 0 && values.size() >= cached_size && same_bits(values[0], cached_first) &&
+      same_bits(values[cached_size - 1], cached_last))
+    from = cached_size;
+  Range r = from > 0 ? cached : Range{};
+  for (std::size_t k = from; k < values.size(); ++k) {
+    const double v = values[k];
     if (!std::isfinite(v)) {
       ++r.skipped;
       continue;
@@ -83,6 +98,9 @@ Range finite_range(const std::vector<double>& values) {
     r.lo = std::min(r.lo, v);
     r.hi = std::max(r.hi, v);
   }
+  cached = r;
+  cached_size = values.size();
+  if (!values.empty()) cached_first = values.front(), cached_last = values.back();
   return r;
 }
 
@@ -103,12 +121,29 @@ void draw_curve(ImDrawList* dl, const std::vector<double>& h, const Range& r, Im
     else dl->PathStroke(color, 0, 2.0f);
     points = 0;
   };
+  // Each pixel column's min and max, recomputed only when the history or
+  // the width changes (not every frame: a history can hold millions of steps).
+  static std::vector<std::pair<double, double>> column;
+  static std::size_t column_n = 0;
+  static double column_first = 0.0, column_last = 0.0;
+  if (column_n != h.size() || static_cast<int>(column.size()) != buckets || (n > 0 && !same_bits(column_first, h[0])) ||
+      (n > 0 && !same_bits(column_last, h[n - 1]))) {
+    column.assign(static_cast<std::size_t>(buckets), {std::numeric_limits<double>::infinity(),
+                                                      -std::numeric_limits<double>::infinity()});
+    for (int bucket = 0; bucket < buckets; ++bucket) {
+      const int begin = static_cast<int>(static_cast<long long>(bucket) * n / buckets);
+      const int end = static_cast<int>(static_cast<long long>(bucket + 1) * n / buckets);
+      auto& [lo, hi] = column[static_cast<std::size_t>(bucket)];
+      for (int k = begin; k < end; ++k)
+        if (std::isfinite(h[k])) lo = std::min(lo, h[k]), hi = std::max(hi, h[k]);
+    }
+    column_n = h.size();
+    if (n > 0) column_first = h[0], column_last = h[n - 1];
+  }
   for (int bucket = 0; bucket < buckets; ++bucket) {
     const int begin = static_cast<int>(static_cast<long long>(bucket) * n / buckets);
     const int end = static_cast<int>(static_cast<long long>(bucket + 1) * n / buckets);
-    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-    for (int k = begin; k < end; ++k)
-      if (std::isfinite(h[k])) lo = std::min(lo, h[k]), hi = std::max(hi, h[k]);
+    const auto [lo, hi] = column[static_cast<std::size_t>(bucket)];
     if (lo > hi) {
       flush();
       continue;

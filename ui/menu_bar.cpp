@@ -92,6 +92,19 @@ void DrawMenuBar(const Session& session, UiState& ui, CommandQueue& commands) {
     draw_edit_menu(session, commands);
     ImGui::EndMenu();
   }
+  // Lessons (the right column's Lesson tab) and presenter mode (app_view.cpp).
+  if (ImGui::BeginMenu("View")) {
+    if (ImGui::MenuItem("Lessons…")) {
+      ui.right_tab = RightTab::Lesson;
+      ui.right_tab_requested = true;
+      ui.presenter = false;
+    }
+    if (ImGui::MenuItem("Presenter mode", "F5", ui.presenter)) {
+      ui.presenter = !ui.presenter;
+      ui.fit_requested = true;
+    }
+    ImGui::EndMenu();
+  }
   // The file being edited, as in the window title (which a screenshot lacks).
   const std::string name = session.path().empty() ? "(not saved)"
                                                   : std::filesystem::path(session.path()).filename().string();

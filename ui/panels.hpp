@@ -22,7 +22,12 @@ void DrawMenuBar(const Session& session, UiState& ui, CommandQueue& commands);
 void DrawStepControls(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
 void DrawTimeline(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
 void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
-void DrawEquationPanel(const Session& session, UiState& ui, PanelRect r);
+// Queues the step once a predict question is answered.
+void DrawEquationPanel(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
+// One step forward, as Space and Step ▶ ask for it: with predict on (and not
+// at the end of the step) it first asks for the value the op will write, and
+// the equation panel runs the step once answered (equation_panel.cpp).
+void StepForwardOrAsk(const Session& session, UiState& ui, CommandQueue& commands);
 // Double-click a cell of the W tab to type a new weight or bias (queues an edit).
 void DrawMatrixInspector(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
 // The Edit panel: selected weight/bias, η, loss, layers, init, examples (network_editor.cpp).
@@ -30,8 +35,23 @@ void DrawNetworkEditor(const Session& session, UiState& ui, CommandQueue& comman
 void DrawLossPanel(const Session& session, UiState& ui, PanelRect r);
 // The lesson player: beats, next/previous, questions (lesson_panel.cpp).
 void DrawLessonPanel(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
+// Once a frame, whatever is shown: carries out the beat being entered (load,
+// train in chunks, jump) through commands (lesson_panel.cpp).
+void AdvanceLesson(const Session& session, UiState& ui, CommandQueue& commands);
+// The open lesson's beat text with previous/next, in a strip beside the graph
+// (shown while the right column shows another tab, and in presenter mode).
+void DrawLessonBar(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
 // Each weight's analytic gradient beside its finite difference (gradcheck_panel.cpp).
 void DrawGradCheckPanel(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
+// The gradient check of the current pass' start-of-step weights, computed on a
+// worker thread when they change: the per-parameter relative errors, or
+// nullptr while it is being computed. The canvas colours edges by it.
+struct GradCheckMaps;
+const GradCheckMaps* CurrentGradCheckMaps(const Session& session);
+// Green within 1e-6, amber to 1e-3, red beyond, grey for NaN (not checked);
+// the table's and the edges' colours, and their key.
+ImU32 GradCheckErrorColor(double relative_error);
+void DrawGradCheckLegend();
 // Views that make one idea visible: gradient size per layer, the decision
 // region over the input plane (insight_panel.cpp).
 void DrawInsightPanel(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);

@@ -30,7 +30,7 @@ void draw_step_row(const Session& session, UiState& ui, CommandQueue& commands) 
   const char* step_label = st.at_end() ? "Next training step ▶" : "Step ▶";
   if (button(step_label, idle, st.at_end() ? "Start the next training step with the updated weights (Space)"
                                            : "Run the next op (Space or →)"))
-    commands.push_back(command::StepForward{});
+    StepForwardOrAsk(session, ui, commands);
   ImGui::SameLine();
   if (button("Phase ▶▶", idle && !st.at_end(), "Run to the end of the current phase (Shift+→)"))
     commands.push_back(command::RunToPhaseEnd{});
@@ -42,6 +42,14 @@ void draw_step_row(const Session& session, UiState& ui, CommandQueue& commands) 
   ImGui::SameLine();
   ImGui::SetNextItemWidth(130.0f * ui.content_scale);
   ImGui::SliderFloat("##speed", &ui.ops_per_second, 0.5f, 20.0f, "%.1f ops/s", ImGuiSliderFlags_Logarithmic);
+  ImGui::SameLine(0.0f, 16.0f * ui.content_scale);
+  ImGui::Checkbox("Predict", &ui.predict.on);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Q: before each single step, type the value the op will write; the app checks it");
+  if (ui.predict.on) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("%d/%d right", ui.predict.score.right, ui.predict.score.asked);
+  }
 
   ImGui::SameLine(0.0f, 24.0f * ui.content_scale);
   const Op* last = st.last_op();

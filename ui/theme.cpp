@@ -13,13 +13,28 @@ Palette g_palette;
 
 constexpr const char* kFontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 
-// Every Unicode block the equations draw from: Latin-1 (× · ½ ²³), Latin
-// Extended (ŷ), Greek (δ η σ Σ), phonetic subscripts (ᵢ), punctuation (′ …),
-// super- and subscripts (⁰–⁹ ₀–₉ ₖ ⁽⁾), arrows (← →), math (∂ − ≈ Σ),
-// shapes (▶ ◀ ● ■), Latin Extended-C (ⱼ). ImGui keeps a pointer: static.
+// The characters the app shows, and no more: each one is rasterised at every
+// font size before the first frame, so a whole Unicode block costs start-up
+// time. tests/unit/test_glyph_coverage.cpp fails when a string literal in
+// core/, ui/ or app/ (or a lesson file) uses a character missing here.
+// ImGui keeps a pointer to the list: static.
 const ImWchar kGlyphRanges[] = {
-    0x0020, 0x00FF, 0x0100, 0x017F, 0x0370, 0x03FF, 0x1D62, 0x1D6A, 0x2000, 0x206F,
-    0x2070, 0x209F, 0x2190, 0x21FF, 0x2200, 0x22FF, 0x25A0, 0x25FF, 0x2C7C, 0x2C7C, 0};
+    0x0020, 0x007E,  // ASCII
+    0x00A0, 0x017F,  // Latin-1 and Latin Extended-A: names users type; × · ± ² ½ ŷ
+    0x02B0, 0x02E4,  // modifier letters (ˡ)
+    0x0391, 0x03A9, 0x03B1, 0x03C9,  // Greek (δ η σ Σ Δ)
+    0x1D2C, 0x1D6A,  // modifier small letters (ᵀ ᵏ ᵢ)
+    0x2010, 0x2027,  // dashes, quotes, • …
+    0x2030, 0x203A,  // ′ ″
+    0x2070, 0x209C,  // super- and subscripts (⁰–⁹ ₀–₉ ₖ ⁽⁾)
+    0x2190, 0x2199,  // arrows (← ↑ → ↓)
+    0x21D0, 0x21D4,  // ⇐ ⇒ ⇔
+    0x2200, 0x2265,  // ∂ ∇ ∑ − √ ∞ ≈ ≠ ≤ ≥
+    0x22C5, 0x22C5,  // ⋅
+    0x25A0, 0x25D0,  // shapes (■ ▲ ▶ ▸ ▼ ◀ ○ ●)
+    0x2713, 0x2718,  // ✓ ✗
+    0x2C7C, 0x2C7C,  // ⱼ
+    0};
 
 ImVec4 mix(ImVec4 a, ImVec4 b, float t) {
   return ImVec4(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t, a.z + (b.z - a.z) * t,
@@ -28,26 +43,41 @@ ImVec4 mix(ImVec4 a, ImVec4 b, float t) {
 
 }  // namespace
 
-void load_fonts(float scale) {
-  ImGuiIO& io = ImGui::GetIO();
-  io.Fonts->Clear();
+FontAtlas build_font_atlas(float scale) {
+  FontAtlas out;
+  out.atlas = IM_NEW(ImFontAtlas)();
+  ImFontAtlas* atlas = out.atlas;
+  Fonts& f = out.fonts;
   std::error_code ec;
   if (std::filesystem::exists(kFontPath, ec)) {
-    g_fonts.regular = io.Fonts->AddFontFromFileTTF(kFontPath, 16.0f * scale, nullptr, kGlyphRanges);
-    g_fonts.small = io.Fonts->AddFontFromFileTTF(kFontPath, 13.0f * scale, nullptr, kGlyphRanges);
-    g_fonts.large = io.Fonts->AddFontFromFileTTF(kFontPath, 21.0f * scale, nullptr, kGlyphRanges);
+    f.regular = atlas->AddFontFromFileTTF(kFontPath, 16.0f * scale, nullptr, kGlyphRanges);
+    f.small = atlas->AddFontFromFileTTF(kFontPath, 13.0f * scale, nullptr, kGlyphRanges);
+    f.large = atlas->AddFontFromFileTTF(kFontPath, 21.0f * scale, nullptr, kGlyphRanges);
+    f.presenter = atlas->AddFontFromFileTTF(kFontPath, 28.0f * scale, nullptr, kGlyphRanges);
   }
-  if (!g_fonts.regular || !g_fonts.small || !g_fonts.large) {
-    io.Fonts->Clear();
+  if (!f.regular || !f.small || !f.large || !f.presenter) {
+    atlas->Clear();
     ImFontConfig cfg;
     cfg.SizePixels = 13.0f * scale;
-    g_fonts.regular = g_fonts.small = g_fonts.large = io.Fonts->AddFontDefault(&cfg);
-    g_fonts.fallback = true;
-    g_fonts.notice = std::string("Font ") + kFontPath +
-                     " not found: math symbols show as '?'. Install fonts-dejavu-core.";
+    f = Fonts{};
+    f.regular = f.small = f.large = f.presenter = atlas->AddFontDefault(&cfg);
+    f.fallback = true;
+    f.notice = std::string("Font ") + kFontPath + " not found: math symbols show as '?'. Install fonts-dejavu-core.";
   }
-  io.FontDefault = g_fonts.regular;
+  // Rasterise now, and in the RGBA form the OpenGL3 backend uploads, so the
+  // first frame only has to copy it to the GPU.
+  unsigned char* pixels = nullptr;
+  int width = 0, height = 0;
+  atlas->GetTexDataAsRGBA32(&pixels, &width, &height);
+  return out;
 }
+
+void use_fonts(const Fonts& loaded) {
+  g_fonts = loaded;
+  ImGui::GetIO().FontDefault = g_fonts.regular;
+}
+
+const ImWchar* glyph_ranges() { return kGlyphRanges; }
 
 const Fonts& fonts() { return g_fonts; }
 

@@ -12,14 +12,25 @@ struct Fonts {
   ImFont* regular = nullptr;  // panels and labels
   ImFont* small = nullptr;    // numbers on the canvas
   ImFont* large = nullptr;    // the current equation and the loss
+  ImFont* presenter = nullptr;  // presenter mode: the beat text and the canvas labels
   bool fallback = false;      // DejaVu Sans missing: ImGui's built-in font (no ∂, σ, …)
   std::string notice;         // why, when fallback
 };
 
-// Loads DejaVu Sans (fonts-dejavu-core) with the glyphs our equations use,
-// scaled for the monitor. Call once, after ImGui::CreateContext().
-void load_fonts(float content_scale);
+// DejaVu Sans (fonts-dejavu-core) with the glyphs our equations use, scaled
+// for the monitor, rasterised into a new atlas. Needs no ImGui context and
+// no GL, so it runs on a worker thread while the window opens (window.cpp);
+// the context is then created on the atlas (ImGui::CreateContext(atlas)).
+struct FontAtlas {
+  ImFontAtlas* atlas = nullptr;  // IM_NEW'd; the caller IM_DELETEs it after the context
+  Fonts fonts;
+};
+FontAtlas build_font_atlas(float content_scale);
+// After ImGui::CreateContext(atlas): these become fonts() and ImGui's default.
+void use_fonts(const Fonts& loaded);
 const Fonts& fonts();
+// The characters the fonts cover, as ImGui's zero-terminated list of ranges.
+const ImWchar* glyph_ranges();
 
 void apply_theme(bool dark, float content_scale);
 bool theme_is_dark();

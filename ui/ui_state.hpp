@@ -5,11 +5,14 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "file_ui.hpp"
+#include "lesson_state.hpp"
+#include "predict.hpp"
 #include "session.hpp"
 
 namespace bpv {
@@ -25,6 +28,30 @@ struct CanvasItem {
 // The right column's middle slot, picked by the tab strip above it
 // (app_view.cpp). A lesson beat may switch it (lesson_panel.cpp).
 enum class RightTab { Matrices, Edit, Lesson, GradCheck, Insight };
+
+// Predict-then-reveal (equation_panel.cpp): with `on`, a single step forward
+// first asks for one number the next op writes; the answer is checked against
+// the engine, revealed, and then the op runs.
+struct PredictUi {
+  bool on = false;
+  std::optional<PredictQuestion> question;  // asked, not yet answered
+  std::uint64_t asked_at_revision = 0;      // a question outlives no change of the session
+  bool focus_guess = false;                 // give the guess field the keyboard once
+  bool guess_active = false;                // the guess field has the keyboard (for the GUI test)
+  char guess[64] = "";
+  // The last answer, shown while its op is the last one applied.
+  struct Reveal {
+    std::size_t op_index = 0;
+    std::string symbol;
+    Element element;
+    double guess = 0.0, answer = 0.0;
+    bool right = false;
+    bool skipped = false;  // revealed without a guess: not scored
+  };
+  std::optional<Reveal> reveal;
+  PredictScore score;               // this training step's
+  std::size_t score_training_step = 0;
+};
 
 struct UiState {
   // Canvas view.
@@ -65,6 +92,11 @@ struct UiState {
   // Editing (network_editor.cpp, matrix_inspector.cpp, value_input.hpp).
   RightTab right_tab = RightTab::Matrices;  // the right column's middle slot
   bool right_tab_requested = false;         // select right_tab in the tab strip next frame
+
+  // Lessons (lesson_panel.cpp) and presenter mode: large type, only the graph
+  // and the beat text (app_view.cpp); F5 or View ▸ Presenter mode.
+  LessonUiState lesson;
+  bool presenter = false;
   CanvasItem matrix_edit;         // the W-tab cell being typed into (Kind::Edge = W, Neuron = b)
   bool matrix_edit_focus = false; // give that cell the keyboard on its first frame
   ImGuiID value_edit_id = 0;      // the number field being edited, and its value so far
@@ -78,6 +110,15 @@ struct UiState {
   // Screen rectangles (x, y, w, h) of a few edit fields, by name ("W2.0.0",
   // "b2.0", …), as last drawn: the GUI tests click them. Cleared each frame.
   std::vector<std::pair<std::string, ImVec4>> edit_rects;
+
+  // Issue 5: predict-then-reveal, the gradient check view, the Insight panel.
+  PredictUi predict;
+  bool gradcheck_edges = false;  // the canvas colours edges by gradient-check error
+  bool insight_compare_relu = false;  // the gradient bars also show the same net with ReLU
+  // The decision region's own cost last frame (CPU grid, texture upload), for
+  // `screenshot --frames` (app/gui_app.cpp); 0 when it was not recomputed.
+  double insight_grid_ms = 0.0, insight_upload_ms = 0.0;
+  bool insight_force_refresh = false;  // recompute the decision region every frame (timing)
 };
 
 // How strongly changed values are marked now: 1 just after an edit, fading

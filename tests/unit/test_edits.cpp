@@ -177,6 +177,27 @@ TEST(Edits, TenThousandWeightEditsOfTheWideNetFitInFiftyMegabytes) {
   EXPECT_LE(s.history_bytes(), 50u * 1000 * 1000);
 }
 
+TEST(Edits, TheHistoryForgetsItsOldestChangesBeyondItsLimit) {
+  // Structural edits keep whole networks; a long lecture of them must not
+  // grow memory without bound. The newest changes stay undoable.
+  Session s(load_scenario(test::scenario_path("wide_64.json")));
+  const std::size_t limit = 2u << 20;
+  s.set_history_limit(limit);
+  std::size_t deepest = 0;
+  for (int k = 0; k < 60; ++k) {
+    ASSERT_EQ(s.apply(command::ApplyEdit{k % 2 == 0 ? Edit{edit::AddNeuron{1}} : Edit{edit::RemoveNeuron{1, 0}}}), "");
+    ASSERT_LE(s.history_bytes(), limit) << "after edit " << k;
+    deepest = std::max(deepest, s.undo_depth());
+  }
+  EXPECT_LT(s.undo_depth(), 60u);  // some were forgotten
+  EXPECT_GE(s.undo_depth(), 2u);   // and the latest kept
+  const Scenario last = s.scenario();
+  ASSERT_EQ(s.apply(command::Undo{}), "");
+  ASSERT_EQ(s.apply(command::Redo{}), "");
+  EXPECT_EQ(state_difference(s.stepper().state(), Stepper(last).state()), "");
+  std::printf("history limit %zu bytes: %zu records kept (at most %zu)\n", limit, s.undo_depth(), deepest);
+}
+
 }  // namespace
 }  // namespace bpv
 

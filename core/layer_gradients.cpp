@@ -1,0 +1,35 @@
+#include "layer_gradients.hpp"
+
+#include <cmath>
+
+#include "train.hpp"
+
+namespace bpv {
+
+std::vector<LayerGradientSize> layer_gradient_sizes(const Scenario& scenario) {
+  // One step of the fast path computes every ∂L/∂Wˡ with the same ops as the
+  // stepper (its update comes after and does not touch them).
+  Trainer trainer(scenario);
+  trainer.step();
+  std::vector<LayerGradientSize> sizes;
+  for (const LayerState& ls : trainer.state().layers) {
+    const Eigen::MatrixXd& g = ls.grad_weights;
+    LayerGradientSize s;
+    if (g.size() > 0) {
+      s.rms = std::sqrt(g.squaredNorm() / static_cast<double>(g.size()));
+      s.max_abs = g.cwiseAbs().maxCoeff();
+    }
+    sizes.push_back(s);
+  }
+  return sizes;
+}
+
+Scenario with_hidden_activation(const Scenario& scenario, std::string_view activation) {
+  Scenario out = scenario;
+  const Activation* act = find_activation(activation);
+  if (!act) return out;
+  for (int l = 1; l < out.layer_count(); ++l) out.layers[l - 1].activation = act;
+  return out;
+}
+
+}  // namespace bpv

@@ -1,0 +1,99 @@
+#include "predict.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace bpv {
+namespace {
+
+bool per_example(Buffer b) {
+  return b == Buffer::PreActivation || b == Buffer::Activation || b == Buffer::GradActivation ||
+         b == Buffer::Delta;
+}
+
+// The element clamped into the shape of the op's output, as describe() does.
+Element clamp_element(const Op& op, const PassState& state, Element e) {
+  const Eigen::MatrixXd& out = buffer_matrix(state, op.writes);
+  auto clamp = [](int v, Eigen::Index n) { return std::clamp(v, 0, std::max(0, static_cast<int>(n) - 1)); };
+  const Buffer b = op.writes.buffer;
+  e.example = clamp(e.example, state.scenario.batch_size());
+  e.row = (b == Buffer::Weights || b == Buffer::GradWeights) ? clamp(e.row, out.rows()) : 0;
+  e.col = b == Buffer::LossValue ? 0 : clamp(e.col, out.cols());
+  return e;
+}
+
+// Where the element sits in the output matrix.
+Eigen::Index row_of(Buffer b, Element e) {
+  if (b == Buffer::Weights || b == Buffer::GradWeights) return e.row;
+  return per_example(b) ? e.example : 0;
+}
+
+// "∂L/∂" + symbol, appended rather than `const char* + std::string&&`, which
+// trips GCC 12's -Wrestrict false positive.
+std::string prefixed(const char* prefix, const std::string& rest) {
+  std::string s(prefix);
+  s += rest;
+  return s;
+}
+
+std::string element_symbol(const Scenario& sc, BufferRef w, Element e) {
+  const int l = w.layer;
+  const std::string L = superscript(l), j = subscript(e.col + 1);
+  std::string s;
+  switch (w.buffer) {
+    case Buffer::PreActivation: s = prefixed("z", L + j); break;
+    case Buffer::Activation: s = neuron_symbol(sc, l, e.col); break;
+    case Buffer::GradActivation: s = prefixed("∂L/∂", neuron_symbol(sc, l, e.col)); break;
+    case Buffer::Delta: s = prefixed("δ", L + j); break;
+    case Buffer::GradWeights: s = prefixed("∂L/∂", weight_symbol(l, e.row, e.col)); break;
+    case Buffer::GradBias: s = prefixed("∂L/∂b", L + j); break;
+    case Buffer::Weights: s = prefixed("new ", weight_symbol(l, e.row, e.col)); break;
+    case Buffer::Bias: s = prefixed("new b", L + j); break;
+    case Buffer::LossValue: s = "L"; break;
+    default: s = std::string(buffer_name(w.buffer)); break;
+  }
+  if (per_example(w.buffer) && sc.batch_size() > 1) s += prefixed(" (example ", std::to_string(e.example + 1)) + ")";
+  return s;
+}
+
+}  // namespace
+
+double look_ahead_value(const Stepper& stepper, Element element) {
+  const Op& op = stepper.ops()[stepper.cursor()];
+  const Element e = clamp_element(op, stepper.state(), element);
+  PassState ahead = stepper.state();  // a copy: the engine's state is not touched
+  apply_op(op, ahead);
+  return buffer_matrix(ahead, op.writes)(row_of(op.writes.buffer, e), e.col);
+}
+
+std::optional<PredictQuestion> ask_next_op(const Stepper& stepper, Element element) {
+  if (stepper.at_end()) return std::nullopt;
+  const Op& op = stepper.ops()[stepper.cursor()];
+  PredictQuestion q;
+  q.op_index = stepper.cursor();
+  q.element = clamp_element(op, stepper.state(), element);
+  q.answer = look_ahead_value(stepper, q.element);
+  q.symbol = element_symbol(stepper.scenario(), op.writes, q.element);
+  // describe() with no "before" takes the op as not yet applied and works the
+  // result out from its inputs, which the state already holds.
+  const OpText text = describe(op, stepper.state(), nullptr, q.element);
+  q.title = text.title;
+  q.equation = text.equation;
+  q.hidden_numbers = hide_result(text.numbers);
+  return q;
+}
+
+bool guess_is_right(double guess, double answer) {
+  if (!std::isfinite(guess) || !std::isfinite(answer)) return false;
+  return std::abs(guess - answer) <= std::max(kPredictAbsTolerance, kPredictRelTolerance * std::abs(answer));
+}
+
+std::string hide_result(const std::string& numbers) {
+  const std::size_t eq = numbers.rfind(" = ");
+  if (eq == std::string::npos) return numbers + " = ?";
+  std::size_t end = numbers.find("  (example", eq);
+  if (end == std::string::npos) end = numbers.size();
+  return numbers.substr(0, eq + 3) + "?" + numbers.substr(end);
+}
+
+}  // namespace bpv

@@ -1,0 +1,79 @@
+// The decision grid (core/decision_grid.hpp): every grid point's output
+// equals a single forward pass of that point through the engine's own ops,
+// the grid covers the extent as documented, and only 2-input nets are taken.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <stdexcept>
+
+#include "decision_grid.hpp"
+#include "stepper.hpp"
+#include "test_helpers.hpp"
+
+namespace bpv {
+namespace {
+
+// The network's output for one input point, through the stepper's forward ops.
+Eigen::RowVectorXd single_forward(Scenario sc, const Eigen::Vector2d& x) {
+  sc.inputs = x.transpose();
+  sc.targets = Eigen::MatrixXd::Zero(1, sc.output_size());
+  Stepper st(sc);
+  st.jump_to(2 * static_cast<std::size_t>(sc.layer_count()));  // affine + activation per layer
+  return st.state().layers.back().activation.row(0);
+}
+
+void expect_grid_matches_single_passes(const Scenario& sc, int n) {
+  DecisionGrid grid;
+  const PlaneExtent extent = extent_around_inputs(sc.inputs);
+  const Eigen::MatrixXd out = grid.evaluate(sc, extent, n);
+  ASSERT_EQ(out.rows(), n * n);
+  ASSERT_EQ(out.cols(), sc.output_size());
+  for (int r = 0; r < n; ++r)
+    for (int c = 0; c < n; ++c) {
+      const Eigen::RowVectorXd one = single_forward(sc, DecisionGrid::point(extent, n, r, c));
+      for (int k = 0; k < sc.output_size(); ++k)
+        EXPECT_NEAR(out(r * n + c, k), one(k), 1e-12) << sc.name << " point (" << r << ", " << c << ")";
+    }
+}
+
+TEST(DecisionGrid, EveryPointEqualsASingleForwardPass) {
+  expect_grid_matches_single_passes(load_scenario(test::scenario_path("xor.json")), 9);
+  expect_grid_matches_single_passes(load_scenario(test::scenario_path("deep_sigmoid.json")), 7);
+  // Softmax output with three classes and a ReLU layer.
+  std::mt19937_64 rng(11);
+  expect_grid_matches_single_passes(
+      test::random_scenario(rng, {2, 5, 3}, {&test::activation("relu"), &test::activation("softmax")},
+                            test::loss("cross_entropy"), 6),
+      8);
+}
+
+TEST(DecisionGrid, ReusedGridFollowsNewWeights) {
+  Scenario sc = load_scenario(test::scenario_path("xor.json"));
+  DecisionGrid grid;
+  const PlaneExtent extent = extent_around_inputs(sc.inputs);
+  const Eigen::MatrixXd first = grid.evaluate(sc, extent, 5);
+  sc.layers[1].weights *= -1.0;
+  const Eigen::MatrixXd& second = grid.evaluate(sc, extent, 5);
+  EXPECT_NE(first, second);
+  EXPECT_NEAR(second(12, 0), single_forward(sc, DecisionGrid::point(extent, 5, 2, 2))(0), 1e-12);
+}
+
+TEST(DecisionGrid, PointsAreCellCentresWithX2UpAndX1Right) {
+  const Scenario sc = load_scenario(test::scenario_path("xor.json"));
+  const PlaneExtent e = extent_around_inputs(sc.inputs);
+  EXPECT_DOUBLE_EQ(e.x1_min, -0.25);
+  EXPECT_DOUBLE_EQ(e.x1_max, 1.25);
+  EXPECT_DOUBLE_EQ(e.x2_min, -0.25);
+  EXPECT_DOUBLE_EQ(e.x2_max, 1.25);
+  const int n = 10;  // cells of 0.15
+  EXPECT_TRUE(DecisionGrid::point(e, n, 0, 0).isApprox(Eigen::Vector2d(-0.175, 1.175)));      // top left
+  EXPECT_TRUE(DecisionGrid::point(e, n, n - 1, n - 1).isApprox(Eigen::Vector2d(1.175, -0.175)));  // bottom right
+}
+
+TEST(DecisionGrid, RefusesNetworksWithoutTwoInputs) {
+  DecisionGrid grid;
+  EXPECT_THROW(grid.evaluate(seed_scenario(), PlaneExtent{}, 10), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace bpv

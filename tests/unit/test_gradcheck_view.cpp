@@ -1,0 +1,71 @@
+// What the Gradient check and Insight views read from core/: the per-weight
+// gradient check (gradcheck_maps, the subset bound) and the per-layer
+// gradient sizes that show vanishing gradients.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "gradcheck.hpp"
+#include "layer_gradients.hpp"
+#include "stepper.hpp"
+#include "test_helpers.hpp"
+
+namespace bpv {
+namespace {
+
+TEST(GradCheckMaps, EveryWeightOfASmallNetHasItsEntrysError) {
+  const Scenario sc = load_scenario(test::scenario_path("xor.json"));
+  const GradCheckResult r = gradcheck(sc);
+  ASSERT_EQ(r.entries.size(), r.parameter_count);  // tanh and sigmoid: no kinks, no subset
+  const GradCheckMaps maps = gradcheck_maps(r, sc);
+  ASSERT_EQ(maps.weights.size(), 2u);
+  for (const GradCheckEntry& e : r.entries) {
+    const double m = e.is_bias ? maps.bias[e.layer - 1](0, e.col) : maps.weights[e.layer - 1](e.row, e.col);
+    EXPECT_EQ(m, e.relative_error);
+    EXPECT_LE(m, kGradCheckTolerance);
+  }
+  for (const Eigen::MatrixXd& w : maps.weights) EXPECT_TRUE(w.allFinite());
+}
+
+TEST(GradCheckMaps, ABoundedSubsetLeavesTheRestUnchecked) {
+  const Scenario sc = load_scenario(test::scenario_path("mnist_shaped.json"));
+  const GradCheckResult r = gradcheck(sc, 64);
+  EXPECT_LE(r.entries.size() + r.skipped_at_kinks, 64u);
+  EXPECT_GT(r.entries.size(), 0u);
+  EXPECT_LE(r.max_relative_error, kGradCheckTolerance);
+  const GradCheckMaps maps = gradcheck_maps(r, sc);
+  std::size_t checked = 0;
+  for (const auto* side : {&maps.weights, &maps.bias})
+    for (const Eigen::MatrixXd& m : *side) checked += static_cast<std::size_t>((m.array() == m.array()).count());
+  EXPECT_EQ(checked, r.entries.size()) << "NaN marks exactly the parameters not checked";
+}
+
+TEST(LayerGradients, AreTheEnginesGradWeights) {
+  const Scenario sc = load_scenario(test::scenario_path("xor.json"));
+  Stepper st(sc);
+  st.jump_to(st.op_count());
+  const auto sizes = layer_gradient_sizes(sc);
+  ASSERT_EQ(sizes.size(), 2u);
+  for (int l = 1; l <= 2; ++l) {
+    const Eigen::MatrixXd& g = st.state().layers[l - 1].grad_weights;
+    EXPECT_DOUBLE_EQ(sizes[l - 1].rms, std::sqrt(g.squaredNorm() / g.size()));
+    EXPECT_DOUBLE_EQ(sizes[l - 1].max_abs, g.cwiseAbs().maxCoeff());
+  }
+}
+
+TEST(LayerGradients, DeepSigmoidGradientsVanishAndReluKeepsThem) {
+  const Scenario sigmoid = load_scenario(test::scenario_path("deep_sigmoid.json"));
+  const Scenario relu = with_hidden_activation(sigmoid, "relu");
+  EXPECT_EQ(relu.layers.back().activation->name, "sigmoid") << "the output layer keeps its activation";
+  EXPECT_EQ(relu.layers.front().activation->name, "relu");
+  const auto s = layer_gradient_sizes(sigmoid);
+  const auto r = layer_gradient_sizes(relu);
+  const std::size_t last = s.size() - 1;
+  // The sigmoid net's first layer gets a tiny fraction of the last layer's gradient …
+  EXPECT_LT(s[0].rms, 1e-3 * s[last].rms);
+  // … the same weights with ReLU keep far more of it.
+  EXPECT_GT(r[0].rms / r[last].rms, 100.0 * s[0].rms / s[last].rms);
+}
+
+}  // namespace
+}  // namespace bpv

@@ -1,0 +1,234 @@
+// Lessons as data (core/lesson.hpp, docs/lessons.md): every shipped lesson
+// loads, every beat can be placed (its op exists, its training and its
+// non-finite op are reachable), every question's answer resolves to the
+// engine's own number, and a session driven by the same commands the lesson
+// panel issues ends up exactly where each beat says.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <thread>
+
+#include "lesson.hpp"
+#include "session.hpp"
+#include "stepper.hpp"
+#include "test_helpers.hpp"
+#include "trace.hpp"
+#include "train.hpp"
+
+namespace bpv {
+namespace {
+
+std::string lessons_dir() { return test::assets_dir() + "/lessons"; }
+
+std::vector<std::string> shipped_lessons() {
+  const std::vector<std::string> files = list_lessons(lessons_dir());
+  EXPECT_GE(files.size(), 7u) << "the seven lessons of issue 5";
+  return files;
+}
+
+// Waits for the session's training job (the panel polls once a frame).
+void finish_training(Session& session) {
+  while (session.training()) {
+    session.poll();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+// What the lesson panel does on entering a beat, headless: load when the
+// session does not hold the beat's network, train, jump.
+void enter(Session& session, const Lesson& lesson, std::size_t beat) {
+  const BeatPlan plan = plan_beat(lesson, beat);
+  if (!same_network(session.scenario(), plan.start)) {
+    ASSERT_EQ(session.apply(command::LoadScenario{*plan.scenario, ""}), "");
+    if (plan.train_steps > 0) {
+      ASSERT_EQ(session.apply(command::TrainSteps{plan.train_steps}), "");
+      finish_training(session);
+    }
+  }
+  ASSERT_EQ(session.apply(command::JumpTo{plan.cursor}), "");
+}
+
+TEST(Lessons, EveryShippedLessonLoadsWithATitleAndBeats) {
+  for (const std::string& file : shipped_lessons()) {
+    SCOPED_TRACE(file);
+    const Lesson lesson = load_lesson(file);
+    EXPECT_FALSE(lesson.title.empty());
+    EXPECT_GE(lesson.beats.size(), 4u);
+    for (const Beat& b : lesson.beats) EXPECT_FALSE(b.text.empty());
+  }
+}
+
+TEST(Lessons, EveryLessonPlaysToItsEndHeadlessThroughSessionCommands) {
+  for (const std::string& file : shipped_lessons()) {
+    SCOPED_TRACE(file);
+    const Lesson lesson = load_lesson(file);
+    Session session(seed_scenario());
+    for (std::size_t k = 0; k < lesson.beats.size(); ++k) {
+      SCOPED_TRACE("beat " + std::to_string(k));
+      enter(session, lesson, k);
+      const BeatPlan plan = plan_beat(lesson, k);
+      EXPECT_TRUE(same_network(session.scenario(), plan.start)) << "the session is not at the beat's network";
+      EXPECT_EQ(session.stepper().cursor(), plan.cursor);
+      EXPECT_LE(plan.cursor, session.stepper().op_count());
+    }
+    // And back again, beat by beat: each beat restores its own state.
+    for (std::size_t k = lesson.beats.size(); k-- > 0;) {
+      enter(session, lesson, k);
+      EXPECT_TRUE(same_network(session.scenario(), plan_beat(lesson, k).start)) << "back to beat " << k;
+    }
+  }
+}
+
+TEST(Lessons, EveryOpABeatNamesExistsAndIsTheOneItNames) {
+  for (const std::string& file : shipped_lessons()) {
+    const Lesson lesson = load_lesson(file);
+    for (std::size_t k = 0; k < lesson.beats.size(); ++k) {
+      const Beat& b = lesson.beats[k];
+      const BeatPlan plan = plan_beat(lesson, k);
+      const std::vector<Op> ops = build_ops(*plan.scenario);
+      if (b.at == BeatAt::Op) {
+        ASSERT_LT(b.op_index, ops.size()) << file << " beat " << k;
+        EXPECT_EQ(plan.cursor, b.op_index + 1);
+      }
+      if (b.at == BeatAt::FirstNonFinite) {
+        // The op the cursor stops after is the first one whose output is not finite.
+        Stepper st(plan.start);
+        st.jump_to(plan.cursor - 1);
+        EXPECT_FALSE(st.first_non_finite().has_value()) << "an earlier op was already non-finite";
+        st.step_forward();
+        EXPECT_FALSE(buffer_matrix(st.state(), ops[plan.cursor - 1].writes).allFinite()) << file << " beat " << k;
+      }
+    }
+  }
+}
+
+TEST(Lessons, EveryExpectedAnswerIsTheEnginesValueAtTheBeatsOp) {
+  int questions = 0;
+  for (const std::string& file : shipped_lessons()) {
+    const Lesson lesson = load_lesson(file);
+    for (std::size_t k = 0; k < lesson.beats.size(); ++k) {
+      const Beat& b = lesson.beats[k];
+      if (!b.question) continue;
+      ++questions;
+      SCOPED_TRACE(file + " beat " + std::to_string(k));
+      const BeatPlan plan = plan_beat(lesson, k);
+      // The engine independently: train the fast path, step to the cursor.
+      Trainer trainer(*plan.scenario);
+      for (int s = 0; s < plan.train_steps; ++s) trainer.step();
+      Stepper st(trainer.scenario());
+      st.jump_to(plan.cursor);
+      const QuantityRef& q = b.question->answer;
+      ASSERT_TRUE(st.is_computed(BufferRef{q.buffer, q.layer})) << quantity_symbol(q, st.scenario());
+      const double engine = buffer_matrix(st.state(), BufferRef{q.buffer, q.layer})(q.row, q.col);
+      EXPECT_TRUE(std::isfinite(engine));
+      EXPECT_EQ(resolve_quantity(q, st.state()), engine);
+      // A student who types the engine's value to 4 significant digits is right.
+      char typed[32];
+      std::snprintf(typed, sizeof typed, "%.4g", engine);
+      const double tolerance = b.question->tolerance;
+      EXPECT_TRUE(answer_is_right(std::atof(typed), engine, tolerance)) << typed << " vs " << engine;
+      EXPECT_FALSE(answer_is_right(engine + 2 * tolerance + 1e-9, engine, tolerance));
+      // Where nothing was trained, the trace (formats.md §3) agrees for the per-layer values.
+      if (plan.train_steps == 0 && plan.cursor == st.op_count() &&
+          (q.buffer == Buffer::Delta || q.buffer == Buffer::GradWeights || q.buffer == Buffer::GradBias)) {
+        const auto layer = trace_json(*plan.scenario)["layers"][q.layer - 1];
+        const char* key = q.buffer == Buffer::Delta ? "delta" : q.buffer == Buffer::GradWeights ? "grad_weights" : "grad_bias";
+        const double traced = q.buffer == Buffer::GradBias ? layer[key][q.col].get<double>()
+                                                           : layer[key][q.row][q.col].get<double>();
+        EXPECT_EQ(traced, engine);
+      }
+    }
+  }
+  EXPECT_GE(questions, 7) << "at least one question per lesson on average";
+}
+
+TEST(Lessons, TheSeedWalkthroughShowsTheErrataAndTheLearningRateLessonFindsTheNonFiniteOp) {
+  const Lesson seed = load_lesson(lessons_dir() + "/1_seed_walkthrough.json");
+  EXPECT_FALSE(seed.errata_path.empty());
+  EXPECT_TRUE(std::any_of(seed.beats.begin(), seed.beats.end(), [](const Beat& b) { return b.errata; }));
+  const Lesson lr = load_lesson(lessons_dir() + "/7_learning_rate.json");
+  bool found = false;
+  for (std::size_t k = 0; k < lr.beats.size(); ++k)
+    if (lr.beats[k].at == BeatAt::FirstNonFinite) {
+      const BeatPlan plan = plan_beat(lr, k);
+      EXPECT_GT(plan.train_steps, 0);
+      Stepper st(plan.start);
+      st.jump_to(st.op_count());
+      ASSERT_TRUE(st.first_non_finite());
+      EXPECT_EQ(plan.cursor, st.first_non_finite()->op_index + 1);
+      found = true;
+    }
+  EXPECT_TRUE(found);
+}
+
+TEST(Lessons, SymmetricWeightsKeepTheHiddenNeuronsIdenticalThroughTraining) {
+  const Lesson lesson = load_lesson(lessons_dir() + "/5_symmetry.json");
+  const BeatPlan equal = plan_beat(lesson, 4);  // 500 steps from all-equal weights
+  ASSERT_GT(equal.train_steps, 0);
+  const Eigen::MatrixXd& w = equal.start.layers[0].weights;
+  for (int j = 1; j < w.cols(); ++j) EXPECT_EQ(w.col(j), w.col(0)) << "hidden neuron " << j + 1;
+  const BeatPlan random = plan_beat(lesson, 6);
+  const Eigen::MatrixXd& r = random.start.layers[0].weights;
+  EXPECT_NE(r.col(1), r.col(0));
+}
+
+// ---- the format's errors: one line, FILE: FIELD: problem
+std::string load_error(const std::string& text) {
+  const std::string path = lessons_dir() + "/bad.json";  // relative scenario paths resolve from here
+  try {
+    parse_lesson(text, path);
+  } catch (const LessonError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(LessonErrors, NameTheFileTheFieldAndTheProblem) {
+  const std::string seed = R"("scenario": "../scenarios/seed.json")";
+  const std::string p = lessons_dir() + "/bad.json: ";
+  EXPECT_EQ(load_error("[]"), p + "(document): expected a JSON object");
+  EXPECT_EQ(load_error(R"({"title": "t", "beats": []})"), p + "scenario: missing (a scenario file's path, relative to the lesson, or an object)");
+  EXPECT_EQ(load_error("{\"title\": \"t\", " + seed + ", \"beats\": []}"), p + "beats: expected a non-empty list of beats");
+  EXPECT_EQ(load_error("{\"title\": \"t\", " + seed + R"(, "beats": [{"text": "x", "at": {"op": "grad_bias", "layer": 4}}]})"),
+            p + "beats[0].at.op: no op 'grad_bias' at layer 4 in this scenario's step");
+  EXPECT_EQ(load_error("{\"title\": \"t\", " + seed + R"(, "beats": [{"text": "x", "at": {"op": "affine"}}]})"),
+            p + "beats[0].at.layer: missing: 'affine' runs once per layer");
+  EXPECT_EQ(load_error("{\"title\": \"t\", " + seed + R"(, "beats": [{"text": "x", "highlight": {"neurons": [[2, 3]]}}]})"),
+            p + "beats[0].highlight.neurons[0][1]: must be between 0 and 2, got 3");
+  EXPECT_EQ(load_error("{\"title\": \"t\", " + seed + R"(, "beats": [{"text": "x", "hightlight": {}}]})"),
+            p + "beats[0].hightlight: unknown field");
+  EXPECT_EQ(load_error("{\"title\": \"t\", " + seed +
+                       R"(, "beats": [{"text": "x", "at": {"op": "affine", "layer": 1}, "question": {"text": "q", "answer": {"quantity": "delta", "layer": 1, "index": 0}}}]})"),
+            p + "beats[0].question.answer: δ¹₁ is not computed yet at this beat's op");
+  EXPECT_EQ(load_error("{\"title\": \"t\", " + seed +
+                       R"(, "beats": [{"text": "x", "question": {"text": "q", "answer": 0.5}}]})"),
+            p + R"(beats[0].question.answer: expected an object such as {"quantity": "delta", "layer": 2, "index": 0})");
+  EXPECT_EQ(load_error(R"({"title": "t", "scenario": "../scenarios/none.json", "beats": [{"text": "x"}]})")
+                .rfind(p + "scenario: ", 0),
+            0u);
+  EXPECT_EQ(load_error("{\"title\": \"t\", " + seed + R"(, "beats": [{"text": "x", "trained": "until_non_finite", "at": "first_non_finite"}]})"), "");
+}
+
+TEST(LessonErrors, AnInlineScenarioIsCheckedLikeAFile) {
+  const std::string e = load_error(R"({"title": "t", "scenario": {"input_size": 2, "layers": []}, "beats": [{"text": "x"}]})");
+  EXPECT_EQ(e.rfind(lessons_dir() + "/bad.json: scenario: ", 0), 0u) << e;
+}
+
+TEST(LessonPlan, ABeatWhoseStepNeverBreaksCannotAskForTheFirstNonFiniteOp) {
+  const Lesson lesson = parse_lesson(R"({"title": "t", "scenario": "../scenarios/seed.json",
+      "beats": [{"text": "x", "at": "first_non_finite"}]})", lessons_dir() + "/x.json");
+  EXPECT_THROW(plan_beat(lesson, 0), LessonError);
+}
+
+TEST(LessonQuantities, SymbolsFollowTheAppsNotation) {
+  const Scenario sc = seed_scenario();
+  EXPECT_EQ(quantity_symbol({Buffer::Delta, 2, 0, 1}, sc), "δ²₂");
+  EXPECT_EQ(quantity_symbol({Buffer::GradWeights, 3, 0, 1}, sc), "∂L/∂W³₁₂");
+  EXPECT_EQ(quantity_symbol({Buffer::Activation, 1, 0, 2}, sc), "h1₃");
+  EXPECT_EQ(quantity_symbol({Buffer::LossValue, 3, 0, 0}, sc), "L");
+}
+
+}  // namespace
+}  // namespace bpv

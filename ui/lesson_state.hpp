@@ -1,0 +1,49 @@
+// UI-only state of the lesson player (lesson_panel.cpp) and of presenter
+// mode: which lesson and beat, the question being answered, and what the
+// beat highlights on the canvas (graph_canvas.cpp draws it). Part of UiState.
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "errata.hpp"
+#include "lesson.hpp"
+
+namespace bpv {
+
+struct LessonUiState {
+  std::string dir;                 // the lesson files' folder (app/gui_app.cpp finds it)
+  std::vector<std::string> files;  // its lessons, listed on first use
+  std::vector<std::string> titles;  // and their titles
+  bool listed = false;
+  std::shared_ptr<const Lesson> lesson;  // the open lesson; nullptr: the picker
+  std::string error;                     // why the last lesson did not open or a beat not play
+
+  // The beat shown, and entering it: the beat's plan is carried out over a
+  // few frames (load, train in chunks so the views animate, jump).
+  std::size_t beat = 0;
+  bool enter_requested = false;
+  enum class Stage { Idle, Training } stage = Stage::Idle;
+  std::optional<BeatPlan> plan;       // of the beat shown
+  std::optional<BeatPlan> applied;    // the last plan carried out fully
+  int train_left = 0;                 // training steps still to queue
+  std::size_t frames_waited = 0;      // for the dump: frames spent entering the beat
+
+  // The question of the beat: what was typed and the verdict.
+  char answer[32] = "";
+  std::optional<bool> answer_right;
+  double answer_value = 0.0;  // the engine's value, shown after checking
+
+  // What the beat highlights (canvas), and the focused neuron (presenter mode:
+  // a click on a neuron sets it too).
+  std::vector<NeuronRef> neurons;
+  std::vector<EdgeRef> edges;
+  std::optional<NeuronRef> focus;
+
+  // The seed's errata, computed once when a beat first shows it.
+  std::shared_ptr<const Errata> errata;
+  std::string errata_error;
+};
+
+}  // namespace bpv
