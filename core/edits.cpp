@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "describe.hpp"
+#include "scenario_io.hpp"
 
 namespace bpv {
 namespace {
@@ -192,6 +193,9 @@ std::string apply_edit(Scenario& scenario, const Edit& e) {
   if (is_value_edit(e)) return std::visit(Applier{scenario}, e);
   Scenario copy = scenario;
   std::string err = std::visit(Applier{copy}, e);
+  // The loader's resource bounds hold for edited networks too, so an edit can
+  // never make a network that could not be saved and opened again.
+  if (err.empty()) err = resource_problem(copy);
   if (err.empty()) scenario = std::move(copy);
   return err;
 }

@@ -124,6 +124,26 @@ TEST(Edits, LimitsAreEnforced) {
   EXPECT_NE(apply_edit(one, edit::RemoveExample{0}), "");
 }
 
+TEST(Edits, AnEditCannotGrowANetworkPastTheLoadersResourceBounds) {
+  // 2047 inputs, 2047 hidden, 1 output: (2047+1)·2047 + (2047+1)·1 = 2048²
+  // parameters, exactly the bound; one more input or hidden neuron is over it.
+  Scenario sc;
+  sc.input_size = 2047;
+  sc.layers.resize(2);
+  sc.layers[0] = Layer{find_activation("relu"), Eigen::MatrixXd::Zero(2047, 2047), Eigen::MatrixXd::Zero(1, 2047)};
+  sc.layers[1] = Layer{find_activation("sigmoid"), Eigen::MatrixXd::Zero(2047, 1), Eigen::MatrixXd::Zero(1, 1)};
+  sc.loss = find_loss("mse");
+  sc.inputs = Eigen::MatrixXd::Zero(1, 2047);
+  sc.targets = Eigen::MatrixXd::Zero(1, 1);
+  ASSERT_EQ(resource_problem(sc), "");
+  EXPECT_NE(apply_edit(sc, edit::AddNeuron{0}), "");
+  EXPECT_NE(apply_edit(sc, edit::AddNeuron{1}), "");
+  EXPECT_EQ(sc.input_size, 2047);
+  EXPECT_EQ(sc.layers[0].size(), 2047);
+  EXPECT_EQ(apply_edit(sc, edit::RemoveNeuron{1, 0}), "");  // shrinking is always allowed
+  EXPECT_EQ(apply_edit(sc, edit::AddNeuron{1}), "");        // and back to the bound
+}
+
 TEST(Edits, ChangeMaskMarksExactlyWhatAWeightEditMoved) {
   // Editing W² (layer 2 = the output of batch.json) cannot change layer 1's
   // forward values, but changes the outputs and, backward, every δ.
