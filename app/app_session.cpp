@@ -108,7 +108,8 @@ std::string app_session_to_text(const AppSession& s) {
         {"example", s.example},
         {"decimals", s.decimals},
         {"ops_per_second", s.ops_per_second},
-        {"train_steps", s.train_steps}}},
+        {"train_steps", s.train_steps},
+        {"text_scale", s.text_scale}}},
       {"window", {{"width", s.window_width}, {"height", s.window_height}}},
       {"recent", s.recent},
       {"history", s.history},
@@ -172,6 +173,13 @@ AppSession parse_app_session(const std::string& text) {
       s.ops_per_second = static_cast<float>(ops);
     }
     read_int(v, "train_steps", s.train_steps, 1, 1000000);
+    if (v.contains("text_scale")) {
+      if (!v["text_scale"].is_number()) bad("view.text_scale", "expected a number");
+      const double t = v["text_scale"].get<double>();
+      // The range of View ▸ Text size (ui_state.hpp's kMinTextScale … kMaxTextScale).
+      if (!(t >= 0.75 && t <= 2.5)) bad("view.text_scale", "expected a number in [0.75, 2.5]");
+      s.text_scale = static_cast<float>(t);
+    }
   }
   if (doc.contains("window")) {
     const json& w = doc["window"];

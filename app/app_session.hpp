@@ -51,6 +51,7 @@ struct AppSession {
   int decimals = 4;
   float ops_per_second = 2.0f;
   int train_steps = 100;
+  float text_scale = 1.0f;  // 0.75 … 2.5 (ui_state.hpp's next_text_scale)  // View ▸ Text size, on top of the monitor's content scale
 
   // Window size in screen units at content scale 1; 0 = the default.
   int window_width = 0, window_height = 0;

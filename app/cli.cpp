@@ -174,6 +174,10 @@ int run_command(int argc, char** argv) {
   screenshot->add_option("--lesson", shot.lesson, "open this lesson file (assets/lessons/)");
   screenshot->add_option("--beat", shot.beat, "the lesson's beat, 0-based")->check(CLI::Range(0, 10000));
   screenshot->add_flag("--presenter", shot.presenter, "presenter mode: the graph and the beat text only");
+  screenshot->add_flag("--light", shot.light, "the light theme");
+  screenshot->add_option("--text-scale", shot.text_scale, "View > Text size (0.75 to 2.5)")
+      ->check(CLI::Range(0.75, 2.5));
+  screenshot->add_flag("--help-overlay", shot.help, "with the help overlay (F1) open");
   screenshot->add_flag("--training", shot.training,
                        "keep training while drawing; the Insight tab's decision region follows every frame");
   screenshot->add_flag("--refresh-insight", shot.refresh_insight,

@@ -150,6 +150,21 @@ UiState make_ui_state(const Window& window) {
   return ui;
 }
 
+}  // namespace
+
+// Between frames: the fonts and the style follow the monitor's content scale
+// times the user's text size.
+void sync_ui_scale(Window& window, UiState& ui) {
+  const float scale = window.content_scale() * ui.text_scale;
+  if (scale == ui.content_scale) return;
+  window.set_font_scale(scale);
+  ui.content_scale = scale;
+  apply_theme(ui.dark, scale);
+  ui.fit_requested = true;
+}
+
+namespace {
+
 double median(std::vector<double> v) {
   if (v.empty()) return 0.0;
   std::sort(v.begin(), v.end());
@@ -304,6 +319,7 @@ void restore_view(const AppSession& a, const Session& session, UiState& ui) {
   ui.decimals = std::clamp(a.decimals, 1, 8);
   ui.ops_per_second = std::clamp(a.ops_per_second, 0.5f, 20.0f);
   ui.train_steps = std::clamp(a.train_steps, 1, 1000000);
+  ui.text_scale = std::clamp(a.text_scale, kMinTextScale, kMaxTextScale);  // applied before the next frame
   ui.files.recent = a.recent;
   if (a.dark != ui.dark) {
     ui.dark = a.dark;
@@ -329,6 +345,7 @@ AppSession snapshot(const Session& session, const UiState& ui, const Window& win
   a.decimals = ui.decimals;
   a.ops_per_second = ui.ops_per_second;
   a.train_steps = ui.train_steps;
+  a.text_scale = ui.text_scale;
   a.window_width = window.unscaled_width();
   a.window_height = window.unscaled_height();
   a.recent = ui.files.recent;
@@ -434,6 +451,7 @@ int run_window(const WindowRequest& request) {
       if (loop.quit) break;
       session.poll();
 
+      sync_ui_scale(window, ui);
       window.begin_frame();
       DrawApp(session, ui, commands);
       ImGui::Render();
@@ -524,6 +542,12 @@ int run_screenshot(const ScreenshotRequest& request) {
       }
     }
     ui.presenter = request.presenter;
+    ui.help_open = request.help;
+    ui.text_scale = std::clamp(request.text_scale, kMinTextScale, kMaxTextScale);
+    if (request.light) {
+      ui.dark = false;
+      apply_theme(ui.dark, ui.content_scale);
+    }
     std::vector<double> insight_grid_ms, insight_upload_ms;
 
     auto frame = [&](double* build_ms) {
@@ -532,6 +556,7 @@ int run_screenshot(const ScreenshotRequest& request) {
       window.poll_events();
       apply_queued(session, ui, commands);
       session.poll();
+      sync_ui_scale(window, ui);
       window.begin_frame();
       if (!request.empty_frame) DrawApp(session, ui, commands);
       ImGui::Render();

@@ -33,6 +33,9 @@ struct ScreenshotRequest {
   std::string lesson;
   int beat = 0;
   bool presenter = false;
+  bool light = false;       // the light theme
+  float text_scale = 1.0f;  // View ▸ Text size
+  bool help = false;        // the help overlay open
 };
 
 // Opens the window. Returns the exit code (2 for a bad scenario file).

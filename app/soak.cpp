@@ -192,6 +192,7 @@ class Soak {
     window_.poll_events();
     apply_queued();
     session_.poll();
+    sync_ui_scale(window_, ui_);
     window_.begin_frame();
     DrawApp(session_, ui_, commands_);
     ImGui::Render();

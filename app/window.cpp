@@ -74,6 +74,8 @@ Window::Window(const WindowOptions& options) : vsync_(options.vsync) {
   glfwSwapInterval(options.vsync ? 1 : 0);
   glfwSetDropCallback(window_, on_drop);
   glfwSetWindowRefreshCallback(window_, on_refresh);
+  glfwSetWindowUserPointer(window_, this);
+  glfwSetWindowContentScaleCallback(window_, on_content_scale);
 
   float sx = 1.0f, sy = 1.0f;
   glfwGetWindowContentScale(window_, &sx, &sy);
@@ -85,6 +87,7 @@ Window::Window(const WindowOptions& options) : vsync_(options.vsync) {
     loaded = build_font_atlas(content_scale_);
   }
   font_atlas_ = loaded.atlas;
+  font_scale_ = content_scale_;
   IMGUI_CHECKVERSION();
   ImGui::CreateContext(font_atlas_);
   ImGui::GetIO().IniFilename = nullptr;  // the layout is computed, not saved
@@ -100,6 +103,23 @@ Window::~Window() {
   IM_DELETE(font_atlas_);  // shared with the context, so not freed by it
   glfwDestroyWindow(window_);
   glfwTerminate();
+}
+
+void Window::on_content_scale(GLFWwindow* w, float sx, float) {
+  if (sx > 0.0f) static_cast<Window*>(glfwGetWindowUserPointer(w))->content_scale_ = sx;
+}
+
+void Window::set_font_scale(float scale) {
+  if (scale == font_scale_) return;
+  FontAtlas loaded = build_font_atlas(scale);
+  ImGui_ImplOpenGL3_DestroyFontsTexture();
+  ImGui::GetIO().Fonts = loaded.atlas;
+  use_fonts(loaded.fonts);
+  ImGui_ImplOpenGL3_CreateFontsTexture();
+  IM_DELETE(font_atlas_);
+  font_atlas_ = loaded.atlas;
+  font_scale_ = scale;
+  note_texture_content_changed();  // a new atlas: the next frame is drawn
 }
 
 bool Window::should_close() const { return glfwWindowShouldClose(window_); }

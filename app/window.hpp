@@ -7,6 +7,7 @@
 #include <vector>
 
 struct GLFWwindow;
+namespace bpv { struct UiState; }
 struct ImFontAtlas;
 
 namespace bpv {
@@ -66,7 +67,11 @@ class Window {
   // Forget what is on screen: the next draw() draws whatever it gets.
   void invalidate();
 
+  // The monitor's content scale for this window (it changes when the window
+  // moves to another monitor).
   float content_scale() const { return content_scale_; }
+  // Rebuilds the fonts for this UI scale (between frames only).
+  void set_font_scale(float scale);
   int framebuffer_width() const;
   int framebuffer_height() const;
   // Reads the back buffer (RGB) and writes it as a PNG, via a temp file.
@@ -82,6 +87,8 @@ class Window {
   ImFontAtlas* font_atlas_ = nullptr;
   const SyntheticInput* synthetic_ = nullptr;
   float content_scale_ = 1.0f;
+  float font_scale_ = 1.0f;
+  static void on_content_scale(GLFWwindow* window, float sx, float sy);  // the scale the font atlas was built for
   bool vsync_ = true;
   // The frame on screen, as describe_frame() wrote it, and a buffer reused
   // for the next one (no allocation per frame once warm).
@@ -90,5 +97,10 @@ class Window {
   bool drawn_since_present_ = false;
   double last_present_time_ = 0.0;
 };
+
+// Between frames, in every frame loop (the app, screenshot, soak): rebuilds
+// the fonts and the style when the monitor's content scale or the user's text
+// size changed (gui_app.cpp).
+void sync_ui_scale(Window& window, UiState& ui);
 
 }  // namespace bpv

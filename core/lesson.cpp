@@ -238,6 +238,14 @@ Beat read_beat(const Reader& rd, const json& j, const std::string& field, const 
     if (std::none_of(std::begin(tabs), std::end(tabs), [&](const char* x) { return b.tab == x; }))
       rd.fail(field + ".tab", "unknown '" + b.tab + "' (matrices, edit, lesson, gradcheck, insight)");
   }
+  // The panel presenter mode shows beside the graph; by default the one the tab names.
+  if (b.tab == "matrices" || b.tab == "gradcheck" || b.tab == "insight") b.panel = b.tab;
+  if (const json* p = rd.find(j, "panel")) {
+    b.panel = rd.string(*p, field + ".panel");
+    static const char* const panels[] = {"loss", "matrices", "gradcheck", "insight"};
+    if (std::none_of(std::begin(panels), std::end(panels), [&](const char* x) { return b.panel == x; }))
+      rd.fail(field + ".panel", "unknown '" + b.panel + "' (loss, matrices, gradcheck, insight)");
+  }
   if (const json* e = rd.find(j, "errata")) {
     if (!e->is_boolean()) rd.fail(field + ".errata", "expected true or false");
     b.errata = e->get<bool>();

@@ -76,6 +76,9 @@ struct Beat {
   std::optional<int> example;  // the example the canvas shows (−1 = the batch mean)
   Highlight highlight;
   std::string tab;  // the right column's tab: "matrices", "edit", "lesson", "gradcheck", "insight"
+  // What presenter mode shows beside the graph: "loss", "matrices",
+  // "gradcheck", "insight", or "" (the graph alone). Defaults to the tab's.
+  std::string panel;
   bool errata = false;  // show the seed's errata table with this beat
   std::optional<Question> question;
 };

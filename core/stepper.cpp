@@ -1,5 +1,7 @@
 #include "stepper.hpp"
 
+#include <atomic>
+
 #include "describe.hpp"
 
 namespace bpv {
@@ -26,6 +28,9 @@ bool same_layout(const PassState& state, const Scenario& sc) {
 }  // namespace
 
 void Stepper::rebuild(std::size_t target_cursor) {
+  // Every new start of a step gets a new number, unique in the process.
+  static std::atomic<std::uint64_t> next_start_id{1};
+  start_id_ = next_start_id++;
   if (!ops_.empty() && same_layout(state_, start_)) {
     // Reuse every buffer: copy the start in, and zero what the ops compute so
     // the state equals a freshly made one.

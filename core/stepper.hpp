@@ -10,6 +10,7 @@
 // 32, is about a millisecond.)
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,10 @@ class Stepper {
   explicit Stepper(Scenario scenario);
 
   const Scenario& scenario() const { return start_; }  // at the start of this step
+  // Changes whenever the start of the step does (a new stepper, an edit, the
+  // next step) and never otherwise: what depends on the whole step (the
+  // canvas' colour scales) is recomputed when it moves.
+  std::uint64_t start_id() const { return start_id_; }
   const PassState& state() const { return state_; }   // after cursor() ops
   const std::vector<Op>& ops() const { return ops_; }
   std::size_t cursor() const { return cursor_; }
@@ -68,6 +73,7 @@ class Stepper {
   // are spare storage, reused by the next step forward.
   std::vector<Eigen::MatrixXd> undo_;
   std::size_t cursor_ = 0;
+  std::uint64_t start_id_ = 0;
   std::optional<NonFiniteReport> non_finite_;
 };
 

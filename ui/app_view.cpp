@@ -18,6 +18,18 @@ bool pressed_letter(char upper) { return ImGui::IsKeyPressed(upper, false); }
 void handle_shortcuts(const Session& session, UiState& ui, CommandQueue& commands) {
   const ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput) return;  // typing a number must not step the network
+  // Help: F1, or '?' (Shift+/ on most layouts; the typed character on any).
+  constexpr int kGlfwKeyF1 = 290;  // GLFW_KEY_F1: 1.86's ImGuiKey has no function keys
+  bool question = false;
+  for (ImWchar c : io.InputQueueCharacters) question = question || c == '?';
+  if (ImGui::IsKeyPressed(kGlfwKeyF1, false) || question) {
+    ui.help_open = !ui.help_open;
+    return;
+  }
+  if (ui.help_open) {
+    if (pressed(ImGuiKey_Escape)) ui.help_open = false;
+    return;  // the overlay has the keys
+  }
   if (ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopup)) return;  // a menu or a dialog has the keys
   if (pressed(ImGuiKey_RightArrow) && io.KeyShift) commands.push_back(command::RunToPhaseEnd{});
   else if (pressed(ImGuiKey_Space) || pressed(ImGuiKey_RightArrow)) StepForwardOrAsk(session, ui, commands);
@@ -65,10 +77,11 @@ void draw_right_tabs(UiState& ui, PanelRect r) {
     const char* label;
     const char* test_name;  // its rectangle, for the GUI tests
   };
+  // Short names, so that all five fit the narrowest column.
   static constexpr Tab kTabs[] = {{RightTab::Matrices, "Matrices", "tab_matrices"},
-                                  {RightTab::Edit, "Edit the network", "tab_edit"},
+                                  {RightTab::Edit, "Edit", "tab_edit"},
                                   {RightTab::Lesson, "Lesson", "tab_lesson"},
-                                  {RightTab::GradCheck, "Gradient check", "tab_gradcheck"},
+                                  {RightTab::GradCheck, "Grad check", "tab_gradcheck"},
                                   {RightTab::Insight, "Insight", "tab_insight"}};
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(6.0f, 3.0f));
   if (BeginPanel("##right_tabs", r, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar) &&
@@ -101,6 +114,40 @@ void draw_right_slot(const Session& session, UiState& ui, CommandQueue& commands
   }
 }
 
+// Presenter mode, for the back row: the graph in large type; under it the
+// op's title, equation and numbers; beside it the panel the beat names (the
+// decision region, the loss plot, …); the beat with its controls on the
+// right; a compact timeline at the bottom.
+void draw_presenter(const Session& session, UiState& ui, CommandQueue& commands, ImVec2 origin, ImVec2 view) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float s = ui.content_scale;
+  const float text_w = std::round(std::clamp(view.x * 0.34f, 340.0f * s, 720.0f * s));
+  const float timeline_h = std::round(ImGui::GetTextLineHeightWithSpacing() * 2.0f + 30.0f * s);
+  const float left_w = view.x - text_w, body_h = view.y - timeline_h;
+  const float line = ImGui::GetTextLineHeightWithSpacing();
+  const float eq_need = ui.equation_essential_h + 2.0f * style.WindowPadding.y + 0.5f * line;
+  const float eq_max = std::round(body_h * 0.45f);
+  ui.equation_compact = eq_need > eq_max;
+  const float eq_h = std::round(std::clamp(eq_need, body_h * 0.22f, eq_max));
+  const float graph_h = body_h - eq_h;
+  const Beat* beat = ui.lesson.lesson ? &ui.lesson.lesson->beats[ui.lesson.beat] : nullptr;
+  const std::string panel = beat ? beat->panel : "";
+  const float panel_w = panel.empty() ? 0.0f : std::round(left_w * 0.45f);
+  const float x0 = origin.x, y0 = origin.y;
+  // The canvas fits to content_scale: a larger one draws it larger, text included.
+  ui.content_scale = s * 1.25f;
+  DrawGraphCanvas(session, ui, commands, {origin, {left_w - panel_w, graph_h}});
+  ui.content_scale = s;
+  const PanelRect side{{x0 + left_w - panel_w, y0}, {panel_w, graph_h}};
+  if (panel == "loss") DrawLossPanel(session, ui, side);
+  else if (panel == "matrices") DrawMatrixInspector(session, ui, commands, side);
+  else if (panel == "gradcheck") DrawGradCheckPanel(session, ui, commands, side);
+  else if (panel == "insight") DrawInsightPanel(session, ui, commands, side);
+  DrawEquationPanel(session, ui, commands, {{x0, y0 + graph_h}, {left_w, eq_h}});
+  DrawLessonBar(session, ui, commands, {{x0 + left_w, y0}, {text_w, body_h}});
+  DrawTimeline(session, ui, commands, {{x0, y0 + body_h}, {view.x, timeline_h}});
+}
+
 }  // namespace
 
 bool BeginPanel(const char* title, PanelRect r, ImGuiWindowFlags extra) {
@@ -127,21 +174,17 @@ void DrawApp(const Session& session, UiState& ui, CommandQueue& commands) {
   const ImVec2 view = ImGui::GetMainViewport()->WorkSize;
   const ImVec2 origin = ImGui::GetMainViewport()->WorkPos;
   const float s = ui.content_scale;
+  const ImGuiStyle& style = ImGui::GetStyle();
   if (ui.presenter) {
-    // Presenter mode: the graph and the beat text only, zoomed for the back
-    // row (the canvas fits to content_scale, so a larger one draws it larger).
-    const float text_w = std::round(std::clamp(view.x * 0.32f, 360.0f * s, 720.0f * s));
-    ui.content_scale = s * 1.5f;
-    DrawGraphCanvas(session, ui, commands, {origin, {view.x - text_w, view.y}});
-    ui.content_scale = s;
-    DrawLessonBar(session, ui, commands, {{origin.x + view.x - text_w, origin.y}, {text_w, view.y}});
+    draw_presenter(session, ui, commands, origin, view);
+    DrawHelpOverlay(ui);
     DrawFileModals(session, ui);
     return;
   }
-  const ImGuiStyle& style = ImGui::GetStyle();
   const float toolbar_h = 2.0f * ImGui::GetFrameHeightWithSpacing() + 2.0f * style.WindowPadding.y;
   const float timeline_h = std::round(112.0f * s);
-  const float right_w = std::clamp(view.x * 0.36f, 380.0f * s, 640.0f * s);
+  // A projector's 1024 px still gives the equations 420 px.
+  const float right_w = std::min(view.x * 0.5f, std::clamp(view.x * 0.36f, 420.0f * s, 640.0f * s));
   const float middle_h = std::max(100.0f, view.y - toolbar_h - timeline_h);
   const float left_w = std::max(200.0f, view.x - right_w);
 
@@ -153,7 +196,16 @@ void DrawApp(const Session& session, UiState& ui, CommandQueue& commands) {
                           : 0.0f;
   if (bar_h > 0.0f) DrawLessonBar(session, ui, commands, {{x0, ym}, {left_w, bar_h}});
   DrawGraphCanvas(session, ui, commands, {{x0, ym + bar_h}, {left_w, middle_h - bar_h}});
-  const float eq_h = std::round(middle_h * 0.40f), mat_h = std::round(middle_h * 0.36f);
+  // The equation panel takes what its title, equation and numbers need (as
+  // measured last frame) plus two lines of explanation, between 40 % and
+  // 70 % of the column; the panels below share the rest.
+  const float line = ImGui::GetTextLineHeightWithSpacing();
+  const float eq_need = ui.equation_essential_h + 2.0f * style.WindowPadding.y + 2.5f * line;
+  const float eq_max = std::round(middle_h * 0.70f);
+  ui.equation_compact = eq_need > eq_max;
+  const float eq_h = std::round(std::clamp(eq_need, middle_h * 0.40f, eq_max));
+  const float below = middle_h - eq_h;
+  const float mat_h = std::round(below * 0.6f);
   DrawEquationPanel(session, ui, commands, {{x0 + left_w, ym}, {right_w, eq_h}});
   // The middle slot shows the matrices or the Edit panel, picked by a tab strip;
   // editing takes part of the loss panel's height.
@@ -162,13 +214,17 @@ void DrawApp(const Session& session, UiState& ui, CommandQueue& commands) {
   // A lesson beat with the blog's errata table takes the loss panel's height too.
   const bool errata = ui.right_tab == RightTab::Lesson && ui.lesson.lesson &&
                       ui.lesson.lesson->beats[ui.lesson.beat].errata;
-  const float slot_h = errata ? std::max(tabs_h + 100.0f, middle_h - eq_h - 3.0f * ImGui::GetFrameHeightWithSpacing())
-                              : tabs_h + (tall_slot ? std::round(middle_h * 0.44f) : mat_h);
+  // The loss plot keeps at least four lines of height (its value, the plot, its range).
+  const float loss_min = 4.0f * line + 2.0f * style.WindowPadding.y;
+  const float slot_h = errata ? std::max(tabs_h + 100.0f, below - 3.0f * ImGui::GetFrameHeightWithSpacing())
+                              : std::max(tabs_h + 60.0f, std::min(tabs_h + (tall_slot ? std::round(below * 0.7f) : mat_h),
+                                                                  below - loss_min));
   const float ys = ym + eq_h + tabs_h;
   draw_right_tabs(ui, {{x0 + left_w, ym + eq_h}, {right_w, tabs_h}});
   draw_right_slot(session, ui, commands, {{x0 + left_w, ys}, {right_w, slot_h - tabs_h}});
   DrawLossPanel(session, ui, {{x0 + left_w, ym + eq_h + slot_h}, {right_w, middle_h - eq_h - slot_h}});
   DrawTimeline(session, ui, commands, {{x0, ym + middle_h}, {view.x, timeline_h}});
+  DrawHelpOverlay(ui);
   DrawFileModals(session, ui);  // last: the path dialog, unsaved changes, file errors
 }
 

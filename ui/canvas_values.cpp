@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "describe.hpp"
+#include "train.hpp"
 
 namespace bpv {
 namespace {
@@ -19,9 +20,12 @@ Shown default_neurons(const Stepper& st, int l, Phase phase) {
       return done(Buffer::Activation)      ? Shown::Activation
              : done(Buffer::PreActivation) ? Shown::PreActivation
                                            : Shown::Nothing;
+    // Until its gradient arrives, a layer keeps showing its forward value.
     case Phase::Backward:
       return done(Buffer::Delta)            ? Shown::Delta
              : done(Buffer::GradActivation) ? Shown::GradActivation
+             : done(Buffer::Activation)     ? Shown::Activation
+             : done(Buffer::PreActivation)  ? Shown::PreActivation
                                             : Shown::Nothing;
     case Phase::Update: return done(Buffer::GradBias) ? Shown::BiasUpdate : Shown::Nothing;
   }
@@ -77,7 +81,23 @@ const Eigen::MatrixXd& neuron_matrix(const PassState& ps, Shown s, int l) {
     case Shown::Activation: return ps.layers[static_cast<std::size_t>(l - 1)].activation;
     case Shown::GradActivation: return ps.layers[static_cast<std::size_t>(l - 1)].grad_activation;
     case Shown::Delta: return ps.layers[static_cast<std::size_t>(l - 1)].delta;
+    case Shown::Bias: return ps.scenario.layers[static_cast<std::size_t>(l - 1)].bias;
     default: return ps.layers[static_cast<std::size_t>(l - 1)].grad_bias;  // GradBias, BiasUpdate
+  }
+}
+
+// What a neuron keeps showing under its circle (LayerView::below).
+Shown below_neurons(const Stepper& st, int l, Shown main) {
+  if (l == 0) return Shown::Nothing;
+  auto done = [&](Buffer b) { return st.is_computed(BufferRef{b, l}); };
+  switch (main) {
+    case Shown::GradActivation:
+    case Shown::Delta:
+    case Shown::GradBias:
+      return done(Buffer::Activation) ? Shown::Activation : done(Buffer::PreActivation) ? Shown::PreActivation
+                                                                                         : Shown::Nothing;
+    case Shown::BiasUpdate: return Shown::Bias;
+    default: return Shown::Nothing;
   }
 }
 
@@ -111,11 +131,35 @@ ScaleGroup scale_group(Shown s) {
     case Shown::Delta:
     case Shown::GradBias: return ScaleGroup::Gradients;
     case Shown::BiasUpdate: return ScaleGroup::BiasSteps;
+    case Shown::Bias: return ScaleGroup::Values;
     case Shown::Weight: return ScaleGroup::Weights;
     case Shown::GradWeight: return ScaleGroup::WeightGradients;
     case Shown::WeightUpdate: return ScaleGroup::WeightSteps;
   }
   return ScaleGroup::Values;
+}
+
+bool shown_reveals(Shown s, int l, int i, int j, Buffer b, int layer, int row, int col) {
+  if (l != layer || j != col) return false;
+  if (i >= 0 && i != row) return false;  // edges: the weight (row, col) only
+  // A neuron's values often coincide (a = z through ReLU, ∂L/∂b = δ for one
+  // example): any of them would answer a question about another.
+  if (i < 0 && s != Shown::Nothing) return b != Buffer::Weights && b != Buffer::GradWeights && b != Buffer::LossValue;
+  switch (s) {
+    case Shown::Input: return b == Buffer::Input || (b == Buffer::Activation && layer == 0);
+    case Shown::PreActivation: return b == Buffer::PreActivation;
+    case Shown::Activation: return b == Buffer::Activation;
+    case Shown::GradActivation: return b == Buffer::GradActivation;
+    case Shown::Delta: return b == Buffer::Delta;
+    case Shown::GradBias:
+    case Shown::BiasUpdate: return b == Buffer::GradBias;
+    case Shown::Bias: return b == Buffer::Bias;
+    case Shown::Weight: return b == Buffer::Weights;
+    case Shown::GradWeight:
+    case Shown::WeightUpdate: return b == Buffer::GradWeights;
+    case Shown::Nothing: return false;
+  }
+  return false;
 }
 
 double example_value(const Eigen::MatrixXd& m, int example, int j) {
@@ -124,7 +168,45 @@ double example_value(const Eigen::MatrixXd& m, int example, int j) {
   return m.col(j).mean();
 }
 
-void compute_canvas_values(const Stepper& st, int example, CanvasValues& out) {
+std::array<double, kScaleGroups> compute_step_scales(const Stepper& st, int example) {
+  const Scenario& start = st.scenario();
+  Trainer run(start);
+  run.step();
+  const PassState& end = run.state();
+  const int batch = start.batch_size();
+  const int ex = batch <= 1 ? 0 : (example < 0 ? -1 : std::min(example, batch - 1));
+  std::array<double, kScaleGroups> largest{};
+  auto take = [&](ScaleGroup g, double v) {
+    double& big = largest[static_cast<std::size_t>(g)];
+    if (std::isfinite(v)) big = std::max(big, std::abs(v));
+  };
+  auto neurons = [&](ScaleGroup g, const Eigen::MatrixXd& m, double factor) {
+    for (Eigen::Index j = 0; j < m.cols(); ++j) take(g, factor * example_value(m, ex, static_cast<int>(j)));
+  };
+  neurons(ScaleGroup::Values, start.inputs, 1.0);
+  for (int l = 1; l <= start.layer_count(); ++l) {
+    const LayerState& ls = end.layers[static_cast<std::size_t>(l - 1)];
+    neurons(ScaleGroup::Values, ls.pre_activation, 1.0);
+    neurons(ScaleGroup::Values, ls.activation, 1.0);
+    neurons(ScaleGroup::Values, start.layers[static_cast<std::size_t>(l - 1)].bias, 1.0);
+    neurons(ScaleGroup::Values, end.scenario.layers[static_cast<std::size_t>(l - 1)].bias, 1.0);
+    neurons(ScaleGroup::Gradients, ls.grad_activation, 1.0);
+    neurons(ScaleGroup::Gradients, ls.delta, 1.0);
+    neurons(ScaleGroup::Gradients, ls.grad_bias, 1.0);
+    neurons(ScaleGroup::BiasSteps, ls.grad_bias, start.learning_rate);
+    take(ScaleGroup::Weights, max_abs(start.layers[static_cast<std::size_t>(l - 1)].weights));
+    take(ScaleGroup::Weights, max_abs(end.scenario.layers[static_cast<std::size_t>(l - 1)].weights));
+    take(ScaleGroup::WeightGradients, max_abs(ls.grad_weights));
+    take(ScaleGroup::WeightSteps, start.learning_rate * max_abs(ls.grad_weights));
+  }
+  std::array<double, kScaleGroups> out{};
+  for (int g = 0; g < kScaleGroups; ++g)
+    out[static_cast<std::size_t>(g)] = nice_ceiling(largest[static_cast<std::size_t>(g)]);
+  return out;
+}
+
+void compute_canvas_values(const Stepper& st, int example, const std::array<double, kScaleGroups>& step_scales,
+                           CanvasValues& out) {
   const PassState& ps = st.state();
   const Scenario& sc = ps.scenario;
   const int last = sc.layer_count(), batch = sc.batch_size();
@@ -150,6 +232,12 @@ void compute_canvas_values(const Stepper& st, int example, CanvasValues& out) {
     LayerView& v = out.layers[static_cast<std::size_t>(l)];
     const int n = sc.width(l);
     v.values.resize(static_cast<std::size_t>(n));
+    v.below = below_neurons(st, l, v.neurons);
+    v.below_values.resize(static_cast<std::size_t>(n));
+    if (v.below != Shown::Nothing) {
+      const Eigen::MatrixXd& m = neuron_matrix(ps, v.below, l);
+      for (int j = 0; j < n; ++j) v.below_values[static_cast<std::size_t>(j)] = example_value(m, out.example, j);
+    }
     if (v.neurons != Shown::Nothing) {
       const Eigen::MatrixXd& m = neuron_matrix(ps, v.neurons, l);
       const double factor = v.neurons == Shown::BiasUpdate ? -sc.learning_rate : 1.0;
@@ -172,8 +260,11 @@ void compute_canvas_values(const Stepper& st, int example, CanvasValues& out) {
     double& big = largest[static_cast<int>(scale_group(v.edges))];
     big = std::max(big, v.edge_max);
   }
+  // The step's scale, unless the state holds more (a value edited to beyond
+  // what the step computes would otherwise saturate).
   for (int g = 0; g < kScaleGroups; ++g)
-    out.scale[static_cast<std::size_t>(g)] = nice_ceiling(largest[static_cast<std::size_t>(g)]);
+    out.scale[static_cast<std::size_t>(g)] =
+        std::max(step_scales[static_cast<std::size_t>(g)], nice_ceiling(largest[static_cast<std::size_t>(g)]));
 }
 
 std::string shown_symbol(Shown s, const Scenario& sc, int l) {
@@ -187,6 +278,7 @@ std::string shown_symbol(Shown s, const Scenario& sc, int l) {
     case Shown::Delta: return "δ" + L;
     case Shown::GradBias: return "∂L/∂b" + L;
     case Shown::BiasUpdate: return "−η·∂L/∂b" + L;
+    case Shown::Bias: return "b" + L;
     case Shown::Weight: return "W" + L;
     case Shown::GradWeight: return "∂L/∂W" + L;
     case Shown::WeightUpdate: return "−η·∂L/∂W" + L;
@@ -196,9 +288,9 @@ std::string shown_symbol(Shown s, const Scenario& sc, int l) {
 
 const char* scale_group_name(ScaleGroup g) {
   switch (g) {
-    case ScaleGroup::Values: return "x, z, a (values)";
-    case ScaleGroup::Gradients: return "δ, ∂L/∂a, ∂L/∂b (gradients)";
-    case ScaleGroup::BiasSteps: return "bias step −η·∂L/∂b";
+    case ScaleGroup::Values: return "x, z, a, b";
+    case ScaleGroup::Gradients: return "δ, ∂L/∂a, ∂L/∂b";
+    case ScaleGroup::BiasSteps: return "−η·∂L/∂b";
     case ScaleGroup::Weights: return "weight W";
     case ScaleGroup::WeightGradients: return "gradient ∂L/∂W";
     case ScaleGroup::WeightSteps: return "weight step −η·∂L/∂W";

@@ -28,6 +28,7 @@ enum class Shown : std::uint8_t {
   GradBias,
   BiasUpdate,
   // Edges (one value per weight).
+  Bias,  // b (the live one: the new value once its update ran); only as a neuron's second value
   Weight,
   GradWeight,
   WeightUpdate,
@@ -52,6 +53,11 @@ struct LayerView {
   Shown neurons = Shown::Nothing;
   Role neuron_role = Role::None;
   std::vector<double> values;  // one per neuron, when neurons != Nothing
+  // A second value per neuron, drawn under its circle, so the forward pass
+  // stays in sight: while the neuron shows a gradient, its a (or z); in the
+  // update phase, its bias b as it is now. Nothing when there is none.
+  Shown below = Shown::Nothing;
+  std::vector<double> below_values;
 
   // The edges into this layer (l ≥ 1): weight (i, j) shows factor · (*matrix)(i, j).
   Shown edges = Shown::Nothing;
@@ -67,8 +73,10 @@ struct CanvasValues {
   Phase phase = Phase::Forward;   // of the last applied op
   int example = 0;                // the example the neurons show; −1 = the batch mean
   std::vector<LayerView> layers;  // 0 = input … L
-  // ±scale[g] is full colour for group g: the largest magnitude shown, rounded
-  // up to 1, 2 or 5 × 10ᵏ; 0 when nothing of the group is shown.
+  // ±scale[g] is full colour for group g, the same for the whole training
+  // step (so one orange means one size from the first op to the last): the
+  // largest magnitude the group takes anywhere in this step, rounded up to
+  // 1, 2 or 5 × 10ᵏ; 0 when it is 0 throughout.
   std::array<double, kScaleGroups> scale{};
   Role loss_role = Role::None, target_role = Role::None, rate_role = Role::None;
 
@@ -76,7 +84,18 @@ struct CanvasValues {
 };
 
 // `example` is clamped to the batch; −1 (or any negative) = the batch mean.
-void compute_canvas_values(const Stepper& stepper, int example, CanvasValues& out);
+// step_scales: from compute_step_scales for the same stepper and example.
+void compute_canvas_values(const Stepper& stepper, int example, const std::array<double, kScaleGroups>& step_scales,
+                           CanvasValues& out);
+// The colour scales of the whole training step the stepper is in: its ops
+// run once to the end on a copy (the fast path), the largest magnitude of
+// each group taken over every layer. Recompute when the step's start changes.
+std::array<double, kScaleGroups> compute_step_scales(const Stepper& stepper, int example);
+
+// Whether what a neuron (i < 0) or an edge (i, j) of layer l shows as `s` is,
+// or is computed from, the buffer `b` of layer `layer` at column j (and row
+// i for edges): a value a question asks for must not be drawn.
+bool shown_reveals(Shown s, int l, int i, int j, Buffer b, int layer, int row, int col);
 
 // A value of neuron j of layer l: the example row, or the mean over the batch.
 double example_value(const Eigen::MatrixXd& m, int example, int j);

@@ -61,6 +61,9 @@ void wrapped_at_spaces(const std::string& text) {
   }
 }
 
+// The content height so far, in the panel's own coordinates (scrolling included).
+float content_height() { return ImGui::GetCursorPosY() + ImGui::GetScrollY(); }
+
 void labelled(const char* label, const std::string& text, ImFont* font) {
   ImGui::TextDisabled("%s", label);
   ImGui::PushFont(font);
@@ -131,7 +134,7 @@ void draw_question(UiState& ui, CommandQueue& commands, const Session& session, 
   // Compact (no "Equation" labels): the panel is short on a small window,
   // and the guess field must stay in view.
   ImGui::TextDisabled("Predict before op %zu runs: work out the ?", q.op_index + 1);
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(palette().phase[static_cast<int>(op.phase)]));
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(palette().phase_text[static_cast<int>(op.phase)]));
   wrapped_at_spaces(q.title);
   ImGui::PopStyleColor();
   ImGui::PushFont(f.large);
@@ -166,13 +169,13 @@ void draw_reveal(const PredictUi& p) {
   const PredictUi::Reveal& r = *p.reveal;
   const std::string value = format_number(r.answer, 6);
   if (r.skipped) {
-    ImGui::TextColored(ImVec4(0.65f, 0.7f, 0.8f, 1.0f), "Skipped. The engine computed %s = %s.", r.symbol.c_str(),
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette().info), "Skipped. The engine computed %s = %s.", r.symbol.c_str(),
                        value.c_str());
   } else if (r.right) {
-    ImGui::TextColored(ImVec4(0.35f, 0.85f, 0.45f, 1.0f), "Right! You said %s; the engine computed %s = %s.",
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette().good), "Right! You said %s; the engine computed %s = %s.",
                        format_number(r.guess, 6).c_str(), r.symbol.c_str(), value.c_str());
   } else {
-    ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "Not quite. You said %s; the engine computed %s = %s.",
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette().bad), "Not quite. You said %s; the engine computed %s = %s.",
                        format_number(r.guess, 6).c_str(), r.symbol.c_str(), value.c_str());
   }
   ImGui::TextDisabled("%s", score_text(p).c_str());
@@ -235,15 +238,34 @@ void DrawEquationPanel(const Session& session, UiState& ui, CommandQueue& comman
     ImGui::TextWrapped("Nothing is computed yet. Press Space (or Step ▶) to run the first op:");
     ImGui::Spacing();
   }
-  ImGui::PushFont(f.large);
-  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette().phase[static_cast<int>(op.phase)]), "%s%s",
-                     started ? "" : "Next: ", text.title.c_str());
+  // What must never need scrolling: the title, the equation and the line
+  // with numbers, its result included. The layout gives the panel the height
+  // this took last frame (app_view.cpp); when even that is not enough, the
+  // equations drop from the large font to the body font.
+  ImFont* eq_font = ui.equation_compact ? f.regular : f.large;
+  const float top = content_height();
+  ImGui::PushFont(eq_font);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(palette().phase_text[static_cast<int>(op.phase)]));
+  wrapped_at_spaces((started ? "" : "Next: ") + text.title);
+  ImGui::PopStyleColor();
   ImGui::PopFont();
   ImGui::Separator();
-  labelled("Equation", text.equation, f.large);
+  labelled("Equation", text.equation, eq_font);
   ImGui::Spacing();
-  labelled(hovered ? "With numbers (the element under the mouse)" : "With numbers (first element; hover the graph for others)",
-           text.numbers, f.large);
+  // A lesson question about a value this op reads or writes: its numbers would give the answer.
+  const QuantityRef* asked = asked_quantity(ui.lesson);
+  bool touches_asked = false;
+  if (asked) {
+    const BufferRef ref{asked->buffer, asked->layer};
+    touches_asked = op.writes == ref;
+    for (int k = 0; k < op.read_count; ++k) touches_asked = touches_asked || op.reads[k] == ref;
+  }
+  labelled(hovered ? "With numbers (the element under the mouse)" : "With numbers (first element; hover for others)",
+           touches_asked && started ? "hidden until the lesson's question is answered" : text.numbers, eq_font);
+  // Kept in the large font's terms whichever font drew it, so the choice of
+  // font does not flip from frame to frame.
+  const float drawn_h = content_height() - top + (started ? 0.0f : 2.0f * ImGui::GetTextLineHeightWithSpacing());
+  ui.equation_essential_h = ui.equation_compact ? drawn_h * f.large->FontSize / f.regular->FontSize : drawn_h;
   ImGui::Spacing();
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
   ImGui::TextWrapped("%s", text.explanation.c_str());
@@ -251,7 +273,7 @@ void DrawEquationPanel(const Session& session, UiState& ui, CommandQueue& comman
 
   if (auto bad = st.first_non_finite()) {
     ImGui::Spacing();
-    ImGui::TextColored(ImVec4(1.0f, 0.35f, 0.35f, 1.0f), "Op %zu (%s) produced a non-finite value (NaN or ∞).",
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette().bad), "Op %zu (%s) produced a non-finite value (NaN or ∞).",
                        bad->op_index + 1, bad->op_title.c_str());
   }
   if (started && !st.at_end()) {

@@ -16,6 +16,7 @@
 #include <filesystem>
 
 #include "panels.hpp"
+#include "theme.hpp"
 
 namespace bpv {
 namespace fs = std::filesystem;
@@ -230,7 +231,7 @@ void draw_path_dialog(FileUiState& files, float s) {
   const float footer = 3.0f * ImGui::GetFrameHeightWithSpacing() + ImGui::GetTextLineHeightWithSpacing();
   bool accept = false;
   ImGui::BeginChild("##entries", ImVec2(0, -footer), true);
-  if (!d.list_error.empty()) ImGui::TextColored(ImVec4(1.0f, 0.55f, 0.3f, 1.0f), "%s", d.list_error.c_str());
+  if (!d.list_error.empty()) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette().bad), "%s", d.list_error.c_str());
   if (d.entries.empty() && d.list_error.empty())
     ImGui::TextDisabled("(no folders or %s files here)", info(d.action).extension);
   std::optional<fs::path> enter;
@@ -267,7 +268,7 @@ void draw_path_dialog(FileUiState& files, float s) {
   const std::string before = d.path;
   if (ImGui::InputText("##path", &d.path, ImGuiInputTextFlags_EnterReturnsTrue)) accept = true;
   if (d.path != before) d.confirm_replace = false;
-  if (!d.error.empty()) ImGui::TextColored(ImVec4(1.0f, 0.55f, 0.3f, 1.0f), "%s", d.error.c_str());
+  if (!d.error.empty()) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette().bad), "%s", d.error.c_str());
   else ImGui::TextDisabled("a name in this folder, a full path, or a folder to go to");
 
   const float button_w = 110.0f * s;

@@ -29,13 +29,14 @@ namespace {
 constexpr float kDimAlpha = 0.28f;   // what the current op does not touch
 constexpr float kMaxFitZoom = 1.0f;  // the layout is made for the panel: never blow it up
 constexpr float kHeaderRows = 2.0f;
-constexpr float kLegendRows = 2.0f;
 
 // ---------------------------------------------------------------- [SECTION] frame state
 // Derived from the session and the panel size, rebuilt only when those change.
 struct Cache {
   std::uint64_t values_key = ~0ULL;
   CanvasValues values;
+  std::uint64_t scales_key = ~0ULL;  // the step's start and the example shown
+  std::array<double, kScaleGroups> step_scales{};
   std::uint64_t layout_key = 0;
   GraphLayout layout;
   std::vector<std::string> layer_symbols;  // "x", "h1", …, "o"
@@ -66,6 +67,8 @@ struct Frame {
   float regular_size;
   std::uint64_t revision;
   CanvasItem hover;
+  CanvasItem selected;  // last clicked (ui.selected), drawn with a ring
+  const QuantityRef* asked;  // a lesson question's answer, not to be drawn (lesson_state.hpp)
   ImU32 backdrop;  // what the canvas shows where nothing is drawn
   // Colour the edges by gradient-check error (ui.gradcheck_edges): the
   // per-weight errors, or nullptr (the mode is off, or still computing).
@@ -113,13 +116,7 @@ void text_centered(const Frame& f, ImFont* font, float size, ImVec2 center, ImU3
 }
 
 // Dark text on light fills, light text on dark ones.
-ImU32 text_on(ImU32 fill, ImU32 background) {
-  const ImVec4 a = ImGui::ColorConvertU32ToFloat4(fill), b = ImGui::ColorConvertU32ToFloat4(background);
-  const float r = a.x * a.w + b.x * (1 - a.w), g = a.y * a.w + b.y * (1 - a.w),
-              bl = a.z * a.w + b.z * (1 - a.w);
-  return 0.2126f * r + 0.7152f * g + 0.0722f * bl > 0.45f ? IM_COL32(18, 18, 24, 255)
-                                                          : IM_COL32(245, 245, 250, 255);
-}
+ImU32 text_on(ImU32 fill, ImU32 background) { return readable_on(blend_over(fill, background)); }
 
 // The number for a space `room` pixels wide: 4 significant digits, fewer if
 // they do not fit, nothing if even 2 do not.
@@ -131,27 +128,56 @@ bool fit_number(const Frame& f, double v, float room, char* buf, int size, int m
   return false;
 }
 
+// The fewest significant digits (4 to 6) at which no two different values of
+// a column print the same: h2₁ 0.9388 and h2₂ 0.9405, never both "0.94".
+int distinct_digits(const std::vector<double>& values) {
+  char a[48], b[48];
+  for (int sig = 4; sig < 6; ++sig) {
+    bool clash = false;
+    for (std::size_t i = 0; i < values.size() && !clash; ++i)
+      for (std::size_t j = i + 1; j < values.size() && !clash; ++j) {
+        if (values[i] == values[j]) continue;
+        format_compact(values[i], sig, a, sizeof a);
+        format_compact(values[j], sig, b, sizeof b);
+        clash = std::strcmp(a, b) == 0;
+      }
+    if (!clash) return sig;
+  }
+  return 6;
+}
+
+// "a=0.9388" under a circle: the neuron's second value (LayerView::below).
+const char* below_prefix(Shown s) {
+  switch (s) {
+    case Shown::Activation: return "a=";
+    case Shown::PreActivation: return "z=";
+    case Shown::Bias: return "b=";
+    default: return "";
+  }
+}
+
 ImU32 backdrop_color() {
   const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
   return ImGui::ColorConvertFloat4ToU32(ImVec4(bg.x, bg.y, bg.z, 1.0f));
 }
 
 // ---------------------------------------------------------------- [SECTION] view and input
-std::uint64_t layout_key(const Scenario& sc, ImVec2 area) {
+std::uint64_t layout_key(const Scenario& sc, ImVec2 area, float text_px) {
   std::uint64_t h = mix(0, static_cast<std::uint64_t>(sc.input_size));
   for (const Layer& layer : sc.layers) h = mix(h, static_cast<std::uint64_t>(layer.size()));
   h = mix(h, static_cast<std::uint64_t>(area.x));
+  h = mix(h, static_cast<std::uint64_t>(text_px * 16.0f));
   return mix(h, static_cast<std::uint64_t>(area.y));
 }
 
-void update_cache(const Session& session, const UiState& ui, ImVec2 area) {
+void update_cache(const Session& session, const UiState& ui, ImVec2 area, float text_px) {
   Cache& c = cache();
   const Scenario& sc = session.stepper().state().scenario;
-  const std::uint64_t lk = layout_key(sc, area);
+  const std::uint64_t lk = layout_key(sc, area, text_px);
   if (lk != c.layout_key || c.layout.columns.size() != static_cast<std::size_t>(sc.layer_count() + 1)) {
     std::vector<int> widths;
     for (int l = 0; l <= sc.layer_count(); ++l) widths.push_back(sc.width(l));
-    c.layout = make_graph_layout(widths, area);
+    c.layout = make_graph_layout(widths, area, text_px);
     c.layer_symbols.clear();
     for (int l = 0; l <= sc.layer_count(); ++l) c.layer_symbols.push_back(layer_symbol(sc, l));
     c.layout_key = lk;
@@ -161,7 +187,12 @@ void update_cache(const Session& session, const UiState& ui, ImVec2 area) {
   std::uint64_t vk = mix(session.revision(), static_cast<std::uint64_t>(ui.example + 1));
   vk = mix(vk, static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(&session.stepper())));
   if (vk != c.values_key) {
-    compute_canvas_values(session.stepper(), ui.example, c.values);
+    const std::uint64_t sk = mix(session.stepper().start_id(), static_cast<std::uint64_t>(ui.example + 1));
+    if (sk != c.scales_key) {
+      c.step_scales = compute_step_scales(session.stepper(), ui.example);
+      c.scales_key = sk;
+    }
+    compute_canvas_values(session.stepper(), ui.example, c.step_scales, c.values);
     c.values_key = vk;
   }
 }
@@ -306,9 +337,48 @@ bool on_edge_number(const Frame& f, int l, ImVec2 mouse, int& i, int& j) {
   return false;
 }
 
+// One edge's number on a plate centred at p, at most `room` wide.
+void edge_plate_at(const Frame& f, int l, int i, int j, ImVec2 p, float room) {
+  const LayerView& v = f.layer(l);
+  const bool dim = f.alpha(v.edge_role) < 1.0f;
+  char buf[32];
+  if (f.asked && shown_reveals(v.edges, l, i, j, f.asked->buffer, f.asked->layer, f.asked->row, f.asked->col))
+    std::snprintf(buf, sizeof buf, "?");
+  else if (!fit_number(f, v.edge(i, j), room, buf, sizeof buf, 4))
+    return;
+  const ImVec2 ts = f.small->CalcTextSizeA(f.small_size, 1e9f, 0.0f, buf);
+  const ImVec2 lo(std::floor(p.x - 0.5f * ts.x) - 3.0f, std::floor(p.y - 0.5f * ts.y) - 1.0f);
+  const ImVec2 hi(lo.x + ts.x + 6.0f, lo.y + ts.y + 2.0f);
+  f.dl->AddRectFilled(lo, hi, with_alpha(f.backdrop, 0.92f), 3.0f);
+  f.dl->AddRect(lo, hi, value_color(v.edge(i, j), f.values.scale_of(v.edges), dim ? 0.35f : 0.9f), 3.0f, 0, 1.0f);
+  f.dl->AddText(f.small, f.small_size, ImVec2(lo.x + 3.0f, lo.y + 1.0f), dim ? f.pal.text_dim : f.pal.text, buf);
+}
+
+// A narrow layout's numbers on demand: the edges into or out of the neuron
+// under the mouse (else the selected one), each halfway along, where the
+// edges of one neuron are half a pitch apart and clear of both circles.
+void draw_focus_edge_numbers(const Frame& f, int l, const CanvasItem& focus) {
+  if (focus.kind != CanvasItem::Kind::Neuron || (focus.layer != l && focus.layer != l - 1)) return;
+  const ColumnLayout& s = f.column(l - 1);
+  const ColumnLayout& t = f.column(l);
+  if (s.compact || t.compact || f.layer(l).edges == Shown::Nothing) return;
+  const float room = (t.x - s.x - s.radius - t.radius) * f.view.zoom - 6.0f;
+  if (0.5f * s.pitch * f.view.zoom < f.small_size + 4.0f) return;  // plates would touch
+  const bool into = focus.layer == l;
+  const int n = into ? s.size : t.size;
+  for (int k = 0; k < n; ++k) {
+    const int i = into ? k : focus.j, j = into ? focus.j : k;
+    const ImVec2 a = s.center(i), b = t.center(j);
+    edge_plate_at(f, l, i, j, f.screen(ImVec2(0.5f * (a.x + b.x), 0.5f * (a.y + b.y))), room);
+  }
+}
+
 void draw_edge_numbers(const Frame& f, int l) {
   const EdgeNumbers en = edge_numbers(f, l);
-  if (!en.shown) return;
+  if (!en.shown) {
+    if (f.layout.edge_numbers_on_hover) draw_focus_edge_numbers(f, l, f.hover.kind != CanvasItem::Kind::None ? f.hover : f.selected);
+    return;
+  }
   const LayerView& v = f.layer(l);
   const bool dim = f.alpha(v.edge_role) < 1.0f;
   const double scale = f.values.scale_of(v.edges);
@@ -317,6 +387,8 @@ void draw_edge_numbers(const Frame& f, int l) {
   for (int i = 0; i < f.column(l - 1).size; ++i)
     for (int j = 0; j < f.column(l).size; ++j) {
       if (!edge_number_plate(f, l, en, i, j, buf, sizeof buf, lo, hi) || !f.visible(lo, hi)) continue;
+      if (f.asked && shown_reveals(v.edges, l, i, j, f.asked->buffer, f.asked->layer, f.asked->row, f.asked->col))
+        std::snprintf(buf, sizeof buf, "?");  // a lesson question asks for it
       f.dl->AddRectFilled(lo, hi, with_alpha(f.backdrop, 0.88f), 3.0f);
       f.dl->AddRect(lo, hi, value_color(v.edge(i, j), scale, dim ? 0.35f : 0.9f), 3.0f, 0, 1.0f);
       f.dl->AddText(f.small, f.small_size, ImVec2(lo.x + 3.0f, lo.y + 1.0f),
@@ -409,6 +481,34 @@ void draw_edge_hover(const Frame& f) {
   }
 }
 
+// The clicked item (what the Edit tab edits): a lesson-green line along a
+// selected edge, a dashed-looking double ring round a selected neuron.
+void draw_selection(const Frame& f) {
+  const CanvasItem& sel = f.selected;
+  if (sel.kind == CanvasItem::Kind::None || sel.layer < 0 || sel.layer >= static_cast<int>(f.layout.columns.size()))
+    return;
+  if (sel.kind == CanvasItem::Kind::Neuron) {
+    const ColumnLayout& c = f.column(sel.layer);
+    if (sel.j >= c.size) return;
+    if (c.compact) {
+      const ImVec2 m = c.cell_min(sel.j);
+      f.dl->AddRect(f.screen(ImVec2(m.x - 2, m.y - 2)), f.screen(ImVec2(m.x + c.cell_w + 2, m.y + c.cell_h + 2)),
+                    f.pal.lesson, 0.0f, 0, 2.5f);
+      return;
+    }
+    const float r = c.radius * f.view.zoom;
+    f.dl->AddCircle(f.screen(c.center(sel.j)), r + 8.0f, f.pal.lesson, 0, 2.5f);
+    return;
+  }
+  if (sel.layer < 1 || f.layout.gaps[static_cast<std::size_t>(sel.layer)].heatmap) return;
+  const ColumnLayout& s = f.column(sel.layer - 1);
+  const ColumnLayout& t = f.column(sel.layer);
+  if (sel.i >= s.size || sel.j >= t.size) return;
+  ImVec2 b;
+  const ImVec2 a = edge_start(s, t, sel.i, sel.j, b);
+  f.dl->AddLine(f.screen(a), f.screen(b), f.pal.lesson, 3.5f);
+}
+
 // ---------------------------------------------------------------- [SECTION] neurons
 ImU32 neuron_fill(const Frame& f, const LayerView& v, int j, float alpha) {
   if (v.neurons == Shown::Nothing) return diverging_color(0.0, alpha);
@@ -422,6 +522,9 @@ void draw_circles(const Frame& f, int l) {
   const float alpha = f.alpha(v.neuron_role);
   const bool symbols = c.pitch * f.view.zoom >= 2.0f * r + f.small_size + 4.0f;
   const bool beside = l + 1 == static_cast<int>(f.layout.columns.size()) && f.layout.output_numbers_beside;
+  const int digits = distinct_digits(v.values);
+  const int below_digits = distinct_digits(v.below_values);
+  const bool below = v.below != Shown::Nothing && c.pitch * f.view.zoom >= 2.0f * r + 2.2f * f.small_size;
   char buf[48];
   for (int j = 0; j < c.size; ++j) {
     const ImVec2 p = f.screen(c.center(j));
@@ -437,14 +540,18 @@ void draw_circles(const Frame& f, int l) {
 
     if (v.neurons == Shown::Nothing) {
       if (r >= 8.0f) text_centered(f, f.small, f.small_size, p, with_alpha(f.pal.text_dim, alpha), "·");
+    } else if (f.asked && shown_reveals(v.neurons, l, -1, j, f.asked->buffer, f.asked->layer, f.asked->row,
+                                        f.asked->col)) {
+      text_centered(f, f.small, f.small_size, p, text_on(fill, f.backdrop), "?");  // a question asks for it
     } else if (r >= 11.0f) {
       const double x = v.values[static_cast<std::size_t>(j)];
-      if (fit_number(f, x, 2.0f * r - 5.0f, buf, sizeof buf)) {
+      format_compact(x, digits, buf, sizeof buf);
+      if (text_width(f.small, f.small_size, buf) <= 2.0f * r - 5.0f) {
         const ImU32 ink = text_on(fill, f.backdrop);
         text_centered(f, f.small, f.small_size, p, alpha < 1.0f ? with_alpha(ink, 0.6f) : ink, buf);
       } else if (beside ? fit_number(f, x, (f.layout.target_offset - c.radius) * f.view.zoom - 14.0f, buf,
                                      sizeof buf)
-                        : fit_number(f, x, 2.0f * r + 36.0f, buf, sizeof buf, 3)) {
+                        : fit_number(f, x, 2.0f * r + 36.0f, buf, sizeof buf, digits)) {
         // Too long for the circle: beside the output circles (nothing is to
         // their right but the targets), else on a plate across the circle.
         const ImVec2 ts = f.small->CalcTextSizeA(f.small_size, 1e9f, 0.0f, buf);
@@ -455,6 +562,12 @@ void draw_circles(const Frame& f, int l) {
         f.dl->AddText(f.small, f.small_size, ImVec2(lo.x + 3.0f, lo.y + 1.0f),
                       alpha < 1.0f ? f.pal.text_dim : f.pal.text, buf);
       }
+    }
+    if (below && !(f.asked && shown_reveals(v.below, l, -1, j, f.asked->buffer, f.asked->layer, f.asked->row,
+                                            f.asked->col))) {
+      const int n = std::snprintf(buf, sizeof buf, "%s", below_prefix(v.below));
+      format_compact(v.below_values[static_cast<std::size_t>(j)], below_digits, buf + n, static_cast<int>(sizeof buf) - n);
+      text_centered(f, f.small, f.small_size, ImVec2(p.x, p.y + r + 3.0f + 0.5f * f.small_size), f.pal.text_dim, buf);
     }
     if (symbols) {
       neuron_label(buf, sizeof buf, f.symbols[static_cast<std::size_t>(l)], j);
@@ -553,7 +666,7 @@ void draw_targets(const Frame& f) {
     const ImVec2 p = f.screen(c.center(j));
     format_compact(example_value(f.sc.targets, f.values.example, j), 3, num, sizeof num);
     std::snprintf(buf, sizeof buf, "y%s = %s", subscript(j + 1).c_str(), num);
-    if (text_width(f.small, f.small_size, buf) > 60.0f * f.view.zoom) continue;
+    if (text_width(f.small, f.small_size, buf) > (f.layout.target_labels_width + 4.0f) * f.view.zoom) continue;
     f.dl->AddText(f.small, f.small_size,
                   ImVec2(p.x + f.layout.target_offset * f.view.zoom, p.y - 0.5f * f.small_size), col, buf);
   }
@@ -569,7 +682,9 @@ void draw_loss(const Frame& f) {
   f.dl->AddRectFilled(a, b, with_alpha(f.pal.grid, f.alpha(role)), 6.0f);
   if (role != Role::None) f.dl->AddRect(a, b, role_color(f.pal, role), 6.0f, 0, 3.0f);
   char buf[64];
-  if (done)
+  if (done && f.asked && f.asked->buffer == Buffer::LossValue)
+    std::snprintf(buf, sizeof buf, "L = ?");  // a lesson question asks for it
+  else if (done)
     std::snprintf(buf, sizeof buf, "L = %s", format_number(f.st.state().loss_value(), 5).c_str());
   else
     std::snprintf(buf, sizeof buf, "L = ·");
@@ -589,7 +704,17 @@ void draw_loss(const Frame& f) {
   }
 }
 
+std::string main_quantity(const Frame& f, int l);
+
+// The header's second line: what the circles hold, and what the line under them.
 std::string column_quantity(const Frame& f, int l) {
+  const LayerView& v = f.layer(l);
+  const std::string main = main_quantity(f, l);
+  if (v.below == Shown::Nothing) return main;
+  return main + ", under: " + (v.below == Shown::Bias ? "b" + superscript(l) : shown_symbol(v.below, f.sc, l));
+}
+
+std::string main_quantity(const Frame& f, int l) {
   const LayerView& v = f.layer(l);
   const std::string L = superscript(l), sym = f.symbols[static_cast<std::size_t>(l)];
   switch (v.neurons) {
@@ -640,6 +765,10 @@ void draw_headers(const Frame& f, float band) {
   }
 }
 
+// The legend's rows: neurons, edges, and on a canvas too narrow for the
+// ring key beside them, a third row for it.
+int legend_rows(float canvas_width, float text_px) { return canvas_width < 52.0f * text_px ? 3 : 2; }
+
 // Two rows, neurons then edges: each colour scale in use as a bar from −s to
 // +s with what it measures; at the right, the key to the rings.
 void draw_legend(const Frame& f, float band) {
@@ -647,7 +776,7 @@ void draw_legend(const Frame& f, float band) {
   if (f.screen(f.layout.max).y > top)
     f.dl->AddRectFilled(ImVec2(f.clip_min.x, top), f.clip_max, with_alpha(f.backdrop, 0.92f));
   f.dl->AddLine(ImVec2(f.clip_min.x, top), ImVec2(f.clip_max.x, top), f.pal.grid, 1.0f);
-  const float row_h = f.small_size + 8.0f, bar_w = 70.0f, bar_h = f.small_size - 3.0f;
+  const float row_h = f.small_size + 8.0f, bar_w = 3.5f * f.small_size, bar_h = f.small_size - 3.0f;
   bool present[kScaleGroups] = {};
   for (const LayerView& v : f.values.layers) {
     if (v.neurons != Shown::Nothing) present[static_cast<int>(scale_group(v.neurons))] = true;
@@ -667,6 +796,7 @@ void draw_legend(const Frame& f, float band) {
     std::snprintf(title, sizeof title, "Neurons");
   const char* titles[2] = {title, "Edges"};
   float ends[2] = {0.0f, 0.0f};  // where each row's scales end
+  const int rows = legend_rows(f.clip_max.x - f.clip_min.x, f.small_size);
   for (int r = 0; r < 2; ++r) {
     float x = f.clip_min.x + 10.0f;
     const float y = top + 5.0f + row_h * static_cast<float>(r);
@@ -681,11 +811,19 @@ void draw_legend(const Frame& f, float band) {
       format_compact(s, 3, hi + 1, sizeof hi - 1);
       hi[0] = '+';
       std::snprintf(lo, sizeof lo, "-%s", hi + 1);
+      if (s == 0.0) {  // zero throughout this step: no range to draw, and never "-0 … +0"
+        std::snprintf(lo, sizeof lo, "%s", "");
+        std::snprintf(hi, sizeof hi, "%s", "all 0");
+      }
       const bool step = group == ScaleGroup::WeightSteps || group == ScaleGroup::BiasSteps;
       std::snprintf(name, sizeof name, "%s", scale_group_name(group));
       if (step)
         std::snprintf(name + std::strlen(name), sizeof name - std::strlen(name), ", η = %s",
                       format_number(f.sc.learning_rate, 4).c_str());
+      // Short of room, the name drops its ", η = …" (the equation panel has η).
+      const float need = text_width(f.small, f.small_size, lo) + bar_w + 14.0f + text_width(f.small, f.small_size, hi) +
+                         text_width(f.small, f.small_size, name);
+      if (step && x + need > f.clip_max.x - 8.0f) std::snprintf(name, sizeof name, "%s", scale_group_name(group));
       text(x, y, f.pal.text_dim, lo);
       x += 4.0f;
       constexpr int kSteps = 14;  // the map is not linear (theme.cpp): sample it
@@ -711,9 +849,15 @@ void draw_legend(const Frame& f, float band) {
                           text_width(f.small, f.small_size, keys[1]) + 16.0f};
   const float right = f.clip_max.x - 12.0f;
   int key_row[2] = {0, 1};
-  if (ends[0] > right - key_w[0] - 8.0f) key_row[0] = 1;
   float kx[2] = {right - key_w[0], right - key_w[1]};
-  if (key_row[0] == 1) kx[0] = kx[1] - 16.0f - key_w[0];
+  if (rows == 3) {  // a narrow canvas: the keys get a row of their own, left-aligned
+    key_row[0] = key_row[1] = 2;
+    kx[0] = f.clip_min.x + 10.0f;
+    kx[1] = kx[0] + key_w[0] + 16.0f;
+  } else if (ends[0] > right - key_w[0] - 8.0f) {
+    key_row[0] = 1;
+    kx[0] = kx[1] - 16.0f - key_w[0];
+  }
   const char* blank = "·  not computed yet";
   const float blank_end = ends[1] + text_width(f.small, f.small_size, blank);
   if (blank_end < (f.values.started ? std::min(kx[0], kx[1]) - 16.0f : right)) {
@@ -723,7 +867,7 @@ void draw_legend(const Frame& f, float band) {
   if (!f.values.started) return;
   for (int k = 0; k < 2; ++k) {
     const float y = top + 5.0f + row_h * static_cast<float>(key_row[k]);
-    if (kx[k] < ends[key_row[k]] + 8.0f) continue;  // no room left: the scales matter more
+    if (key_row[k] < 2 && kx[k] < ends[key_row[k]] + 8.0f) continue;  // no room left: the scales matter more
     f.dl->AddCircle(ImVec2(kx[k] + 6.0f, y + 0.5f * f.small_size + 1.0f), 5.0f, rings[k], 0, 2.5f);
     float tx = kx[k] + 16.0f;
     text(tx, y, f.pal.text_dim, keys[k]);
@@ -803,7 +947,6 @@ CanvasItem hit_test(const Frame& f, ImVec2 mouse) {
 // ---------------------------------------------------------------- [SECTION] lesson highlights
 // What the lesson's beat points at (lesson_panel.cpp): edges traced and
 // neurons ringed in the lesson colour; with a focus, all but one neuron dimmed.
-constexpr ImU32 kLessonColor = IM_COL32(70, 215, 120, 255);
 
 // The screen box of a neuron (circle or cell), grown by pad; false if it does not exist.
 bool neuron_box(const Frame& f, const NeuronRef& n, float pad, ImVec2& lo, ImVec2& hi) {
@@ -834,15 +977,15 @@ void draw_lesson_highlights(const Frame& f, const LessonUiState& ls, bool presen
     if (e.i >= s.size || e.j >= t.size) continue;
     ImVec2 b;
     const ImVec2 a = edge_start(s, t, e.i, e.j, b);
-    f.dl->AddLine(f.screen(a), f.screen(b), with_alpha(kLessonColor, 0.8f), 3.0f);
+    f.dl->AddLine(f.screen(a), f.screen(b), with_alpha(f.pal.lesson, 0.8f), 3.0f);
   }
   ImVec2 lo, hi;
   for (const NeuronRef& n : ls.neurons)
     if (neuron_box(f, n, 7.0f, lo, hi)) {
       if (f.column(n.layer).compact)
-        f.dl->AddRect(lo, hi, kLessonColor, 2.0f, 0, 3.0f);
+        f.dl->AddRect(lo, hi, f.pal.lesson, 2.0f, 0, 3.0f);
       else
-        f.dl->AddCircle(ImVec2(0.5f * (lo.x + hi.x), 0.5f * (lo.y + hi.y)), 0.5f * (hi.x - lo.x), kLessonColor, 0,
+        f.dl->AddCircle(ImVec2(0.5f * (lo.x + hi.x), 0.5f * (lo.y + hi.y)), 0.5f * (hi.x - lo.x), f.pal.lesson, 0,
                         3.0f);
     }
   // Focus, in presenter mode: a dim veil over the canvas with a hole around the one neuron.
@@ -853,7 +996,7 @@ void draw_lesson_highlights(const Frame& f, const LessonUiState& ls, bool presen
   f.dl->AddRectFilled(ImVec2(a.x, hi.y), b, veil);
   f.dl->AddRectFilled(ImVec2(a.x, lo.y), ImVec2(lo.x, hi.y), veil);
   f.dl->AddRectFilled(ImVec2(hi.x, lo.y), ImVec2(b.x, hi.y), veil);
-  f.dl->AddCircle(ImVec2(0.5f * (lo.x + hi.x), 0.5f * (lo.y + hi.y)), 0.5f * (hi.x - lo.x) - 6.0f, kLessonColor,
+  f.dl->AddCircle(ImVec2(0.5f * (lo.x + hi.x), 0.5f * (lo.y + hi.y)), 0.5f * (hi.x - lo.x) - 6.0f, f.pal.lesson,
                   0, 4.0f);
 }
 
@@ -1020,7 +1163,13 @@ void edge_tooltip(const Frame& f, int l, int i, int j) {
 void draw_tooltip(const Frame& f) {
   if (f.hover.kind == CanvasItem::Kind::None) return;
   ImGui::BeginTooltip();
-  if (f.hover.kind == CanvasItem::Kind::Neuron)
+  // Every number of the item a lesson question asks about would give the answer away.
+  const bool asked = f.asked && f.hover.layer == f.asked->layer &&
+                     (f.hover.kind == CanvasItem::Kind::Neuron ? f.hover.j == f.asked->col
+                                                               : f.hover.i == f.asked->row && f.hover.j == f.asked->col);
+  if (asked)
+    ImGui::TextUnformatted("The lesson asks about this one: answer first, then hover again.");
+  else if (f.hover.kind == CanvasItem::Kind::Neuron)
     neuron_tooltip(f, f.hover.layer, f.hover.j);
   else
     edge_tooltip(f, f.hover.layer, f.hover.i, f.hover.j);
@@ -1047,24 +1196,24 @@ void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue&, PanelRe
     return;
   }
 
-  // Presenter mode draws the canvas in large type (app_view.cpp zooms it to match).
+  // Canvas numbers in the body text size (a class reads them from the back
+  // row), headers one size up; presenter mode one size larger again.
   Fonts fo = fonts();
-  if (ui.presenter) {
-    fo.small = fonts().regular;
-    fo.regular = fonts().large;
-  }
+  fo.small = ui.presenter ? fonts().large : fonts().regular;
+  fo.regular = ui.presenter ? fonts().presenter : fonts().large;
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImVec2 size(std::max(avail.x, 50.0f), std::max(avail.y, 50.0f));
   const float header = kHeaderRows * (fo.small->FontSize + 4.0f) + 10.0f;
-  const float legend = kLegendRows * (fo.small->FontSize + 8.0f) + 10.0f;
+  const float legend =
+      static_cast<float>(legend_rows(size.x, fo.small->FontSize)) * (fo.small->FontSize + 8.0f) + 10.0f;
   const ImVec2 area_min(12.0f, header + 8.0f),
       area_size(size.x - 24.0f, std::max(40.0f, size.y - header - legend - 16.0f));
 
   // The layout is made in unscaled pixels; on a HiDPI screen the fit zooms it
   // by the content scale, in step with the fonts.
   const float scale = std::max(0.5f, ui.content_scale);
-  update_cache(session, ui, ImVec2(area_size.x / scale, area_size.y / scale));
+  update_cache(session, ui, ImVec2(area_size.x / scale, area_size.y / scale), fo.small->FontSize / scale);
   const Cache& c = cache();
 
   ImGui::InvisibleButton("##graph", size,
@@ -1088,6 +1237,8 @@ void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue&, PanelRe
           fo.regular->FontSize,
           session.revision(),
           CanvasItem{},
+          ui.selected,
+          asked_quantity(ui.lesson),
           backdrop_color()};
   if (ui.gradcheck_edges) f.gradcheck = CurrentGradCheckMaps(session);
 
@@ -1114,6 +1265,7 @@ void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue&, PanelRe
   for (int l = 1; l <= last; ++l)
     if (!c.layout.gaps[static_cast<std::size_t>(l)].heatmap) draw_edge_numbers(f, l);
   draw_edge_hover(f);
+  draw_selection(f);
   for (int l = 0; l <= last; ++l) {
     if (f.column(l).compact)
       draw_cells(f, l);

@@ -6,11 +6,14 @@
 namespace bpv {
 namespace {
 
-// All in pixels at zoom 1.
+// All in pixels at zoom 1, for canvas text kDesignTextPx tall; everything
+// that holds text grows with the text (Metrics below).
+constexpr float kDesignTextPx = 13.0f;
 constexpr float kLeft = 24.0f;                              // left of the input column
 constexpr float kSymbolSpace = 18.0f;                       // above each circle: the neuron's symbol
 constexpr float kCaptionSpace = 36.0f;                      // under each heatmap: what it shows (two lines)
 constexpr float kMinPitch = 44.0f, kMaxPitch = 170.0f;      // between two circles' centres
+constexpr float kMinRadius = 12.0f, kMaxRadius = 25.0f;
 constexpr float kMinCell = 8.0f, kMaxCell = 14.0f;          // cell height of a strip
 constexpr float kMinStripWidth = 28.0f;                     // thin strips are hard to hit with the mouse
 constexpr float kLineGapMin = 70.0f, kLineGapMax = 380.0f;  // lines without numbers can sit closer
@@ -24,6 +27,39 @@ constexpr float kNumberInsideRadius = 22.0f;  // smaller circles cannot hold "0.
 constexpr float kNumberBesideWidth = 56.0f;   // "-0.00363" beside such an output circle
 const ImVec2 kLossHalf{50.0f, 24.0f};
 constexpr float kLossCaptionHalf = 70.0f;     // "binary_cross_entropy" over the box is wider than it
+
+// The sizes above for the canvas text actually drawn: k = text px / design px.
+// A circle holds its number ("-0.1234", about 3.6 text heights wide) inside,
+// and leaves a line below it for the second value (the forward value kept
+// through the backward pass, the bias in the update).
+struct Metrics {
+  float k, symbol_space, caption_space, min_pitch, max_pitch, min_radius, max_radius;
+  float edge_label_half_width, min_label_spacing, target_labels_width, number_inside_radius, number_beside_width;
+  float below_space;
+  ImVec2 loss_half;
+  float loss_caption_half;
+};
+
+Metrics metrics_for(float text_px) {
+  const float k = std::max(0.5f, text_px / kDesignTextPx);
+  Metrics m;
+  m.k = k;
+  m.symbol_space = kSymbolSpace * k;
+  m.caption_space = kCaptionSpace * k;
+  m.below_space = 1.35f * text_px + 2.0f;
+  m.min_radius = kMinRadius * k;
+  m.max_radius = std::max(kMaxRadius * k, 2.1f * text_px + 3.0f);
+  m.min_pitch = std::max(kMinPitch * k, 2.0f * m.min_radius + m.symbol_space + m.below_space);
+  m.max_pitch = kMaxPitch * k;
+  m.edge_label_half_width = kEdgeLabelHalfWidth * k;
+  m.min_label_spacing = kMinLabelSpacing * k;
+  m.target_labels_width = kTargetLabelsWidth * k;
+  m.number_inside_radius = kNumberInsideRadius * k;
+  m.number_beside_width = kNumberBesideWidth * k;
+  m.loss_half = ImVec2(kLossHalf.x * k, kLossHalf.y * k);
+  m.loss_caption_half = kLossCaptionHalf * k;
+  return m;
+}
 
 void place_circles(ColumnLayout& c) {
   c.y0 = -0.5f * static_cast<float>(c.size - 1) * c.pitch;
@@ -68,9 +104,9 @@ void choose_label_position(GapLayout& g, const ColumnLayout& s, const ColumnLayo
 }
 
 // The centre distance two circle columns need for their edge numbers to clear both circles.
-float label_distance(const ColumnLayout& s, const ColumnLayout& t) {
+float label_distance(const ColumnLayout& s, const ColumnLayout& t, const Metrics& m) {
   const float u = std::max(1.0f / static_cast<float>(s.size + 1), 1.0f / static_cast<float>(t.size + 1));
-  return (std::max(s.radius, t.radius) + kEdgeLabelHalfWidth) / u;
+  return (std::max(s.radius, t.radius) + m.edge_label_half_width) / u;
 }
 
 }  // namespace
@@ -111,19 +147,24 @@ bool GapLayout::edge_at(ImVec2 p, int rows, int cols, int& i, int& j) const {
 namespace {
 
 // The layout for `area.x` pixels of width and `height` canvas units of height.
-GraphLayout layout_for(const std::vector<int>& widths, ImVec2 area, float height) {
+// numbers_everywhere: widen each gap until every edge's number clears the
+// circles; without, the gaps stay narrow and only the edges of the neuron
+// under the mouse (or selected) get numbers, halfway along.
+GraphLayout layout_for(const std::vector<int>& widths, ImVec2 area, float height, const Metrics& m,
+                       bool numbers_everywhere) {
   GraphLayout g;
+  g.edge_numbers_on_hover = !numbers_everywhere;
   const int n_cols = static_cast<int>(widths.size());
   if (n_cols == 0) return g;
   bool any_compact = false;
   for (int n : widths) any_compact = any_compact || n > kMaxCircleNeurons;
-  height = std::max(120.0f, height - kSymbolSpace - (any_compact ? kCaptionSpace : 0.0f));
+  height = std::max(120.0f, height - m.symbol_space - (any_compact ? m.caption_space : 0.0f));
 
   // Vertical: circles share one pitch so rows line up across columns; strips fill the height.
   int most_circles = 1;
   for (int n : widths)
     if (n <= kMaxCircleNeurons) most_circles = std::max(most_circles, n);
-  const float pitch = std::clamp(height / static_cast<float>(most_circles), kMinPitch, kMaxPitch);
+  const float pitch = std::clamp(height / static_cast<float>(most_circles), m.min_pitch, std::max(m.min_pitch, m.max_pitch));
   g.columns.resize(static_cast<std::size_t>(n_cols));
   for (int l = 0; l < n_cols; ++l) {
     ColumnLayout& c = g.columns[static_cast<std::size_t>(l)];
@@ -132,18 +173,21 @@ GraphLayout layout_for(const std::vector<int>& widths, ImVec2 area, float height
     if (c.compact) {
       size_cells(c, height);
     } else {
-      c.radius = std::clamp(pitch * 0.2f, 12.0f, 25.0f);
+      // As large as the pitch allows once the symbol above and the line
+      // below have their room, within the bounds that hold a number.
+      c.radius = std::clamp(0.5f * (pitch - m.symbol_space - m.below_space), m.min_radius, m.max_radius);
       c.pitch = pitch;
     }
   }
 
   // Horizontal: the columns at their own width, the gaps share what is left.
   const ColumnLayout& last = g.columns.back();
-  g.output_numbers_beside = !last.compact && last.radius < kNumberInsideRadius;
+  g.output_numbers_beside = !last.compact && last.radius < m.number_inside_radius;
+  g.target_labels_width = m.target_labels_width;
   g.target_offset =
-      last.radius + 12.0f + (g.output_numbers_beside ? kNumberBesideWidth : 0.0f);  // clear of the halo
-  const float targets = last.compact ? 0.0f : g.target_offset - last.radius + kTargetLabelsWidth;
-  const float right = targets + 2.0f * kLossHalf.x + (last.compact ? 40.0f : 30.0f);
+      last.radius + 12.0f + (g.output_numbers_beside ? m.number_beside_width : 0.0f);  // clear of the halo
+  const float targets = last.compact ? 0.0f : g.target_offset - last.radius + m.target_labels_width;
+  const float right = targets + 2.0f * m.loss_half.x + (last.compact ? 40.0f : 30.0f);
   float fixed = kLeft + right;
   for (const ColumnLayout& c : g.columns) fixed += column_width(c);
   const float share = n_cols > 1 ? (area.x - fixed) / static_cast<float>(n_cols - 1) : 0.0f;
@@ -158,8 +202,8 @@ GraphLayout layout_for(const std::vector<int>& widths, ImVec2 area, float height
       float low = gap.heatmap ? kHeatGapMin : kLineGapMin;
       if (!gap.heatmap) {  // widen a gap whose edge numbers would be readable, so they clear the circles
         choose_label_position(gap, s, c);
-        if (gap.label_spacing >= kMinLabelSpacing)
-          low = std::max(low, label_distance(s, c) - s.radius - c.radius);
+        if (numbers_everywhere && gap.label_spacing >= m.min_label_spacing)
+          low = std::max(low, label_distance(s, c, m) - s.radius - c.radius);
       }
       x += std::clamp(share, low, std::max(low, gap.heatmap ? kHeatGapMax : kLineGapMax));
     }
@@ -181,34 +225,43 @@ GraphLayout layout_for(const std::vector<int>& widths, ImVec2 area, float height
       gap.max = {t.min.x - kHeatMargin, half_h};
     } else {
       choose_label_position(gap, s, t);
-      if (gap.label_spacing < kMinLabelSpacing) gap.label_spacing = 0.0f;
+      if (gap.label_spacing < m.min_label_spacing || !numbers_everywhere) gap.label_spacing = 0.0f;
     }
   }
 
-  const float loss_x = last.max.x + (last.compact ? 24.0f : targets + 7.0f) + kLossHalf.x;
+  const float loss_x = last.max.x + (last.compact ? 24.0f : targets + 7.0f) + m.loss_half.x;
   g.loss_center = {loss_x, 0.0f};
-  g.loss_half = kLossHalf;
+  g.loss_half = m.loss_half;
 
-  g.min = {0.0f, -kLossHalf.y};
-  g.max = {loss_x + kLossCaptionHalf + 8.0f, kLossHalf.y};
+  g.min = {0.0f, -m.loss_half.y};
+  g.max = {loss_x + m.loss_caption_half + 8.0f, m.loss_half.y};
   for (const ColumnLayout& c : g.columns) {
-    g.min.y = std::min(g.min.y, c.min.y - (c.compact ? 4.0f : kSymbolSpace));
-    g.max.y = std::max(g.max.y, c.max.y + 4.0f);
+    g.min.y = std::min(g.min.y, c.min.y - (c.compact ? 4.0f : m.symbol_space));
+    g.max.y = std::max(g.max.y, c.max.y + (c.compact ? 4.0f : m.below_space));
   }
   for (const GapLayout& gap : g.gaps)
-    if (gap.heatmap) g.max.y = std::max(g.max.y, gap.max.y + kCaptionSpace);
+    if (gap.heatmap) g.max.y = std::max(g.max.y, gap.max.y + m.caption_space);
   return g;
 }
 
 }  // namespace
 
-GraphLayout make_graph_layout(const std::vector<int>& widths, ImVec2 area) {
-  GraphLayout g = layout_for(widths, area, area.y);
-  // Too wide for the area, it will be shown smaller, leaving height unused:
-  // lay it out again as tall as it will then have room for.
+GraphLayout make_graph_layout(const std::vector<int>& widths, ImVec2 area, float text_px) {
+  const Metrics m = metrics_for(text_px);
+  auto zoom_of = [&](const GraphLayout& l) {
+    const float w = std::max(1.0f, l.max.x - l.min.x), h = std::max(1.0f, l.max.y - l.min.y);
+    return std::min(area.x / w, area.y / h);
+  };
+  GraphLayout g = layout_for(widths, area, area.y, m, true);
+  // Shown smaller than it is laid out, its text would no longer fit its
+  // circles and gaps: numbers on every edge cost too much width here, so
+  // they come on demand.
+  if (zoom_of(g) < 0.98f) g = layout_for(widths, area, area.y, m, false);
+  // Still too wide, it will be shown smaller, leaving height unused: lay it
+  // out again as tall as it will then have room for.
   const float w = g.max.x - g.min.x, h = g.max.y - g.min.y;
-  const float zoom = std::min(area.x / std::max(1.0f, w), area.y / std::max(1.0f, h));
-  if (zoom < 0.98f && area.x / w < area.y / h) g = layout_for(widths, area, area.y / zoom);
+  const float zoom = zoom_of(g);
+  if (zoom < 0.98f && area.x / w < area.y / h) g = layout_for(widths, area, area.y / zoom, m, false);
   return g;
 }
 

@@ -50,12 +50,18 @@ struct GraphLayout {
   // Output circles too small for their numbers show them beside, on the right;
   // the targets follow at target_offset from the circles' centre.
   bool output_numbers_beside = false;
+  // Too narrow for a number on every edge: only the edges of the neuron under
+  // the mouse (or the selected one) show theirs, halfway along (graph_canvas.cpp).
+  bool edge_numbers_on_hover = false;
   float target_offset = 0.0f;
+  float target_labels_width = 0.0f;  // the room for "y₁ = 0.5" there
   ImVec2 min{0, 0}, max{0, 0};  // everything drawn in canvas space
 };
 
-// widths[l] = neurons of layer l (0 = input). `area`: the pixels available.
-GraphLayout make_graph_layout(const std::vector<int>& widths, ImVec2 area);
+// widths[l] = neurons of layer l (0 = input). `area`: the pixels available;
+// text_px: the height of the canvas text at zoom 1, which sizes the circles,
+// the label spacing and the room for labels.
+GraphLayout make_graph_layout(const std::vector<int>& widths, ImVec2 area, float text_px);
 
 // screen = origin + pan + canvas · zoom
 struct CanvasView {

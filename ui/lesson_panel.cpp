@@ -188,28 +188,37 @@ void check_answer(const Session& session, LessonUiState& ls, const Question& q) 
   ls.answer_right = answer_is_right(typed, ls.answer_value, tolerance);
 }
 
+// The next item on this line when it fits in what is left of it, else on the next.
+void same_line_if_fits(float width) {
+  ImGui::SameLine();
+  if (ImGui::GetContentRegionAvail().x < width) ImGui::NewLine();
+}
+float button_width(const char* label) {
+  return ImGui::CalcTextSize(label).x + 2.0f * ImGui::GetStyle().FramePadding.x;
+}
+
 void draw_question(const Session& session, UiState& ui, const Question& q) {
   LessonUiState& ls = ui.lesson;
   const Scenario& sc = ls.plan ? ls.plan->start : session.scenario();
   const std::string symbol = quantity_symbol(q.answer, sc);
   ImGui::Separator();
-  ImGui::TextColored(ImVec4(0.45f, 0.85f, 0.55f, 1.0f), "Your turn");
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette().lesson), "Your turn");
   wrapped(q.text);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8.0f);
   const bool enter = ImGui::InputText(("##answer " + symbol).c_str(), ls.answer, sizeof ls.answer,
                                       ImGuiInputTextFlags_CharsScientific | ImGuiInputTextFlags_EnterReturnsTrue);
   remember_rect(ui, "lesson_answer");
-  ImGui::SameLine();
-  ImGui::TextUnformatted(("= " + symbol).c_str());
-  ImGui::SameLine();
+  const std::string is = "= " + symbol;
+  same_line_if_fits(ImGui::CalcTextSize(is.c_str()).x);
+  ImGui::TextUnformatted(is.c_str());
+  same_line_if_fits(button_width("Check"));
   if (ImGui::Button("Check") || enter) check_answer(session, ls, q);
   remember_rect(ui, "lesson_check");
   if (ls.answer_right) {
     const std::string value = symbol + " = " + format_number(ls.answer_value, 5);
-    if (*ls.answer_right)
-      ImGui::TextColored(ImVec4(0.40f, 0.85f, 0.50f, 1.0f), "Right: %s", value.c_str());
-    else
-      ImGui::TextColored(ImVec4(0.95f, 0.55f, 0.30f, 1.0f), "Not quite: the engine has %s", value.c_str());
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(*ls.answer_right ? palette().good : palette().bad));
+    wrapped(*ls.answer_right ? "Right: " + value : "Not quite: the engine has " + value);
+    ImGui::PopStyleColor();
   }
 }
 
@@ -222,9 +231,11 @@ void draw_navigation(const Session& session, UiState& ui) {
   if (ImGui::Button("◀ Previous")) go_to_beat(ui, ls.beat - 1);
   ImGui::EndDisabled();
   remember_rect(ui, "lesson_prev");
-  ImGui::SameLine();
-  ImGui::Text("beat %zu / %zu", ls.beat + 1, n);
-  ImGui::SameLine();
+  char where[48];
+  std::snprintf(where, sizeof where, "beat %zu / %zu", ls.beat + 1, n);
+  same_line_if_fits(ImGui::CalcTextSize(where).x);
+  ImGui::TextUnformatted(where);
+  same_line_if_fits(button_width("Next ▶"));
   ImGui::BeginDisabled(ls.beat + 1 >= n);
   if (ImGui::Button("Next ▶")) go_to_beat(ui, ls.beat + 1);
   ImGui::EndDisabled();
@@ -253,7 +264,7 @@ const Errata* errata_for(UiState& ui) {
 void draw_errata(UiState& ui) {
   const Errata* errata = errata_for(ui);
   if (!errata) {
-    ImGui::TextColored(ImVec4(0.95f, 0.4f, 0.3f, 1.0f), "%s", ui.lesson.errata_error.c_str());
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette().bad), "%s", ui.lesson.errata_error.c_str());
     return;
   }
   static bool flagged_only = true;
@@ -272,7 +283,7 @@ void draw_errata(UiState& ui) {
     ImGui::SameLine(x + column[2]);
     ImGui::TextUnformatted(c);
     ImGui::SameLine(x + column[3]);
-    if (flagged) ImGui::TextColored(ImVec4(0.95f, 0.55f, 0.30f, 1.0f), "%s", d);
+    if (flagged) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette().bad), "%s", d);
     else ImGui::TextDisabled("%s", d);
   };
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
@@ -343,7 +354,7 @@ void draw_beat(const Session& session, UiState& ui, bool errata) {
     ImGui::PopStyleColor();
   }
   if (const auto bad = st.first_non_finite()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.95f, 0.35f, 0.75f, 1.0f));
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(palette().bad));
     wrapped("First non-finite value (∞ or NaN): op " + std::to_string(bad->op_index + 1) + ", " + bad->op_title);
     ImGui::PopStyleColor();
   }
@@ -357,6 +368,36 @@ void draw_beat(const Session& session, UiState& ui, bool errata) {
   if (b.errata && errata) {
     ImGui::Separator();
     draw_errata(ui);
+  }
+}
+
+// Presenter mode's beat: the controls on top and the question at the bottom
+// never scroll out of sight; only a long beat text scrolls between them.
+void draw_presenter_beat(const Session& session, UiState& ui) {
+  LessonUiState& ls = ui.lesson;
+  const Beat& b = ls.lesson->beats[ls.beat];
+  ImGui::TextDisabled("%s", ls.lesson->title.c_str());
+  draw_navigation(session, ui);
+  ImGui::Separator();
+  const float bottom = b.question ? ls.question_h : 0.0f;
+  ImGui::BeginChild("##presenter_beat_text", ImVec2(0, -bottom), false);
+  wrapped(b.text);
+  const Stepper& st = session.stepper();
+  if (const auto bad = st.first_non_finite()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(palette().bad));
+    wrapped("First non-finite value (∞ or NaN): op " + std::to_string(bad->op_index + 1) + ", " + bad->op_title);
+    ImGui::PopStyleColor();
+  }
+  if (ls.plan && (st.cursor() != ls.plan->cursor || !same_network(session.scenario(), ls.plan->start)) &&
+      ls.stage == LessonUiState::Stage::Idle) {
+    if (ImGui::SmallButton("Back to this beat")) go_to_beat(ui, ls.beat);
+    remember_rect(ui, "lesson_back");
+  }
+  ImGui::EndChild();
+  if (b.question) {
+    const float top = ImGui::GetCursorPosY();
+    draw_question(session, ui, *b.question);
+    ls.question_h = ImGui::GetCursorPosY() - top + ImGui::GetStyle().ItemSpacing.y;
   }
 }
 
@@ -388,7 +429,7 @@ void DrawLessonPanel(const Session& session, UiState& ui, CommandQueue&, PanelRe
     ImGui::Separator();
     if (ls.lesson) draw_beat(session, ui, true);
   }
-  if (!ls.error.empty()) ImGui::TextColored(ImVec4(0.95f, 0.4f, 0.3f, 1.0f), "%s", ls.error.c_str());
+  if (!ls.error.empty()) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette().bad), "%s", ls.error.c_str());
   ImGui::End();
 }
 
@@ -399,7 +440,8 @@ void DrawLessonBar(const Session& session, UiState& ui, CommandQueue&, PanelRect
     return;
   }
   LessonUiState& ls = ui.lesson;
-  if (presenter) ImGui::PushFont(fonts().presenter);
+  // Large type; the largest where the column has room for it.
+  if (presenter) ImGui::PushFont(r.size.x >= 520.0f * ui.content_scale ? fonts().presenter : fonts().large);
   if (!ls.lesson) {
     if (presenter) {
       ImGui::TextDisabled("No lesson open.");
@@ -408,11 +450,7 @@ void DrawLessonBar(const Session& session, UiState& ui, CommandQueue&, PanelRect
       ImGui::PopFont();
     }
   } else if (presenter) {
-    ImGui::PushFont(fonts().large);
-    ImGui::TextDisabled("%s", ls.lesson->title.c_str());
-    ImGui::PopFont();
-    ImGui::Spacing();
-    draw_beat(session, ui, true);
+    draw_presenter_beat(session, ui);
   } else {
     // One compact strip: where we are, the text (it scrolls when long), and the way on.
     const Beat& b = ls.lesson->beats[ls.beat];
@@ -424,7 +462,7 @@ void DrawLessonBar(const Session& session, UiState& ui, CommandQueue&, PanelRect
     if (b.question) ImGui::TextDisabled("A question waits in the Lesson tab.");
     ImGui::EndChild();
   }
-  if (!ls.error.empty()) ImGui::TextColored(ImVec4(0.95f, 0.4f, 0.3f, 1.0f), "%s", ls.error.c_str());
+  if (!ls.error.empty()) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette().bad), "%s", ls.error.c_str());
   if (presenter) ImGui::PopFont();
   ImGui::End();
 }

@@ -24,6 +24,7 @@ struct LessonUiState {
   // few frames (load, train in chunks so the views animate, jump).
   std::size_t beat = 0;
   bool enter_requested = false;
+  float question_h = 0.0f;  // presenter mode: the question's height last frame (kept in view)
   enum class Stage { Idle, Training } stage = Stage::Idle;
   std::optional<BeatPlan> plan;       // of the beat shown
   std::optional<BeatPlan> applied;    // the last plan carried out fully
@@ -45,5 +46,13 @@ struct LessonUiState {
   std::shared_ptr<const Errata> errata;
   std::string errata_error;
 };
+
+// The quantity the beat's question asks for, while it is unanswered: its
+// value is drawn nowhere until then (canvas, equation, matrices, tooltips).
+inline const QuantityRef* asked_quantity(const LessonUiState& ls) {
+  if (!ls.lesson || ls.answer_right || ls.beat >= ls.lesson->beats.size()) return nullptr;
+  const Beat& b = ls.lesson->beats[ls.beat];
+  return b.question ? &b.question->answer : nullptr;
+}
 
 }  // namespace bpv

@@ -17,15 +17,9 @@
 namespace bpv {
 namespace {
 
-// Meaning colours made for both themes: the loss phase's colour is pale in
-// the light theme, so lines and warnings are darkened there to stay readable.
-ImU32 loss_line_color() {
-  const ImU32 c = palette().phase[static_cast<int>(Phase::Loss)];
-  if (theme_is_dark()) return c;
-  const ImVec4 v = ImGui::ColorConvertU32ToFloat4(c);
-  return ImGui::ColorConvertFloat4ToU32(ImVec4(v.x * 0.6f, v.y * 0.6f, v.z * 0.6f, 1.0f));
-}
-ImVec4 warning_color() { return theme_is_dark() ? ImVec4(1.0f, 0.4f, 0.4f, 1.0f) : ImVec4(0.75f, 0.1f, 0.1f, 1.0f); }
+// The loss phase's text colour: readable on the window in both themes.
+ImU32 loss_line_color() { return palette().phase_text[static_cast<int>(Phase::Loss)]; }
+ImVec4 warning_color() { return ImGui::ColorConvertU32ToFloat4(palette().bad); }
 
 std::string loss_text(double v) {
   if (std::isnan(v)) return "NaN";
@@ -34,7 +28,7 @@ std::string loss_text(double v) {
 }
 
 // The current loss in the large font, and how it compares with the last step.
-void draw_current(const Session& session) {
+void draw_current(const Session& session, bool hidden) {
   const Stepper& st = session.stepper();
   const Scenario& sc = session.scenario();
   const int L = sc.layer_count();
@@ -44,7 +38,7 @@ void draw_current(const Session& session) {
     const double v = st.state().loss_value();
     const ImU32 color = std::isfinite(v) ? loss_line_color() : ImGui::ColorConvertFloat4ToU32(warning_color());
     ImGui::PushStyleColor(ImGuiCol_Text, color);
-    ImGui::Text("L = %s", loss_text(v).c_str());
+    ImGui::Text("L = %s", hidden ? "?" : loss_text(v).c_str());  // hidden: a lesson question asks for it
     ImGui::PopStyleColor();
   } else {
     ImGui::TextUnformatted("L = —");
@@ -226,7 +220,8 @@ void draw_history(const Session& session, const UiState& ui) {
 void DrawLossPanel(const Session& session, UiState& ui, PanelRect r) {
   const std::string title = "Loss · training step " + std::to_string(session.training_step() + 1) + "###Loss";
   if (BeginPanel(title.c_str(), r, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
-    draw_current(session);
+    const QuantityRef* asked = asked_quantity(ui.lesson);
+  draw_current(session, asked && asked->buffer == Buffer::LossValue);
     draw_history(session, ui);
   }
   ImGui::End();

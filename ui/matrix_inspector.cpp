@@ -38,14 +38,11 @@ ImU32 with_alpha(ImU32 c, int alpha) {
 }
 
 // Black or white, whichever reads better on an opaque background.
-ImU32 text_on(ImU32 bg) {
-  const ImVec4 c = ImGui::ColorConvertU32ToFloat4(bg);
-  return 0.299f * c.x + 0.587f * c.y + 0.114f * c.z > 0.5f ? IM_COL32(0, 0, 0, 255) : IM_COL32(255, 255, 255, 255);
-}
+ImU32 text_on(ImU32 bg) { return readable_on(bg); }
 
 std::string fixed(double v, int decimals) {
   if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "∞" : "−∞";
+  if (std::isinf(v)) return v > 0 ? "∞" : "-∞";  // the same minus as every other number
   char buf[64];
   // A diverged net has huge weights: keep those cells narrow.
   if (std::abs(v) >= 1e6) std::snprintf(buf, sizeof buf, "%.*e", std::min(decimals, 3), v);
@@ -108,7 +105,11 @@ CellText cell(const LayerView& v, int tab, int i, int j) {
       if (applied) {  // old → new: the op's snapshot holds the old matrix
         const Eigen::MatrixXd& before = v.st.value_before(*applied);
         const double old = bias ? before(0, j) : before(i, j);
-        return {fixed(old, d) + " → " + fixed(w, d),
+        // More decimals where the step is smaller than the last one shown,
+        // so that an update never reads "0.3000 → 0.3000".
+        int dd = d;
+        while (dd < 10 && old != w && fixed(old, dd) == fixed(w, dd)) ++dd;
+        return {fixed(old, dd) + " → " + fixed(w, dd),
                 sym + " ← " + sym + " − η·∂L/∂" + sym + " = " + format_number(old) + " − " +
                     format_number(eta) + " × " + format_number(g) + " = " + format_number(w)};
       }
@@ -291,7 +292,13 @@ void draw_table(const LayerView& v, int tab, UiState& ui, CommandQueue& commands
           edit_cell(v, i, j, ui, commands);
           continue;
         }
-        const CellText c = cell(v, tab, i, j);
+        CellText c = cell(v, tab, i, j);
+        if (const QuantityRef* q = asked_quantity(ui.lesson); q && q->layer == l && q->col == j) {
+          // A lesson question asks for this cell's value (or one computed from it): not yet.
+          const bool w_cell = !bias && q->row == i && q->buffer == (tab == kWeights ? Buffer::Weights : Buffer::GradWeights);
+          const bool b_cell = bias && q->buffer == (tab == kWeights ? Buffer::Bias : Buffer::GradBias);
+          if (w_cell || b_cell) c = {"?", "a lesson question asks for this value: answer it first"};
+        }
         right_aligned(c.value, fg);
         const bool hovered = ImGui::IsWindowHovered() &&
                              ImGui::IsMouseHoveringRect(cell_pos, ImVec2(cell_pos.x + cell_size.x, cell_pos.y + cell_size.y));

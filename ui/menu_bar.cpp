@@ -2,7 +2,9 @@
 // redo), with their keyboard shortcuts. Drawn first each frame, so the panels
 // lay out in the work area below it. File actions only fill ui.files (the app
 // loop does the I/O, see file_ui.hpp); Undo and Redo queue commands.
+#include <cmath>
 #include <filesystem>
+#include <initializer_list>
 #include <string>
 
 #include "file_dialog.hpp"
@@ -18,6 +20,18 @@ bool ctrl_letter(char upper, bool shift) {
   return io.KeyCtrl && io.KeyShift == shift && !io.KeyAlt && ImGui::IsKeyPressed(upper, false);
 }
 
+// Ctrl with one of the keys (GLFW key codes), either Shift state: "Ctrl+="
+// is Ctrl+Shift+= on some layouts, and the keypad's + and − count too.
+bool ctrl_key(std::initializer_list<int> keys) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (!io.KeyCtrl || io.KeyAlt) return false;
+  for (int k : keys)
+    if (ImGui::IsKeyPressed(k, true)) return true;
+  return false;
+}
+// GLFW_KEY_EQUAL, _MINUS, _0, _KP_ADD, _KP_SUBTRACT, _KP_0.
+constexpr int kKeyEqual = 61, kKeyMinus = 45, kKey0 = 48, kKeypadAdd = 334, kKeypadSubtract = 333, kKeypad0 = 320;
+
 void quit(UiState& ui) { ui.files.requests.push_back(FileRequest{FileAction::Quit, "", false}); }
 
 void handle_shortcuts(const Session& session, UiState& ui, CommandQueue& commands) {
@@ -30,6 +44,21 @@ void handle_shortcuts(const Session& session, UiState& ui, CommandQueue& command
   if (ctrl_letter('Q', false)) quit(ui);
   if (ctrl_letter('Z', false)) commands.push_back(command::Undo{});
   if (ctrl_letter('Z', true) || ctrl_letter('Y', false)) commands.push_back(command::Redo{});
+  // Text size: the frame loop rebuilds the fonts before the next frame.
+  if (ctrl_key({kKeyEqual, kKeypadAdd})) ui.text_scale = next_text_scale(ui.text_scale, +1);
+  if (ctrl_key({kKeyMinus, kKeypadSubtract})) ui.text_scale = next_text_scale(ui.text_scale, -1);
+  if (ctrl_key({kKey0, kKeypad0})) ui.text_scale = next_text_scale(ui.text_scale, 0);
+}
+
+void draw_text_size_menu(UiState& ui) {
+  if (!ImGui::BeginMenu("Text size")) return;
+  if (ImGui::MenuItem("Larger", "Ctrl+=", false, ui.text_scale < kMaxTextScale))
+    ui.text_scale = next_text_scale(ui.text_scale, +1);
+  if (ImGui::MenuItem("Smaller", "Ctrl+−", false, ui.text_scale > kMinTextScale))
+    ui.text_scale = next_text_scale(ui.text_scale, -1);
+  if (ImGui::MenuItem("Default", "Ctrl+0", false, ui.text_scale != 1.0f)) ui.text_scale = 1.0f;
+  ImGui::TextDisabled("now %d %%", static_cast<int>(std::lround(ui.text_scale * 100.0f)));
+  ImGui::EndMenu();
 }
 
 void draw_file_menu(const Session& session, UiState& ui) {
@@ -103,6 +132,11 @@ void DrawMenuBar(const Session& session, UiState& ui, CommandQueue& commands) {
       ui.presenter = !ui.presenter;
       ui.fit_requested = true;
     }
+    draw_text_size_menu(ui);
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Help")) {
+    if (ImGui::MenuItem("Keys, mouse and how to read the screen", "F1")) ui.help_open = true;
     ImGui::EndMenu();
   }
   // The file being edited, as in the window title (which a screenshot lacks).

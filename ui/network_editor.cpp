@@ -277,13 +277,13 @@ void draw_change_summary(const Session& session, const UiState& ui) {
   const float s = change_flash_strength(ui);
   if (s <= 0.0f) return;
   if (m.empty()) {
-    ImGui::TextColored(ImVec4(1.0f, 0.84f, 0.04f, 1.0f), "The network changed shape: every value is new.");
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette().warn), "The network changed shape: every value is new.");
     return;
   }
   int neurons = 0, weights = 0;
   for (const auto& layer : m.neurons) neurons += static_cast<int>(std::count(layer.begin(), layer.end(), 1));
   for (const auto& w : m.weights) weights += static_cast<int>(w.count());
-  ImGui::TextColored(ImVec4(1.0f, 0.84f, 0.04f, 1.0f), "That edit changed %d neuron%s, %d weight%s%s.", neurons,
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette().warn), "That edit changed %d neuron%s, %d weight%s%s.", neurons,
                      neurons == 1 ? "" : "s", weights, weights == 1 ? "" : "s", m.loss ? " and the loss" : "");
 }
 
@@ -298,7 +298,7 @@ void DrawNetworkEditor(const Session& session, UiState& ui, CommandQueue& comman
   // A refused edit's reason, here where the user made it (the toolbar shows it too).
   if (!ui.status.empty() && ImGui::GetTime() < ui.status_until) {
     ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextColored(ImVec4(1.0f, 0.55f, 0.3f, 1.0f), "%s", ui.status.c_str());
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette().bad), "%s", ui.status.c_str());
     ImGui::PopTextWrapPos();
   }
   draw_change_summary(session, ui);

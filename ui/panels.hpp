@@ -56,6 +56,9 @@ void DrawGradCheckLegend();
 // region over the input plane (insight_panel.cpp).
 void DrawInsightPanel(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
 
+// Every key and gesture and how to read the screen, while ui.help_open (F1 or ?).
+void DrawHelpOverlay(UiState& ui);
+
 // Starts a fixed, untitled-bar-optional panel window at r. Returns whether
 // to draw its contents; always pair with ImGui::End().
 bool BeginPanel(const char* title, PanelRect r, ImGuiWindowFlags extra = 0);

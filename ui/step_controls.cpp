@@ -104,7 +104,7 @@ void draw_train_row(const Session& session, UiState& ui, CommandQueue& commands)
   ImGui::TextDisabled("%s", sc.name.c_str());
   if (!ui.status.empty() && ImGui::GetTime() < ui.status_until) {
     ImGui::SameLine(0.0f, 24.0f * s);
-    ImGui::TextColored(ImVec4(1.0f, 0.55f, 0.3f, 1.0f), "%s", ui.status.c_str());
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette().bad), "%s", ui.status.c_str());
   }
 }
 

@@ -52,7 +52,7 @@ void DrawTimeline(const Session& session, UiState& ui, CommandQueue& commands, P
     if (k == 0 || ops[k - 1].phase != op.phase) {
       const char* name = phase_name(op.phase).data();
       const float lx = std::max(x, label_end + 8.0f);
-      dl->AddText(ImVec2(lx, origin.y), pal.phase[static_cast<int>(op.phase)], name);
+      dl->AddText(ImVec2(lx, origin.y), pal.phase_text[static_cast<int>(op.phase)], name);
       label_end = lx + ImGui::CalcTextSize(name).x;
     }
     const bool applied = k < st.cursor();
@@ -61,7 +61,7 @@ void DrawTimeline(const Session& session, UiState& ui, CommandQueue& commands, P
     if (k + 1 == st.cursor()) dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(b.x + 1, b.y + 1), pal.writes, 2.0f, 0, 3.0f);
     if (cell_w >= 14.0f) {
       const std::string num = std::to_string(k + 1);
-      dl->AddText(ImVec2(a.x + 3, a.y + 3), applied ? IM_COL32(255, 255, 255, 255) : pal.text_dim, num.c_str());
+      dl->AddText(ImVec2(a.x + 3, a.y + 3), applied ? pal.on_phase : pal.text, num.c_str());
     }
     ImGui::SetCursorScreenPos(a);
     ImGui::PushID(static_cast<int>(k));

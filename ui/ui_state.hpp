@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <utility>
@@ -76,7 +77,11 @@ struct UiState {
   int inspector_auto_tab = -1;  // the inspector's tab last chosen by the op's phase (−1: none yet)
   int decimals = 4;
   bool dark = true;
+  // Every size in the UI is multiplied by content_scale: the monitor's
+  // content scale times the user's text size (View ▸ Text size, Ctrl+= / − / 0).
+  // The frame loop rebuilds the fonts when the product changes (gui_app.cpp).
   float content_scale = 1.0f;
+  float text_scale = 1.0f;
 
   // One-line message in the toolbar (a refused command, a bad file).
   std::string status;
@@ -97,6 +102,12 @@ struct UiState {
   // and the beat text (app_view.cpp); F5 or View ▸ Presenter mode.
   LessonUiState lesson;
   bool presenter = false;
+  bool help_open = false;         // the help overlay (F1 or ?)
+  // The equation panel's title, equation and numbers took this height last
+  // frame; the layout makes room for it (app_view.cpp), and where it cannot,
+  // equation_compact draws them in the body font.
+  float equation_essential_h = 0.0f;
+  bool equation_compact = false;
   CanvasItem matrix_edit;         // the W-tab cell being typed into (Kind::Edge = W, Neuron = b)
   bool matrix_edit_focus = false; // give that cell the keyboard on its first frame
   ImGuiID value_edit_id = 0;      // the number field being edited, and its value so far
@@ -129,6 +140,21 @@ inline float change_flash_strength(const UiState& ui) {
 }
 
 using CommandQueue = std::vector<Command>;
+
+// The text sizes View ▸ Text size steps through.
+inline constexpr float kMinTextScale = 0.75f, kMaxTextScale = 2.5f;
+inline float next_text_scale(float now, int direction) {
+  static constexpr float kSteps[] = {0.75f, 0.85f, 1.0f, 1.15f, 1.3f, 1.5f, 1.75f, 2.0f, 2.5f};
+  if (direction == 0) return 1.0f;
+  if (direction > 0) {
+    for (float s : kSteps)
+      if (s > now + 1e-3f) return s;
+    return kMaxTextScale;
+  }
+  for (int k = static_cast<int>(std::size(kSteps)) - 1; k >= 0; --k)
+    if (kSteps[k] < now - 1e-3f) return kSteps[k];
+  return kMinTextScale;
+}
 
 inline void show_status(UiState& ui, std::string text, double seconds = 6.0) {
   ui.status = std::move(text);

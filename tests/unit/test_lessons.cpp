@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cctype>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <thread>
 
@@ -142,6 +144,43 @@ TEST(Lessons, EveryExpectedAnswerIsTheEnginesValueAtTheBeatsOp) {
     }
   }
   EXPECT_GE(questions, 7) << "at least one question per lesson on average";
+}
+
+// While a question is asked, its answer appears nowhere on screen; the app
+// hides it on the canvas, in the equation and the matrices, so the beat's own
+// words must not print it either: not at 2, 3 or 4 significant digits, with
+// either minus sign or an explicit plus.
+TEST(Lessons, NoBeatTextOrQuestionPrintsItsOwnAnswer) {
+  int checked = 0;
+  for (const std::string& file : shipped_lessons()) {
+    const Lesson lesson = load_lesson(file);
+    for (std::size_t k = 0; k < lesson.beats.size(); ++k) {
+      const Beat& b = lesson.beats[k];
+      if (!b.question) continue;
+      SCOPED_TRACE(file + " beat " + std::to_string(k));
+      const BeatPlan plan = plan_beat(lesson, k);
+      Trainer trainer(*plan.scenario);
+      for (int s = 0; s < plan.train_steps; ++s) trainer.step();
+      Stepper st(trainer.scenario());
+      st.jump_to(plan.cursor);
+      const double answer = resolve_quantity(b.question->answer, st.state());
+      const std::string words = b.text + " " + b.question->text;
+      for (int form = 0; form < 5; ++form) {
+        char plain[32];
+        // 2, 3, 4 significant digits, or 2, 3 decimals ("+1.40").
+        if (form < 3) std::snprintf(plain, sizeof plain, "%.*g", form + 2, std::abs(answer));
+        else std::snprintf(plain, sizeof plain, "%.*f", form - 1, std::abs(answer));
+        if (std::string(plain).size() < 3) continue;  // "1" or "0.5" are words too, not the answer
+        const std::size_t at = words.find(plain);
+        // A longer number that only starts with the same digits (0.19 inside 0.1984) is another number.
+        const bool found = at != std::string::npos &&
+                           (at + std::strlen(plain) == words.size() || !std::isdigit(static_cast<unsigned char>(words[at + std::strlen(plain)])));
+        EXPECT_FALSE(found) << "the text prints " << plain << ", the answer " << answer;
+      }
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 7);
 }
 
 TEST(Lessons, TheSeedWalkthroughShowsTheErrataAndTheLearningRateLessonFindsTheNonFiniteOp) {
