@@ -212,7 +212,7 @@ std::size_t cursor_of(const Beat& b, std::size_t op_count) {
 
 Beat read_beat(const Reader& rd, const json& j, const std::string& field, const Lesson& lesson) {
   if (!j.is_object()) rd.fail(field, "expected an object");
-  rd.only_keys(j, {"text", "scenario", "trained", "at", "example", "highlight", "tab", "errata", "question"}, field);
+  rd.only_keys(j, {"text", "scenario", "trained", "at", "example", "highlight", "tab", "panel", "errata", "question"}, field);
   Beat b;
   const json* text = rd.find(j, "text");
   if (!text) rd.fail(field + ".text", "missing");

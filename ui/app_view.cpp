@@ -199,11 +199,14 @@ void DrawApp(const Session& session, UiState& ui, CommandQueue& commands) {
   // The equation panel takes what its title, equation and numbers need (as
   // measured last frame) plus two lines of explanation, between 40 % and
   // 70 % of the column; the panels below share the rest.
+  // With a lesson open in the column, the beat needs the room more than the
+  // explanation line and the loss plot do.
+  const bool lesson_tab = ui.right_tab == RightTab::Lesson && ui.lesson.lesson;
   const float line = ImGui::GetTextLineHeightWithSpacing();
-  const float eq_need = ui.equation_essential_h + 2.0f * style.WindowPadding.y + 2.5f * line;
+  const float eq_need = ui.equation_essential_h + 2.0f * style.WindowPadding.y + (lesson_tab ? 0.5f : 2.5f) * line;
   const float eq_max = std::round(middle_h * 0.70f);
   ui.equation_compact = eq_need > eq_max;
-  const float eq_h = std::round(std::clamp(eq_need, middle_h * 0.40f, eq_max));
+  const float eq_h = std::round(std::clamp(eq_need, middle_h * (lesson_tab ? 0.25f : 0.40f), eq_max));
   const float below = middle_h - eq_h;
   const float mat_h = std::round(below * 0.6f);
   DrawEquationPanel(session, ui, commands, {{x0 + left_w, ym}, {right_w, eq_h}});
@@ -215,9 +218,11 @@ void DrawApp(const Session& session, UiState& ui, CommandQueue& commands) {
   const bool errata = ui.right_tab == RightTab::Lesson && ui.lesson.lesson &&
                       ui.lesson.lesson->beats[ui.lesson.beat].errata;
   // The loss plot keeps at least four lines of height (its value, the plot, its range).
-  const float loss_min = 4.0f * line + 2.0f * style.WindowPadding.y;
+  const float loss_min = (lesson_tab ? 2.0f : 4.0f) * line + 2.0f * style.WindowPadding.y;
   const float slot_h = errata ? std::max(tabs_h + 100.0f, below - 3.0f * ImGui::GetFrameHeightWithSpacing())
-                              : std::max(tabs_h + 60.0f, std::min(tabs_h + (tall_slot ? std::round(below * 0.7f) : mat_h),
+                              : std::max(tabs_h + 60.0f, std::min(tabs_h + (ui.right_tab == RightTab::Lesson ? below
+                                                                            : tall_slot ? std::round(below * 0.7f)
+                                                                                        : mat_h),
                                                                   below - loss_min));
   const float ys = ym + eq_h + tabs_h;
   draw_right_tabs(ui, {{x0 + left_w, ym + eq_h}, {right_w, tabs_h}});

@@ -40,6 +40,7 @@ struct Cache {
   std::uint64_t layout_key = 0;
   GraphLayout layout;
   std::vector<std::string> layer_symbols;  // "x", "h1", …, "o"
+  int legend_rows = 2;  // the legend's rows last frame
 };
 
 Cache& cache() {
@@ -765,26 +766,35 @@ void draw_headers(const Frame& f, float band) {
   }
 }
 
-// The legend's rows: neurons, edges, and on a canvas too narrow for the
-// ring key beside them, a third row for it.
-int legend_rows(float canvas_width, float text_px) { return canvas_width < 52.0f * text_px ? 3 : 2; }
-
-// Two rows, neurons then edges: each colour scale in use as a bar from −s to
-// +s with what it measures; at the right, the key to the rings.
-void draw_legend(const Frame& f, float band) {
+// The legend: the neuron scales, then the edge scales, then the key to the
+// rings, flowing left to right and wrapping onto as many rows as the canvas
+// is narrow. Returns the rows it used, which size the band next frame.
+int draw_legend(const Frame& f, float band) {
   const float top = f.clip_max.y - band;
   if (f.screen(f.layout.max).y > top)
     f.dl->AddRectFilled(ImVec2(f.clip_min.x, top), f.clip_max, with_alpha(f.backdrop, 0.92f));
   f.dl->AddLine(ImVec2(f.clip_min.x, top), ImVec2(f.clip_max.x, top), f.pal.grid, 1.0f);
   const float row_h = f.small_size + 8.0f, bar_w = 3.5f * f.small_size, bar_h = f.small_size - 3.0f;
+  const float left = f.clip_min.x + 10.0f, right = f.clip_max.x - 10.0f;
   bool present[kScaleGroups] = {};
   for (const LayerView& v : f.values.layers) {
     if (v.neurons != Shown::Nothing) present[static_cast<int>(scale_group(v.neurons))] = true;
     if (v.edges != Shown::Nothing) present[static_cast<int>(scale_group(v.edges))] = true;
   }
-  auto text = [&](float& x, float y, ImU32 col, const char* s) {
-    f.dl->AddText(f.small, f.small_size, ImVec2(x, y), col, s);
-    x += text_width(f.small, f.small_size, s);
+  float x = left;
+  int row = 0;
+  auto width = [&](const char* t) { return text_width(f.small, f.small_size, t); };
+  auto y = [&] { return top + 5.0f + row_h * static_cast<float>(row); };
+  // Room for an item of width w on this row, else the next row.
+  auto place = [&](float w) {
+    if (x > left && x + w > right) {
+      ++row;
+      x = left;
+    }
+  };
+  auto text = [&](ImU32 col, const char* t) {
+    f.dl->AddText(f.small, f.small_size, ImVec2(x, y()), col, t);
+    x += width(t);
   };
   char title[64], lo[48], hi[40], name[128];
   const int batch = f.sc.batch_size();
@@ -795,24 +805,26 @@ void draw_legend(const Frame& f, float band) {
   else
     std::snprintf(title, sizeof title, "Neurons");
   const char* titles[2] = {title, "Edges"};
-  float ends[2] = {0.0f, 0.0f};  // where each row's scales end
-  const int rows = legend_rows(f.clip_max.x - f.clip_min.x, f.small_size);
+  bool edges_shown = false;
   for (int r = 0; r < 2; ++r) {
-    float x = f.clip_min.x + 10.0f;
-    const float y = top + 5.0f + row_h * static_cast<float>(r);
-    text(x, y, f.pal.text, titles[r]);
+    if (r == 1 && x > left) {  // the edges start a row of their own
+      ++row;
+      x = left;
+    }
+    text(f.pal.text, titles[r]);
     x += 12.0f;
     const int first = r == 0 ? 0 : static_cast<int>(ScaleGroup::Weights);
     const int end = r == 0 ? static_cast<int>(ScaleGroup::Weights) : kScaleGroups;
     for (int g = first; g < end; ++g) {
       if (!present[g]) continue;
+      edges_shown = edges_shown || r == 1;
       const auto group = static_cast<ScaleGroup>(g);
-      const double s = f.values.scale[static_cast<std::size_t>(g)];
-      format_compact(s, 3, hi + 1, sizeof hi - 1);
+      const double sc = f.values.scale[static_cast<std::size_t>(g)];
+      format_compact(sc, 3, hi + 1, sizeof hi - 1);
       hi[0] = '+';
       std::snprintf(lo, sizeof lo, "-%s", hi + 1);
-      if (s == 0.0) {  // zero throughout this step: no range to draw, and never "-0 … +0"
-        std::snprintf(lo, sizeof lo, "%s", "");
+      if (sc == 0.0) {  // zero throughout this step: no range to draw, and never "-0 … +0"
+        lo[0] = '\0';
         std::snprintf(hi, sizeof hi, "%s", "all 0");
       }
       const bool step = group == ScaleGroup::WeightSteps || group == ScaleGroup::BiasSteps;
@@ -820,58 +832,45 @@ void draw_legend(const Frame& f, float band) {
       if (step)
         std::snprintf(name + std::strlen(name), sizeof name - std::strlen(name), ", η = %s",
                       format_number(f.sc.learning_rate, 4).c_str());
-      // Short of room, the name drops its ", η = …" (the equation panel has η).
-      const float need = text_width(f.small, f.small_size, lo) + bar_w + 14.0f + text_width(f.small, f.small_size, hi) +
-                         text_width(f.small, f.small_size, name);
-      if (step && x + need > f.clip_max.x - 8.0f) std::snprintf(name, sizeof name, "%s", scale_group_name(group));
-      text(x, y, f.pal.text_dim, lo);
+      const float item = width(lo) + bar_w + 14.0f + width(hi) + width(name);
+      // Short of room even on a row of its own, the name drops its ", η = …" (the equation has η).
+      if (step && item > right - left) std::snprintf(name, sizeof name, "%s", scale_group_name(group));
+      place(width(lo) + bar_w + 14.0f + width(hi) + width(name));
+      text(f.pal.text_dim, lo);
       x += 4.0f;
       constexpr int kSteps = 14;  // the map is not linear (theme.cpp): sample it
       for (int k = 0; k < kSteps; ++k) {
         const double t0 = -1.0 + 2.0 * k / kSteps, t1 = -1.0 + 2.0 * (k + 1) / kSteps;
         const float x0 = x + bar_w * static_cast<float>(k) / kSteps,
                     x1 = x + bar_w * static_cast<float>(k + 1) / kSteps;
-        f.dl->AddRectFilledMultiColor(ImVec2(x0, y + 2), ImVec2(x1, y + 2 + bar_h), diverging_color(t0),
+        f.dl->AddRectFilledMultiColor(ImVec2(x0, y() + 2), ImVec2(x1, y() + 2 + bar_h), diverging_color(t0),
                                       diverging_color(t1), diverging_color(t1), diverging_color(t0));
       }
       x += bar_w + 4.0f;
-      text(x, y, f.pal.text_dim, hi);
+      text(f.pal.text_dim, hi);
       x += 6.0f;
-      text(x, y, step && f.values.rate_role != Role::None ? f.pal.reads : f.pal.text, name);
+      text(step && f.values.rate_role != Role::None ? f.pal.reads : f.pal.text, name);
       x += 22.0f;
     }
-    ends[r] = x;
   }
-  // The key to the rings, right-aligned: one per row, or both on the row with room.
-  const char* keys[2] = {"read by this op", "written by it (just computed)"};
-  const ImU32 rings[2] = {f.pal.reads, f.pal.writes};
-  const float key_w[2] = {text_width(f.small, f.small_size, keys[0]) + 16.0f,
-                          text_width(f.small, f.small_size, keys[1]) + 16.0f};
-  const float right = f.clip_max.x - 12.0f;
-  int key_row[2] = {0, 1};
-  float kx[2] = {right - key_w[0], right - key_w[1]};
-  if (rows == 3) {  // a narrow canvas: the keys get a row of their own, left-aligned
-    key_row[0] = key_row[1] = 2;
-    kx[0] = f.clip_min.x + 10.0f;
-    kx[1] = kx[0] + key_w[0] + 16.0f;
-  } else if (ends[0] > right - key_w[0] - 8.0f) {
-    key_row[0] = 1;
-    kx[0] = kx[1] - 16.0f - key_w[0];
+  if (!edges_shown) {
+    const char* blank = "·  not computed yet";
+    place(width(blank));
+    text(f.pal.text_dim, blank);
+    x += 22.0f;
   }
-  const char* blank = "·  not computed yet";
-  const float blank_end = ends[1] + text_width(f.small, f.small_size, blank);
-  if (blank_end < (f.values.started ? std::min(kx[0], kx[1]) - 16.0f : right)) {
-    float bx = ends[1];
-    text(bx, top + 5.0f + row_h, f.pal.text_dim, blank);
+  if (f.values.started) {
+    const char* keys[2] = {"read by this op", "written by it (just computed)"};
+    const ImU32 rings[2] = {f.pal.reads, f.pal.writes};
+    for (int k = 0; k < 2; ++k) {
+      place(16.0f + width(keys[k]));
+      f.dl->AddCircle(ImVec2(x + 6.0f, y() + 0.5f * f.small_size + 1.0f), 5.0f, rings[k], 0, 2.5f);
+      x += 16.0f;
+      text(f.pal.text_dim, keys[k]);
+      x += 16.0f;
+    }
   }
-  if (!f.values.started) return;
-  for (int k = 0; k < 2; ++k) {
-    const float y = top + 5.0f + row_h * static_cast<float>(key_row[k]);
-    if (key_row[k] < 2 && kx[k] < ends[key_row[k]] + 8.0f) continue;  // no room left: the scales matter more
-    f.dl->AddCircle(ImVec2(kx[k] + 6.0f, y + 0.5f * f.small_size + 1.0f), 5.0f, rings[k], 0, 2.5f);
-    float tx = kx[k] + 16.0f;
-    text(tx, y, f.pal.text_dim, keys[k]);
-  }
+  return row + 1;
 }
 
 // In the edge-colour mode of the Gradient check tab: what the colours mean,
@@ -1205,8 +1204,8 @@ void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue&, PanelRe
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImVec2 size(std::max(avail.x, 50.0f), std::max(avail.y, 50.0f));
   const float header = kHeaderRows * (fo.small->FontSize + 4.0f) + 10.0f;
-  const float legend =
-      static_cast<float>(legend_rows(size.x, fo.small->FontSize)) * (fo.small->FontSize + 8.0f) + 10.0f;
+  // As many rows as the legend used last frame (it wraps on a narrow canvas).
+  const float legend = static_cast<float>(cache().legend_rows) * (fo.small->FontSize + 8.0f) + 10.0f;
   const ImVec2 area_min(12.0f, header + 8.0f),
       area_size(size.x - 24.0f, std::max(40.0f, size.y - header - legend - 16.0f));
 
@@ -1278,7 +1277,11 @@ void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue&, PanelRe
   draw_targets(f);
   draw_loss(f);
   draw_headers(f, header);
-  draw_legend(f, legend);
+  const int rows = draw_legend(f, legend);
+  if (rows != cache().legend_rows) {
+    cache().legend_rows = rows;
+    ui.fit_requested = true;  // the network's area changed
+  }
   if (ui.gradcheck_edges) draw_gradcheck_key(f, header);
   f.dl->PopClipRect();
   draw_tooltip(f);

@@ -371,12 +371,13 @@ void draw_beat(const Session& session, UiState& ui, bool errata) {
   }
 }
 
-// Presenter mode's beat: the controls on top and the question at the bottom
-// never scroll out of sight; only a long beat text scrolls between them.
-void draw_presenter_beat(const Session& session, UiState& ui) {
+// A beat whose controls on top and question at the bottom never scroll out
+// of sight; only a long beat text scrolls between them (presenter mode, and
+// the Lesson tab on a small screen).
+void draw_beat_fixed_controls(const Session& session, UiState& ui, bool with_title) {
   LessonUiState& ls = ui.lesson;
   const Beat& b = ls.lesson->beats[ls.beat];
-  ImGui::TextDisabled("%s", ls.lesson->title.c_str());
+  if (with_title) wrapped(ls.lesson->title);
   draw_navigation(session, ui);
   ImGui::Separator();
   const float bottom = b.question ? ls.question_h : 0.0f;
@@ -427,7 +428,10 @@ void DrawLessonPanel(const Session& session, UiState& ui, CommandQueue&, PanelRe
       ui.fit_requested = true;
     }
     ImGui::Separator();
-    if (ls.lesson) draw_beat(session, ui, true);
+    // The errata beat's table scrolls with its text; any other beat keeps
+    // its controls and question in sight.
+    if (ls.lesson->beats[ls.beat].errata) draw_beat(session, ui, true);
+    else draw_beat_fixed_controls(session, ui, false);
   }
   if (!ls.error.empty()) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette().bad), "%s", ls.error.c_str());
   ImGui::End();
@@ -450,7 +454,7 @@ void DrawLessonBar(const Session& session, UiState& ui, CommandQueue&, PanelRect
       ImGui::PopFont();
     }
   } else if (presenter) {
-    draw_presenter_beat(session, ui);
+    draw_beat_fixed_controls(session, ui, true);
   } else {
     // One compact strip: where we are, the text (it scrolls when long), and the way on.
     const Beat& b = ls.lesson->beats[ls.beat];

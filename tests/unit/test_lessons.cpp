@@ -5,6 +5,7 @@
 // panel issues ends up exactly where each beat says.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <chrono>
 #include <cctype>
 #include <cmath>
@@ -181,6 +182,65 @@ TEST(Lessons, NoBeatTextOrQuestionPrintsItsOwnAnswer) {
     }
   }
   EXPECT_GE(checked, 7);
+}
+
+// The network's output at the given input points after `steps` training steps.
+std::vector<double> outputs_at(const Scenario& start, int steps, const std::vector<std::array<double, 2>>& points) {
+  Trainer trainer(start);
+  for (int s = 0; s < steps; ++s) trainer.step();
+  Scenario probe = trainer.scenario();
+  probe.inputs.resize(static_cast<Eigen::Index>(points.size()), 2);
+  probe.targets = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(points.size()), 1);
+  for (std::size_t k = 0; k < points.size(); ++k) {
+    probe.inputs(static_cast<Eigen::Index>(k), 0) = points[k][0];
+    probe.inputs(static_cast<Eigen::Index>(k), 1) = points[k][1];
+  }
+  Stepper st(probe);
+  st.jump_to(2 * static_cast<std::size_t>(probe.layer_count()));  // the forward pass
+  const Eigen::MatrixXd& o = st.state().layers.back().activation;
+  return std::vector<double>(o.data(), o.data() + o.size());
+}
+
+std::vector<double> losses(const Scenario& start, int steps) {
+  Trainer trainer(start);
+  std::vector<double> out;
+  for (int s = 0; s < steps; ++s) out.push_back(trainer.step());
+  return out;
+}
+
+// What the XOR lesson says the screen shows, on the engine's own numbers.
+TEST(LessonClaims, TheXorLessonSaysWhatItsDecisionRegionAndLossCurveShow) {
+  const Lesson lesson = load_lesson(lessons_dir() + "/6_xor.json");
+  const Scenario& xor_net = lesson.scenarios.at("");
+  const std::vector<std::array<double, 2>> corners = {{0, 0}, {0, 1}, {1, 0}, {1, 1}};
+  const double targets[4] = {0, 1, 1, 0};
+  auto wrong_corners = [&](int steps) {
+    const std::vector<double> o = outputs_at(xor_net, steps, corners);
+    int wrong = 0;
+    for (int k = 0; k < 4; ++k) wrong += (o[static_cast<std::size_t>(k)] >= 0.5) != (targets[k] > 0.5);
+    return wrong;
+  };
+  ASSERT_EQ(lesson.beats.size(), 6u);
+  // Beat 1, untrained: "gets most corners wrong".
+  EXPECT_EQ(lesson.beats[1].trained, 0);
+  EXPECT_GE(wrong_corners(0), 3);
+  // Beat 2: "starts to bend": not solved yet, but no longer the untrained picture.
+  const int bending = lesson.beats[2].trained;
+  EXPECT_GE(wrong_corners(bending), 1) << "at " << bending << " steps the region must not be finished";
+  // Beat 3: "a band: the two 0s inside it, the two 1s outside; every corner right".
+  const int band = lesson.beats[3].trained;
+  EXPECT_EQ(wrong_corners(band), 0);
+  const std::vector<double> diagonal = outputs_at(xor_net, band, {{0, 0}, {0.25, 0.25}, {0.5, 0.5}, {0.75, 0.75}, {1, 1}});
+  for (double o : diagonal) EXPECT_LT(o, 0.5) << "the band of 0s joins (0, 0) and (1, 1)";
+  const std::vector<double> off = outputs_at(xor_net, band, {{0, 1}, {1, 0}, {-0.25, 1.25}, {1.25, -0.25}});
+  for (double o : off) EXPECT_GT(o, 0.5) << "the 1s lie outside the band";
+  // Beat 4: "falls slowly at first, then fast ... below 0.2 by step 100, then creeps towards 0".
+  const std::vector<double> l = losses(xor_net, lesson.beats[4].trained);
+  const double slow = (l[9] - l[24]) / 15.0, fast = (l[49] - l[99]) / 50.0;
+  EXPECT_GT(fast, 2.0 * slow) << "steps 10–25 fall slower than steps 50–100";
+  EXPECT_LT(l[99], 0.2);
+  EXPECT_LT(l.back(), 0.01);
+  EXPECT_EQ(lesson.beats[4].panel, "loss") << "presenter mode shows the curve the beat talks about";
 }
 
 TEST(Lessons, TheSeedWalkthroughShowsTheErrataAndTheLearningRateLessonFindsTheNonFiniteOp) {
