@@ -178,6 +178,9 @@ int run_command(int argc, char** argv) {
   screenshot->add_option("--text-scale", shot.text_scale, "View > Text size (0.75 to 2.5)")
       ->check(CLI::Range(0.75, 2.5));
   screenshot->add_flag("--help-overlay", shot.help, "with the help overlay (F1) open");
+  screenshot->add_flag("--check-layout", shot.check_layout,
+                       "step through every op (every beat with --lesson); list cut equations, overlapping canvas "
+                       "labels and lesson controls out of view; exit 1 if any");
   screenshot->add_flag("--training", shot.training,
                        "keep training while drawing; the Insight tab's decision region follows every frame");
   screenshot->add_flag("--refresh-insight", shot.refresh_insight,

@@ -150,6 +150,40 @@ UiState make_ui_state(const Window& window) {
   return ui;
 }
 
+// What a frame got wrong for a class at the back (ui.layout_probe): a cut
+// equation, canvas labels that overlap each other or a neuron not theirs, a
+// label cut by the canvas' edge, a lesson control out of its window.
+std::vector<std::string> layout_problems(const UiState& ui, ImVec2 display) {
+  std::vector<std::string> out;
+  const LayoutProbe& p = ui.layout_probe;
+  if (!p.equation_in_view) out.push_back("the equation panel cuts its numbers: " + p.equation_cut);
+  auto overlap = [](const ImVec4& a, const ImVec4& b) {
+    return std::min(a.z, b.z) - std::max(a.x, b.x) > 1.0f && std::min(a.w, b.w) - std::max(a.y, b.y) > 1.0f;
+  };
+  auto inside = [](const ImVec4& a, const ImVec4& box) {
+    return a.x >= box.x - 1.0f && a.y >= box.y - 1.0f && a.z <= box.z + 1.0f && a.w <= box.w + 1.0f;
+  };
+  const auto& labels = p.labels;
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    const ImVec4& a = labels[i].rect;
+    if (!inside(a, p.canvas)) out.push_back("label '" + labels[i].text + "' is cut by the canvas' edge");
+    for (std::size_t j = i + 1; j < labels.size(); ++j)
+      if (overlap(a, labels[j].rect))
+        out.push_back("labels '" + labels[i].text + "' and '" + labels[j].text + "' overlap");
+    const float cx = 0.5f * (a.x + a.z), cy = 0.5f * (a.y + a.w);
+    for (const ImVec4& c : p.circles) {
+      const bool own = (cx - c.x) * (cx - c.x) + (cy - c.y) * (cy - c.y) <= c.z * c.z;  // the circle's own number
+      const float nx = std::clamp(c.x, a.x, a.z), ny = std::clamp(c.y, a.y, a.w);
+      const float d = std::sqrt((nx - c.x) * (nx - c.x) + (ny - c.y) * (ny - c.y));
+      if (!own && d < c.z - 1.0f) out.push_back("label '" + labels[i].text + "' overlaps a neuron");
+    }
+  }
+  const ImVec4 screen(0.0f, 0.0f, display.x, display.y);
+  for (const LayoutProbe::Control& c : p.controls)
+    if (!inside(c.rect, c.window) || !inside(c.rect, screen)) out.push_back("control '" + c.name + "' is cut off");
+  return out;
+}
+
 }  // namespace
 
 // Between frames: the fonts and the style follow the monitor's content scale
@@ -576,6 +610,45 @@ int run_screenshot(const ScreenshotRequest& request) {
       window.draw();
       window.present();
       if (session.training()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+
+    if (request.check_layout) {
+      // Every op (or every beat), a few frames each to settle, then the checks.
+      ui.layout_probe.on = true;
+      int problems = 0;
+      auto check = [&](const std::string& where) {
+        for (int i = 0; i < 4; ++i) {
+          ui.layout_probe.controls.clear();
+          frame(nullptr);
+          window.draw();
+          window.present();
+        }
+        for (const std::string& p : layout_problems(ui, ImGui::GetIO().DisplaySize)) {
+          std::printf("%s: %s\n", where.c_str(), p.c_str());
+          ++problems;
+        }
+      };
+      if (ui.lesson.lesson) {
+        for (std::size_t b = 0; b < ui.lesson.lesson->beats.size(); ++b) {
+          ui.lesson.beat = b;
+          ui.lesson.enter_requested = true;
+          for (int i = 0; i < 10000 && (ui.lesson.enter_requested || ui.lesson.stage != LessonUiState::Stage::Idle ||
+                                        session.training());
+               ++i) {
+            frame(nullptr);
+            if (session.training()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+          }
+          check("beat " + std::to_string(b + 1));
+        }
+      } else {
+        for (std::size_t k = 0; k <= session.stepper().op_count(); ++k) {
+          session.apply(command::JumpTo{k});
+          check("op " + std::to_string(k));
+        }
+      }
+      std::printf("layout: %d problem%s\n", problems, problems == 1 ? "" : "s");
+      if (!window.save_png(request.output_png)) return 1;
+      return problems == 0 ? 0 : 1;
     }
 
     if (request.frames > 0) {

@@ -36,6 +36,9 @@ struct ScreenshotRequest {
   bool light = false;       // the light theme
   float text_scale = 1.0f;  // View ▸ Text size
   bool help = false;        // the help overlay open
+  // Step through every op (with a lesson: every beat) and report what is cut
+  // or overlaps (LayoutProbe); exit 1 when anything is.
+  bool check_layout = false;
 };
 
 // Opens the window. Returns the exit code (2 for a bad scenario file).

@@ -299,6 +299,19 @@ const char* scale_group_name(ScaleGroup g) {
   return "";
 }
 
+const char* scale_group_symbol(ScaleGroup g) {
+  switch (g) {
+    case ScaleGroup::Values: return "x, z, a";
+    case ScaleGroup::Gradients: return "δ, ∂L/∂·";
+    case ScaleGroup::BiasSteps: return "−η·∂L/∂b";
+    case ScaleGroup::Weights: return "W";
+    case ScaleGroup::WeightGradients: return "∂L/∂W";
+    case ScaleGroup::WeightSteps: return "−η·∂L/∂W";
+    case ScaleGroup::Count: break;
+  }
+  return "";
+}
+
 namespace {
 
 // "1.23e-05" → "1.23e-5", "4e+03" → "4e3": every character counts in a circle.

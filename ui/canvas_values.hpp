@@ -105,6 +105,8 @@ double example_value(const Eigen::MatrixXd& m, int example, int j);
 std::string shown_symbol(Shown s, const Scenario& sc, int layer);
 // What a scale group means, for the legend: "x, z, a (values)".
 const char* scale_group_name(ScaleGroup g);
+// The same as a symbol alone, for a narrow legend: "−η·∂L/∂W".
+const char* scale_group_symbol(ScaleGroup g);
 
 // A number in at most `significant` digits and a short exponent ("1.23e-5"),
 // for the small space of a circle or an edge. Returns the length.

@@ -262,6 +262,12 @@ void DrawEquationPanel(const Session& session, UiState& ui, CommandQueue& comman
   }
   labelled(hovered ? "With numbers (the element under the mouse)" : "With numbers (first element; hover for others)",
            touches_asked && started ? "hidden until the lesson's question is answered" : text.numbers, eq_font);
+  if (ui.layout_probe.on) {  // the numbers' last line must be inside the panel, unscrolled
+    const float bottom = ImGui::GetItemRectMax().y;
+    const float visible = ImGui::GetWindowPos().y + ImGui::GetWindowSize().y;
+    ui.layout_probe.equation_in_view = bottom <= visible + 0.5f && ImGui::GetScrollY() == 0.0f;
+    ui.layout_probe.equation_cut = ui.layout_probe.equation_in_view ? "" : text.numbers;
+  }
   // Kept in the large font's terms whichever font drew it, so the choice of
   // font does not flip from frame to frame.
   const float drawn_h = content_height() - top + (started ? 0.0f : 2.0f * ImGui::GetTextLineHeightWithSpacing());

@@ -70,6 +70,7 @@ struct Frame {
   CanvasItem hover;
   CanvasItem selected;  // last clicked (ui.selected), drawn with a ring
   const QuantityRef* asked;  // a lesson question's answer, not to be drawn (lesson_state.hpp)
+  LayoutProbe* probe;        // non-null: record every label and circle (layout checks)
   ImU32 backdrop;  // what the canvas shows where nothing is drawn
   // Colour the edges by gradient-check error (ui.gradcheck_edges): the
   // per-weight errors, or nullptr (the mode is off, or still computing).
@@ -110,9 +111,18 @@ float text_width(ImFont* font, float size, const char* text) {
   return font->CalcTextSizeA(size, 1e9f, 0.0f, text).x;
 }
 
+// Every text the canvas draws goes through here, so that a layout check can
+// list their rectangles (ui.layout_probe, for the tests).
+void put_text(const Frame& f, ImFont* font, float size, ImVec2 pos, ImU32 col, const char* text) {
+  f.dl->AddText(font, size, pos, col, text);
+  if (!f.probe) return;
+  const ImVec2 ts = font->CalcTextSizeA(size, 1e9f, 0.0f, text);
+  f.probe->labels.push_back({text, ImVec4(pos.x, pos.y, pos.x + ts.x, pos.y + ts.y)});
+}
+
 void text_centered(const Frame& f, ImFont* font, float size, ImVec2 center, ImU32 col, const char* text) {
   const ImVec2 ts = font->CalcTextSizeA(size, 1e9f, 0.0f, text);
-  f.dl->AddText(font, size, ImVec2(std::floor(center.x - 0.5f * ts.x), std::floor(center.y - 0.5f * ts.y)),
+  put_text(f, font, size, ImVec2(std::floor(center.x - 0.5f * ts.x), std::floor(center.y - 0.5f * ts.y)),
                 col, text);
 }
 
@@ -246,7 +256,7 @@ void draw_role_frame(const Frame& f, ImVec2 a, ImVec2 b, Role role, Shown shown,
   const ImU32 col = role_color(f.pal, role);
   f.dl->AddRect(a, b, col, 4.0f, 0, 2.0f);
   const std::string tag = (role == Role::Write ? "written: " : "read: ") + shown_symbol(shown, f.sc, l);
-  if (text_width(f.small, f.small_size, tag.c_str()) < b.x - a.x + 20.0f)
+  if (text_width(f.small, f.small_size, tag.c_str()) <= b.x - a.x - 4.0f)  // clear of the neurons' symbols
     text_centered(f, f.small, f.small_size, ImVec2(0.5f * (a.x + b.x), a.y - 3.0f - 0.5f * f.small_size), col,
                   tag.c_str());
 }
@@ -352,7 +362,7 @@ void edge_plate_at(const Frame& f, int l, int i, int j, ImVec2 p, float room) {
   const ImVec2 hi(lo.x + ts.x + 6.0f, lo.y + ts.y + 2.0f);
   f.dl->AddRectFilled(lo, hi, with_alpha(f.backdrop, 0.92f), 3.0f);
   f.dl->AddRect(lo, hi, value_color(v.edge(i, j), f.values.scale_of(v.edges), dim ? 0.35f : 0.9f), 3.0f, 0, 1.0f);
-  f.dl->AddText(f.small, f.small_size, ImVec2(lo.x + 3.0f, lo.y + 1.0f), dim ? f.pal.text_dim : f.pal.text, buf);
+  put_text(f, f.small, f.small_size, ImVec2(lo.x + 3.0f, lo.y + 1.0f), dim ? f.pal.text_dim : f.pal.text, buf);
 }
 
 // A narrow layout's numbers on demand: the edges into or out of the neuron
@@ -392,7 +402,7 @@ void draw_edge_numbers(const Frame& f, int l) {
         std::snprintf(buf, sizeof buf, "?");  // a lesson question asks for it
       f.dl->AddRectFilled(lo, hi, with_alpha(f.backdrop, 0.88f), 3.0f);
       f.dl->AddRect(lo, hi, value_color(v.edge(i, j), scale, dim ? 0.35f : 0.9f), 3.0f, 0, 1.0f);
-      f.dl->AddText(f.small, f.small_size, ImVec2(lo.x + 3.0f, lo.y + 1.0f),
+      put_text(f, f.small, f.small_size, ImVec2(lo.x + 3.0f, lo.y + 1.0f),
                     dim ? f.pal.text_dim : f.pal.text, buf);
     }
 }
@@ -521,11 +531,24 @@ void draw_circles(const Frame& f, int l) {
   const ColumnLayout& c = f.column(l);
   const float r = c.radius * f.view.zoom;
   const float alpha = f.alpha(v.neuron_role);
-  const bool symbols = c.pitch * f.view.zoom >= 2.0f * r + f.small_size + 4.0f;
+  // Between two circles of the column: the lower one's symbol above it and
+  // the upper one's second value below it. Where both do not fit, the value
+  // stays (it is what the pass computed) and the symbols go (the header and
+  // the tooltip name the neuron).
+  const float room = c.size > 1 ? c.pitch * f.view.zoom - 2.0f * r : 1e9f;
+  const float symbol_need = (v.neuron_role == Role::Write ? 9.0f : 3.0f) + f.small_size + 2.0f;
+  const float below_need = 3.0f + f.small_size + 2.0f;
+  const bool below = v.below != Shown::Nothing && room >= below_need;
+  const bool symbols = room >= symbol_need + (below ? below_need : 0.0f);
   const bool beside = l + 1 == static_cast<int>(f.layout.columns.size()) && f.layout.output_numbers_beside;
   const int digits = distinct_digits(v.values);
   const int below_digits = distinct_digits(v.below_values);
-  const bool below = v.below != Shown::Nothing && c.pitch * f.view.zoom >= 2.0f * r + 2.2f * f.small_size;
+  // The widest a label centred on this column may be without reaching a
+  // neighbouring column's labels.
+  float col_room = 1e9f;
+  const int n_cols = static_cast<int>(f.layout.columns.size());
+  if (l > 0) col_room = std::min(col_room, (c.x - f.column(l - 1).x) * f.view.zoom - 8.0f);
+  if (l + 1 < n_cols) col_room = std::min(col_room, (f.column(l + 1).x - c.x) * f.view.zoom - 8.0f);
   char buf[48];
   for (int j = 0; j < c.size; ++j) {
     const ImVec2 p = f.screen(c.center(j));
@@ -534,6 +557,7 @@ void draw_circles(const Frame& f, int l) {
     if (v.neuron_role == Role::Write)  // just computed: a soft halo that survives until the next step
       f.dl->AddCircleFilled(p, r + 9.0f, with_alpha(f.pal.just_computed, 0.22f));
     f.dl->AddCircleFilled(p, r, fill);
+    if (f.probe) f.probe->circles.push_back(ImVec4(p.x, p.y, r, 0.0f));
     if (v.neuron_role != Role::None)
       f.dl->AddCircle(p, r + 2.5f, role_color(f.pal, v.neuron_role), 0, 3.0f);
     else
@@ -552,7 +576,7 @@ void draw_circles(const Frame& f, int l) {
         text_centered(f, f.small, f.small_size, p, alpha < 1.0f ? with_alpha(ink, 0.6f) : ink, buf);
       } else if (beside ? fit_number(f, x, (f.layout.target_offset - c.radius) * f.view.zoom - 14.0f, buf,
                                      sizeof buf)
-                        : fit_number(f, x, 2.0f * r + 36.0f, buf, sizeof buf, digits)) {
+                        : fit_number(f, x, std::min(2.0f * r + 36.0f, col_room - 6.0f), buf, sizeof buf, digits)) {
         // Too long for the circle: beside the output circles (nothing is to
         // their right but the targets), else on a plate across the circle.
         const ImVec2 ts = f.small->CalcTextSizeA(f.small_size, 1e9f, 0.0f, buf);
@@ -560,15 +584,21 @@ void draw_circles(const Frame& f, int l) {
         const ImVec2 lo(std::floor(left) - 3.0f, std::floor(p.y - 0.5f * ts.y) - 1.0f);
         f.dl->AddRectFilled(lo, ImVec2(lo.x + ts.x + 6.0f, lo.y + ts.y + 2.0f),
                             with_alpha(f.backdrop, 0.85f * alpha + 0.1f), 3.0f);
-        f.dl->AddText(f.small, f.small_size, ImVec2(lo.x + 3.0f, lo.y + 1.0f),
+        put_text(f, f.small, f.small_size, ImVec2(lo.x + 3.0f, lo.y + 1.0f),
                       alpha < 1.0f ? f.pal.text_dim : f.pal.text, buf);
       }
     }
     if (below && !(f.asked && shown_reveals(v.below, l, -1, j, f.asked->buffer, f.asked->layer, f.asked->row,
                                             f.asked->col))) {
       const int n = std::snprintf(buf, sizeof buf, "%s", below_prefix(v.below));
-      format_compact(v.below_values[static_cast<std::size_t>(j)], below_digits, buf + n, static_cast<int>(sizeof buf) - n);
-      text_centered(f, f.small, f.small_size, ImVec2(p.x, p.y + r + 3.0f + 0.5f * f.small_size), f.pal.text_dim, buf);
+      bool fits = false;
+      for (int sig = below_digits; sig >= 2 && !fits; --sig) {
+        format_compact(v.below_values[static_cast<std::size_t>(j)], sig, buf + n, static_cast<int>(sizeof buf) - n);
+        // No wider than the circle: edge numbers hang beside it.
+        fits = text_width(f.small, f.small_size, buf) <= std::min(col_room, 2.0f * r + 10.0f);
+      }
+      if (fits)
+        text_centered(f, f.small, f.small_size, ImVec2(p.x, p.y + r + 3.0f + 0.5f * f.small_size), f.pal.text_dim, buf);
     }
     if (symbols) {
       neuron_label(buf, sizeof buf, f.symbols[static_cast<std::size_t>(l)], j);
@@ -668,7 +698,7 @@ void draw_targets(const Frame& f) {
     format_compact(example_value(f.sc.targets, f.values.example, j), 3, num, sizeof num);
     std::snprintf(buf, sizeof buf, "y%s = %s", subscript(j + 1).c_str(), num);
     if (text_width(f.small, f.small_size, buf) > (f.layout.target_labels_width + 4.0f) * f.view.zoom) continue;
-    f.dl->AddText(f.small, f.small_size,
+    put_text(f, f.small, f.small_size,
                   ImVec2(p.x + f.layout.target_offset * f.view.zoom, p.y - 0.5f * f.small_size), col, buf);
   }
 }
@@ -694,12 +724,12 @@ void draw_loss(const Frame& f) {
   if (text_width(font, size, buf) < 2.0f * half.x - 4.0f)
     text_centered(f, font, size, c, f.alpha(role) < 1.0f ? f.pal.text_dim : f.pal.text, buf);
   const std::string name = std::string(f.sc.loss->name);
-  if (text_width(f.small, f.small_size, name.c_str()) < 2.0f * half.x + 40.0f * f.view.zoom)
+  if (text_width(f.small, f.small_size, name.c_str()) <= 2.0f * half.x)  // over the box, clear of the targets
     text_centered(f, f.small, f.small_size, ImVec2(c.x, a.y - 4.0f - 0.5f * f.small_size), f.pal.text_dim,
                   name.c_str());
   if (f.sc.batch_size() > 1) {
     const std::string note = "mean over " + std::to_string(f.sc.batch_size()) + " examples";
-    if (text_width(f.small, f.small_size, note.c_str()) < 2.0f * half.x + 40.0f * f.view.zoom)
+    if (text_width(f.small, f.small_size, note.c_str()) <= 2.0f * half.x)
       text_centered(f, f.small, f.small_size, ImVec2(c.x, b.y + 4.0f + 0.5f * f.small_size), f.pal.text_dim,
                     note.c_str());
   }
@@ -753,15 +783,20 @@ void draw_headers(const Frame& f, float band) {
     const bool with_detail = 0.5f * (w_sym + w_detail) <= room - 4.0f;
     const float w = w_sym + (with_detail ? w_detail : 0.0f);
     const float y = f.clip_min.y + 4.0f;
+    // A column at the canvas' edge keeps its header inside the canvas.
+    auto inside = [&](float cx, float width) {
+      return std::clamp(cx, f.clip_min.x + 0.5f * width + 2.0f, std::max(f.clip_min.x + 0.5f * width + 2.0f, f.clip_max.x - 0.5f * width - 2.0f));
+    };
+    const float hx = inside(x, w);
     const ImU32 ink = v.neuron_role != Role::None ? role_color(f.pal, v.neuron_role) : f.pal.text;
-    f.dl->AddText(f.regular, f.regular_size, ImVec2(std::floor(x - 0.5f * w), y), ink, sym.c_str());
+    put_text(f, f.regular, f.regular_size, ImVec2(std::floor(hx - 0.5f * w), y), ink, sym.c_str());
     if (with_detail)
-      f.dl->AddText(f.small, f.small_size,
-                    ImVec2(std::floor(x - 0.5f * w + w_sym), y + f.regular_size - f.small_size - 1.0f),
+      put_text(f, f.small, f.small_size,
+                    ImVec2(std::floor(hx - 0.5f * w + w_sym), y + f.regular_size - f.small_size - 1.0f),
                     f.pal.text_dim, detail);
     const std::string q = column_quantity(f, l);
     if (0.5f * text_width(f.small, f.small_size, q.c_str()) <= room - 4.0f)
-      text_centered(f, f.small, f.small_size, ImVec2(x, y + f.regular_size + 3.0f + 0.5f * f.small_size),
+      text_centered(f, f.small, f.small_size, ImVec2(inside(x, text_width(f.small, f.small_size, q.c_str())), y + f.regular_size + 3.0f + 0.5f * f.small_size),
                     f.pal.text_dim, q.c_str());
   }
 }
@@ -793,7 +828,7 @@ int draw_legend(const Frame& f, float band) {
     }
   };
   auto text = [&](ImU32 col, const char* t) {
-    f.dl->AddText(f.small, f.small_size, ImVec2(x, y()), col, t);
+    put_text(f, f.small, f.small_size, ImVec2(x, y()), col, t);
     x += width(t);
   };
   char title[64], lo[48], hi[40], name[128];
@@ -832,9 +867,11 @@ int draw_legend(const Frame& f, float band) {
       if (step)
         std::snprintf(name + std::strlen(name), sizeof name - std::strlen(name), ", η = %s",
                       format_number(f.sc.learning_rate, 4).c_str());
-      const float item = width(lo) + bar_w + 14.0f + width(hi) + width(name);
+      auto item = [&] { return width(lo) + bar_w + 14.0f + width(hi) + width(name); };
       // Short of room even on a row of its own, the name drops its ", η = …" (the equation has η).
-      if (step && item > right - left) std::snprintf(name, sizeof name, "%s", scale_group_name(group));
+      if (step && item() > right - left) std::snprintf(name, sizeof name, "%s", scale_group_name(group));
+      // Still too long: the symbol alone ("−η·∂L/∂W" for "weight step −η·∂L/∂W").
+      if (item() > right - left) std::snprintf(name, sizeof name, "%s", scale_group_symbol(group));
       place(width(lo) + bar_w + 14.0f + width(hi) + width(name));
       text(f.pal.text_dim, lo);
       x += 4.0f;
@@ -896,13 +933,13 @@ void draw_gradcheck_key(const Frame& f, float header) {
   f.dl->AddRect(a, b, f.pal.grid, 4.0f);
   float x = a.x + gap;
   const float y = a.y + 4.0f;
-  f.dl->AddText(f.small, f.small_size, ImVec2(x, y), f.pal.text, what);
+  put_text(f, f.small, f.small_size, ImVec2(x, y), f.pal.text, what);
   x += text_width(f.small, f.small_size, what) + gap;
   if (!f.gradcheck) return;
   for (const Item& it : kItems) {
     f.dl->AddRectFilled(ImVec2(x, y + 1.0f), ImVec2(x + sw, y + 1.0f + sw), GradCheckErrorColor(it.err), 2.0f);
     x += sw + 4.0f;
-    f.dl->AddText(f.small, f.small_size, ImVec2(x, y), f.pal.text_dim, it.label);
+    put_text(f, f.small, f.small_size, ImVec2(x, y), f.pal.text_dim, it.label);
     x += text_width(f.small, f.small_size, it.label) + gap;
   }
 }
@@ -1238,7 +1275,13 @@ void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue&, PanelRe
           CanvasItem{},
           ui.selected,
           asked_quantity(ui.lesson),
+          ui.layout_probe.on ? &ui.layout_probe : nullptr,
           backdrop_color()};
+  if (f.probe) {
+    f.probe->labels.clear();
+    f.probe->circles.clear();
+    f.probe->canvas = ImVec4(f.clip_min.x, f.clip_min.y, f.clip_max.x, f.clip_max.y);
+  }
   if (ui.gradcheck_edges) f.gradcheck = CurrentGradCheckMaps(session);
 
   const ImVec2 mouse = ImGui::GetIO().MousePos;

@@ -138,6 +138,10 @@ namespace {
 void remember_rect(UiState& ui, const char* name) {
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
   ui.edit_rects.emplace_back(name, ImVec4(a.x, a.y, b.x - a.x, b.y - a.y));
+  if (ui.layout_probe.on) {
+    const ImVec2 p = ImGui::GetWindowPos(), s = ImGui::GetWindowSize();
+    ui.layout_probe.controls.push_back({name, ImVec4(a.x, a.y, b.x, b.y), ImVec4(p.x, p.y, p.x + s.x, p.y + s.y)});
+  }
 }
 
 // Wraps only at spaces (ImGui's own wrapping breaks "1.35" after the '.').

@@ -42,6 +42,13 @@ void DrawTimeline(const Session& session, UiState& ui, CommandQueue& commands, P
   dl->AddText(ImVec2(origin.x + 6, top + 4), pal.text, "start");
   if (at_start) dl->AddRect(ImVec2(origin.x, top), ImVec2(origin.x + start_w - gap, bottom), pal.writes, 3.0f, 0, 3.0f);
 
+  // Every op numbered where the cells are wide enough, else every 2nd, 5th, …
+  const float widest = ImGui::CalcTextSize(std::to_string(ops.size()).c_str()).x + 6.0f;
+  int stride = 1;
+  for (int s : {1, 2, 5, 10, 20, 50, 100, 1000000}) {
+    stride = s;
+    if (widest <= static_cast<float>(s) * (cell_w + gap) - gap) break;
+  }
   float x = origin.x + start_w;
   float label_end = origin.x;  // right edge of the last phase label: labels never overlap
   for (std::size_t k = 0; k < ops.size(); ++k) {
@@ -59,8 +66,8 @@ void DrawTimeline(const Session& session, UiState& ui, CommandQueue& commands, P
     const ImU32 fill = with_alpha(pal.phase[static_cast<int>(op.phase)], applied ? 255 : 70);
     dl->AddRectFilled(a, b, fill, 2.0f);
     if (k + 1 == st.cursor()) dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(b.x + 1, b.y + 1), pal.writes, 2.0f, 0, 3.0f);
-    if (cell_w >= 14.0f) {
-      const std::string num = std::to_string(k + 1);
+    const std::string num = std::to_string(k + 1);
+    if ((k + 1) % static_cast<std::size_t>(stride) == 0) {  // never numbers that run into each other
       dl->AddText(ImVec2(a.x + 3, a.y + 3), applied ? pal.on_phase : pal.text, num.c_str());
     }
     ImGui::SetCursorScreenPos(a);

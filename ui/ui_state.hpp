@@ -54,6 +54,27 @@ struct PredictUi {
   std::size_t score_training_step = 0;
 };
 
+// What the last frame drew where, for the layout checks (`screenshot
+// --check-layout`, tests/gui): the canvas' labels and circles, and whether the
+// equation panel's title, equation and numbers were all in view.
+struct LayoutProbe {
+  bool on = false;
+  struct Label {
+    std::string text;
+    ImVec4 rect;  // x0, y0, x1, y1 (screen)
+  };
+  std::vector<Label> labels;
+  std::vector<ImVec4> circles;  // x, y, radius
+  ImVec4 canvas{0, 0, 0, 0};    // the canvas' visible rectangle
+  struct Control {
+    std::string name;
+    ImVec4 rect, window;  // x0, y0, x1, y1: the control, and the window that shows it
+  };
+  std::vector<Control> controls;  // the lesson's buttons and answer box (cleared each frame by the caller)
+  bool equation_in_view = true;
+  std::string equation_cut;     // what was cut, when not in view
+};
+
 struct UiState {
   // Canvas view.
   float zoom = 1.0f;
@@ -124,6 +145,7 @@ struct UiState {
 
   // Issue 5: predict-then-reveal, the gradient check view, the Insight panel.
   PredictUi predict;
+  LayoutProbe layout_probe;
   bool gradcheck_edges = false;  // the canvas colours edges by gradient-check error
   bool insight_compare_relu = false;  // the gradient bars also show the same net with ReLU
   // The decision region's own cost last frame (CPU grid, texture upload), for
