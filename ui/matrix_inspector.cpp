@@ -13,6 +13,7 @@
 #include <string>
 
 #include "describe.hpp"
+#include "optimizer.hpp"
 #include "panels.hpp"
 #include "theme.hpp"
 #include "value_input.hpp"
@@ -220,6 +221,49 @@ void edit_cell(const LayerView& v, int i, int j, UiState& ui, CommandQueue& comm
   if (ImGui::IsItemDeactivated()) ui.matrix_edit = {};
 }
 
+// One tab per tensor the optimizer keeps for this layer (velocity, m, v, …):
+// the W rows, then b as the last row, read-only. The op that writes it tints
+// the caption.
+void draw_state_tabs(const Scenario& sc, int l, const Op* op, int decimals) {
+  if (sc.optimizer_state.layers.size() < static_cast<std::size_t>(l)) return;
+  const LayerOptimizerState& os = sc.optimizer_state.layers[static_cast<std::size_t>(l - 1)];
+  constexpr int kMaxStateRows = 64;
+  for (int s = 0; s < kStateSlotCount; ++s) {
+    const StateSlot slot = static_cast<StateSlot>(s);
+    const Eigen::MatrixXd& w = os.weights.tensors[static_cast<std::size_t>(s)];
+    const Eigen::MatrixXd& b = os.bias.tensors[static_cast<std::size_t>(s)];
+    if (w.size() == 0 && b.size() == 0 && !(slot == StateSlot::Velocity && sc.optimizer.name == "sgd" &&
+                                            kept_state(sc.optimizer)[static_cast<std::size_t>(s)]))
+      continue;
+    const std::string name(state_slot_name(slot));
+    const std::string label = std::string(state_slot_symbol(slot)) + superscript(l) + "###S" + std::to_string(s);
+    if (!ImGui::BeginTabItem(label.c_str())) continue;
+    const bool written = op && (op->writes == BufferRef{Buffer::WeightState, l, slot} ||
+                                op->writes == BufferRef{Buffer::BiasState, l, slot});
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(written ? palette().writes : palette().text_dim),
+                       "%s of W%s and b%s (last row)%s", name.c_str(), superscript(l).c_str(), superscript(l).c_str(),
+                       written ? ": written by this op" : "");
+    if (w.size() == 0) {
+      ImGui::TextUnformatted("none yet: the first step sets it to the gradient");
+    } else {
+      const int cols = std::min(static_cast<int>(w.cols()), kMaxValueColumns);
+      const int rows = std::min(static_cast<int>(w.rows()), kMaxStateRows);
+      if (ImGui::BeginTable("##state", cols, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
+        for (int i = 0; i <= rows; ++i) {
+          ImGui::TableNextRow();
+          for (int j = 0; j < cols; ++j) {
+            ImGui::TableNextColumn();
+            const double value = i == rows ? (b.size() ? b(0, j) : 0.0) : w(i, j);
+            ImGui::TextUnformatted(fixed(value, decimals).c_str());
+          }
+        }
+        ImGui::EndTable();
+      }
+    }
+    ImGui::EndTabItem();
+  }
+}
+
 void draw_table(const LayerView& v, int tab, UiState& ui, CommandQueue& commands, const ChangeMask& mask) {
   const int l = v.l;
   const Op* op = v.st.last_op();
@@ -382,6 +426,7 @@ void DrawMatrixInspector(const Session& session, UiState& ui, CommandQueue& comm
         ImGui::EndTabItem();
       }
     }
+    draw_state_tabs(sc, l, op, ui.decimals);
     ImGui::EndTabBar();
   }
   ImGui::End();
