@@ -67,13 +67,13 @@ void mark(CanvasValues& out, BufferRef ref, Role role) {
     case Buffer::Bias: neurons(update ? Shown::BiasUpdate : Shown::Nothing); break;
     case Buffer::Weights: edges(update ? Shown::WeightUpdate : Shown::Weight); break;
     case Buffer::GradWeights: edges(update ? Shown::WeightUpdate : Shown::GradWeight); break;
-    // The penalty is part of the loss; t and the optimizer's state tensors
-    // have no place of their own on the canvas: a state op shows its
-    // parameter's layer as being updated.
+    // The penalty is part of the loss. t and the optimizer's state tensors
+    // have no place on the canvas (the equation panel and the matrix
+    // inspector show them); marking the edges would claim they hold them.
     case Buffer::Penalty: out.loss_role = role; break;
-    case Buffer::Step: break;
-    case Buffer::WeightState: edges(Shown::WeightUpdate); break;
-    case Buffer::BiasState: neurons(Shown::BiasUpdate); break;
+    case Buffer::Step:
+    case Buffer::WeightState:
+    case Buffer::BiasState: break;
   }
 }
 

@@ -236,7 +236,8 @@ void draw_state_tabs(const Scenario& sc, int l, const Op* op, int decimals) {
                                             kept_state(sc.optimizer)[static_cast<std::size_t>(s)]))
       continue;
     const std::string name(state_slot_name(slot));
-    const std::string label = std::string(state_slot_symbol(slot)) + superscript(l) + "###S" + std::to_string(s);
+    // Named, not by symbol: SGD's velocity is "b", which reads as the bias.
+    const std::string label = name + superscript(l) + "###S" + std::to_string(s);
     if (!ImGui::BeginTabItem(label.c_str())) continue;
     const bool written = op && (op->writes == BufferRef{Buffer::WeightState, l, slot} ||
                                 op->writes == BufferRef{Buffer::BiasState, l, slot});
