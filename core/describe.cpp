@@ -339,7 +339,7 @@ OpText update_text(const PassState& st, int l, bool weights, const Eigen::Matrix
 }
 
 // ---------------------------------------------------------------- [SECTION] regularization
-OpText penalty_text(const PassState& st) {
+OpText penalty_text(const PassState& st, bool applied) {
   const Scenario& sc = st.scenario;
   const Regularization& reg = sc.regularization;
   double squares = 0.0, absolutes = 0.0;  // the sums the penalty is made of, for the numbers
@@ -347,13 +347,14 @@ OpText penalty_text(const PassState& st) {
     squares += layer.weights.squaredNorm();
     absolutes += layer.weights.cwiseAbs().sum();
   }
+  const double p = applied ? st.penalty_value() : 0.5 * reg.l2 * squares + reg.l1 * absolutes;
   OpText t;
   t.equation = "P = (λ₂/2)·Σ W² + λ₁·Σ |W|  over every weight of every layer (not the biases),   λ₂ = " +
-               format_number(reg.l2) + ", λ₁ = " + format_number(reg.l1);
-  t.numbers = "P = (" + format_number(reg.l2) + "/2) × " + format_number(squares) + " + " + format_number(reg.l1) +
-              " × " + format_number(absolutes) + " = " + format_number(st.penalty_value(), 8) +
-              ";  L = " + format_number(st.data_loss()) + " + " + format_number(st.penalty_value()) + " = " +
-              format_number(st.loss_value(), 8);
+               format_number(reg.l2) + ", λ₁ = " + format_number(reg.l1) + ";   L = data loss + P";
+  // P's own value comes last: predict mode hides what follows the last " = ".
+  t.numbers = "L = " + format_number(st.data_loss()) + " + P;   P = (" + format_number(reg.l2) + "/2) × " +
+              format_number(squares) + " + " + format_number(reg.l1) + " × " + format_number(absolutes) + " = " +
+              format_number(p, 8);
   t.explanation = "Regularization adds a cost for large weights to the loss, so training also keeps them small.";
   return t;
 }
@@ -556,7 +557,7 @@ OpText describe(const Op& op, const PassState& state, const Eigen::MatrixXd* bef
     case OpKind::UpdateBias:
       t = op.optimizer ? optimizer_op_text(op, state, before, e) : update_text(state, l, false, before, e);
       break;
-    case OpKind::Penalty: t = penalty_text(state); break;
+    case OpKind::Penalty: t = penalty_text(state, before != nullptr); break;
     case OpKind::PenaltyGradient: t = penalty_gradient_text(state, l, before, e); break;
     case OpKind::OptimizerStep: t = optimizer_step_text(state, before); break;
     case OpKind::OptimizerState: t = optimizer_op_text(op, state, before, e); break;
