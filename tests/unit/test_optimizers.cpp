@@ -11,6 +11,7 @@
 #include "describe.hpp"
 #include "gradcheck.hpp"
 #include "optimizer.hpp"
+#include "predict.hpp"
 #include "stepper.hpp"
 #include "test_helpers.hpp"
 #include "train.hpp"
@@ -248,6 +249,30 @@ TEST_P(EveryOptimizer, EveryUpdateOpWritesOneTensorAndDescribesItsOwnNumbers) {
     const OpText ahead = describe(op, s.state(), nullptr);
     EXPECT_NE(ahead.numbers.rfind("= " + written), std::string::npos) << t.title << ": " << ahead.numbers;
     s.step_forward();
+  }
+}
+
+TEST_P(EveryOptimizer, PredictAsksForEveryNewOpsValueAndKnowsTheAnswer) {
+  Scenario sc = seed_scenario();
+  sc.optimizer = spec_of(GetParam());
+  sc.regularization = {0.01, 0.001};
+  Stepper s(sc);
+  for (int step = 0; step < 2; ++step) {
+    while (!s.at_end()) {
+      const Element e{0, 1, 2};
+      const std::optional<PredictQuestion> q = ask_next_op(s, e);
+      ASSERT_TRUE(q);
+      const Op op = s.ops()[s.cursor()];
+      s.step_forward();
+      const Eigen::MatrixXd& out = buffer_matrix(s.state(), op.writes);
+      const bool matrix = op.writes.buffer == Buffer::Weights || op.writes.buffer == Buffer::GradWeights ||
+                          op.writes.buffer == Buffer::WeightState;
+      const bool scalar = out.size() == 1;
+      const double expected = scalar ? out(0, 0) : out(matrix ? 1 : 0, 2);
+      EXPECT_EQ(q->answer, expected) << q->title;
+      EXPECT_FALSE(q->symbol.empty());
+    }
+    s.begin_next_step();
   }
 }
 
