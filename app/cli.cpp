@@ -50,7 +50,8 @@ int cmd_trace(const std::string& path, bool as_json) {
   return 0;
 }
 
-int cmd_train(const std::string& path, long long steps, const std::string& csv_path) {
+int cmd_train(const std::string& path, long long steps, const std::string& csv_path,
+              const std::string& save_path) {
   const Scenario scenario = load_scenario(path);
   Trainer trainer(scenario);
   std::vector<double> losses(static_cast<std::size_t>(steps));
@@ -80,6 +81,9 @@ int cmd_train(const std::string& path, long long steps, const std::string& csv_p
              std::to_string(where->op.op_index) + " (" + where->op.op_title + ")";
     return fail(1, msg);
   }
+  // The scenario after the N steps, optimizer state included, so that
+  // training it further continues exactly (formats.md §4); written atomically.
+  if (!save_path.empty()) save_scenario(trainer.scenario(), save_path);
   std::printf("steps: %lld, seconds: %.6f, us_per_step: %.3f\n", steps, seconds,
               steps > 0 ? seconds * 1e6 / static_cast<double>(steps) : 0.0);
   return 0;
@@ -138,7 +142,7 @@ bool is_command(int argc, char** argv) {
 int run_command(int argc, char** argv) {
   CLI::App app{"backprop-viz: step through backpropagation", "backprop-viz"};
   app.require_subcommand(1);
-  std::string path, out, csv;
+  std::string path, out, csv, save;
   bool as_json = false;
   long long steps = 1;
   ScreenshotRequest shot;
@@ -152,6 +156,7 @@ int run_command(int argc, char** argv) {
   train->add_option("scenario", path, "scenario file")->required();
   train->add_option("--steps", steps, "number of steps")->required()->check(CLI::Range(0LL, 10000000LL));
   train->add_option("--csv", csv, "write step,loss rows here");
+  train->add_option("--save", save, "write the trained scenario (with its optimizer state) here");
 
   CLI::App* grad = app.add_subcommand("gradcheck", "analytic gradients vs central differences");
   grad->add_option("scenario", path, "scenario file")->required();
@@ -211,7 +216,7 @@ int run_command(int argc, char** argv) {
 
   try {
     if (*trace) return cmd_trace(path, as_json);
-    if (*train) return cmd_train(path, steps, csv);
+    if (*train) return cmd_train(path, steps, csv, save);
     if (*grad) return cmd_gradcheck(path);
     if (*exp) return cmd_export(path, out);
     if (*soak) return run_soak(soak_request);

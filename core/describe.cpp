@@ -4,8 +4,11 @@
 #include <cstdio>
 #include <string_view>
 
+#include "optimizer.hpp"
+
 // [SECTION] symbols  [SECTION] forward  [SECTION] loss  [SECTION] backward
-// [SECTION] update   [SECTION] describe()
+// [SECTION] update   [SECTION] regularization  [SECTION] optimizers
+// [SECTION] describe()
 
 namespace bpv {
 namespace {
@@ -335,6 +338,114 @@ OpText update_text(const PassState& st, int l, bool weights, const Eigen::Matrix
   return t;
 }
 
+// ---------------------------------------------------------------- [SECTION] regularization
+OpText penalty_text(const PassState& st, bool applied) {
+  const Scenario& sc = st.scenario;
+  const Regularization& reg = sc.regularization;
+  double squares = 0.0, absolutes = 0.0;  // the sums the penalty is made of, for the numbers
+  for (const Layer& layer : sc.layers) {
+    squares += layer.weights.squaredNorm();
+    absolutes += layer.weights.cwiseAbs().sum();
+  }
+  const double p = applied ? st.penalty_value() : 0.5 * reg.l2 * squares + reg.l1 * absolutes;
+  OpText t;
+  t.equation = "P = (λ₂/2)·Σ W² + λ₁·Σ |W|  over every weight of every layer (not the biases),   λ₂ = " +
+               format_number(reg.l2) + ", λ₁ = " + format_number(reg.l1) + ";   L = data loss + P";
+  // P's own value comes last: predict mode hides what follows the last " = ".
+  t.numbers = "L = " + format_number(st.data_loss()) + " + P;   P = (" + format_number(reg.l2) + "/2) × " +
+              format_number(squares) + " + " + format_number(reg.l1) + " × " + format_number(absolutes) + " = " +
+              format_number(p, 8);
+  t.explanation = "Regularization adds a cost for large weights to the loss, so training also keeps them small.";
+  return t;
+}
+
+OpText penalty_gradient_text(const PassState& st, int l, const Eigen::MatrixXd* before, Element e) {
+  const Scenario& sc = st.scenario;
+  const Regularization& reg = sc.regularization;
+  const double w = sc.layers[l - 1].weights(e.row, e.col);
+  const double sign = w > 0 ? 1.0 : (w < 0 ? -1.0 : 0.0);
+  const double now = st.layers[l - 1].grad_weights(e.row, e.col);
+  const double old = before ? (*before)(e.row, e.col) : now;
+  const double result = before ? now : old + reg.l2 * w + reg.l1 * sign;
+  const std::string L = superscript(l), sym = weight_symbol(l, e.row, e.col);
+  OpText t;
+  t.equation = "∂L/∂W" + L + "ᵢⱼ ← ∂L/∂W" + L + "ᵢⱼ + λ₂·W" + L + "ᵢⱼ + λ₁·sign(W" + L + "ᵢⱼ),   λ₂ = " +
+               format_number(reg.l2) + ", λ₁ = " + format_number(reg.l1);
+  t.numbers = "∂L/∂" + sym + " ← " + format_number(old) + " + " + format_number(reg.l2) + " × " + factor(w) + " + " +
+              format_number(reg.l1) + " × " + factor(sign) + " = " + format_number(result);
+  t.explanation = "The penalty's own gradient joins the data's: each weight is also pulled toward 0.";
+  return t;
+}
+
+// ---------------------------------------------------------------- [SECTION] optimizers
+OpText optimizer_step_text(const PassState& st, const Eigen::MatrixXd* before) {
+  const double now = st.scenario.optimizer_state.step();
+  const double old = before ? (*before)(0, 0) : now;
+  OpText t;
+  t.equation = "t ← t + 1  (" + st.scenario.optimizer.name + ")";
+  t.numbers = "t ← " + format_number(old, 17) + " + 1 = " + format_number(before ? now : old + 1.0, 17);
+  t.explanation = "The optimizer counts its updates; Adam's corrections for starting at 0 depend on t.";
+  return t;
+}
+
+OpText optimizer_op_text(const Op& op, const PassState& st, const Eigen::MatrixXd* before, Element e) {
+  const Scenario& sc = st.scenario;
+  const int l = op.layer;
+  const bool bias = op.writes.buffer == Buffer::Bias || op.writes.buffer == Buffer::BiasState;
+  const Layer& layer = sc.layers[l - 1];
+  const LayerState& ls = st.layers[l - 1];
+  const ParamState& ps = bias ? sc.optimizer_state.layers[l - 1].bias : sc.optimizer_state.layers[l - 1].weights;
+  const int r = bias ? 0 : e.row, c = e.col;
+  auto at = [&](const Eigen::MatrixXd& m) { return m.size() ? m(r, c) : 0.0; };
+  const std::string symbol = bias ? "b" + superscript(l) + subscript(c + 1) : weight_symbol(l, r, c);
+  OptimizerElement el{sc.optimizer, sc.learning_rate, sc.optimizer_state.step(), symbol, symbol.substr(1),
+                      0.0, 0.0, 0.0, {}, {}, false};
+  el.param = el.param_before = at(bias ? layer.bias : layer.weights);
+  el.grad = at(bias ? ls.grad_bias : ls.grad_weights);
+  for (int s = 0; s < kStateSlotCount; ++s) el.state[s] = at(ps.tensors[s]);
+  el.state_before = el.state;
+  el.had_velocity = ps[StateSlot::Velocity].size() != 0;
+  const StateSlot slot = op.optimizer->writes;
+  if (before) {
+    const double old = before->size() ? (*before)(r, c) : 0.0;
+    if (slot == StateSlot::None) el.param_before = old;
+    else el.state_before[static_cast<int>(slot)] = old;
+    if (slot == StateSlot::Velocity) el.had_velocity = before->size() != 0;
+  } else {
+    // Not applied yet: run the op's own apply on this one element.
+    Eigen::MatrixXd param = Eigen::MatrixXd::Constant(1, 1, el.param);
+    const Eigen::MatrixXd grad = Eigen::MatrixXd::Constant(1, 1, el.grad);
+    ParamState one;
+    for (int s = 0; s < kStateSlotCount; ++s)
+      if (ps.tensors[s].size()) one.tensors[s] = Eigen::MatrixXd::Constant(1, 1, el.state[s]);
+    OptimizerTensors x{param, grad, one};
+    op.optimizer->apply(x, OptimizerScalars{sc.optimizer, sc.learning_rate, el.t});
+    if (slot == StateSlot::None) el.param = param(0, 0);
+    else el.state[static_cast<int>(slot)] = one[slot](0, 0);
+  }
+  const OptimizerText text = op.optimizer->describe(el);
+  OpText t;
+  t.equation = text.equation;
+  t.numbers = text.numbers;
+  t.explanation = text.explanation;
+  return t;
+}
+
+// "m ← β₁·m + (1 − β₁)·∂L/∂θ" with θ spelled as the parameter: W² or b².
+std::string with_parameter(std::string_view formula, const std::string& param) {
+  std::string out;
+  const std::string theta = "θ";
+  for (std::size_t k = 0; k < formula.size();) {
+    if (formula.compare(k, theta.size(), theta) == 0) {
+      out += param;
+      k += theta.size();
+    } else {
+      out += formula[k++];
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string subscript(int n) {
@@ -388,8 +499,22 @@ std::string describe_title(const Op& op, const Scenario& sc) {
     case OpKind::GradBias: return "Backward, " + where + ": bias gradients ∂L/∂b" + L;
     case OpKind::GradInput:
       return "Backward, " + where + ": pass back to ∂L/∂" + layer_symbol(sc, l - 1);
-    case OpKind::UpdateWeights: return "Update, " + where + ": W" + L + " ← W" + L + " − η·∂L/∂W" + L;
-    case OpKind::UpdateBias: return "Update, " + where + ": b" + L + " ← b" + L + " − η·∂L/∂b" + L;
+    case OpKind::UpdateWeights:
+      if (op.optimizer) return "Update, " + where + ": " + with_parameter(op.optimizer->formula, "W" + L);
+      return "Update, " + where + ": W" + L + " ← W" + L + " − η·∂L/∂W" + L;
+    case OpKind::UpdateBias:
+      if (op.optimizer) return "Update, " + where + ": " + with_parameter(op.optimizer->formula, "b" + L);
+      return "Update, " + where + ": b" + L + " ← b" + L + " − η·∂L/∂b" + L;
+    case OpKind::Penalty: return "Loss: regularization penalty P";
+    case OpKind::PenaltyGradient:
+      return "Backward, " + where + ": penalty gradient ∂L/∂W" + L + " += λ₂·W" + L + " + λ₁·sign(W" + L + ")";
+    case OpKind::OptimizerStep: return "Update: " + sc.optimizer.name + " step count t ← t + 1";
+    case OpKind::OptimizerState: {
+      const bool bias = op.writes.buffer == Buffer::BiasState;
+      const std::string param = (bias ? "b" : "W") + L;
+      return "Update, " + where + ", " + std::string(state_slot_name(op.writes.slot)) + " of " + param + ": " +
+             with_parameter(op.optimizer->formula, param);
+    }
   }
   return "?";
 }
@@ -397,16 +522,22 @@ std::string describe_title(const Op& op, const Scenario& sc) {
 // ---------------------------------------------------------------- [SECTION] describe()
 OpText describe(const Op& op, const PassState& state, const Eigen::MatrixXd* before,
                 Element e) {
-  // Clamp the element into the output's shape so any hover is safe.
-  const Eigen::MatrixXd& out = buffer_matrix(state, op.writes);
+  // Clamp the element into the output's shape so any hover is safe. A state
+  // tensor has its parameter's shape (an SGD velocity may not exist yet).
+  const Buffer wb = op.writes.buffer;
+  const bool is_state = wb == Buffer::WeightState || wb == Buffer::BiasState;
+  const Eigen::MatrixXd& out =
+      is_state ? buffer_matrix(state, {wb == Buffer::WeightState ? Buffer::Weights : Buffer::Bias, op.writes.layer})
+               : buffer_matrix(state, op.writes);
   auto clamp = [](int v, Eigen::Index n) { return v < 0 ? 0 : (v >= n ? static_cast<int>(n) - 1 : v); };
-  const bool is_matrix_param = op.writes.buffer == Buffer::Weights || op.writes.buffer == Buffer::GradWeights;
+  const bool scalar = wb == Buffer::LossValue || wb == Buffer::Penalty || wb == Buffer::Step;
+  const bool is_matrix_param = wb == Buffer::Weights || wb == Buffer::GradWeights || wb == Buffer::WeightState;
   if (is_matrix_param) {
     e.row = clamp(e.row, out.rows());
-  } else if (op.writes.buffer != Buffer::LossValue) {
+  } else if (!scalar) {
     e.example = clamp(e.example, state.scenario.batch_size());
   }
-  if (op.writes.buffer != Buffer::LossValue) e.col = clamp(e.col, out.cols());
+  if (!scalar) e.col = clamp(e.col, out.cols());
   e.example = clamp(e.example, state.scenario.batch_size());
 
   OpText t;
@@ -420,8 +551,16 @@ OpText describe(const Op& op, const PassState& state, const Eigen::MatrixXd* bef
     case OpKind::GradWeights: t = grad_weights_text(state, l, e); break;
     case OpKind::GradBias: t = grad_bias_text(state, l, e); break;
     case OpKind::GradInput: t = grad_input_text(state, l, e); break;
-    case OpKind::UpdateWeights: t = update_text(state, l, true, before, e); break;
-    case OpKind::UpdateBias: t = update_text(state, l, false, before, e); break;
+    case OpKind::UpdateWeights:
+      t = op.optimizer ? optimizer_op_text(op, state, before, e) : update_text(state, l, true, before, e);
+      break;
+    case OpKind::UpdateBias:
+      t = op.optimizer ? optimizer_op_text(op, state, before, e) : update_text(state, l, false, before, e);
+      break;
+    case OpKind::Penalty: t = penalty_text(state, before != nullptr); break;
+    case OpKind::PenaltyGradient: t = penalty_gradient_text(state, l, before, e); break;
+    case OpKind::OptimizerStep: t = optimizer_step_text(state, before); break;
+    case OpKind::OptimizerState: t = optimizer_op_text(op, state, before, e); break;
   }
   t.title = describe_title(op, state.scenario);
   return t;

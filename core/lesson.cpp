@@ -417,6 +417,10 @@ std::string quantity_symbol(const QuantityRef& q, const Scenario& sc) {
     case Buffer::GradBias: return "∂L/∂b" + L + J;
     case Buffer::LossValue: return "L";
     case Buffer::LearningRate: return "η";
+    case Buffer::Penalty: return "P";
+    case Buffer::Step: return "t";
+    case Buffer::WeightState:
+    case Buffer::BiasState: return std::string(buffer_name(q.buffer));  // not a lesson quantity
   }
   if (sc.batch_size() > 1) s += " (example " + std::to_string(q.row + 1) + ")";
   return s;

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "optimizer.hpp"
+
 namespace bpv {
 
 std::string_view phase_name(Phase p) {
@@ -26,6 +28,10 @@ std::string_view op_kind_name(OpKind k) {
     case OpKind::GradInput: return "grad_input";
     case OpKind::UpdateWeights: return "update_weights";
     case OpKind::UpdateBias: return "update_bias";
+    case OpKind::Penalty: return "penalty";
+    case OpKind::PenaltyGradient: return "penalty_gradient";
+    case OpKind::OptimizerStep: return "optimizer_step";
+    case OpKind::OptimizerState: return "optimizer_state";
   }
   return "?";
 }
@@ -44,6 +50,10 @@ std::string_view buffer_name(Buffer b) {
     case Buffer::GradBias: return "grad_bias";
     case Buffer::LossValue: return "loss";
     case Buffer::LearningRate: return "learning_rate";
+    case Buffer::Penalty: return "penalty";
+    case Buffer::Step: return "t";
+    case Buffer::WeightState: return "weights_state";
+    case Buffer::BiasState: return "bias_state";
   }
   return "?";
 }
@@ -64,6 +74,8 @@ PassState make_pass_state(const Scenario& scenario) {
     state.layers.push_back(std::move(ls));
   }
   state.loss = Eigen::MatrixXd::Zero(1, 1);
+  state.penalty = Eigen::MatrixXd::Zero(1, 1);
+  conform_optimizer_state(state.scenario);
   return state;
 }
 
@@ -73,9 +85,11 @@ std::vector<Op> build_ops(const Scenario& scenario) {
   auto add = [&](OpKind kind, int layer, Phase phase, std::initializer_list<BufferRef> reads,
                  BufferRef writes) {
     Op op{kind, layer, phase, {}, 0, writes};
-    for (const BufferRef& r : reads) op.reads[op.read_count++] = r;
+    for (const BufferRef& r : reads)
+      if (op.read_count < static_cast<int>(op.reads.size())) op.reads[op.read_count++] = r;
     ops.push_back(op);
   };
+  const bool regularized = scenario.regularization.active();
   for (int l = 1; l <= last; ++l) {
     const Buffer prev = l == 1 ? Buffer::Input : Buffer::Activation;
     add(OpKind::Affine, l, Phase::Forward,
@@ -99,6 +113,16 @@ std::vector<Op> build_ops(const Scenario& scenario) {
     add(OpKind::LossGradient, last, Phase::Backward,
         {{Buffer::Activation, last}, {Buffer::Target, last}}, {Buffer::GradActivation, last});
   }
+  if (regularized) {
+    // The penalty belongs to the loss phase: it is part of the loss L the
+    // step minimises. It reads every layer's weights (the first few are
+    // listed: reads are for highlighting).
+    Op penalty{OpKind::Penalty, last, Phase::Loss, {}, 0, {Buffer::Penalty, last}};
+    for (int l = 1; l <= last && penalty.read_count < static_cast<int>(penalty.reads.size()); ++l)
+      penalty.reads[penalty.read_count++] = {Buffer::Weights, l};
+    // Right after the data loss, before the backward pass starts.
+    ops.insert(ops.end() - 1, penalty);
+  }
   for (int l = last; l >= 1; --l) {
     const Buffer prev = l == 1 ? Buffer::Input : Buffer::Activation;
     if (l == last && logits)
@@ -111,10 +135,40 @@ std::vector<Op> build_ops(const Scenario& scenario) {
           {Buffer::Delta, l});
     add(OpKind::GradWeights, l, Phase::Backward, {{prev, l - 1}, {Buffer::Delta, l}},
         {Buffer::GradWeights, l});
+    if (regularized)
+      add(OpKind::PenaltyGradient, l, Phase::Backward, {{Buffer::Weights, l}, {Buffer::GradWeights, l}},
+          {Buffer::GradWeights, l});
     add(OpKind::GradBias, l, Phase::Backward, {{Buffer::Delta, l}}, {Buffer::GradBias, l});
     if (l > 1)
       add(OpKind::GradInput, l, Phase::Backward, {{Buffer::Delta, l}, {Buffer::Weights, l}},
           {Buffer::GradActivation, l - 1});
+  }
+  if (const Optimizer* optimizer = stateful_optimizer(scenario.optimizer)) {
+    // t ← t + 1 once, then per layer the ops of W, then those of b, each
+    // state tensor's update before the parameter's step (PyTorch's order).
+    add(OpKind::OptimizerStep, 1, Phase::Update, {{Buffer::Step, 0}}, {Buffer::Step, 0});
+    const std::vector<const OptimizerOpDef*> defs = optimizer->param_ops(scenario.optimizer);
+    const std::array<bool, kStateSlotCount> keep = optimizer->keeps(scenario.optimizer);
+    for (int l = 1; l <= last; ++l) {
+      for (const bool bias : {false, true}) {
+        const Buffer param = bias ? Buffer::Bias : Buffer::Weights;
+        const Buffer grad = bias ? Buffer::GradBias : Buffer::GradWeights;
+        const Buffer state = bias ? Buffer::BiasState : Buffer::WeightState;
+        for (const OptimizerOpDef* def : defs) {
+          Op op{def->writes == StateSlot::None ? (bias ? OpKind::UpdateBias : OpKind::UpdateWeights)
+                                               : OpKind::OptimizerState,
+                l, Phase::Update, {}, 0,
+                def->writes == StateSlot::None ? BufferRef{param, l} : BufferRef{state, l, def->writes}, def};
+          op.reads[op.read_count++] = {grad, l};
+          if (def->writes == StateSlot::None) op.reads[op.read_count++] = {param, l};
+          for (int s = 0; s < kStateSlotCount; ++s)
+            if (keep[s]) op.reads[op.read_count++] = {state, l, static_cast<StateSlot>(s)};
+          if (op.read_count < static_cast<int>(op.reads.size())) op.reads[op.read_count++] = {Buffer::LearningRate, 0};
+          ops.push_back(op);
+        }
+      }
+    }
+    return ops;
   }
   for (int l = 1; l <= last; ++l) {
     add(OpKind::UpdateWeights, l, Phase::Update,
@@ -126,7 +180,28 @@ std::vector<Op> build_ops(const Scenario& scenario) {
   return ops;
 }
 
+namespace {
+
+void apply_optimizer_op(const Op& op, PassState& state) {
+  Scenario& sc = state.scenario;
+  const int l = op.layer;
+  const bool bias = op.writes.buffer == Buffer::Bias || op.writes.buffer == Buffer::BiasState;
+  Layer& layer = sc.layers[l - 1];
+  LayerState& ls = state.layers[l - 1];
+  LayerOptimizerState& os = sc.optimizer_state.layers[l - 1];
+  OptimizerTensors tensors{bias ? layer.bias : layer.weights, bias ? ls.grad_bias : ls.grad_weights,
+                           bias ? os.bias : os.weights};
+  const OptimizerScalars scalars{sc.optimizer, sc.learning_rate, sc.optimizer_state.step()};
+  op.optimizer->apply(tensors, scalars);
+}
+
+}  // namespace
+
 void apply_op(const Op& op, PassState& state) {
+  if (op.optimizer) {
+    apply_optimizer_op(op, state);
+    return;
+  }
   Scenario& sc = state.scenario;
   const int l = op.layer;
   Layer& layer = sc.layers[l - 1];
@@ -175,6 +250,29 @@ void apply_op(const Op& op, PassState& state) {
     case OpKind::UpdateBias:
       layer.bias.noalias() -= sc.learning_rate * ls.grad_bias;
       break;
+    case OpKind::Penalty: {
+      // Over the weights of every layer, never the biases (formats.md §4).
+      const Regularization& reg = sc.regularization;
+      double squares = 0.0, absolutes = 0.0;
+      for (const Layer& each : sc.layers) {
+        if (reg.l2 != 0.0) squares += each.weights.squaredNorm();
+        if (reg.l1 != 0.0) absolutes += each.weights.cwiseAbs().sum();
+      }
+      state.penalty(0, 0) = 0.5 * reg.l2 * squares + reg.l1 * absolutes;
+      break;
+    }
+    case OpKind::PenaltyGradient: {
+      const Regularization& reg = sc.regularization;
+      if (reg.l2 != 0.0) ls.grad_weights.noalias() += reg.l2 * layer.weights;
+      // Eigen's sign() is 0 at 0: ∂|w|/∂w = 0 there, as §4 fixes it.
+      if (reg.l1 != 0.0) ls.grad_weights.array() += reg.l1 * layer.weights.array().sign();
+      break;
+    }
+    case OpKind::OptimizerStep:
+      sc.optimizer_state.t(0, 0) += 1.0;
+      break;
+    case OpKind::OptimizerState:
+      break;  // always has op.optimizer (above)
   }
 }
 
@@ -193,6 +291,10 @@ const Eigen::MatrixXd& buffer_matrix(const PassState& state, BufferRef ref) {
     case Buffer::GradWeights: return state.layers[l - 1].grad_weights;
     case Buffer::GradBias: return state.layers[l - 1].grad_bias;
     case Buffer::LossValue: return state.loss;
+    case Buffer::Penalty: return state.penalty;
+    case Buffer::Step: return sc.optimizer_state.t;
+    case Buffer::WeightState: return sc.optimizer_state.layers[l - 1].weights[ref.slot];
+    case Buffer::BiasState: return sc.optimizer_state.layers[l - 1].bias[ref.slot];
     case Buffer::LearningRate: break;
   }
   throw std::logic_error("buffer_matrix: the learning rate is a scalar, not a matrix");

@@ -29,7 +29,12 @@ enum class OpKind {
   GradBias,            // ∂L/∂b_l = Σ_b δ_l
   GradInput,           // ∂L/∂a_{l-1} = δ_l · W_lᵀ   (l ≥ 2: nothing learns from ∂L/∂x)
   UpdateWeights,       // W_l ← W_l − η ∂L/∂W_l
-  UpdateBias,          // b_l ← b_l − η ∂L/∂b_l
+  UpdateBias,          // b_l ← b_l − η ∂L/∂b_l (or the optimizer's step for b_l)
+  // formats.md §4, present only when the scenario asks for them:
+  Penalty,             // P = (l2/2)·Σ W² + l1·Σ |W| over every layer (loss phase)
+  PenaltyGradient,     // ∂L/∂W_l += l2·W_l + l1·sign(W_l) (after GradWeights of layer l)
+  OptimizerStep,       // t ← t + 1 (first op of the update phase)
+  OptimizerState,      // one state tensor of W_l or b_l (velocity, m, v, …)
 };
 std::string_view op_kind_name(OpKind k);  // snake_case id used in the trace
 
@@ -47,23 +52,35 @@ enum class Buffer {
   GradBias,     // ∂L/∂b_l
   LossValue,    // L (1 × 1)
   LearningRate, // η
+  Penalty,      // the regularization term P (1 × 1)
+  Step,         // the optimizer's t (1 × 1), layer 0
+  WeightState,  // a state tensor of W_l (BufferRef::slot says which)
+  BiasState,    // a state tensor of b_l
 };
 std::string_view buffer_name(Buffer b);
 
 struct BufferRef {
   Buffer buffer = Buffer::Input;
   int layer = 0;
+  StateSlot slot = StateSlot::None;  // WeightState, BiasState: which tensor
   bool operator==(const BufferRef&) const = default;
 };
 
+struct OptimizerOpDef;  // core/optimizer.hpp
+
 struct Op {
   OpKind kind;
-  int layer;  // 1..L; the loss ops carry L
+  int layer;  // 1..L; the loss ops and the penalty carry L, the t op 1
   Phase phase;
-  std::array<BufferRef, 4> reads;
+  std::array<BufferRef, 6> reads;
   int read_count;
   BufferRef writes;
+  // OptimizerState, and UpdateWeights / UpdateBias of an optimizer other than
+  // plain SGD: the table entry whose apply and describe it runs.
+  const OptimizerOpDef* optimizer = nullptr;
+  bool operator==(const Op&) const = default;
 };
+
 
 // Everything one training step computes, sized once for a scenario.
 struct LayerState {
@@ -78,15 +95,20 @@ struct LayerState {
 struct PassState {
   Scenario scenario;               // weights here are the live ones: the update ops write them
   std::vector<LayerState> layers;  // layers[l-1] for layer l
-  Eigen::MatrixXd loss;            // 1 × 1
+  Eigen::MatrixXd loss;            // 1 × 1: the data loss (1/B) Σ_b L_b
+  Eigen::MatrixXd penalty;         // 1 × 1: the regularization term (0 without one)
 
-  double loss_value() const { return loss(0, 0); }
+  // The loss the step minimises: data loss + penalty.
+  double loss_value() const { return loss(0, 0) + penalty(0, 0); }
+  double data_loss() const { return loss(0, 0); }
+  double penalty_value() const { return penalty(0, 0); }
   const Eigen::MatrixXd& activation(int l) const {
     return l == 0 ? scenario.inputs : layers[l - 1].activation;
   }
 };
 
-// Sizes every buffer for the scenario and zeroes the computed ones.
+// Sizes every buffer for the scenario and zeroes the computed ones; gives the
+// optimizer state its shapes (conform_optimizer_state).
 PassState make_pass_state(const Scenario& scenario);
 // The ops of one training step for this architecture, in order.
 std::vector<Op> build_ops(const Scenario& scenario);

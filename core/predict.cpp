@@ -17,14 +17,19 @@ Element clamp_element(const Op& op, const PassState& state, Element e) {
   auto clamp = [](int v, Eigen::Index n) { return std::clamp(v, 0, std::max(0, static_cast<int>(n) - 1)); };
   const Buffer b = op.writes.buffer;
   e.example = clamp(e.example, state.scenario.batch_size());
-  e.row = (b == Buffer::Weights || b == Buffer::GradWeights) ? clamp(e.row, out.rows()) : 0;
-  e.col = b == Buffer::LossValue ? 0 : clamp(e.col, out.cols());
+  // A state tensor has its parameter's shape (SGD's velocity may not exist yet).
+  const Eigen::MatrixXd& shape =
+      b == Buffer::WeightState ? buffer_matrix(state, {Buffer::Weights, op.writes.layer})
+      : b == Buffer::BiasState ? buffer_matrix(state, {Buffer::Bias, op.writes.layer})
+                               : out;
+  e.row = (b == Buffer::Weights || b == Buffer::GradWeights || b == Buffer::WeightState) ? clamp(e.row, shape.rows()) : 0;
+  e.col = (b == Buffer::LossValue || b == Buffer::Penalty || b == Buffer::Step) ? 0 : clamp(e.col, shape.cols());
   return e;
 }
 
 // Where the element sits in the output matrix.
 Eigen::Index row_of(Buffer b, Element e) {
-  if (b == Buffer::Weights || b == Buffer::GradWeights) return e.row;
+  if (b == Buffer::Weights || b == Buffer::GradWeights || b == Buffer::WeightState) return e.row;
   return per_example(b) ? e.example : 0;
 }
 
@@ -50,6 +55,12 @@ std::string element_symbol(const Scenario& sc, BufferRef w, Element e) {
     case Buffer::Weights: s = prefixed("new ", weight_symbol(l, e.row, e.col)); break;
     case Buffer::Bias: s = prefixed("new b", L + j); break;
     case Buffer::LossValue: s = "L"; break;
+    case Buffer::Penalty: s = "P"; break;
+    case Buffer::Step: s = "t"; break;
+    case Buffer::WeightState:
+      s = prefixed("new ", std::string(state_slot_symbol(w.slot)) + weight_symbol(l, e.row, e.col).substr(1));
+      break;
+    case Buffer::BiasState: s = prefixed("new ", std::string(state_slot_symbol(w.slot)) + L + j); break;
     default: s = std::string(buffer_name(w.buffer)); break;
   }
   if (per_example(w.buffer) && sc.batch_size() > 1) s += prefixed(" (example ", std::to_string(e.example + 1)) + ")";

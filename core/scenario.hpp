@@ -8,6 +8,7 @@
 
 #include "activations.hpp"
 #include "losses.hpp"
+#include "optimizer_state.hpp"
 
 namespace bpv {
 
@@ -42,6 +43,11 @@ struct Scenario {
   Eigen::MatrixXd targets;  // B × (size of the last layer)
   bool has_init = false;    // whether the file named an "init" block
   InitSpec init;
+  // formats.md §4: the optimizer (name "" = plain SGD), the regularization
+  // and the optimizer's state, carried from one training step to the next.
+  OptimizerSpec optimizer;
+  Regularization regularization;
+  OptimizerState optimizer_state;
 
   int layer_count() const { return static_cast<int>(layers.size()); }
   int batch_size() const { return static_cast<int>(inputs.rows()); }

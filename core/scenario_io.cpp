@@ -10,6 +10,8 @@
 #include <unistd.h>
 #include <vector>
 
+#include "optimizer.hpp"
+
 namespace bpv {
 namespace {
 
@@ -198,6 +200,144 @@ std::string too_many_values(long long batch, long long neurons) {
          with_commas(batch * neurons) + " values per buffer; at most " + with_commas(kMaxExampleValues);
 }
 
+std::string optimizer_names() {
+  std::string s;
+  for (const Optimizer* o : all_optimizers()) s += (s.empty() ? "" : ", ") + std::string(o->name);
+  return s;
+}
+
+std::string range_text(const OptimizerField& f) {
+  auto num = [](double v) {
+    std::ostringstream ss;
+    ss << v;
+    return ss.str();
+  };
+  if (!f.has_high) return std::string(f.low_included ? "must be ≥ " : "must be > ") + num(f.low);
+  return "must be in " + std::string(f.low_included ? "[" : "(") + num(f.low) + ", " + num(f.high) +
+         (f.high_included ? "]" : ")");
+}
+
+void read_optimizer(const Reader& rd, const json& j, Scenario& sc) {
+  if (!j.is_object())
+    rd.fail("optimizer", "expected an object such as {\"name\": \"adam\"}, got " + Reader::type_of(j));
+  const std::string name = rd.string(rd.require(j, "name", "optimizer.name"), "optimizer.name");
+  const Optimizer* optimizer = find_optimizer(name);
+  if (!optimizer)
+    rd.fail("optimizer.name", "unknown optimizer '" + name + "' (expected one of " + optimizer_names() + ")");
+  OptimizerSpec spec = default_spec(*optimizer);
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (it.key() == "name") continue;
+    const std::string field = "optimizer." + it.key();
+    const OptimizerField* f = nullptr;
+    std::string own;
+    for (const OptimizerField& candidate : optimizer->fields) {
+      if (candidate.name == it.key()) f = &candidate;
+      own += (own.empty() ? "" : ", ") + std::string(candidate.name);
+    }
+    if (!f) rd.fail(field, "not a field of " + name + " (its fields: " + own + ")");
+    if (f->flag) {
+      if (!it->is_boolean()) rd.fail(field, "expected true or false, got " + Reader::type_of(*it));
+      spec.*f->flag = it->get<bool>();
+      continue;
+    }
+    const double v = rd.number(*it, field);
+    const bool low_ok = f->low_included ? v >= f->low : v > f->low;
+    const bool high_ok = !f->has_high || (f->high_included ? v <= f->high : v < f->high);
+    if (!low_ok || !high_ok) rd.fail(field, range_text(*f) + ", got " + it->dump());
+    spec.*f->number = v;
+  }
+  std::string field;
+  const std::string problem = optimizer->check(spec, field);
+  if (!problem.empty()) rd.fail(field, problem);
+  if (sc.learning_rate <= 0) rd.fail("learning_rate", "must be > 0 with an optimizer");
+  sc.optimizer = spec;
+}
+
+Regularization read_regularization(const Reader& rd, const json& j) {
+  if (!j.is_object())
+    rd.fail("regularization", "expected an object such as {\"l2\": 0.001}, got " + Reader::type_of(j));
+  Regularization reg;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string field = "regularization." + it.key();
+    if (it.key() != "l1" && it.key() != "l2") rd.fail(field, "unknown field (expected l1 or l2)");
+    const double v = rd.number(*it, field);
+    if (v < 0) rd.fail(field, "must be ≥ 0, got " + it->dump());
+    (it.key() == "l1" ? reg.l1 : reg.l2) = v;
+  }
+  return reg;
+}
+
+void read_optimizer_state(const Reader& rd, const json& j, Scenario& sc) {
+  if (!j.is_object())
+    rd.fail("optimizer_state", "expected an object such as {\"t\": 1, \"layers\": […]}, got " + Reader::type_of(j));
+  for (auto it = j.begin(); it != j.end(); ++it)
+    if (it.key() != "t" && it.key() != "layers")
+      rd.fail("optimizer_state." + it.key(), "unknown field (expected t or layers)");
+  OptimizerState& os = sc.optimizer_state;
+  os.t = Eigen::MatrixXd::Zero(1, 1);
+  os.layers.assign(sc.layers.size(), LayerOptimizerState{});
+  // t is kept as a double: every integer up to 2^53 is exact.
+  if (const json* t = rd.find(j, "t"))
+    os.t(0, 0) = static_cast<double>(rd.integer(*t, "optimizer_state.t", 0, 1LL << 53));
+  const json* layers = rd.find(j, "layers");
+  if (!layers) return;
+  if (!layers->is_array())
+    rd.fail("optimizer_state.layers", "expected an array, got " + Reader::type_of(*layers));
+  if (layers->size() != sc.layers.size())
+    rd.fail("optimizer_state.layers", "expected " + std::to_string(sc.layers.size()) + " layers (one per layer), got " +
+                                          std::to_string(layers->size()));
+  const std::array<bool, kStateSlotCount> keep = kept_state(sc.optimizer);
+  const std::string keeper = sc.optimizer.name.empty() ? "plain SGD" : sc.optimizer.name;
+  for (std::size_t k = 0; k < layers->size(); ++k) {
+    const std::string f = "optimizer_state.layers[" + std::to_string(k) + "]";
+    const json& lj = (*layers)[k];
+    if (!lj.is_object()) rd.fail(f, "expected an object with \"weights\" and \"bias\", got " + Reader::type_of(lj));
+    const Layer& layer = sc.layers[k];
+    for (auto it = lj.begin(); it != lj.end(); ++it) {
+      const bool bias = it.key() == "bias";
+      const std::string pf = f + "." + it.key();
+      if (!bias && it.key() != "weights") rd.fail(pf, "unknown field (expected weights or bias)");
+      if (!it->is_object()) rd.fail(pf, "expected an object of state tensors, got " + Reader::type_of(*it));
+      ParamState& ps = bias ? os.layers[k].bias : os.layers[k].weights;
+      for (auto t = it->begin(); t != it->end(); ++t) {
+        const std::string tf = pf + "." + t.key();
+        int slot = -1;
+        for (int s = 0; s < kStateSlotCount; ++s)
+          if (state_slot_name(static_cast<StateSlot>(s)) == t.key()) slot = s;
+        if (slot < 0) rd.fail(tf, "unknown state tensor (expected velocity, square_avg, grad_avg, m, v or v_max)");
+        if (!keep[slot]) rd.fail(tf, keeper + " with these settings does not keep " + t.key());
+        ps.tensors[slot] = bias ? rd.row(*t, tf, layer.size()) : rd.matrix(*t, tf, layer.fan_in(), layer.size());
+      }
+    }
+  }
+}
+
+bool all_zero(const Eigen::MatrixXd& m) { return m.size() == 0 || (m.array() == 0.0).all(); }
+
+json optimizer_state_json(const Scenario& sc, bool& any) {
+  const bool sgd = sc.optimizer.name == "sgd";
+  json layers = json::array();
+  for (const LayerOptimizerState& ls : sc.optimizer_state.layers) {
+    json layer{{"weights", json::object()}, {"bias", json::object()}};
+    for (const bool bias : {false, true}) {
+      const ParamState& ps = bias ? ls.bias : ls.weights;
+      for (int s = 0; s < kStateSlotCount; ++s) {
+        const Eigen::MatrixXd& m = ps.tensors[s];
+        // Zeros are left out, as a missing tensor starts at zero. SGD's velocity
+        // is the exception: a missing one means "none yet" (b ← g), so one that
+        // exists is written even when it is zero.
+        const bool velocity_exists = sgd && s == static_cast<int>(StateSlot::Velocity) && m.size() != 0;
+        if (m.size() == 0 || (all_zero(m) && !velocity_exists)) continue;
+        any = true;
+        layer[bias ? "bias" : "weights"][std::string(state_slot_name(static_cast<StateSlot>(s)))] =
+            bias ? row_to_json(m) : matrix_to_json(m);
+      }
+    }
+    layers.push_back(std::move(layer));
+  }
+  return layers;
+}
+
 }  // namespace
 
 std::string resource_problem(const Scenario& sc) {
@@ -280,6 +420,10 @@ Scenario parse_scenario(const std::string& text, const std::string& source) {
   sc.inputs = rd.matrix(inputs, "inputs", -1, sc.input_size, kMaxBatch);
   sc.targets = rd.matrix(rd.require(doc, "targets", "targets"), "targets",
                          static_cast<int>(sc.inputs.rows()), sc.output_size());
+  if (const json* j = rd.find(doc, "optimizer")) read_optimizer(rd, *j, sc);
+  if (const json* j = rd.find(doc, "regularization")) sc.regularization = read_regularization(rd, *j);
+  if (const json* j = rd.find(doc, "optimizer_state")) read_optimizer_state(rd, *j, sc);
+  conform_optimizer_state(sc);
   return sc;
 }
 
@@ -345,6 +489,25 @@ json scenario_to_json(const Scenario& sc) {
     }
     if (sc.init.scheme == "constant") init["value"] = sc.init.value;
     j["init"] = std::move(init);
+  }
+  if (!sc.optimizer.name.empty()) {
+    json o{{"name", sc.optimizer.name}};
+    if (const Optimizer* optimizer = find_optimizer(sc.optimizer.name))
+      for (const OptimizerField& f : optimizer->fields) {
+        if (f.flag) o[std::string(f.name)] = sc.optimizer.*f.flag;
+        else o[std::string(f.name)] = sc.optimizer.*f.number;
+      }
+    j["optimizer"] = std::move(o);
+  }
+  if (sc.regularization.active())
+    j["regularization"] = {{"l2", sc.regularization.l2}, {"l1", sc.regularization.l1}};
+  bool any_state = false;
+  json state_layers = optimizer_state_json(sc, any_state);
+  const double t = sc.optimizer_state.step();
+  if (any_state || t != 0.0) {
+    json state{{"t", static_cast<long long>(t)}};
+    if (any_state) state["layers"] = std::move(state_layers);
+    j["optimizer_state"] = std::move(state);
   }
   return j;
 }

@@ -3,10 +3,14 @@
 #include <atomic>
 
 #include "describe.hpp"
+#include "optimizer.hpp"
 
 namespace bpv {
 
-Stepper::Stepper(Scenario scenario) : start_(std::move(scenario)) { rebuild(0); }
+Stepper::Stepper(Scenario scenario) : start_(std::move(scenario)) {
+  conform_optimizer_state(start_);
+  rebuild(0);
+}
 
 namespace {
 
@@ -31,7 +35,8 @@ void Stepper::rebuild(std::size_t target_cursor) {
   // Every new start of a step gets a new number, unique in the process.
   static std::atomic<std::uint64_t> next_start_id{1};
   start_id_ = next_start_id++;
-  if (!ops_.empty() && same_layout(state_, start_)) {
+  // The optimizer and the regularization decide which ops there are too.
+  if (!ops_.empty() && same_layout(state_, start_) && build_ops(start_) == ops_) {
     // Reuse every buffer: copy the start in, and zero what the ops compute so
     // the state equals a freshly made one.
     state_.scenario = start_;
@@ -44,6 +49,7 @@ void Stepper::rebuild(std::size_t target_cursor) {
       ls.grad_bias.setZero();
     }
     state_.loss.setZero();
+    state_.penalty.setZero();
   } else {
     ops_ = build_ops(start_);
     state_ = make_pass_state(start_);
@@ -95,6 +101,9 @@ bool Stepper::is_computed(BufferRef ref) const {
     case Buffer::Weights:
     case Buffer::Bias:
     case Buffer::LearningRate:
+    case Buffer::Step:  // t and the optimizer state carry over from the last step
+    case Buffer::WeightState:
+    case Buffer::BiasState:
       return true;
     default:
       break;
@@ -106,6 +115,7 @@ bool Stepper::is_computed(BufferRef ref) const {
 
 void Stepper::replace_scenario(const Scenario& scenario) {
   start_ = scenario;
+  conform_optimizer_state(start_);
   rebuild(cursor());
 }
 

@@ -1,6 +1,7 @@
 #include "trace.hpp"
 
 #include "describe.hpp"
+#include "optimizer.hpp"
 #include "scenario_io.hpp"
 #include "stepper.hpp"
 
@@ -8,7 +9,19 @@ namespace bpv {
 namespace {
 
 nlohmann::json buffer_json(BufferRef ref) {
-  return {{"buffer", std::string(buffer_name(ref.buffer))}, {"layer", ref.layer}};
+  nlohmann::json j{{"buffer", std::string(buffer_name(ref.buffer))}, {"layer", ref.layer}};
+  if (ref.slot != StateSlot::None) j["state"] = std::string(state_slot_name(ref.slot));
+  return j;
+}
+
+// {"m": [[…]], "v": [[…]]}: every tensor the optimizer keeps for one parameter.
+nlohmann::json param_state_json(const ParamState& ps, bool bias) {
+  nlohmann::json j = nlohmann::json::object();
+  for (int s = 0; s < kStateSlotCount; ++s)
+    if (ps.tensors[s].size() != 0)
+      j[std::string(state_slot_name(static_cast<StateSlot>(s)))] =
+          bias ? row_to_json(ps.tensors[s]) : matrix_to_json(ps.tensors[s]);
+  return j;
 }
 
 }  // namespace
@@ -45,10 +58,20 @@ nlohmann::json trace_json(const Scenario& scenario) {
                       {"grad_weights", matrix_to_json(ls.grad_weights)},
                       {"grad_bias", row_to_json(ls.grad_bias)},
                       {"weights_after", matrix_to_json(after.weights)},
-                      {"bias_after", row_to_json(after.bias)}});
+                      {"bias_after", row_to_json(after.bias)},
+                      {"optimizer_state_after",
+                       {{"weights", param_state_json(st.scenario.optimizer_state.layers[l - 1].weights, false)},
+                        {"bias", param_state_json(st.scenario.optimizer_state.layers[l - 1].bias, true)}}}});
   }
+  // This update's t: plain SGD has no t op, but its update is still the
+  // (file's t + 1)-th.
+  const double t = is_plain_sgd(scenario.optimizer) ? stepper.scenario().optimizer_state.step() + 1.0
+                                                    : st.scenario.optimizer_state.step();
   nlohmann::json doc{{"scenario", scenario.name},
                      {"loss", st.loss_value()},
+                     {"t", static_cast<long long>(t)},
+                     {"data_loss", st.data_loss()},
+                     {"penalty", st.penalty_value()},
                      {"layers", std::move(layers)},
                      {"steps", std::move(steps)}};
   if (auto bad = stepper.first_non_finite())

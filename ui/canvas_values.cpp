@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "describe.hpp"
+#include "parameter_step.hpp"
 #include "train.hpp"
 
 namespace bpv {
@@ -71,6 +72,13 @@ void mark(CanvasValues& out, BufferRef ref, Role role) {
     case Buffer::Bias: neurons(update ? Shown::BiasUpdate : Shown::Nothing); break;
     case Buffer::Weights: edges(update ? Shown::WeightUpdate : Shown::Weight); break;
     case Buffer::GradWeights: edges(update ? Shown::WeightUpdate : Shown::GradWeight); break;
+    // The penalty is part of the loss. t and the optimizer's state tensors
+    // have no place on the canvas (the equation panel and the matrix
+    // inspector show them); marking the edges would claim they hold them.
+    case Buffer::Penalty: out.loss_role = role; break;
+    case Buffer::Step:
+    case Buffer::WeightState:
+    case Buffer::BiasState: break;
   }
 }
 
@@ -193,11 +201,15 @@ std::array<double, kScaleGroups> compute_step_scales(const Stepper& st, int exam
     neurons(ScaleGroup::Gradients, ls.grad_activation, 1.0);
     neurons(ScaleGroup::Gradients, ls.delta, 1.0);
     neurons(ScaleGroup::Gradients, ls.grad_bias, 1.0);
-    neurons(ScaleGroup::BiasSteps, ls.grad_bias, start.learning_rate);
+    const Eigen::MatrixXd bias_step =
+        end.scenario.layers[static_cast<std::size_t>(l - 1)].bias - start.layers[static_cast<std::size_t>(l - 1)].bias;
+    neurons(ScaleGroup::BiasSteps, bias_step, 1.0);
     take(ScaleGroup::Weights, max_abs(start.layers[static_cast<std::size_t>(l - 1)].weights));
     take(ScaleGroup::Weights, max_abs(end.scenario.layers[static_cast<std::size_t>(l - 1)].weights));
     take(ScaleGroup::WeightGradients, max_abs(ls.grad_weights));
-    take(ScaleGroup::WeightSteps, start.learning_rate * max_abs(ls.grad_weights));
+    // The true moves, whatever the optimizer (new − old over the step).
+    take(ScaleGroup::WeightSteps, max_abs(end.scenario.layers[static_cast<std::size_t>(l - 1)].weights -
+                                          start.layers[static_cast<std::size_t>(l - 1)].weights));
   }
   std::array<double, kScaleGroups> out{};
   for (int g = 0; g < kScaleGroups; ++g)
@@ -228,6 +240,8 @@ void compute_canvas_values(const Stepper& st, int example, const std::array<doub
   }
 
   std::array<double, kScaleGroups> largest{};
+  out.weight_steps.resize(static_cast<std::size_t>(last + 1));
+  out.bias_steps.resize(static_cast<std::size_t>(last + 1));
   for (int l = 0; l <= last; ++l) {
     LayerView& v = out.layers[static_cast<std::size_t>(l)];
     const int n = sc.width(l);
@@ -238,9 +252,15 @@ void compute_canvas_values(const Stepper& st, int example, const std::array<doub
       const Eigen::MatrixXd& m = neuron_matrix(ps, v.below, l);
       for (int j = 0; j < n; ++j) v.below_values[static_cast<std::size_t>(j)] = example_value(m, out.example, j);
     }
+    // The update phase shows each parameter's step where the engine knows it
+    // (parameter_step.hpp), else the gradient it comes from.
+    if (v.neurons == Shown::BiasUpdate &&
+        !parameter_step(st, BufferRef{Buffer::Bias, l}, out.bias_steps[static_cast<std::size_t>(l)]))
+      v.neurons = Shown::GradBias;
     if (v.neurons != Shown::Nothing) {
-      const Eigen::MatrixXd& m = neuron_matrix(ps, v.neurons, l);
-      const double factor = v.neurons == Shown::BiasUpdate ? -sc.learning_rate : 1.0;
+      const Eigen::MatrixXd& m =
+          v.neurons == Shown::BiasUpdate ? out.bias_steps[static_cast<std::size_t>(l)] : neuron_matrix(ps, v.neurons, l);
+      const double factor = 1.0;
       double& big = largest[static_cast<int>(scale_group(v.neurons))];
       for (int j = 0; j < n; ++j) {
         const double x = factor * example_value(m, out.example, j);
@@ -253,9 +273,13 @@ void compute_canvas_values(const Stepper& st, int example, const std::array<doub
     v.edge_max = 0.0;
     if (l == 0 || v.edges == Shown::Nothing) continue;
     const LayerState& ls = ps.layers[static_cast<std::size_t>(l - 1)];
-    v.matrix =
-        v.edges == Shown::Weight ? &sc.layers[static_cast<std::size_t>(l - 1)].weights : &ls.grad_weights;
-    v.factor = v.edges == Shown::WeightUpdate ? -sc.learning_rate : 1.0;
+    Eigen::MatrixXd& step = out.weight_steps[static_cast<std::size_t>(l)];
+    if (v.edges == Shown::WeightUpdate && !parameter_step(st, BufferRef{Buffer::Weights, l}, step))
+      v.edges = Shown::GradWeight;
+    v.matrix = v.edges == Shown::Weight         ? &sc.layers[static_cast<std::size_t>(l - 1)].weights
+               : v.edges == Shown::WeightUpdate ? &step
+                                                : &ls.grad_weights;
+    v.factor = 1.0;
     v.edge_max = std::abs(v.factor) * max_abs(*v.matrix);
     double& big = largest[static_cast<int>(scale_group(v.edges))];
     big = std::max(big, v.edge_max);
@@ -277,11 +301,11 @@ std::string shown_symbol(Shown s, const Scenario& sc, int l) {
     case Shown::GradActivation: return "∂L/∂" + layer_symbol(sc, l);
     case Shown::Delta: return "δ" + L;
     case Shown::GradBias: return "∂L/∂b" + L;
-    case Shown::BiasUpdate: return "−η·∂L/∂b" + L;
+    case Shown::BiasUpdate: return "Δb" + L;
     case Shown::Bias: return "b" + L;
     case Shown::Weight: return "W" + L;
     case Shown::GradWeight: return "∂L/∂W" + L;
-    case Shown::WeightUpdate: return "−η·∂L/∂W" + L;
+    case Shown::WeightUpdate: return "ΔW" + L;
   }
   return "?";
 }
@@ -290,10 +314,10 @@ const char* scale_group_name(ScaleGroup g) {
   switch (g) {
     case ScaleGroup::Values: return "x, z, a, b";
     case ScaleGroup::Gradients: return "δ, ∂L/∂a, ∂L/∂b";
-    case ScaleGroup::BiasSteps: return "−η·∂L/∂b";
+    case ScaleGroup::BiasSteps: return "bias step Δb";
     case ScaleGroup::Weights: return "weight W";
     case ScaleGroup::WeightGradients: return "gradient ∂L/∂W";
-    case ScaleGroup::WeightSteps: return "weight step −η·∂L/∂W";
+    case ScaleGroup::WeightSteps: return "weight step ΔW = new − old";
     case ScaleGroup::Count: break;
   }
   return "";
@@ -303,10 +327,10 @@ const char* scale_group_symbol(ScaleGroup g) {
   switch (g) {
     case ScaleGroup::Values: return "x, z, a";
     case ScaleGroup::Gradients: return "δ, ∂L/∂·";
-    case ScaleGroup::BiasSteps: return "−η·∂L/∂b";
+    case ScaleGroup::BiasSteps: return "Δb";
     case ScaleGroup::Weights: return "W";
     case ScaleGroup::WeightGradients: return "∂L/∂W";
-    case ScaleGroup::WeightSteps: return "−η·∂L/∂W";
+    case ScaleGroup::WeightSteps: return "ΔW";
     case ScaleGroup::Count: break;
   }
   return "";

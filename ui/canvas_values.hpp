@@ -26,12 +26,12 @@ enum class Shown : std::uint8_t {
   GradActivation,
   Delta,
   GradBias,
-  BiasUpdate,
+  BiasUpdate,  // the step Δb = new − old
   // Edges (one value per weight).
   Bias,  // b (the live one: the new value once its update ran); only as a neuron's second value
   Weight,
   GradWeight,
-  WeightUpdate,
+  WeightUpdate,  // the step ΔW = new − old (−η·∂L/∂W for plain SGD)
 };
 
 // Quantities that share one colour scale (and one line of the legend).
@@ -81,6 +81,10 @@ struct CanvasValues {
   Role loss_role = Role::None, target_role = Role::None, rate_role = Role::None;
 
   double scale_of(Shown s) const { return scale[static_cast<int>(scale_group(s))]; }
+
+  // Storage for the steps shown in the update phase (parameter_step.hpp):
+  // weight_steps[l] is what LayerView::matrix points at for WeightUpdate.
+  std::vector<Eigen::MatrixXd> weight_steps, bias_steps;
 };
 
 // `example` is clamped to the batch; −1 (or any negative) = the batch mean.

@@ -22,11 +22,13 @@ bool element_for_hover(const Op& op, const CanvasItem& hover, int example, Eleme
     case Buffer::Delta:
     case Buffer::Bias:
     case Buffer::GradBias:
+    case Buffer::BiasState:
       if (hover.kind != CanvasItem::Kind::Neuron || hover.layer != w.layer) return false;
       e.col = hover.j;
       return true;
     case Buffer::Weights:
     case Buffer::GradWeights:
+    case Buffer::WeightState:
       if (hover.kind != CanvasItem::Kind::Edge || hover.layer != w.layer) return false;
       e.row = hover.i;
       e.col = hover.j;

@@ -18,6 +18,8 @@
 #include "describe.hpp"
 #include "gradcheck.hpp"
 #include "graph_layout.hpp"
+#include "optimizer.hpp"
+#include "parameter_step.hpp"
 #include "heatmap_texture.hpp"
 #include "panels.hpp"
 #include "theme.hpp"
@@ -870,7 +872,7 @@ int draw_legend(const Frame& f, float band) {
       auto item = [&] { return width(lo) + bar_w + 14.0f + width(hi) + width(name); };
       // Short of room even on a row of its own, the name drops its ", η = …" (the equation has η).
       if (step && item() > right - left) std::snprintf(name, sizeof name, "%s", scale_group_name(group));
-      // Still too long: the symbol alone ("−η·∂L/∂W" for "weight step −η·∂L/∂W").
+      // Still too long: the symbol alone ("ΔW" for "weight step ΔW = new − old").
       if (item() > right - left) std::snprintf(name, sizeof name, "%s", scale_group_symbol(group));
       place(width(lo) + bar_w + 14.0f + width(hi) + width(name));
       text(f.pal.text_dim, lo);
@@ -1124,9 +1126,10 @@ void neuron_tooltip(const Frame& f, int l, int j) {
     const double gb = ps.layers[static_cast<std::size_t>(l - 1)].grad_bias(0, j);
     row(("∂L/∂b" + L + J + (batch > 1 ? " = Σ_b δ" : " = δ") + L + J).c_str(),
         grad ? format_number(gb) : kNotYet, role_of(st, {Buffer::GradBias, l}));
-    if (grad) {
+    Eigen::MatrixXd step;
+    if (grad && parameter_step(st, BufferRef{Buffer::Bias, l}, step)) {
       const bool applied = k >= 0 && static_cast<std::size_t>(k) < st.cursor();
-      row("update −η·∂L/∂b", format_number(-sc.learning_rate * gb) + (applied ? "" : " (not applied yet)"));
+      row("step Δb", format_number(step(0, j)) + (applied ? "" : " (not applied yet)"));
     }
   }
   ImGui::EndTable();
@@ -1180,17 +1183,25 @@ void edge_tooltip(const Frame& f, int l, int i, int j) {
       product += " = " + format_number(g);
     }
     row(("∂L/∂" + w_sym).c_str(), product, role_of(st, {Buffer::GradWeights, l}));
-    const double step = -sc.learning_rate * g;
-    std::string factor = format_number(g);
-    if (g < 0) factor = "(" + factor + ")";
-    row("update −η·∂L/∂w",
-        "−" + format_number(sc.learning_rate) + " × " + factor + " = " + format_number(step));
+    // The step from the engine (parameter_step.hpp): new − old, or plain
+    // SGD's −η·∂L/∂w before it runs; another optimizer's is known once it ran.
+    Eigen::MatrixXd steps;
+    const bool known = parameter_step(st, BufferRef{Buffer::Weights, l}, steps);
+    if (known && is_plain_sgd(sc.optimizer)) {
+      std::string factor = format_number(g);
+      if (g < 0) factor = "(" + factor + ")";
+      row("step −η·∂L/∂w", "−" + format_number(sc.learning_rate) + " × " + factor + " = " + format_number(steps(i, j)));
+    } else if (known) {
+      row(("step (" + std::string(sc.optimizer.name) + ")").c_str(), format_number(steps(i, j)));
+    }
     if (applied) {
       const double old = st.value_before(static_cast<std::size_t>(k))(i, j);
       row("old → new", format_number(old) + " → " + format_number(w, 8), role_of(st, {Buffer::Weights, l}));
-    } else {
-      row("old → new", format_number(w) + " → " + format_number(w + step, 8) + " (when op " +
+    } else if (known) {
+      row("old → new", format_number(w) + " → " + format_number(w + steps(i, j), 8) + " (when op " +
                            std::to_string(k + 1) + " runs)");
+    } else {
+      row("old → new", format_number(w) + " → · (when op " + std::to_string(k + 1) + " runs)");
     }
   }
   ImGui::EndTable();

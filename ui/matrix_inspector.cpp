@@ -13,6 +13,7 @@
 #include <string>
 
 #include "describe.hpp"
+#include "optimizer.hpp"
 #include "panels.hpp"
 #include "theme.hpp"
 #include "value_input.hpp"
@@ -93,6 +94,7 @@ CellText cell(const LayerView& v, int tab, int i, int j) {
   // (std::string("b") + …: gcc 12 warns falsely about "literal" + string&&.)
   const std::string sym = bias ? std::string("b") + superscript(v.l) + subscript(j + 1) : weight_symbol(v.l, i, j);
   const double eta = v.sc.learning_rate;
+  const bool plain = is_plain_sgd(v.sc.optimizer);
   const int d = v.decimals;
   switch (tab) {
     case kWeights:
@@ -109,11 +111,15 @@ CellText cell(const LayerView& v, int tab, int i, int j) {
         // so that an update never reads "0.3000 → 0.3000".
         int dd = d;
         while (dd < 10 && old != w && fixed(old, dd) == fixed(w, dd)) ++dd;
+        if (!plain)  // the optimizer's own ops and equations say how; here, how far it moved
+          return {fixed(old, dd) + " → " + fixed(w, dd), sym + ": " + format_number(old) + " → " + format_number(w) +
+                                                             " (" + v.sc.optimizer.name + ")"};
         return {fixed(old, dd) + " → " + fixed(w, dd),
                 sym + " ← " + sym + " − η·∂L/∂" + sym + " = " + format_number(old) + " − " +
                     format_number(eta) + " × " + format_number(g) + " = " + format_number(w)};
       }
       if (!computed) return {"·", "−η·∂L/∂" + sym + ": ∂L/∂" + sym + " is not computed yet"};
+      if (!plain) return {"·", sym + ": its step is known once the optimizer's op for it runs"};
       if (v.update_w)  // the weights are updated, this bias not yet: its new value is still to come
         return {fixed(w, d) + " → ·", sym + " ← " + sym + " − η·∂L/∂" + sym + ": the next op applies it"};
       return {fixed(-eta * g, d), "−η·∂L/∂" + sym + " = −" + format_number(eta) + " × " +
@@ -155,8 +161,12 @@ void caption(const LayerView& v, int tab, ImU32 touch, const std::string& touch_
       const auto k = op_index(v.st, OpKind::GradWeights, v.l);
       note = "· = not computed yet" + (k ? " (op " + std::to_string(*k + 1) + ")" : std::string());
     }
+  } else if (v.update_w && !is_plain_sgd(v.sc.optimizer)) {
+    ImGui::Text("W%s, %s: old → new", L.c_str(), v.sc.optimizer.name.c_str());
   } else if (v.update_w) {
     ImGui::Text("W%s ← W%s − η·∂L/∂W%s: old → new", L.c_str(), L.c_str(), L.c_str());
+  } else if (!is_plain_sgd(v.sc.optimizer)) {
+    ImGui::Text("ΔW%s: %s's step, known once its op runs", L.c_str(), v.sc.optimizer.name.c_str());
   } else {
     ImGui::Text("−η·∂L/∂W%s, η = %s", L.c_str(), format_number(v.sc.learning_rate).c_str());
     if (!v.grad_w) note = "· = ∂L/∂W not computed yet";
@@ -219,6 +229,50 @@ void edit_cell(const LayerView& v, int i, int j, UiState& ui, CommandQueue& comm
     else commands.push_back(command::ApplyEdit{edit::SetWeight{v.l, i, j, value}});
   }
   if (ImGui::IsItemDeactivated()) ui.matrix_edit = {};
+}
+
+// One tab per tensor the optimizer keeps for this layer (velocity, m, v, …):
+// the W rows, then b as the last row, read-only. The op that writes it tints
+// the caption.
+void draw_state_tabs(const Scenario& sc, int l, const Op* op, int decimals) {
+  if (sc.optimizer_state.layers.size() < static_cast<std::size_t>(l)) return;
+  const LayerOptimizerState& os = sc.optimizer_state.layers[static_cast<std::size_t>(l - 1)];
+  constexpr int kMaxStateRows = 64;
+  for (int s = 0; s < kStateSlotCount; ++s) {
+    const StateSlot slot = static_cast<StateSlot>(s);
+    const Eigen::MatrixXd& w = os.weights.tensors[static_cast<std::size_t>(s)];
+    const Eigen::MatrixXd& b = os.bias.tensors[static_cast<std::size_t>(s)];
+    if (w.size() == 0 && b.size() == 0 && !(slot == StateSlot::Velocity && sc.optimizer.name == "sgd" &&
+                                            kept_state(sc.optimizer)[static_cast<std::size_t>(s)]))
+      continue;
+    const std::string name(state_slot_name(slot));
+    // Named, not by symbol: SGD's velocity is "b", which reads as the bias.
+    const std::string label = name + superscript(l) + "###S" + std::to_string(s);
+    if (!ImGui::BeginTabItem(label.c_str())) continue;
+    const bool written = op && (op->writes == BufferRef{Buffer::WeightState, l, slot} ||
+                                op->writes == BufferRef{Buffer::BiasState, l, slot});
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(written ? palette().writes : palette().text_dim),
+                       "%s of W%s and b%s (last row)%s", name.c_str(), superscript(l).c_str(), superscript(l).c_str(),
+                       written ? ": written by this op" : "");
+    if (w.size() == 0) {
+      ImGui::TextUnformatted("none yet: the first step sets it to the gradient");
+    } else {
+      const int cols = std::min(static_cast<int>(w.cols()), kMaxValueColumns);
+      const int rows = std::min(static_cast<int>(w.rows()), kMaxStateRows);
+      if (ImGui::BeginTable("##state", cols, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
+        for (int i = 0; i <= rows; ++i) {
+          ImGui::TableNextRow();
+          for (int j = 0; j < cols; ++j) {
+            ImGui::TableNextColumn();
+            const double value = i == rows ? (b.size() ? b(0, j) : 0.0) : w(i, j);
+            ImGui::TextUnformatted(fixed(value, decimals).c_str());
+          }
+        }
+        ImGui::EndTable();
+      }
+    }
+    ImGui::EndTabItem();
+  }
 }
 
 void draw_table(const LayerView& v, int tab, UiState& ui, CommandQueue& commands, const ChangeMask& mask) {
@@ -380,7 +434,7 @@ void DrawMatrixInspector(const Session& session, UiState& ui, CommandQueue& comm
   ui.inspector_auto_tab = auto_tab;
   const std::string Lsup = superscript(l);
   const std::string labels[kTabCount] = {"W" + Lsup + "###W", "∂L/∂W" + Lsup + "###G",
-                                         "update −η·∂L/∂W" + Lsup + "###U"};
+                                         "update ΔW" + Lsup + "###U"};
   if (ImGui::BeginTabBar("##views")) {
     for (int t = 0; t < kTabCount; ++t) {
       const ImGuiTabItemFlags flags = switch_tab && t == auto_tab ? ImGuiTabItemFlags_SetSelected : 0;
@@ -389,6 +443,7 @@ void DrawMatrixInspector(const Session& session, UiState& ui, CommandQueue& comm
         ImGui::EndTabItem();
       }
     }
+    draw_state_tabs(sc, l, op, ui.decimals);
     ImGui::EndTabBar();
   }
   ImGui::End();

@@ -17,6 +17,7 @@
 
 #include "alloc_counter.h"
 #include "bench_nets.hpp"
+#include "optimizer.hpp"
 #include "train.hpp"
 
 namespace {
@@ -91,6 +92,43 @@ TEST(ZeroAllocation, DeepTanhNetBatch32) {
 
 TEST(ZeroAllocation, MnistShapedNetBatch32) {
   EXPECT_EQ(allocations_per_100_steps(bpv::bench::n3_mnist_shaped_net(32)), 0u);
+}
+
+// Every optimizer, with L1 and L2 on: the state tensors are sized once (SGD's
+// velocity on its first step, inside the warm-up) and updated in place.
+bpv::Scenario with_optimizer(bpv::Scenario sc, const char* name, void (*set)(bpv::OptimizerSpec&)) {
+  sc.optimizer = bpv::default_spec(*bpv::find_optimizer(name));
+  set(sc.optimizer);
+  sc.regularization = {0.001, 0.0005};
+  return sc;
+}
+
+struct OptimizerCase {
+  const char* label;
+  const char* name;
+  void (*set)(bpv::OptimizerSpec&);
+};
+const OptimizerCase kOptimizerCases[] = {
+    {"sgd momentum", "sgd", [](bpv::OptimizerSpec& p) { p.momentum = 0.9; }},
+    {"sgd nesterov", "sgd", [](bpv::OptimizerSpec& p) { p.momentum = 0.9; p.nesterov = true; }},
+    {"rmsprop centered momentum", "rmsprop", [](bpv::OptimizerSpec& p) { p.centered = true; p.momentum = 0.5; }},
+    {"rmsprop", "rmsprop", [](bpv::OptimizerSpec&) {}},
+    {"adam", "adam", [](bpv::OptimizerSpec&) {}},
+    {"adam amsgrad", "adam", [](bpv::OptimizerSpec& p) { p.amsgrad = true; }},
+    {"adamw", "adamw", [](bpv::OptimizerSpec&) {}},
+};
+
+TEST(ZeroAllocation, EveryOptimizerWithRegularizationOnTheSeedAndTheDeepNet) {
+  for (const OptimizerCase& c : kOptimizerCases) {
+    EXPECT_EQ(allocations_per_100_steps(with_optimizer(bpv::seed_scenario(), c.name, c.set)), 0u) << c.label;
+    EXPECT_EQ(allocations_per_100_steps(with_optimizer(bpv::bench::n2_tanh_net(32), c.name, c.set)), 0u) << c.label;
+  }
+}
+
+TEST(ZeroAllocation, AdamOnTheMnistShapedNetBatch32) {
+  EXPECT_EQ(allocations_per_100_steps(
+                with_optimizer(bpv::bench::n3_mnist_shaped_net(32), "adam", [](bpv::OptimizerSpec&) {})),
+            0u);
 }
 
 }  // namespace

@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "optimizer.hpp"
 #include "scenario_io.hpp"
 #include "temp_dir.hpp"
 #include "stepper.hpp"
@@ -266,6 +267,90 @@ TEST_F(Cli, TrainWritesNRowsPlusHeaderAndEndsWithTheSummaryLine) {
   // Written atomically: no temporary left beside it.
   for (const auto& e : fs::directory_iterator(dir_))
     EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
+}
+
+// ------------------------------------------------------------------ §4: optimizers, resuming
+std::vector<std::string> loss_column(const std::string& csv) {
+  std::istringstream rows(csv);
+  std::vector<std::string> out;
+  std::string line;
+  std::getline(rows, line);  // header
+  while (std::getline(rows, line)) out.push_back(line.substr(line.find(',') + 1));
+  return out;
+}
+
+TEST_F(Cli, TrainSaveThenTrainTheSavedFileReproducesTheLastStepsBitForBit) {
+  for (const char* file : {"seed_adam.json", "seed_momentum.json", "seed.json"}) {
+    const std::string saved = path("saved.json"), a = path("a.csv"), b = path("b.csv");
+    const std::string end1 = path("end1.json"), end2 = path("end2.json");
+    ASSERT_EQ(run({"train", asset(file), "--steps", "4", "--save", saved}).exit_code, 0) << file;
+    const ProcessResult resumed = run({"train", saved, "--steps", "3", "--csv", a, "--save", end1});
+    ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+    ASSERT_EQ(run({"train", asset(file), "--steps", "7", "--csv", b, "--save", end2}).exit_code, 0) << file;
+    const std::vector<std::string> last3 = loss_column(slurp(a)), all7 = loss_column(slurp(b));
+    ASSERT_EQ(last3.size(), 3u);
+    ASSERT_EQ(all7.size(), 7u);
+    EXPECT_EQ(last3, std::vector<std::string>(all7.begin() + 4, all7.end())) << file;
+    const json x = json::parse(slurp(end1)), y = json::parse(slurp(end2));
+    EXPECT_EQ(x["layers"], y["layers"]) << file;
+    EXPECT_EQ(x.value("optimizer_state", json()), y.value("optimizer_state", json())) << file;
+    if (std::string(file) != "seed.json") {
+      EXPECT_EQ(y["optimizer_state"]["t"], 7) << file;
+    }
+    for (const auto& e : fs::directory_iterator(dir_))
+      EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
+  }
+}
+
+TEST_F(Cli, TraceJsonGivesTTheLossAsDataLossPlusPenaltyAndTheStateAfter) {
+  const Scenario sc = load_scenario(asset("seed_adam.json"));
+  const ProcessResult r = run({"trace", asset("seed_adam.json"), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json doc = json::parse(r.out);
+  EXPECT_EQ(doc["t"], 1);
+  const double data = doc["data_loss"].get<double>(), penalty = doc["penalty"].get<double>();
+  EXPECT_GT(penalty, 0.0);
+  EXPECT_EQ(doc["loss"].get<double>(), data + penalty);
+  Trainer engine(sc);
+  EXPECT_EQ(engine.step(), data + penalty);
+  for (int l = 1; l <= sc.layer_count(); ++l) {
+    const json& after = doc["layers"][l - 1]["optimizer_state_after"];
+    const LayerOptimizerState& st = engine.scenario().optimizer_state.layers[l - 1];
+    EXPECT_EQ(after["weights"]["m"], matrix_to_json(st.weights[StateSlot::M])) << l;
+    EXPECT_EQ(after["weights"]["v"], matrix_to_json(st.weights[StateSlot::V])) << l;
+    EXPECT_EQ(after["bias"]["m"], row_to_json(st.bias[StateSlot::M])) << l;
+    EXPECT_EQ(after["bias"]["v"], row_to_json(st.bias[StateSlot::V])) << l;
+    EXPECT_FALSE(after["weights"].contains("v_max"));
+  }
+  // The same sum is the loss of train's CSV rows.
+  const std::string csv = path("loss.csv");
+  ASSERT_EQ(run({"train", asset("seed_adam.json"), "--steps", "1", "--csv", csv}).exit_code, 0);
+  EXPECT_EQ(std::stod(loss_column(slurp(csv)).at(0)), data + penalty);
+  // Plain SGD: empty state objects, no penalty, t = 1.
+  const json plain = json::parse(run({"trace", asset("seed.json"), "--json"}).out);
+  EXPECT_EQ(plain["t"], 1);
+  EXPECT_EQ(plain["penalty"].get<double>(), 0.0);
+  EXPECT_EQ(plain["loss"], plain["data_loss"]);
+  EXPECT_EQ(plain["layers"][0]["optimizer_state_after"], json::parse(R"({"weights": {}, "bias": {}})"));
+}
+
+TEST_F(Cli, ExportShowsTheOptimizerAndPenaltyOps) {
+  const ProcessResult r = run({"export", asset("seed_adam.json")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("regularization penalty"), std::string::npos);
+  EXPECT_NE(r.out.find("step count t ← t + 1"), std::string::npos);
+  EXPECT_NE(r.out.find("m of W¹"), std::string::npos);
+}
+
+TEST_F(Cli, ABadOptimizerFieldExitsTwoNamingIt) {
+  std::string text = slurp(asset("seed_adam.json"));
+  text.replace(text.find("\"beta1\": 0.9"), 12, "\"beta1\": 1.5");
+  const std::string bad = write("bad.json", text);
+  const ProcessResult r = run({"train", bad, "--steps", "1"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  ASSERT_EQ(r.err_lines().size(), 1u) << r.err;
+  EXPECT_EQ(r.err_lines()[0].rfind("error: " + bad + ": optimizer.beta1: must be in [0, 1)", 0), 0u) << r.err;
 }
 
 TEST_F(Cli, TrainWithoutCsvPrintsOnlyTheSummary) {

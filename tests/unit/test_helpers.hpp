@@ -32,6 +32,20 @@ inline bool bit_identical(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
 inline std::string state_difference(const PassState& a, const PassState& b) {
   if (a.layers.size() != b.layers.size()) return "layer count";
   if (!bit_identical(a.loss, b.loss)) return "loss";
+  if (!bit_identical(a.penalty, b.penalty)) return "penalty";
+  if (!bit_identical(a.scenario.optimizer_state.t, b.scenario.optimizer_state.t)) return "t";
+  if (a.scenario.optimizer_state.layers.size() != b.scenario.optimizer_state.layers.size())
+    return "optimizer state layer count";
+  for (std::size_t k = 0; k < a.scenario.optimizer_state.layers.size(); ++k)
+    for (int s = 0; s < kStateSlotCount; ++s) {
+      const std::string l = "layer " + std::to_string(k + 1) + " " + std::string(state_slot_name(StateSlot(s)));
+      if (!bit_identical(a.scenario.optimizer_state.layers[k].weights.tensors[s],
+                         b.scenario.optimizer_state.layers[k].weights.tensors[s]))
+        return l + " of the weights";
+      if (!bit_identical(a.scenario.optimizer_state.layers[k].bias.tensors[s],
+                         b.scenario.optimizer_state.layers[k].bias.tensors[s]))
+        return l + " of the bias";
+    }
   if (!bit_identical(a.scenario.inputs, b.scenario.inputs)) return "inputs";
   if (!bit_identical(a.scenario.targets, b.scenario.targets)) return "targets";
   for (std::size_t k = 0; k < a.layers.size(); ++k) {

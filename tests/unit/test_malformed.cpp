@@ -247,6 +247,82 @@ TEST(Malformed, MutatedValidFilesAreEitherValidOrAScenarioError) {
   EXPECT_GT(rejected, 1000);
 }
 
+// formats.md §4: the optimizer, the regularization and the optimizer state.
+std::string with_extra(const std::string& extra) {
+  return valid_net("\"learning_rate\": 0.1,", "\"learning_rate\": 0.1, " + extra + ",");
+}
+
+TEST(Malformed, OptimizerNameFieldsAndRanges) {
+  EXPECT_EQ(error_of(with_extra(R"("optimizer": {"name": "adam", "beta1": 0.5, "amsgrad": true})")), "");
+  EXPECT_EQ(error_of(with_extra(R"("optimizer": {"name": "sgd", "momentum": 0.9, "nesterov": true})")), "");
+  expect_error_at(with_extra(R"("optimizer": "adam")"), "optimizer", "object");
+  expect_error_at(with_extra(R"("optimizer": {"beta1": 0.9})"), "optimizer.name", "missing");
+  expect_error_at(with_extra(R"("optimizer": {"name": "adagrad"})"), "optimizer.name", "unknown optimizer 'adagrad'");
+  expect_error_at(with_extra(R"("optimizer": {"name": 3})"), "optimizer.name", "string");
+  expect_error_at(with_extra(R"("optimizer": {"name": "sgd", "beta1": 0.9})"), "optimizer.beta1", "not a field of sgd");
+  expect_error_at(with_extra(R"("optimizer": {"name": "adam", "weight_decay": 0.1})"), "optimizer.weight_decay",
+                  "not a field of adam");
+  expect_error_at(with_extra(R"("optimizer": {"name": "rmsprop", "amsgrad": true})"), "optimizer.amsgrad");
+  expect_error_at(with_extra(R"("optimizer": {"name": "adam", "beta1": 1})"), "optimizer.beta1", "must be in [0, 1)");
+  expect_error_at(with_extra(R"("optimizer": {"name": "adam", "beta2": -0.1})"), "optimizer.beta2", "must be in [0, 1)");
+  expect_error_at(with_extra(R"("optimizer": {"name": "adam", "eps": 0})"), "optimizer.eps", "must be > 0");
+  expect_error_at(with_extra(R"("optimizer": {"name": "adam", "eps": "small"})"), "optimizer.eps", "number");
+  expect_error_at(with_extra(R"("optimizer": {"name": "sgd", "momentum": 1.0})"), "optimizer.momentum", "[0, 1)");
+  expect_error_at(with_extra(R"("optimizer": {"name": "sgd", "momentum": 0.5, "dampening": 1.5})"),
+                  "optimizer.dampening", "[0, 1]");
+  expect_error_at(with_extra(R"("optimizer": {"name": "rmsprop", "alpha": 1})"), "optimizer.alpha", "[0, 1)");
+  expect_error_at(with_extra(R"("optimizer": {"name": "adamw", "weight_decay": -1})"), "optimizer.weight_decay", "≥ 0");
+  expect_error_at(with_extra(R"("optimizer": {"name": "sgd", "nesterov": true})"), "optimizer.nesterov", "momentum");
+  expect_error_at(with_extra(R"("optimizer": {"name": "sgd", "momentum": 0.9, "dampening": 0.1, "nesterov": true})"),
+                  "optimizer.nesterov", "dampening");
+  expect_error_at(with_extra(R"("optimizer": {"name": "adam", "amsgrad": 1})"), "optimizer.amsgrad", "true or false");
+  expect_error_at(with_extra(R"("optimizer": {"name": "rmsprop", "centered": "yes"})"), "optimizer.centered",
+                  "true or false");
+  expect_error_at(valid_net("\"learning_rate\": 0.1,", "\"learning_rate\": 0, \"optimizer\": {\"name\": \"adam\"},"),
+                  "learning_rate", "> 0");
+}
+
+TEST(Malformed, RegularizationFields) {
+  EXPECT_EQ(error_of(with_extra(R"("regularization": {"l2": 0.01, "l1": 0})")), "");
+  expect_error_at(with_extra(R"("regularization": 0.01)"), "regularization", "object");
+  expect_error_at(with_extra(R"("regularization": {"l2": -0.01})"), "regularization.l2", "≥ 0");
+  expect_error_at(with_extra(R"("regularization": {"l1": -1})"), "regularization.l1", "≥ 0");
+  expect_error_at(with_extra(R"("regularization": {"l1": true})"), "regularization.l1", "number");
+  expect_error_at(with_extra(R"("regularization": {"l3": 1})"), "regularization.l3", "unknown");
+}
+
+TEST(Malformed, OptimizerStateShapesLayersTensorsAndT) {
+  const std::string adam = R"("optimizer": {"name": "adam"}, )";
+  const std::string good_layers =
+      R"("layers": [{"weights": {"m": [[1, 2, 3], [4, 5, 6]]}, "bias": {"v": [1, 2, 3]}}, {"weights": {}, "bias": {}}])";
+  EXPECT_EQ(error_of(with_extra(adam + R"("optimizer_state": {"t": 3, )" + good_layers + "}")), "");
+  expect_error_at(with_extra(adam + R"("optimizer_state": [1])"), "optimizer_state", "object");
+  expect_error_at(with_extra(adam + R"("optimizer_state": {"t": -1})"), "optimizer_state.t");
+  expect_error_at(with_extra(adam + R"("optimizer_state": {"t": 1.5})"), "optimizer_state.t", "integer");
+  expect_error_at(with_extra(adam + R"("optimizer_state": {"t": "1"})"), "optimizer_state.t", "integer");
+  expect_error_at(with_extra(adam + R"("optimizer_state": {"step": 1})"), "optimizer_state.step", "unknown");
+  expect_error_at(with_extra(adam + R"("optimizer_state": {"layers": [{}]})"), "optimizer_state.layers",
+                  "expected 2 layers");
+  expect_error_at(with_extra(adam + R"("optimizer_state": {"layers": {}})"), "optimizer_state.layers", "array");
+  expect_error_at(with_extra(adam + R"("optimizer_state": {"layers": [{"weights": {"m": [[1, 2, 3]]}}, {}]})"),
+                  "optimizer_state.layers[0].weights.m", "expected 2 rows, got 1");
+  expect_error_at(with_extra(adam + R"("optimizer_state": {"layers": [{"bias": {"m": [1, 2]}}, {}]})"),
+                  "optimizer_state.layers[0].bias.m", "expected 3 numbers, got 2");
+  expect_error_at(with_extra(adam + R"("optimizer_state": {"layers": [{}, {"bias": {"velocity": [1, 2]}}]})"),
+                  "optimizer_state.layers[1].bias.velocity", "does not keep velocity");
+  expect_error_at(with_extra(adam + R"("optimizer_state": {"layers": [{}, {"bias": {"v_max": [1, 2]}}]})"),
+                  "optimizer_state.layers[1].bias.v_max", "does not keep v_max");
+  expect_error_at(with_extra(adam + R"("optimizer_state": {"layers": [{}, {"bias": {"q": [1, 2]}}]})"),
+                  "optimizer_state.layers[1].bias.q", "unknown state tensor");
+  expect_error_at(with_extra(adam + R"("optimizer_state": {"layers": [{}, {"gain": {}}]})"),
+                  "optimizer_state.layers[1].gain", "unknown");
+  expect_error_at(with_extra(adam + R"("optimizer_state": {"layers": [{}, {"bias": {"m": [1, 1e999]}}]})"),
+                  "optimizer_state.layers[1].bias.m[1]", "finite");
+  // Plain SGD keeps nothing.
+  expect_error_at(with_extra(R"("optimizer_state": {"layers": [{"weights": {"m": [[1, 2, 3], [4, 5, 6]]}}, {}]})"),
+                  "optimizer_state.layers[0].weights.m", "plain SGD");
+}
+
 TEST(Malformed, MissingFileAndDirectoryNameThePath) {
   const std::string missing = "/nonexistent-bpv-dir/none.json";
   try {

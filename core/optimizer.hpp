@@ -1,0 +1,111 @@
+// The optimizers of formats.md §4 as table entries. Each optimizer is one
+// file (core/optimizer_sgd.cpp, optimizer_rmsprop.cpp, optimizer_adam.cpp)
+// holding its fields, the state it keeps, and the ops it adds to the update
+// phase: per parameter (every W and every b), one op per state tensor it
+// updates, then the op that moves the parameter. Every op writes exactly one
+// tensor, so the Stepper's one snapshot per op steps back exactly.
+//
+// build_ops (core/ops.cpp) asks the table for the ops, apply_op runs their
+// apply, describe() (core/describe.cpp) their describe; the loader and the
+// writer (core/scenario_io.cpp) read the fields and the state from here.
+#pragma once
+#include <Eigen/Dense>
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "optimizer_state.hpp"
+
+namespace bpv {
+
+struct Scenario;
+
+// One hyperparameter: its name in the file, the member it sets, its default
+// and valid range ("[0, 1)" is low 0 included, high 1 excluded).
+struct OptimizerField {
+  std::string_view name;
+  double OptimizerSpec::*number = nullptr;  // a number field…
+  bool OptimizerSpec::*flag = nullptr;      // …or a boolean one
+  double default_number = 0.0;
+  bool default_flag = false;
+  double low = 0.0, high = 0.0;
+  bool low_included = true, high_included = false;
+  bool has_high = true;
+};
+
+// What one op of an optimizer sees: one parameter θ (a W or a b), its
+// gradient g of this step, its state, the learning rate and this update's t.
+struct OptimizerTensors {
+  Eigen::MatrixXd& param;
+  const Eigen::MatrixXd& grad;
+  ParamState& state;
+};
+struct OptimizerScalars {
+  const OptimizerSpec& spec;
+  double learning_rate;
+  double t;  // this update's t (the t op has run)
+};
+
+// One element of those tensors, for the equation with its numbers. "now" is
+// after the op (the value it wrote is read back, never recomputed), "before"
+// the old value of what it wrote (equal to now for everything else).
+struct OptimizerElement {
+  const OptimizerSpec& spec;
+  double learning_rate, t;
+  std::string param_symbol;  // "W²₁₂" or "b²₁"
+  std::string index;         // "²₁₂": state symbols are written m + index
+  double param, param_before, grad;
+  std::array<double, kStateSlotCount> state, state_before;
+  bool had_velocity;  // SGD: a velocity existed before this op
+};
+
+struct OptimizerText {
+  std::string equation, numbers, explanation;
+};
+
+struct OptimizerOpDef {
+  StateSlot writes;  // the state tensor it writes; None: the parameter itself
+  // The title's formula with θ for the parameter: "m ← β₁·m + (1 − β₁)·g".
+  std::string_view formula;
+  void (*apply)(OptimizerTensors& tensors, const OptimizerScalars& scalars);
+  OptimizerText (*describe)(const OptimizerElement& element);
+};
+
+struct Optimizer {
+  std::string_view name;
+  std::vector<OptimizerField> fields;
+  // Which state tensors it keeps for this spec, indexed by StateSlot.
+  std::array<bool, kStateSlotCount> (*keeps)(const OptimizerSpec& spec);
+  // Its ops for one parameter, in PyTorch's order.
+  std::vector<const OptimizerOpDef*> (*param_ops)(const OptimizerSpec& spec);
+  // Rules between fields ("nesterov needs momentum > 0"): "" or the problem,
+  // with `field` set to the field it names.
+  std::string (*check)(const OptimizerSpec& spec, std::string& field);
+};
+
+// sgd, rmsprop, adam, adamw, in that order.
+const std::vector<const Optimizer*>& all_optimizers();
+const Optimizer* find_optimizer(std::string_view name);
+
+// Plain SGD of §1: no "optimizer" in the file, or sgd with momentum 0. It
+// keeps no state, has no t op and stays bit for bit what it always was.
+bool is_plain_sgd(const OptimizerSpec& spec);
+// The optimizer the ops come from; nullptr for plain SGD.
+const Optimizer* stateful_optimizer(const OptimizerSpec& spec);
+std::array<bool, kStateSlotCount> kept_state(const OptimizerSpec& spec);
+
+// A spec with every field at the named optimizer's default.
+OptimizerSpec default_spec(const Optimizer& optimizer);
+
+// Gives every kept tensor its parameter's shape (zeros where it was missing
+// or misshapen; SGD's velocity stays as it is when its shape fits, else it is
+// dropped) and empties the tensors not kept. Allocates nothing when the
+// shapes are already right.
+void conform_optimizer_state(Scenario& scenario);
+
+// Helpers for the optimizer files' equations.
+std::string optimizer_number(double v);  // format_number, negatives in brackets
+std::string slot_symbol(const OptimizerElement& e, StateSlot s);  // "m²₁₂"
+
+}  // namespace bpv
