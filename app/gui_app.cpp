@@ -92,6 +92,9 @@ void dump_state(const std::string& path, const Session& session, const UiState& 
                      {"status", ui.status},
                      {"framebuffer", {window.framebuffer_width(), window.framebuffer_height()}},
                      {"content_scale", window.content_scale()},
+                     {"ui_scale", ui.content_scale},
+                     {"text_scale", ui.text_scale},
+                     {"help_open", ui.help_open},
                      {"timeline_rects", std::move(rects)}};
   // For tests/gui/edit_test.sh: the edit fields by name, the weights (small nets), example 1's output a.
   doc["edit_rects"] = nlohmann::json::object();

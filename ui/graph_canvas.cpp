@@ -551,6 +551,12 @@ void draw_circles(const Frame& f, int l) {
   const int n_cols = static_cast<int>(f.layout.columns.size());
   if (l > 0) col_room = std::min(col_room, (c.x - f.column(l - 1).x) * f.view.zoom - 8.0f);
   if (l + 1 < n_cols) col_room = std::min(col_room, (f.column(l + 1).x - c.x) * f.view.zoom - 8.0f);
+  // Edge numbers hanging beside these circles leave a plate no wider than the circle.
+  const bool numbers_beside = (l > 0 && !f.layout.gaps[static_cast<std::size_t>(l)].heatmap &&
+                               edge_numbers(f, l).shown && edge_numbers(f, l).near_target) ||
+                              (l + 1 < n_cols && !f.layout.gaps[static_cast<std::size_t>(l + 1)].heatmap &&
+                               edge_numbers(f, l + 1).shown && !edge_numbers(f, l + 1).near_target);
+  const float plate_room = std::min({2.0f * r + 36.0f, col_room - 6.0f, numbers_beside ? 2.0f * r + 2.0f : 1e9f});
   char buf[48];
   for (int j = 0; j < c.size; ++j) {
     const ImVec2 p = f.screen(c.center(j));
@@ -578,7 +584,7 @@ void draw_circles(const Frame& f, int l) {
         text_centered(f, f.small, f.small_size, p, alpha < 1.0f ? with_alpha(ink, 0.6f) : ink, buf);
       } else if (beside ? fit_number(f, x, (f.layout.target_offset - c.radius) * f.view.zoom - 14.0f, buf,
                                      sizeof buf)
-                        : fit_number(f, x, std::min(2.0f * r + 36.0f, col_room - 6.0f), buf, sizeof buf, digits)) {
+                        : fit_number(f, x, plate_room, buf, sizeof buf, digits)) {
         // Too long for the circle: beside the output circles (nothing is to
         // their right but the targets), else on a plate across the circle.
         const ImVec2 ts = f.small->CalcTextSizeA(f.small_size, 1e9f, 0.0f, buf);

@@ -79,6 +79,7 @@ AppSession full_session() {
   s.dark = false;
   s.example = -1;
   s.decimals = 6;
+  s.text_scale = 1.5f;
   s.ops_per_second = 7.5f;
   s.train_steps = 250;
   s.window_width = 1500;
@@ -116,6 +117,7 @@ TEST_F(SessionFile, RoundTripBringsBackEverythingExactly) {
   EXPECT_EQ(b.dark, false);
   EXPECT_EQ(b.example, -1);
   EXPECT_EQ(b.decimals, 6);
+  EXPECT_EQ(b.text_scale, 1.5f);
   EXPECT_EQ(b.ops_per_second, 7.5f);
   EXPECT_EQ(b.train_steps, 250);
   EXPECT_EQ(b.window_width, 1500);
@@ -172,6 +174,7 @@ TEST_F(SessionFile, ACorruptFileIsIgnoredWithTheReason) {
       {R"({"format": "backprop-viz session", "cursor": "five"})", "cursor"},
       {R"({"format": "backprop-viz session", "recent": [1, 2]})", "recent"},
       {R"({"format": "backprop-viz session", "view": {"decimals": 1e9}})", "decimals"},
+      {R"({"format": "backprop-viz session", "view": {"text_scale": 9}})", "text_scale"},
       {R"({"format": "backprop-viz session", "loss_history": "none"})", "loss_history"},
       {R"({"format": "backprop-viz session", "window": {"width": -5}})", "width"},
       {R"({"format": "backprop-viz session", "scenario": {"input_size": 3, "layers": []}})", "scenario"},

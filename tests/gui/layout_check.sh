@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# What a class sees through a projector, checked op by op: every shipped
+# scenario at 1024×768, 1280×800 and 1920×1080, every lesson beat in presenter
+# mode and in the Lesson tab, both themes, and the seed at 4K with the text at
+# twice its size. `screenshot --check-layout` steps through every op (or beat)
+# and fails on a cut equation, overlapping canvas labels, a label on a neuron
+# not its own, a label cut by the canvas' edge, or a lesson control out of view.
+# usage: layout_check.sh BACKPROP_VIZ ASSETS_DIR WORK_DIR   (inside xvfb-run -a)
+set -uo pipefail
+exe=$1 assets=$2 work=$3
+mkdir -p "$work"
+failed=0
+check() {  # check LABEL ARGS…
+  local label=$1; shift
+  if ! out=$("$exe" screenshot "$@" -o "$work/last.png" --check-layout 2>&1); then
+    echo "FAIL $label:"; echo "$out" | head -n 12
+    failed=$((failed + 1))
+  fi
+}
+for size in 1024x768 1280x800 1920x1080; do
+  for s in "$assets"/scenarios/*.json; do
+    check "$(basename "$s") $size" "$s" --size "$size"
+  done
+  for l in "$assets"/lessons/*.json; do
+    check "$(basename "$l") $size presenter" "$assets/scenarios/seed.json" --lesson "$l" --size "$size" --presenter
+    check "$(basename "$l") $size lesson tab" "$assets/scenarios/seed.json" --lesson "$l" --size "$size"
+  done
+done
+for s in seed.json xor.json seed_adam.json; do
+  check "$s 1024x768 light" "$assets/scenarios/$s" --size 1024x768 --light
+done
+check "seed 1280x720 light presenter" "$assets/scenarios/seed.json" --lesson "$assets/lessons/1_seed_walkthrough.json" \
+  --size 1280x720 --light --presenter
+check "seed 1366x768" "$assets/scenarios/seed.json" --size 1366x768
+check "seed 3840x2160 text 2x" "$assets/scenarios/seed.json" --size 3840x2160 --text-scale 2
+echo "layout checks failed: $failed"
+[ "$failed" -eq 0 ]
