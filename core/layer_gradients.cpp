@@ -32,4 +32,11 @@ Scenario with_hidden_activation(const Scenario& scenario, std::string_view activ
   return out;
 }
 
+bool gradients_vanish(const std::vector<LayerGradientSize>& sizes) {
+  if (sizes.size() < 4 || !(sizes.front().rms > 0.0)) return false;
+  for (std::size_t l = 0; l + 1 < sizes.size(); ++l)
+    if (!(sizes[l].rms <= (2.0 / 3.0) * sizes[l + 1].rms)) return false;
+  return sizes.back().rms >= 10.0 * sizes.front().rms;
+}
+
 }  // namespace bpv

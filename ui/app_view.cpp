@@ -115,9 +115,9 @@ void draw_right_slot(const Session& session, UiState& ui, CommandQueue& commands
 }
 
 // Presenter mode, for the back row: the graph in large type; under it the
-// op's title, equation and numbers; beside it the panel the beat names (the
-// decision region, the loss plot, …); the beat with its controls on the
-// right; a compact timeline at the bottom.
+// op's title, equation and numbers; on the right the beat with its controls
+// and, under it, the panel the beat names (the decision region, the loss
+// plot, …); a compact timeline at the bottom.
 void draw_presenter(const Session& session, UiState& ui, CommandQueue& commands, ImVec2 origin, ImVec2 view) {
   const ImGuiStyle& style = ImGui::GetStyle();
   const float s = ui.content_scale;
@@ -132,19 +132,19 @@ void draw_presenter(const Session& session, UiState& ui, CommandQueue& commands,
   const float graph_h = body_h - eq_h;
   const Beat* beat = ui.lesson.lesson ? &ui.lesson.lesson->beats[ui.lesson.beat] : nullptr;
   const std::string panel = beat ? beat->panel : "";
-  const float panel_w = panel.empty() ? 0.0f : std::round(left_w * 0.45f);
+  const float beat_h = panel.empty() ? body_h : std::round(body_h * 0.45f);
   const float x0 = origin.x, y0 = origin.y;
   // The canvas fits to content_scale: a larger one draws it larger, text included.
   ui.content_scale = s * 1.25f;
-  DrawGraphCanvas(session, ui, commands, {origin, {left_w - panel_w, graph_h}});
+  DrawGraphCanvas(session, ui, commands, {origin, {left_w, graph_h}});
   ui.content_scale = s;
-  const PanelRect side{{x0 + left_w - panel_w, y0}, {panel_w, graph_h}};
+  const PanelRect side{{x0 + left_w, y0 + beat_h}, {text_w, body_h - beat_h}};
   if (panel == "loss") DrawLossPanel(session, ui, side);
   else if (panel == "matrices") DrawMatrixInspector(session, ui, commands, side);
   else if (panel == "gradcheck") DrawGradCheckPanel(session, ui, commands, side);
   else if (panel == "insight") DrawInsightPanel(session, ui, commands, side);
   DrawEquationPanel(session, ui, commands, {{x0, y0 + graph_h}, {left_w, eq_h}});
-  DrawLessonBar(session, ui, commands, {{x0 + left_w, y0}, {text_w, body_h}});
+  DrawLessonBar(session, ui, commands, {{x0 + left_w, y0}, {text_w, beat_h}});
   DrawTimeline(session, ui, commands, {{x0, y0 + body_h}, {view.x, timeline_h}});
 }
 

@@ -49,7 +49,10 @@ Metrics metrics_for(float text_px) {
   m.below_space = 1.35f * text_px + 2.0f;
   m.min_radius = kMinRadius * k;
   m.max_radius = std::max(kMaxRadius * k, 2.1f * text_px + 3.0f);
-  m.min_pitch = std::max(kMinPitch * k, 2.0f * m.min_radius + m.symbol_space + m.below_space);
+  // Tight on height, circles may sit closer than their symbol and second
+  // value need: those are left out then (graph_canvas.cpp), and the network
+  // is not shrunk below its text.
+  m.min_pitch = std::max(kMinPitch * k, 2.0f * m.min_radius + 6.0f);
   m.max_pitch = kMaxPitch * k;
   m.edge_label_half_width = kEdgeLabelHalfWidth * k;
   m.min_label_spacing = kMinLabelSpacing * k;

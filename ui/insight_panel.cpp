@@ -396,8 +396,13 @@ void DrawInsightPanel(const Session& session, UiState& ui, CommandQueue&, PanelR
 
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float line = ImGui::GetTextLineHeightWithSpacing();
-  // Side by side: the region (a square) on the left, the bars on the right.
-  const float side = plane ? std::max(80.0f, std::min(avail.y - 4.0f * line - fonts().small->FontSize - 14.0f, 0.55f * avail.x)) : 0.0f;
+  // Side by side: the region (a square) on the left, the bars on the right;
+  // in a narrow column (presenter mode beside the graph) one under the other.
+  const bool stacked = avail.x < 30.0f * ImGui::GetFontSize();
+  const float side = !plane    ? 0.0f
+                     : stacked ? std::max(80.0f, std::min(0.5f * avail.y - 4.0f * line, avail.x - 70.0f))
+                               : std::max(80.0f, std::min(avail.y - 4.0f * line - fonts().small->FontSize - 14.0f,
+                                                          0.55f * avail.x));
   if (plane) {
     ImGui::BeginGroup();
     ImGui::Text("Decision region of %s", neuron_symbol(sc, sc.layer_count(), 0).c_str());
@@ -411,13 +416,15 @@ void DrawInsightPanel(const Session& session, UiState& ui, CommandQueue&, PanelR
                           format_number(c.out_min, 3).c_str(), format_number(c.out_max, 3).c_str());
     draw_region(session, c, side);
     ImGui::EndGroup();
-    ImGui::SameLine(0.0f, 16.0f);
+    if (stacked) draw_region_key(sc);
+    else ImGui::SameLine(0.0f, 16.0f);
   }
   ImGui::BeginGroup();
   ImGui::TextUnformatted("Gradient size per layer");
   ImGui::TextDisabled("RMS of each layer's ∂L/∂W, log scale");
   const float bars_w = std::max(120.0f, ImGui::GetContentRegionAvail().x);
-  const float bars_h = std::max(90.0f, (plane ? side : avail.y - 5.0f * line) - 2.0f * line);
+  const float bars_h = stacked ? std::max(90.0f, ImGui::GetContentRegionAvail().y - 3.0f * line)
+                               : std::max(90.0f, (plane ? side : avail.y - 5.0f * line) - 2.0f * line);
   // (the region's column has one more line above it than the bars': the range)
   draw_gradient_bars(sc, c, ui.insight_compare_relu, ImVec2(bars_w, bars_h));
   bool compare = ui.insight_compare_relu;
@@ -427,12 +434,16 @@ void DrawInsightPanel(const Session& session, UiState& ui, CommandQueue&, PanelR
                       "(same weights, same data), to compare how far the gradient reaches back");
   if (c.sizes.size() >= 2 && c.sizes.front().rms > 0.0) {
     const double ratio = c.sizes.back().rms / c.sizes.front().rms;
-    if (ratio >= 10.0)
-      ImGui::TextWrapped("W¹'s are %.0f× smaller than W%s's: vanishing.",
+    // "Vanishing" only for a staircase down a deep net (gradients_vanish).
+    if (gradients_vanish(c.sizes))
+      ImGui::TextWrapped("W¹'s are %.0f× smaller than W%s's, shrinking layer by layer: vanishing.",
                          std::stod(format_number(ratio, 2)), superscript(static_cast<int>(c.sizes.size())).c_str());
+    else if (ratio >= 10.0)
+      ImGui::TextWrapped("W¹'s are %.0f× smaller than W%s's.", std::stod(format_number(ratio, 2)),
+                         superscript(static_cast<int>(c.sizes.size())).c_str());
   }
   ImGui::EndGroup();
-  if (plane) draw_region_key(sc);
+  if (plane && !stacked) draw_region_key(sc);
   else
     ImGui::TextDisabled("The decision region needs a network with 2 inputs (this one has %d).", sc.input_size);
   ImGui::End();

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "bench_nets.hpp"
+#include "optimizer.hpp"
 #include "train.hpp"
 
 namespace {
@@ -41,7 +42,10 @@ using Eigen::VectorXd;
 class ReferenceMlp {
  public:
   explicit ReferenceMlp(const bpv::Scenario& s)
-      : x_(s.inputs), y_(s.targets), lr_(s.learning_rate), loss_kind_(loss_of(s.loss->name)) {
+      : x_(s.inputs), y_(s.targets), lr_(s.learning_rate), loss_kind_(loss_of(s.loss->name)),
+        adam_(s.optimizer.name == "adam"), beta1_(s.optimizer.beta1), beta2_(s.optimizer.beta2),
+        eps_(s.optimizer.eps) {
+    if (!s.optimizer.name.empty() && !adam_) throw std::invalid_argument("reference: only plain SGD and adam");
     const Eigen::Index batch = s.inputs.rows();
     for (const bpv::Layer& src : s.layers) {
       Layer l;
@@ -55,6 +59,10 @@ class ReferenceMlp {
       l.delta.resize(batch, n);
       l.grad_w.resize(src.weights.rows(), n);
       l.grad_b.resize(n);
+      l.m_w = MatrixXd::Zero(src.weights.rows(), n);
+      l.v_w = l.m_w;
+      l.m_b = RowVectorXd::Zero(n);
+      l.v_b = l.m_b;
       layers_.push_back(std::move(l));
     }
     row_scratch_.resize(batch);
@@ -99,6 +107,21 @@ class ReferenceMlp {
       l.grad_b.noalias() = l.delta.colwise().sum();
       if (i > 0) layers_[i - 1].grad_a.noalias() = l.delta * l.w.transpose();
     }
+    if (adam_) {
+      // Adam as torch.optim.Adam (1.13) writes it, one line per state update.
+      ++t_;
+      const double bc1 = 1.0 - std::pow(beta1_, t_), bc2_sqrt = std::sqrt(1.0 - std::pow(beta2_, t_));
+      const double step_size = lr_ / bc1;
+      for (Layer& l : layers_) {
+        l.m_w = beta1_ * l.m_w + (1.0 - beta1_) * l.grad_w;
+        l.v_w = beta2_ * l.v_w + (1.0 - beta2_) * l.grad_w.cwiseAbs2();
+        l.w.array() -= step_size * l.m_w.array() / (l.v_w.array().sqrt() / bc2_sqrt + eps_);
+        l.m_b = beta1_ * l.m_b + (1.0 - beta1_) * l.grad_b;
+        l.v_b = beta2_ * l.v_b + (1.0 - beta2_) * l.grad_b.cwiseAbs2();
+        l.b.array() -= step_size * l.m_b.array() / (l.v_b.array().sqrt() / bc2_sqrt + eps_);
+      }
+      return loss;
+    }
     // SGD.
     for (Layer& l : layers_) {
       l.w.noalias() -= lr_ * l.grad_w;
@@ -120,8 +143,8 @@ class ReferenceMlp {
 
   struct Layer {
     Act act = Act::Identity;
-    MatrixXd w, z, a, grad_a, delta, grad_w;
-    RowVectorXd b, grad_b;
+    MatrixXd w, z, a, grad_a, delta, grad_w, m_w, v_w;
+    RowVectorXd b, grad_b, m_b, v_b;
   };
 
   static Act activation_of(std::string_view name) {
@@ -186,6 +209,9 @@ class ReferenceMlp {
   MatrixXd x_, y_;
   double lr_;
   LossKind loss_kind_;
+  bool adam_;
+  double beta1_, beta2_, eps_;
+  int t_ = 0;
   std::vector<Layer> layers_;
   VectorXd row_scratch_, row_scratch2_;  // one value per example
 };
@@ -340,7 +366,16 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
 
-  const std::vector<bpv::bench::BenchNet> nets = bpv::bench::benchmark_nets();
+  std::vector<bpv::bench::BenchNet> nets = bpv::bench::benchmark_nets();
+  // Every case again with Adam (formats.md §4, PyTorch's defaults).
+  const std::size_t plain = nets.size();
+  for (std::size_t k = 0; k < plain; ++k) {
+    bpv::bench::BenchNet adam = nets[k];
+    adam.name += "_adam";
+    adam.scenario.optimizer = bpv::default_spec(*bpv::find_optimizer("adam"));
+    bpv::conform_optimizer_state(adam.scenario);
+    nets.push_back(std::move(adam));
+  }
   bool agree = true;
   for (const bpv::bench::BenchNet& net : nets) {
     const double diff = worst_disagreement(net.scenario);

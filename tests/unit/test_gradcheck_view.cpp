@@ -65,6 +65,22 @@ TEST(LayerGradients, DeepSigmoidGradientsVanishAndReluKeepsThem) {
   EXPECT_LT(s[0].rms, 1e-3 * s[last].rms);
   // … the same weights with ReLU keep far more of it.
   EXPECT_GT(r[0].rms / r[last].rms, 100.0 * s[0].rms / s[last].rms);
+  EXPECT_TRUE(gradients_vanish(s));
+}
+
+// The Insight tab says "vanishing" only where the sizes support it: not on
+// the 3-layer seed, whose first layer is ~100× smaller for another reason.
+TEST(LayerGradients, VanishingIsClaimedOnlyForAStaircaseDownADeepNet) {
+  const auto seed = layer_gradient_sizes(load_scenario(test::scenario_path("seed.json")));
+  ASSERT_EQ(seed.size(), 3u);
+  EXPECT_GT(seed.back().rms, 10.0 * seed.front().rms) << "the seed's first layer is small";
+  EXPECT_FALSE(gradients_vanish(seed));
+  // Deep, shrinking layer by layer: yes; one layer out of the staircase: no.
+  std::vector<LayerGradientSize> stairs = {{1e-4, 0}, {1e-3, 0}, {1e-2, 0}, {1e-1, 0}};
+  EXPECT_TRUE(gradients_vanish(stairs));
+  stairs[2].rms = 1e-4;
+  EXPECT_FALSE(gradients_vanish(stairs));
+  EXPECT_FALSE(gradients_vanish({{1e-3, 0}, {1e-2, 0}, {1e-1, 0}}));
 }
 
 }  // namespace
