@@ -137,6 +137,7 @@ void dump_state(const std::string& path, const Session& session, const UiState& 
                    {"answer_right", ls.answer_right ? nlohmann::json(*ls.answer_right) : nlohmann::json()},
                    {"answer_value", ls.answer_value},
                    {"highlighted", ls.neurons.size() + ls.edges.size()},
+                   {"highlights_shown", !ls.left_beat(session.revision())},
                    {"focus", ls.focus.has_value()},
                    {"error", ls.error},
                    {"presenter", ui.presenter},

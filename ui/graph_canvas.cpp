@@ -1013,6 +1013,7 @@ bool neuron_box(const Frame& f, const NeuronRef& n, float pad, ImVec2& lo, ImVec
 }
 
 void draw_lesson_highlights(const Frame& f, const LessonUiState& ls, bool presenter) {
+  if (ls.left_beat(f.revision)) return;  // stepped or edited away: the beat's marks would point at other values
   const int last = static_cast<int>(f.layout.columns.size()) - 1;
   for (const EdgeRef& e : ls.edges) {
     if (e.layer < 1 || e.layer > last || f.layout.gaps[static_cast<std::size_t>(e.layer)].heatmap) continue;

@@ -85,7 +85,13 @@ void close_lesson(UiState& ui) {
 void AdvanceLesson(const Session& session, UiState& ui, CommandQueue& commands) {
   LessonUiState& ls = ui.lesson;
   if (!ls.lesson) return;
+  // The session as the beat left it: any change after that (a step, an
+  // edit) leaves the beat, and its highlights go (ls.left_beat()).
+  if (!ls.enter_requested && ls.stage == LessonUiState::Stage::Idle && ls.plan && ls.beat_revision == 0 &&
+      session.stepper().cursor() == ls.plan->cursor)
+    ls.beat_revision = session.revision();
   if (ls.enter_requested) {
+    ls.beat_revision = 0;
     if (session.training()) {  // the user's own training run: the beat needs the session
       commands.push_back(command::CancelTraining{});
       return;
@@ -383,6 +389,8 @@ void draw_beat_fixed_controls(const Session& session, UiState& ui, bool with_tit
   const Beat& b = ls.lesson->beats[ls.beat];
   if (with_title) wrapped(ls.lesson->title);
   draw_navigation(session, ui);
+  // The beats of a batch talk about examples: the picker is here in every mode.
+  if (session.scenario().batch_size() > 1) DrawExamplePicker(session, ui, ImGui::GetFontSize() * 9.0f);
   ImGui::Separator();
   const float bottom = b.question ? ls.question_h : 0.0f;
   ImGui::BeginChild("##presenter_beat_text", ImVec2(0, -bottom), false);

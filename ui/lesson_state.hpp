@@ -2,6 +2,7 @@
 // mode: which lesson and beat, the question being answered, and what the
 // beat highlights on the canvas (graph_canvas.cpp draws it). Part of UiState.
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +26,11 @@ struct LessonUiState {
   std::size_t beat = 0;
   bool enter_requested = false;
   float question_h = 0.0f;  // presenter mode: the question's height last frame (kept in view)
+  std::uint64_t beat_revision = 0;  // the session's revision once the beat was entered (0: not yet)
+  // The user stepped or edited away from the beat: its highlights no longer apply.
+  bool left_beat(std::uint64_t session_revision) const {
+    return beat_revision != 0 && session_revision != beat_revision;
+  }
   enum class Stage { Idle, Training } stage = Stage::Idle;
   std::optional<BeatPlan> plan;       // of the beat shown
   std::optional<BeatPlan> applied;    // the last plan carried out fully

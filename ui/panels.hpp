@@ -20,6 +20,9 @@ void DrawApp(const Session& session, UiState& ui, CommandQueue& commands);
 void DrawMenuBar(const Session& session, UiState& ui, CommandQueue& commands);
 
 void DrawStepControls(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
+// Which example of the batch the canvas shows, or the batch mean: the
+// toolbar's picker, also under a lesson beat (nothing for a batch of one).
+void DrawExamplePicker(const Session& session, UiState& ui, float width);
 void DrawTimeline(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
 void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
 // Queues the step once a predict question is answered.

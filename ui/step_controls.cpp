@@ -8,6 +8,21 @@
 #include "theme.hpp"
 
 namespace bpv {
+
+void DrawExamplePicker(const Session& session, UiState& ui, float width) {
+  const Scenario& sc = session.scenario();
+  if (sc.batch_size() <= 1) return;
+  ImGui::SetNextItemWidth(width);
+  const std::string preview = ui.example < 0 ? "batch mean" : "example " + std::to_string(ui.example + 1);
+  if (ImGui::BeginCombo("shown", preview.c_str())) {
+    if (ImGui::Selectable("batch mean", ui.example < 0)) ui.example = -1;
+    for (int b = 0; b < sc.batch_size(); ++b) {
+      const std::string item = "example " + std::to_string(b + 1);
+      if (ImGui::Selectable(item.c_str(), ui.example == b)) ui.example = b;
+    }
+    ImGui::EndCombo();
+  }
+}
 namespace {
 
 bool button(const char* label, bool enabled, const char* tip) {
@@ -81,17 +96,7 @@ void draw_train_row(const Session& session, UiState& ui, CommandQueue& commands)
   const Scenario& sc = session.scenario();
   if (sc.batch_size() > 1) {
     ImGui::SameLine(0.0f, 24.0f * s);
-    ImGui::SetNextItemWidth(150.0f * s);
-    const std::string preview =
-        ui.example < 0 ? "batch mean" : "example " + std::to_string(ui.example + 1);
-    if (ImGui::BeginCombo("shown", preview.c_str())) {
-      if (ImGui::Selectable("batch mean", ui.example < 0)) ui.example = -1;
-      for (int b = 0; b < sc.batch_size(); ++b) {
-        const std::string item = "example " + std::to_string(b + 1);
-        if (ImGui::Selectable(item.c_str(), ui.example == b)) ui.example = b;
-      }
-      ImGui::EndCombo();
-    }
+    DrawExamplePicker(session, ui, 150.0f * s);
   }
   ImGui::SameLine(0.0f, 24.0f * s);
   if (button("Fit", true, "Fit the network to the canvas (F)")) ui.fit_requested = true;

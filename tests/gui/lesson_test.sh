@@ -52,8 +52,10 @@ beat_cursor=$(dump "d['cursor']")
 # Explore away from the beat, then come back.
 key space
 wait_until "d['cursor'] == $beat_cursor + 1" "Space did not step away from the beat"
+wait_until "not d['lesson']['highlights_shown']" "the beat's highlights stayed after stepping away from it"
 click lesson_back
 at_beat 2
+wait_until "d['lesson']['highlights_shown']" "back at the beat, its highlights did not return"
 
 # Presenter mode: F5 on, a picture, Escape off.
 key F5
