@@ -195,6 +195,8 @@ std::vector<ContrastPair> contrast_pairs(bool dark) {
   const ImVec4* c = t.style.Colors;
   const Palette& p = t.palette;
   const ImU32 window = u32(c[ImGuiCol_WindowBg]), canvas = p.canvas_bg;
+  // Widget colours are translucent: what shows is their blend over the window.
+  auto over_window = [&](ImGuiCol_ col) { return blend_over(ImGui::ColorConvertFloat4ToU32(c[col]), window); };
   std::vector<ContrastPair> out = {
       {"text on the window", p.text, window},
       {"dim text on the window", p.text_dim, window},

@@ -23,8 +23,9 @@ inline std::string scenario_path(const std::string& file) {
 // Bit-identical: same shape and the same bytes (so -0.0 ≠ 0.0 and NaN == NaN
 // with the same payload), which is what "restores exactly" means.
 inline bool bit_identical(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
+  // (an empty matrix has no data pointer, and memcmp must not see a null one)
   return a.rows() == b.rows() && a.cols() == b.cols() &&
-         std::memcmp(a.data(), b.data(), sizeof(double) * static_cast<std::size_t>(a.size())) == 0;
+         (a.size() == 0 || std::memcmp(a.data(), b.data(), sizeof(double) * static_cast<std::size_t>(a.size())) == 0);
 }
 
 // Every buffer of a pass state, bit for bit: the live weights and biases and

@@ -107,6 +107,17 @@ TEST(Lessons, EveryOpABeatNamesExistsAndIsTheOneItNames) {
   }
 }
 
+// The engine on its own at beat k: the fast path trained as far as the beat
+// says, then stepped op by op to the beat's cursor.
+Stepper engine_at_beat(const Lesson& lesson, std::size_t k) {
+  const BeatPlan plan = plan_beat(lesson, k);
+  Trainer trainer(*plan.scenario);
+  for (int s = 0; s < plan.train_steps; ++s) trainer.step();
+  Stepper st(trainer.scenario());
+  st.jump_to(plan.cursor);
+  return st;
+}
+
 TEST(Lessons, EveryExpectedAnswerIsTheEnginesValueAtTheBeatsOp) {
   int questions = 0;
   for (const std::string& file : shipped_lessons()) {
@@ -117,11 +128,7 @@ TEST(Lessons, EveryExpectedAnswerIsTheEnginesValueAtTheBeatsOp) {
       ++questions;
       SCOPED_TRACE(file + " beat " + std::to_string(k));
       const BeatPlan plan = plan_beat(lesson, k);
-      // The engine independently: train the fast path, step to the cursor.
-      Trainer trainer(*plan.scenario);
-      for (int s = 0; s < plan.train_steps; ++s) trainer.step();
-      Stepper st(trainer.scenario());
-      st.jump_to(plan.cursor);
+      const Stepper st = engine_at_beat(lesson, k);
       const QuantityRef& q = b.question->answer;
       ASSERT_TRUE(st.is_computed(BufferRef{q.buffer, q.layer})) << quantity_symbol(q, st.scenario());
       const double engine = buffer_matrix(st.state(), BufferRef{q.buffer, q.layer})(q.row, q.col);
@@ -159,11 +166,7 @@ TEST(Lessons, NoBeatTextOrQuestionPrintsItsOwnAnswer) {
       const Beat& b = lesson.beats[k];
       if (!b.question) continue;
       SCOPED_TRACE(file + " beat " + std::to_string(k));
-      const BeatPlan plan = plan_beat(lesson, k);
-      Trainer trainer(*plan.scenario);
-      for (int s = 0; s < plan.train_steps; ++s) trainer.step();
-      Stepper st(trainer.scenario());
-      st.jump_to(plan.cursor);
+      const Stepper st = engine_at_beat(lesson, k);
       const double answer = resolve_quantity(b.question->answer, st.state());
       const std::string words = b.text + " " + b.question->text;
       for (int form = 0; form < 5; ++form) {
