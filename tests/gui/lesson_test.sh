@@ -37,6 +37,7 @@ dump "d['lesson']['highlighted'] > 0" | grep -qx True || fail "beat 2 highlights
 # Its question: a wrong answer first, then the engine's own value (shown after checking).
 type_answer 99
 wait_until "d['lesson']['answer_right'] is False" "99 was not judged wrong"
+sleep 0.5  # the feedback line moves the question up a line on the next frame: click where it is then
 value=$(dump "repr(d['lesson']['answer_value'])")
 echo "the engine's answer: $value"
 type_answer "$value"

@@ -34,3 +34,19 @@ start() {  # start [ARGS…]: the app on ARGS, its window focused, the mouse on 
 }
 
 key() { xdotool keydown "$1"; sleep 0.15; xdotool keyup "$1"; sleep 0.15; }
+
+# press_until PYTHON_CONDITION WHAT COMMAND…: runs COMMAND (a key press) and
+# waits 3 s for the condition, up to three times. For presses a loaded machine
+# can drop (no input queue: a key down and up inside one slow frame is never
+# seen); a press the app saw and ignored is retried harmlessly.
+press_until() {
+  local cond=$1 what=$2; shift 2
+  for _ in 1 2 3; do
+    "$@"
+    for _ in $(seq 30); do
+      [ -f "$state" ] && [ "$(dump "bool($cond)" || true)" = "True" ] && return 0
+      sleep 0.1
+    done
+  done
+  fail "$what"
+}

@@ -92,8 +92,7 @@ key Return
 wait_until "d['path'] == '$other' and d['recent'][:2] == ['$other', '$net']" "Ctrl+O did not open $other"
 ctrl z
 wait_until "d['modified'] and d['title'].endswith('•')" "undoing the open left nothing unsaved"
-ctrl q
-wait_until "d['asking_unsaved']" "quitting over unsaved changes did not ask"
+press_until "d['asking_unsaved']" "quitting over unsaved changes did not ask" ctrl q
 key Escape
 wait_until "not d['asking_unsaved']" "Esc did not cancel the question"
 kill -0 "$app" 2>/dev/null || fail "Cancel quit anyway"
