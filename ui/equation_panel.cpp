@@ -244,7 +244,10 @@ void DrawEquationPanel(const Session& session, UiState& ui, CommandQueue& comman
   // with numbers, its result included. The layout gives the panel the height
   // this took last frame (app_view.cpp); when even that is not enough, the
   // equations drop from the large font to the body font.
-  ImFont* eq_font = ui.equation_compact ? f.regular : f.large;
+  // Presenter mode is one size larger, for the back row.
+  ImFont* full = ui.presenter ? f.presenter : f.large;
+  ImFont* compact = ui.presenter ? f.large : f.regular;
+  ImFont* eq_font = ui.equation_compact ? compact : full;
   const float top = content_height();
   ImGui::PushFont(eq_font);
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(palette().phase_text[static_cast<int>(op.phase)]));
@@ -273,7 +276,7 @@ void DrawEquationPanel(const Session& session, UiState& ui, CommandQueue& comman
   // Kept in the large font's terms whichever font drew it, so the choice of
   // font does not flip from frame to frame.
   const float drawn_h = content_height() - top + (started ? 0.0f : 2.0f * ImGui::GetTextLineHeightWithSpacing());
-  ui.equation_essential_h = ui.equation_compact ? drawn_h * f.large->FontSize / f.regular->FontSize : drawn_h;
+  ui.equation_essential_h = ui.equation_compact ? drawn_h * full->FontSize / compact->FontSize : drawn_h;
   ImGui::Spacing();
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
   ImGui::TextWrapped("%s", text.explanation.c_str());
