@@ -466,7 +466,9 @@ void DrawLessonBar(const Session& session, UiState& ui, CommandQueue&, PanelRect
       ImGui::PopFont();
     }
   } else if (presenter) {
-    draw_beat_fixed_controls(session, ui, true);
+    // The errata beat's table scrolls with its text, as in the Lesson tab.
+    if (ls.lesson->beats[ls.beat].errata) draw_beat(session, ui, true);
+    else draw_beat_fixed_controls(session, ui, true);
   } else {
     // One compact strip: where we are, the text (it scrolls when long), and the way on.
     const Beat& b = ls.lesson->beats[ls.beat];
