@@ -179,6 +179,7 @@ int run_command(int argc, char** argv) {
   screenshot->add_option("--lesson", shot.lesson, "open this lesson file (assets/lessons/)");
   screenshot->add_option("--beat", shot.beat, "the lesson's beat, 0-based")->check(CLI::Range(0, 10000));
   screenshot->add_flag("--presenter", shot.presenter, "presenter mode: the graph and the beat text only");
+  screenshot->add_flag("--record", shot.record, "the lesson recorder: --lesson's lesson to edit, or a new lesson");
   screenshot->add_flag("--light", shot.light, "the light theme");
   screenshot->add_option("--text-scale", shot.text_scale, "View > Text size (0.75 to 2.5)")
       ->check(CLI::Range(0.75, 2.5));

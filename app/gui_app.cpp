@@ -29,6 +29,7 @@
 #include "file_dialog.hpp"
 #include "gui_entry.hpp"
 #include "lesson.hpp"
+#include "lesson_writer.hpp"
 #include "panels.hpp"
 #include "scenario_io.hpp"
 #include "session.hpp"
@@ -141,7 +142,21 @@ void dump_state(const std::string& path, const Session& session, const UiState& 
                    {"focus", ls.focus.has_value()},
                    {"error", ls.error},
                    {"presenter", ui.presenter},
+                   {"hides", ls.lesson ? ls.lesson->hide : std::vector<std::string>{}},
+                   {"unlocked", ls.unlocked},
                    {"example", ui.example}};
+  // For tests/gui/record_lesson_test.sh: the draft being recorded.
+  const LessonUiState::Recorder& rec = ls.recorder;
+  const Beat* rb = rec.on && ls.beat < rec.draft.beats.size() ? &rec.draft.beats[ls.beat] : nullptr;
+  doc["recorder"] = {{"on", rec.on},
+                     {"beats", rec.draft.beats.size()},
+                     {"title", rec.draft.title},
+                     {"path", rec.path},
+                     {"problem", rec.problem},
+                     {"pick", static_cast<int>(rec.pick)},
+                     {"text", rb ? rb->text : ""},
+                     {"highlighted", rb ? rb->highlight.neurons.size() + rb->highlight.edges.size() : 0},
+                     {"question", rb && rb->question ? quantity_symbol(rb->question->answer, session.scenario()) : ""}};
   write_file_atomic(path, doc.dump() + "\n");
 }
 
@@ -296,6 +311,25 @@ void perform_file_requests(Session& session, UiState& ui, LoopActions& loop) {
         break;
       case FileAction::ExportPng:
         loop.png_path = r.path;
+        break;
+      case FileAction::OpenLesson:
+        try {
+          ShowLesson(ui, load_lesson(r.path));
+          ui.right_tab = RightTab::Lesson;
+          ui.right_tab_requested = true;
+          show_status(ui, "opened the lesson " + r.path);
+        } catch (const std::exception& e) {
+          report_failure(ui, "Lesson not opened", e.what());
+        }
+        break;
+      case FileAction::SaveLesson:
+        try {
+          save_lesson(ui.lesson.recorder.draft, r.path);
+          LessonSaved(ui, r.path);
+          show_status(ui, "saved the lesson " + r.path);
+        } catch (const std::exception& e) {
+          report_failure(ui, "Lesson not saved", std::string(e.what()) + "\nThe file on disk was not changed.");
+        }
         break;
       case FileAction::Quit:
         loop.quit = true;
@@ -579,6 +613,11 @@ int run_screenshot(const ScreenshotRequest& request) {
         ui.right_tab_requested = true;
       }
     }
+    if (request.record) {
+      StartRecording(session, ui, !request.lesson.empty());
+      ui.right_tab = RightTab::Lesson;
+      ui.right_tab_requested = true;
+    }
     ui.presenter = request.presenter;
     ui.help_open = request.help;
     ui.text_scale = std::clamp(request.text_scale, kMinTextScale, kMaxTextScale);
@@ -627,7 +666,9 @@ int run_screenshot(const ScreenshotRequest& request) {
           window.draw();
           window.present();
         }
-        for (const std::string& p : layout_problems(ui, ImGui::GetIO().DisplaySize)) {
+        std::vector<std::string> found = layout_problems(ui, ImGui::GetIO().DisplaySize);
+        for (std::string& w : WindowsThatCutText()) found.push_back(std::move(w));
+        for (const std::string& p : found) {
           std::printf("%s: %s\n", where.c_str(), p.c_str());
           ++problems;
         }

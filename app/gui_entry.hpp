@@ -33,6 +33,7 @@ struct ScreenshotRequest {
   std::string lesson;
   int beat = 0;
   bool presenter = false;
+  bool record = false;      // the lesson (or a new one) open in the lesson recorder
   bool light = false;       // the light theme
   float text_scale = 1.0f;  // View ▸ Text size
   bool help = false;        // the help overlay open

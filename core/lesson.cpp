@@ -289,7 +289,7 @@ Lesson parse_lesson(const std::string& text, const std::string& path) {
     rd.fail("(document)", "not valid JSON");
   }
   if (!doc.is_object()) rd.fail("(document)", "expected a JSON object");
-  rd.only_keys(doc, {"title", "summary", "scenario", "scenarios", "errata", "beats"}, "");
+  rd.only_keys(doc, {"title", "summary", "scenario", "scenarios", "errata", "hide", "beats"}, "");
   const fs::path base = fs::path(path).parent_path();
   Lesson lesson;
   lesson.path = path;
@@ -311,6 +311,19 @@ Lesson parse_lesson(const std::string& text, const std::string& path) {
     lesson.errata_path = (base / rd.string(*e, "errata")).lexically_normal().string();
     std::error_code ec;
     if (!fs::is_regular_file(lesson.errata_path, ec)) rd.fail("errata", "no file " + lesson.errata_path);
+  }
+  if (const json* hide = rd.find(doc, "hide")) {
+    if (!hide->is_array()) rd.fail("hide", "expected a list of names");
+    for (std::size_t k = 0; k < hide->size(); ++k) {
+      const std::string field = "hide[" + std::to_string(k) + "]";
+      const std::string name = rd.string((*hide)[k], field);
+      if (std::none_of(std::begin(kLockableParts), std::end(kLockableParts), [&](const char* p) { return name == p; })) {
+        std::string known;
+        for (const char* p : kLockableParts) known += (known.empty() ? "" : ", ") + std::string(p);
+        rd.fail(field, "unknown '" + name + "' (" + known + ")");
+      }
+      if (std::find(lesson.hide.begin(), lesson.hide.end(), name) == lesson.hide.end()) lesson.hide.push_back(name);
+    }
   }
   const json* beats = rd.find(doc, "beats");
   if (!beats || !beats->is_array() || beats->empty()) rd.fail("beats", "expected a non-empty list of beats");

@@ -92,7 +92,16 @@ struct Lesson {
   std::map<std::string, Scenario> scenarios;  // "" = the lesson's own, then the named ones
   std::string errata_path;  // published-values.json for the errata view ("" = none)
   std::vector<Beat> beats;
+  // Parts of the app hidden while the lesson runs, so a class sees only what
+  // the lesson is about (names from kLockableParts); a key shows them again.
+  std::vector<std::string> hide;
 };
+
+// What a lesson may hide: a tab of the right column, the loss plot, the op
+// timeline, the toolbar's training row and Predict, the File menu's open,
+// save and export, and the way out to the other lessons.
+inline constexpr const char* kLockableParts[] = {"matrices", "edit",    "gradcheck", "insight", "loss",
+                                                 "timeline", "training", "predict",   "file",    "lessons"};
 
 // `path` resolves relative scenario paths and names the file in errors.
 Lesson parse_lesson(const std::string& text, const std::string& path);

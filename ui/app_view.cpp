@@ -52,7 +52,11 @@ void handle_shortcuts(const Session& session, UiState& ui, CommandQueue& command
     --ui.lesson.beat;
     ui.lesson.enter_requested = true;
   }
-  if (pressed_letter('Q')) ui.predict.on = !ui.predict.on;  // predict-then-reveal
+  if (pressed_letter('Q') && !lesson_hides(ui.lesson, "predict")) ui.predict.on = !ui.predict.on;  // predict-then-reveal
+  // F9: what the lesson hides from the class, shown again (and hidden again).
+  constexpr int kGlfwKeyF9 = 298;
+  if (ui.lesson.lesson && !ui.lesson.lesson->hide.empty() && ImGui::IsKeyPressed(kGlfwKeyF9, false))
+    ui.lesson.unlocked = !ui.lesson.unlocked;
 }
 
 // Play: one op every 1/ops_per_second seconds, stopping at the end of the step.
@@ -68,6 +72,18 @@ void advance_play(const Session& session, UiState& ui, CommandQueue& commands) {
     commands.push_back(command::StepForward{});
   }
 }
+
+const char* tab_part(RightTab t) {
+  switch (t) {
+    case RightTab::Matrices: return "matrices";
+    case RightTab::Edit: return "edit";
+    case RightTab::GradCheck: return "gradcheck";
+    case RightTab::Insight: return "insight";
+    case RightTab::Lesson: return "";
+  }
+  return "";
+}
+bool tab_hidden(const UiState& ui, RightTab t) { return lesson_hides(ui.lesson, tab_part(t)); }
 
 // The strip above the middle slot of the right column. A tab can also be
 // chosen from code (a lesson beat): right_tab_requested selects it once.
@@ -87,6 +103,7 @@ void draw_right_tabs(UiState& ui, PanelRect r) {
   if (BeginPanel("##right_tabs", r, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar) &&
       ImGui::BeginTabBar("##right_tabs_bar", ImGuiTabBarFlags_FittingPolicyScroll)) {
     for (const Tab& t : kTabs) {
+      if (tab_hidden(ui, t.tab)) continue;
       const bool force = ui.right_tab_requested && ui.right_tab == t.tab;
       const bool open = ImGui::BeginTabItem(t.label, nullptr, force ? ImGuiTabItemFlags_SetSelected : 0);
       const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
@@ -105,6 +122,10 @@ void draw_right_tabs(UiState& ui, PanelRect r) {
 
 // The middle slot's panel, by tab.
 void draw_right_slot(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r) {
+  if (tab_hidden(ui, ui.right_tab)) {  // the lesson hides it: the lesson is what the class sees
+    ui.right_tab = RightTab::Lesson;
+    ui.right_tab_requested = true;
+  }
   switch (ui.right_tab) {
     case RightTab::Matrices: DrawMatrixInspector(session, ui, commands, r); break;
     case RightTab::Edit: DrawNetworkEditor(session, ui, commands, r); break;
@@ -122,7 +143,8 @@ void draw_presenter(const Session& session, UiState& ui, CommandQueue& commands,
   const ImGuiStyle& style = ImGui::GetStyle();
   const float s = ui.content_scale;
   const float text_w = std::round(std::clamp(view.x * 0.34f, 340.0f * s, 720.0f * s));
-  const float timeline_h = std::round(ImGui::GetTextLineHeightWithSpacing() * 2.0f + 30.0f * s);
+  const bool timeline = !lesson_hides(ui.lesson, "timeline");
+  const float timeline_h = timeline ? std::round(ImGui::GetTextLineHeightWithSpacing() * 2.0f + 30.0f * s) : 0.0f;
   const float left_w = view.x - text_w, body_h = view.y - timeline_h;
   const float line = ImGui::GetTextLineHeightWithSpacing();
   const float eq_need = ui.equation_essential_h + 2.0f * style.WindowPadding.y + 0.5f * line;
@@ -145,7 +167,7 @@ void draw_presenter(const Session& session, UiState& ui, CommandQueue& commands,
   else if (panel == "insight") DrawInsightPanel(session, ui, commands, side);
   DrawEquationPanel(session, ui, commands, {{x0, y0 + graph_h}, {left_w, eq_h}});
   DrawLessonBar(session, ui, commands, {{x0 + left_w, y0}, {text_w, beat_h}});
-  DrawTimeline(session, ui, commands, {{x0, y0 + body_h}, {view.x, timeline_h}});
+  if (timeline) DrawTimeline(session, ui, commands, {{x0, y0 + body_h}, {view.x, timeline_h}});
 }
 
 }  // namespace
@@ -169,6 +191,7 @@ void DrawApp(const Session& session, UiState& ui, CommandQueue& commands) {
   DrawMenuBar(session, ui, commands);  // first: it takes the top of the work area
   handle_shortcuts(session, ui, commands);
   advance_play(session, ui, commands);
+  TakeRecorderClicks(session, ui);  // last frame's clicks, before the beat is (re)entered
   AdvanceLesson(session, ui, commands);
 
   const ImVec2 view = ImGui::GetMainViewport()->WorkSize;
@@ -182,7 +205,8 @@ void DrawApp(const Session& session, UiState& ui, CommandQueue& commands) {
     return;
   }
   const float toolbar_h = 2.0f * ImGui::GetFrameHeightWithSpacing() + 2.0f * style.WindowPadding.y;
-  const float timeline_h = std::round(112.0f * s);
+  const bool timeline = !lesson_hides(ui.lesson, "timeline");
+  const float timeline_h = timeline ? std::round(112.0f * s) : 0.0f;
   // A projector's 1024 px still gives the equations 420 px.
   const float right_w = std::min(view.x * 0.5f, std::clamp(view.x * 0.36f, 420.0f * s, 640.0f * s));
   const float middle_h = std::max(100.0f, view.y - toolbar_h - timeline_h);
@@ -191,7 +215,7 @@ void DrawApp(const Session& session, UiState& ui, CommandQueue& commands) {
   const float x0 = origin.x, y0 = origin.y, ym = y0 + toolbar_h;
   DrawStepControls(session, ui, commands, {{x0, y0}, {view.x, toolbar_h}});
   // An open lesson keeps its beat beside the graph while another tab fills the right column.
-  const float bar_h = ui.lesson.lesson && ui.right_tab != RightTab::Lesson
+  const float bar_h = (ui.lesson.lesson || ui.lesson.recorder.on) && ui.right_tab != RightTab::Lesson
                           ? std::round(3.0f * ImGui::GetTextLineHeightWithSpacing() + 2.0f * style.WindowPadding.y)
                           : 0.0f;
   if (bar_h > 0.0f) DrawLessonBar(session, ui, commands, {{x0, ym}, {left_w, bar_h}});
@@ -218,8 +242,11 @@ void DrawApp(const Session& session, UiState& ui, CommandQueue& commands) {
   const bool errata = ui.right_tab == RightTab::Lesson && ui.lesson.lesson &&
                       ui.lesson.lesson->beats[ui.lesson.beat].errata;
   // The loss plot keeps at least four lines of height (its value, the plot, its range).
-  const float loss_min = (lesson_tab ? 2.0f : 4.0f) * line + 2.0f * style.WindowPadding.y;
-  const float slot_h = errata ? std::max(tabs_h + 100.0f, below - 3.0f * ImGui::GetFrameHeightWithSpacing())
+  // The recorder needs the column more than the loss plot does.
+  const bool recording = ui.lesson.recorder.on && ui.right_tab == RightTab::Lesson;
+  const bool loss = !lesson_hides(ui.lesson, "loss") && !recording;
+  const float loss_min = loss ? (lesson_tab ? 2.0f : 4.0f) * line + 2.0f * style.WindowPadding.y : 0.0f;
+  const float slot_h = !loss ? below : errata ? std::max(tabs_h + 100.0f, below - 3.0f * ImGui::GetFrameHeightWithSpacing())
                               : std::max(tabs_h + 60.0f, std::min(tabs_h + (ui.right_tab == RightTab::Lesson ? below
                                                                             : tall_slot ? std::round(below * 0.7f)
                                                                                         : mat_h),
@@ -227,8 +254,8 @@ void DrawApp(const Session& session, UiState& ui, CommandQueue& commands) {
   const float ys = ym + eq_h + tabs_h;
   draw_right_tabs(ui, {{x0 + left_w, ym + eq_h}, {right_w, tabs_h}});
   draw_right_slot(session, ui, commands, {{x0 + left_w, ys}, {right_w, slot_h - tabs_h}});
-  DrawLossPanel(session, ui, {{x0 + left_w, ym + eq_h + slot_h}, {right_w, middle_h - eq_h - slot_h}});
-  DrawTimeline(session, ui, commands, {{x0, ym + middle_h}, {view.x, timeline_h}});
+  if (loss) DrawLossPanel(session, ui, {{x0 + left_w, ym + eq_h + slot_h}, {right_w, middle_h - eq_h - slot_h}});
+  if (timeline) DrawTimeline(session, ui, commands, {{x0, ym + middle_h}, {view.x, timeline_h}});
   DrawHelpOverlay(ui);
   DrawFileModals(session, ui);  // last: the path dialog, unsaved changes, file errors
 }

@@ -284,15 +284,19 @@ void DrawEquationPanel(const Session& session, UiState& ui, CommandQueue& comman
 
   if (auto bad = st.first_non_finite()) {
     ImGui::Spacing();
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette().bad), "Op %zu (%s) produced a non-finite value (NaN or ∞).",
-                       bad->op_index + 1, bad->op_title.c_str());
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(palette().bad));
+    wrapped_at_spaces("Op " + std::to_string(bad->op_index + 1) + " (" + bad->op_title +
+                      ") produced a non-finite value (NaN or ∞).");
+    ImGui::PopStyleColor();
   }
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
   if (started && !st.at_end()) {
     ImGui::Spacing();
-    ImGui::TextDisabled("Next: %s", describe_title(st.ops()[st.cursor()], session.scenario()).c_str());
+    wrapped_at_spaces("Next: " + describe_title(st.ops()[st.cursor()], session.scenario()));
   }
   if (ui.predict.on && !revealing && !st.at_end())
-    ImGui::TextDisabled("Predict is on (Q): Space asks for the next op's value before it runs.");
+    wrapped_at_spaces("Predict is on (Q): Space asks for the next op's value before it runs.");
+  ImGui::PopStyleColor();
   ImGui::End();
 }
 

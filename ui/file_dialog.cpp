@@ -47,6 +47,8 @@ constexpr ActionInfo kActions[] = {
     {FileAction::ExportTrace, "Export the trace (JSON)", ".json", ".trace.json", false},
     {FileAction::ExportLossCsv, "Export the loss history (CSV)", ".csv", ".loss.csv", false},
     {FileAction::ExportPng, "Export a picture of the window (PNG)", ".png", ".png", false},
+    {FileAction::OpenLesson, "Open a lesson", ".json", ".json", true},
+    {FileAction::SaveLesson, "Save the lesson", ".json", ".json", false},
     {FileAction::Quit, "Quit", "", "", false},
 };
 
@@ -376,7 +378,7 @@ void OpenPathDialog(const Session& session, FileUiState& files, FileAction actio
   const fs::path folder = current.empty() ? fs::path() : current.parent_path().empty() ? fs::path(".") : current.parent_path();
   if (is_folder(folder)) change_directory(d, folder);
   else if (!is_folder(d.directory)) change_directory(d, fs::path("."));
-  if (action == FileAction::Open) {
+  if (action == FileAction::Open || action == FileAction::OpenLesson) {
     d.path.clear();
   } else {
     const std::string stem = current.empty() ? stem_from_name(session.scenario().name) : current.stem().string();

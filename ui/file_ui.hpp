@@ -22,6 +22,8 @@ enum class FileAction {
   ExportTrace,
   ExportLossCsv,
   ExportPng,  // the window as drawn in the next frame
+  OpenLesson,  // path: a lesson file (docs/lessons.md), played in the Lesson tab
+  SaveLesson,  // path: where the recorded lesson goes
   Quit,
 };
 

@@ -1307,7 +1307,12 @@ void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue&, PanelRe
   if (hovered && !in_bands && !ImGui::IsMouseDragging(ImGuiMouseButton_Left, 2.0f))
     f.hover = hit_test(f, mouse);
   ui.hover = f.hover;
-  if (ImGui::IsItemDeactivated() && ImGui::GetIO().MouseDragMaxDistanceSqr[0] < 16.0f) ui.selected = f.hover;
+  if (ImGui::IsItemDeactivated() && ImGui::GetIO().MouseDragMaxDistanceSqr[0] < 16.0f) {
+    ui.selected = f.hover;
+    ui.clicked = f.hover;
+    ui.clicked_cell.reset();
+    ++ui.clicks;
+  }
   // Presenter mode: a click on a neuron focuses it (the rest dimmed); a click elsewhere unfocuses.
   if (ui.presenter && ImGui::IsItemDeactivated() && ImGui::GetIO().MouseDragMaxDistanceSqr[0] < 16.0f)
     ui.lesson.focus = f.hover.kind == CanvasItem::Kind::Neuron
@@ -1335,6 +1340,14 @@ void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue&, PanelRe
   draw_change_flash(f, session.last_change(), change_flash_strength(ui));
   draw_neuron_hover(f);
   draw_lesson_highlights(f, ui.lesson, ui.presenter);
+  // The first neurons' boxes by name ("neuron_2_0"), for the GUI tests to click.
+  for (int l = 0; l <= last; ++l)
+    for (int j = 0; j < std::min(4, f.column(l).size); ++j) {
+      ImVec2 lo, hi;
+      if (neuron_box(f, NeuronRef{l, j}, 0.0f, lo, hi))
+        ui.edit_rects.emplace_back("neuron_" + std::to_string(l) + "_" + std::to_string(j),
+                                   ImVec4(lo.x, lo.y, hi.x - lo.x, hi.y - lo.y));
+    }
   draw_targets(f);
   draw_loss(f);
   draw_headers(f, header);

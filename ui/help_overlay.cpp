@@ -24,6 +24,7 @@ constexpr Row kKeys[] = {
     {"Q", "predict on/off: Space asks for the next op's value before it runs"},
     {"F5 / Esc", "presenter mode on / off"},
     {"PageDown / PageUp", "next / previous lesson beat"},
+    {"F9", "show / hide again what the open lesson hides from the class"},
     {"Ctrl+= / Ctrl+− / Ctrl+0", "larger / smaller / default text, canvas included"},
     {"Ctrl+Z / Ctrl+Shift+Z", "undo / redo an edit"},
     {"Ctrl+O / Ctrl+S / Ctrl+Shift+S", "open / save / save as"},

@@ -420,8 +420,10 @@ void DrawInsightPanel(const Session& session, UiState& ui, CommandQueue&, PanelR
     else ImGui::SameLine(0.0f, 16.0f);
   }
   ImGui::BeginGroup();
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x);  // beside the region: its column
   ImGui::TextUnformatted("Gradient size per layer");
   ImGui::TextDisabled("RMS of each layer's ∂L/∂W, log scale");
+  ImGui::PopTextWrapPos();
   const float bars_w = std::max(120.0f, ImGui::GetContentRegionAvail().x);
   const float bars_h = stacked ? std::max(90.0f, ImGui::GetContentRegionAvail().y - 3.0f * line)
                                : std::max(90.0f, (plane ? side : avail.y - 5.0f * line) - 2.0f * line);
@@ -443,9 +445,13 @@ void DrawInsightPanel(const Session& session, UiState& ui, CommandQueue&, PanelR
                          superscript(static_cast<int>(c.sizes.size())).c_str());
   }
   ImGui::EndGroup();
-  if (plane && !stacked) draw_region_key(sc);
-  else
+  if (plane && !stacked) {
+    draw_region_key(sc);  // stacked: it is under the region already
+  } else if (!plane) {
+    ImGui::PushTextWrapPos(0.0f);
     ImGui::TextDisabled("The decision region needs a network with 2 inputs (this one has %d).", sc.input_size);
+    ImGui::PopTextWrapPos();
+  }
   ImGui::End();
 }
 

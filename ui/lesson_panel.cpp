@@ -15,6 +15,7 @@
 #include <filesystem>
 
 #include "describe.hpp"
+#include "file_dialog.hpp"
 #include "panels.hpp"
 #include "theme.hpp"
 
@@ -34,10 +35,19 @@ RightTab tab_named(const std::string& name) {
 void show_beat(UiState& ui, const Beat& b) {
   LessonUiState& ls = ui.lesson;
   if (b.example) ui.example = *b.example;
-  if (!b.tab.empty()) {
+  if (!b.tab.empty() && !ls.recorder.on) {  // the recorder keeps the Lesson tab
     ui.right_tab = tab_named(b.tab);
     ui.right_tab_requested = true;
   }
+  ShowBeatHighlights(ui, b);
+  ls.answer[0] = '\0';
+  ls.answer_right.reset();
+}
+
+}  // namespace
+
+void ShowBeatHighlights(UiState& ui, const Beat& b) {
+  LessonUiState& ls = ui.lesson;
   ls.neurons = b.highlight.neurons;
   ls.edges = b.highlight.edges;
   ls.focus = b.highlight.focus;
@@ -48,9 +58,9 @@ void show_beat(UiState& ui, const Beat& b) {
       ls.neurons.push_back(NeuronRef{c->layer, c->col});
     ui.inspector_layer = c->layer;
   }
-  ls.answer[0] = '\0';
-  ls.answer_right.reset();
 }
+
+namespace {
 
 void go_to_beat(UiState& ui, std::size_t k) {
   ui.lesson.beat = k;
@@ -58,14 +68,10 @@ void go_to_beat(UiState& ui, std::size_t k) {
 }
 
 void open_lesson(UiState& ui, const std::string& path) {
-  LessonUiState& ls = ui.lesson;
   try {
-    ls.lesson = std::make_shared<const Lesson>(load_lesson(path));
-    ls.error.clear();
-    ls.applied.reset();
-    go_to_beat(ui, 0);
+    ShowLesson(ui, load_lesson(path));
   } catch (const std::exception& e) {
-    ls.error = e.what();
+    ui.lesson.error = e.what();
   }
 }
 
@@ -81,6 +87,24 @@ void close_lesson(UiState& ui) {
 }
 
 }  // namespace
+
+void SameLineIfFits(float width) {
+  ImGui::SameLine();
+  if (ImGui::GetContentRegionAvail().x < width) ImGui::NewLine();
+}
+float ButtonWidth(const char* label) {
+  return ImGui::CalcTextSize(label).x + 2.0f * ImGui::GetStyle().FramePadding.x;
+}
+
+void ShowLesson(UiState& ui, Lesson lesson) {
+  LessonUiState& ls = ui.lesson;
+  ls.lesson = std::make_shared<const Lesson>(std::move(lesson));
+  ls.error.clear();
+  ls.applied.reset();
+  ls.unlocked = false;  // a lesson that hides panels hides them again
+  ls.recorder.on = false;
+  go_to_beat(ui, 0);
+}
 
 void AdvanceLesson(const Session& session, UiState& ui, CommandQueue& commands) {
   LessonUiState& ls = ui.lesson;
@@ -198,14 +222,8 @@ void check_answer(const Session& session, LessonUiState& ls, const Question& q) 
   ls.answer_right = answer_is_right(typed, ls.answer_value, tolerance);
 }
 
-// The next item on this line when it fits in what is left of it, else on the next.
-void same_line_if_fits(float width) {
-  ImGui::SameLine();
-  if (ImGui::GetContentRegionAvail().x < width) ImGui::NewLine();
-}
-float button_width(const char* label) {
-  return ImGui::CalcTextSize(label).x + 2.0f * ImGui::GetStyle().FramePadding.x;
-}
+void same_line_if_fits(float width) { SameLineIfFits(width); }
+float button_width(const char* label) { return ButtonWidth(label); }
 
 void draw_question(const Session& session, UiState& ui, const Question& q) {
   LessonUiState& ls = ui.lesson;
@@ -281,8 +299,11 @@ void draw_errata(UiState& ui) {
   wrapped(std::to_string(errata->flagged_count()) + " of " + std::to_string(errata->rows.size()) +
           " published numbers differ from the engine's by more than one unit of their last printed digit.");
   ImGui::Checkbox("only the flagged ones", &flagged_only);
-  if (ui.presenter) ImGui::PushFont(fonts().large);
-  ImGui::BeginChild("##errata", ImVec2(0.0f, 0.0f), true);
+  // Large type in presenter mode where the four columns fit; else the body font,
+  // and a narrower column still scrolls sideways rather than cutting the numbers.
+  const bool large = ui.presenter && ImGui::GetContentRegionAvail().x >= 24.0f * fonts().large->FontSize;
+  if (large) ImGui::PushFont(fonts().large);
+  ImGui::BeginChild("##errata", ImVec2(0.0f, 0.0f), true, ImGuiWindowFlags_HorizontalScrollbar);
   const float em = ImGui::GetFontSize();
   const float column[4] = {0.0f, 7.5f * em, 13.0f * em, 19.0f * em};  // number, blog, engine, |diff|
   auto cells = [&](const char* a, const char* b, const char* c, const char* d, bool flagged) {
@@ -320,11 +341,21 @@ void draw_errata(UiState& ui) {
     ImGui::Separator();
   }
   ImGui::EndChild();
-  if (ui.presenter) ImGui::PopFont();
+  if (large) ImGui::PopFont();
+}
+
+// What the lesson hides, and the key that shows it.
+void draw_lock_note(const LessonUiState& ls) {
+  std::string parts;
+  for (const std::string& h : ls.lesson->hide) parts += (parts.empty() ? "" : ", ") + h;
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+  wrapped(ls.unlocked ? "Unlocked: " + parts + " shown again (F9 hides them)"
+                      : "This lesson hides " + parts + " (F9 shows them)");
+  ImGui::PopStyleColor();
 }
 
 // The picker: every lesson in the folder, by title.
-void draw_picker(UiState& ui) {
+void draw_picker(const Session& session, UiState& ui) {
   LessonUiState& ls = ui.lesson;
   if (!ls.listed) {
     ls.files = list_lessons(ls.dir);
@@ -338,6 +369,12 @@ void draw_picker(UiState& ui) {
     }
     ls.listed = true;
   }
+  if (ImGui::Button("Record a lesson…")) StartRecording(session, ui, false);
+  remember_rect(ui, "recorder_new");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Write your own lesson on the network shown now, beat by beat");
+  ImGui::SameLine();
+  if (ImGui::Button("Open a lesson file…")) OpenPathDialog(session, ui.files, FileAction::OpenLesson);
+  remember_rect(ui, "lesson_open_file");
   ImGui::TextDisabled("Pick a lesson. Presenter mode (F5) shows only the graph and the beat.");
   if (ls.files.empty()) ImGui::TextDisabled("No lessons in %s", ls.dir.c_str());
   for (std::size_t k = 0; k < ls.files.size(); ++k) {
@@ -423,22 +460,30 @@ void DrawLessonPanel(const Session& session, UiState& ui, CommandQueue&, PanelRe
     return;
   }
   LessonUiState& ls = ui.lesson;
-  if (!ls.lesson) {
-    draw_picker(ui);
+  if (ls.recorder.on) {
+    DrawLessonRecorder(session, ui);
+  } else if (!ls.lesson) {
+    draw_picker(session, ui);
   } else {
     ImGui::PushFont(fonts().large);
     wrapped(ls.lesson->title);
     ImGui::PopFont();
-    if (ImGui::SmallButton("All lessons")) close_lesson(ui);
-    remember_rect(ui, "lesson_close");
-    ImGui::SameLine();
+    if (!lesson_hides(ls, "lessons")) {
+      if (ImGui::SmallButton("All lessons")) close_lesson(ui);
+      remember_rect(ui, "lesson_close");
+      same_line_if_fits(button_width("Edit this lesson"));
+      if (ImGui::SmallButton("Edit this lesson")) StartRecording(session, ui, true);
+      remember_rect(ui, "lesson_edit");
+      same_line_if_fits(button_width("Restart"));
+    }
     if (ImGui::SmallButton("Restart")) go_to_beat(ui, 0);
     remember_rect(ui, "lesson_restart");
-    ImGui::SameLine();
+    same_line_if_fits(button_width("Presenter mode (F5)"));
     if (ImGui::SmallButton("Presenter mode (F5)")) {
       ui.presenter = true;
       ui.fit_requested = true;
     }
+    if (!ls.lesson->hide.empty()) draw_lock_note(ls);
     ImGui::Separator();
     // The errata beat's table scrolls with its text; any other beat keeps
     // its controls and question in sight.
@@ -458,11 +503,13 @@ void DrawLessonBar(const Session& session, UiState& ui, CommandQueue&, PanelRect
   LessonUiState& ls = ui.lesson;
   // Large type; the largest where the column has room for it.
   if (presenter) ImGui::PushFont(r.size.x >= 520.0f * ui.content_scale ? fonts().presenter : fonts().large);
-  if (!ls.lesson) {
+  if (ls.recorder.on && !presenter) {
+    DrawRecorderStrip(ui);
+  } else if (!ls.lesson) {
     if (presenter) {
       ImGui::TextDisabled("No lesson open.");
       ImGui::PushFont(fonts().regular);
-      draw_picker(ui);
+      draw_picker(session, ui);
       ImGui::PopFont();
     }
   } else if (presenter) {
@@ -474,7 +521,10 @@ void DrawLessonBar(const Session& session, UiState& ui, CommandQueue&, PanelRect
     const Beat& b = ls.lesson->beats[ls.beat];
     draw_navigation(session, ui);
     ImGui::SameLine();
-    ImGui::TextDisabled("%s", ls.lesson->title.c_str());
+    if (ImGui::CalcTextSize(ls.lesson->title.c_str()).x <= ImGui::GetContentRegionAvail().x)  // where it fits
+      ImGui::TextDisabled("%s", ls.lesson->title.c_str());
+    else
+      ImGui::NewLine();
     ImGui::BeginChild("##beat_text", ImVec2(0, 0), false);
     wrapped(b.text);
     if (b.question) ImGui::TextDisabled("A question waits in the Lesson tab.");

@@ -10,6 +10,7 @@
 
 #include "errata.hpp"
 #include "lesson.hpp"
+#include "lesson_recording.hpp"
 
 namespace bpv {
 
@@ -48,6 +49,28 @@ struct LessonUiState {
   std::vector<EdgeRef> edges;
   std::optional<NeuronRef> focus;
 
+  // A lesson may hide parts of the app (Lesson::hide); F9 shows them again.
+  bool unlocked = false;
+
+  // Recording or editing a lesson (lesson_recorder.cpp): the draft is played
+  // through `lesson` (a copy made at every change), so entering a beat and
+  // its highlights work as for any lesson.
+  struct Recorder {
+    bool on = false;
+    Lesson draft;
+    std::string path;          // the file it was opened from or saved to ("" = none yet)
+    int origin_step = 0;       // the session's training step when the draft's own scenario was taken
+    enum class Pick { None, Highlight, Answer } pick = Pick::None;
+    std::uint64_t clicks_seen = 0;  // UiState::clicks when last looked at
+    std::vector<QuantityRef> offered;  // Pick::Answer: the quantities of the clicked item
+    std::string problem;       // why the draft would not load as a lesson ("" = it would)
+    char title[256] = "";
+    char text[4096] = "";      // the beat being edited
+    char question[512] = "";
+    std::size_t text_beat = static_cast<std::size_t>(-1);  // which beat text/question hold
+    bool modified = false;
+  } recorder;
+
   // The seed's errata, computed once when a beat first shows it.
   std::shared_ptr<const Errata> errata;
   std::string errata_error;
@@ -55,10 +78,20 @@ struct LessonUiState {
 
 // The quantity the beat's question asks for, while it is unanswered: its
 // value is drawn nowhere until then (canvas, equation, matrices, tooltips).
+// A teacher recording the lesson sees every value.
 inline const QuantityRef* asked_quantity(const LessonUiState& ls) {
-  if (!ls.lesson || ls.answer_right || ls.beat >= ls.lesson->beats.size()) return nullptr;
+  if (!ls.lesson || ls.recorder.on || ls.answer_right || ls.beat >= ls.lesson->beats.size()) return nullptr;
   const Beat& b = ls.lesson->beats[ls.beat];
   return b.question ? &b.question->answer : nullptr;
+}
+
+// Whether the open lesson hides this part of the app (kLockableParts) now:
+// not while it is being recorded, nor once unlocked (F9).
+inline bool lesson_hides(const LessonUiState& ls, const char* part) {
+  if (!ls.lesson || ls.unlocked || ls.recorder.on) return false;
+  for (const std::string& h : ls.lesson->hide)
+    if (h == part) return true;
+  return false;
 }
 
 }  // namespace bpv

@@ -167,11 +167,16 @@ void draw_history(const Session& session, const UiState& ui) {
   const float line_h = ImGui::GetTextLineHeight();
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const ImVec2 a(origin.x + margin, origin.y), b(origin.x + avail.x, origin.y + std::max(40.0f, avail.y - line_h - 2.0f));
+  // The step labels under the plot go first when the panel is short; a plot
+  // too short to read is left out rather than cut by the panel's edge.
+  const bool step_labels = avail.y - line_h - 2.0f >= 28.0f;
+  const float plot_h = step_labels ? avail.y - line_h - 2.0f : avail.y;
+  if (plot_h < 12.0f) return;
+  const ImVec2 a(origin.x + margin, origin.y), b(origin.x + avail.x, origin.y + plot_h);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRectFilled(a, b, pal.canvas_bg, 3.0f);
   dl->AddRect(a, b, pal.grid, 3.0f);
-  ImGui::InvisibleButton("##loss_plot", ImVec2(avail.x, b.y - a.y + line_h + 2.0f));
+  ImGui::InvisibleButton("##loss_plot", ImVec2(avail.x, avail.y));
   const bool hovered = ImGui::IsItemHovered();
 
   if (empty) {  // nothing to plot
@@ -193,14 +198,15 @@ void draw_history(const Session& session, const UiState& ui) {
 
   dl->AddText(ImVec2(origin.x, ca.y - line_h * 0.5f), pal.text_dim, hi.c_str());
   dl->AddText(ImVec2(origin.x, cb.y - line_h * 0.5f), pal.text_dim, lo.c_str());
-  const std::string first = "1", last = std::to_string(h.size());
-  const std::string axis = "training step (" + std::to_string(h.size()) + " completed)";
-  if (h.size() > 1) {  // one step is drawn in the middle, under the axis title
-    dl->AddText(ImVec2(ca.x, b.y + 1.0f), pal.text_dim, first.c_str());
-    dl->AddText(ImVec2(cb.x - ImGui::CalcTextSize(last.c_str()).x, b.y + 1.0f), pal.text_dim, last.c_str());
+  if (step_labels) {
+    const std::string first = "1", last = std::to_string(h.size());
+    const std::string axis = "training step (" + std::to_string(h.size()) + " completed)";
+    if (h.size() > 1) {  // one step is drawn in the middle, under the axis title
+      dl->AddText(ImVec2(ca.x, b.y + 1.0f), pal.text_dim, first.c_str());
+      dl->AddText(ImVec2(cb.x - ImGui::CalcTextSize(last.c_str()).x, b.y + 1.0f), pal.text_dim, last.c_str());
+    }
+    dl->AddText(ImVec2((a.x + b.x - ImGui::CalcTextSize(axis.c_str()).x) * 0.5f, b.y + 1.0f), pal.text_dim, axis.c_str());
   }
-  dl->AddText(ImVec2((a.x + b.x - ImGui::CalcTextSize(axis.c_str()).x) * 0.5f, b.y + 1.0f), pal.text_dim, axis.c_str());
-
   if (!hovered) return;
   // The step under the mouse: a guide line, its point, its value.
   const int n = static_cast<int>(h.size());

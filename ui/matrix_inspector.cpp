@@ -357,8 +357,16 @@ void draw_table(const LayerView& v, int tab, UiState& ui, CommandQueue& commands
         const bool hovered = ImGui::IsWindowHovered() &&
                              ImGui::IsMouseHoveringRect(cell_pos, ImVec2(cell_pos.x + cell_size.x, cell_pos.y + cell_size.y));
         if (hovered) {
-          ImGui::SetTooltip("%s%s", c.tip.c_str(), tab == kWeights ? "\n(double-click to edit)" : "");
-          if (tab == kWeights && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) {
+          const bool editable = tab == kWeights && !lesson_hides(ui.lesson, "edit");
+          ImGui::SetTooltip("%s%s", c.tip.c_str(), editable ? "\n(double-click to edit)" : "");
+          if (tab != kUpdate && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+            const Buffer b = bias ? (tab == kWeights ? Buffer::Bias : Buffer::GradBias)
+                                  : (tab == kWeights ? Buffer::Weights : Buffer::GradWeights);
+            ui.clicked_cell = QuantityRef{b, l, bias ? 0 : i, j};
+            ui.clicked = CanvasItem{};
+            ++ui.clicks;
+          }
+          if (editable && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) {
             ui.matrix_edit = item;
             ui.matrix_edit_focus = true;
           }

@@ -38,9 +38,11 @@ void handle_shortcuts(const Session& session, UiState& ui, CommandQueue& command
   // Not while typing (Ctrl+Z belongs to the text field then) or while a
   // dialog or a menu is open.
   if (ImGui::GetIO().WantTextInput || ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopup)) return;
-  if (ctrl_letter('O', false)) OpenPathDialog(session, ui.files, FileAction::Open);
-  if (ctrl_letter('S', false)) RequestSave(session, ui.files);
-  if (ctrl_letter('S', true)) OpenPathDialog(session, ui.files, FileAction::SaveAs);
+  if (!lesson_hides(ui.lesson, "file")) {
+    if (ctrl_letter('O', false)) OpenPathDialog(session, ui.files, FileAction::Open);
+    if (ctrl_letter('S', false)) RequestSave(session, ui.files);
+    if (ctrl_letter('S', true)) OpenPathDialog(session, ui.files, FileAction::SaveAs);
+  }
   if (ctrl_letter('Q', false)) quit(ui);
   if (ctrl_letter('Z', false)) commands.push_back(command::Undo{});
   if (ctrl_letter('Z', true) || ctrl_letter('Y', false)) commands.push_back(command::Redo{});
@@ -62,6 +64,11 @@ void draw_text_size_menu(UiState& ui) {
 }
 
 void draw_file_menu(const Session& session, UiState& ui) {
+  if (lesson_hides(ui.lesson, "file")) {
+    ImGui::TextDisabled("Opening and saving are hidden by the lesson (F9)");
+    if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit(ui);
+    return;
+  }
   const bool idle = !session.training();
   if (ImGui::MenuItem("Open…", "Ctrl+O", false, idle)) OpenPathDialog(session, ui.files, FileAction::Open);
   if (ImGui::BeginMenu("Open recent", idle && !ui.files.recent.empty())) {
@@ -143,7 +150,8 @@ void DrawMenuBar(const Session& session, UiState& ui, CommandQueue& commands) {
   const std::string name = session.path().empty() ? "(not saved)"
                                                   : std::filesystem::path(session.path()).filename().string();
   const std::string label = name + (session.modified() ? "  •" : "");
-  const float w = ImGui::CalcTextSize(label.c_str()).x + ImGui::GetStyle().ItemSpacing.x * 2.0f;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float w = ImGui::CalcTextSize(label.c_str()).x + style.ItemSpacing.x + 2.0f * style.WindowPadding.x;
   ImGui::SameLine(ImGui::GetWindowWidth() - w);
   ImGui::TextDisabled("%s", label.c_str());
   ImGui::EndMainMenuBar();

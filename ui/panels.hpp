@@ -4,6 +4,9 @@
 #pragma once
 #include <imgui.h>
 
+#include <string>
+#include <vector>
+
 #include "session.hpp"
 #include "ui_state.hpp"
 
@@ -44,6 +47,20 @@ void AdvanceLesson(const Session& session, UiState& ui, CommandQueue& commands);
 // The open lesson's beat text with previous/next, in a strip beside the graph
 // (shown while the right column shows another tab, and in presenter mode).
 void DrawLessonBar(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
+// A beat's highlights on the canvas (and its cell's layer in the matrix inspector).
+void ShowBeatHighlights(UiState& ui, const Beat& beat);
+// The lesson recorder (lesson_recorder.cpp), drawn in the Lesson tab while
+// ui.lesson.recorder.on: a new lesson from the session's network, or the
+// open lesson to edit.
+void StartRecording(const Session& session, UiState& ui, bool edit_open_lesson);
+void DrawLessonRecorder(const Session& session, UiState& ui);
+// One line beside the graph while another tab is shown.
+void DrawRecorderStrip(UiState& ui);
+// Once a frame, before the panels: last frame's clicks become highlights or the answer.
+void TakeRecorderClicks(const Session& session, UiState& ui);
+// The app loop wrote the draft to `path` / opened a lesson file.
+void LessonSaved(UiState& ui, const std::string& path);
+void ShowLesson(UiState& ui, Lesson lesson);
 // Each weight's analytic gradient beside its finite difference (gradcheck_panel.cpp).
 void DrawGradCheckPanel(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
 // The gradient check of the current pass' start-of-step weights, computed on a
@@ -61,6 +78,15 @@ void DrawInsightPanel(const Session& session, UiState& ui, CommandQueue& command
 
 // Every key and gesture and how to read the screen, while ui.help_open (F1 or ?).
 void DrawHelpOverlay(UiState& ui);
+
+// The next item on this line when `width` fits in what is left of it, else on
+// the next line (rows of buttons that wrap on a narrow column); a button's width.
+void SameLineIfFits(float width);
+float ButtonWidth(const char* label);
+
+// For `screenshot --check-layout`: each window of this frame that cuts its
+// content (wider than shown with no horizontal scrollbar), as one line each.
+std::vector<std::string> WindowsThatCutText();
 
 // Starts a fixed, untitled-bar-optional panel window at r. Returns whether
 // to draw its contents; always pair with ImGui::End().

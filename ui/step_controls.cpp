@@ -57,25 +57,35 @@ void draw_step_row(const Session& session, UiState& ui, CommandQueue& commands) 
   ImGui::SameLine();
   ImGui::SetNextItemWidth(130.0f * ui.content_scale);
   ImGui::SliderFloat("##speed", &ui.ops_per_second, 0.5f, 20.0f, "%.1f ops/s", ImGuiSliderFlags_Logarithmic);
-  ImGui::SameLine(0.0f, 16.0f * ui.content_scale);
-  ImGui::Checkbox("Predict", &ui.predict.on);
-  if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("Q: before each single step, type the value the op will write; the app checks it");
+  if (!lesson_hides(ui.lesson, "predict")) {
+    ImGui::SameLine(0.0f, 16.0f * ui.content_scale);
+    ImGui::Checkbox("Predict", &ui.predict.on);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Q: before each single step, type the value the op will write; the app checks it");
+  }
   if (ui.predict.on) {
     ImGui::SameLine();
     ImGui::TextDisabled("%d/%d right", ui.predict.score.right, ui.predict.score.asked);
   }
 
-  ImGui::SameLine(0.0f, 24.0f * ui.content_scale);
   const Op* last = st.last_op();
   const char* phase = last ? phase_name(last->phase).data() : "not started";
-  ImGui::Text("Op %zu / %zu  ·  %s  ·  training step %zu", st.cursor(), st.op_count(), phase,
-              session.training_step() + 1);
+  char where[128];
+  std::snprintf(where, sizeof where, "Op %zu / %zu  ·  %s  ·  training step %zu", st.cursor(), st.op_count(), phase,
+                session.training_step() + 1);
+  // A narrow window keeps the op and the phase; the loss panel's title has the training step.
+  ImGui::SameLine(0.0f, 24.0f * ui.content_scale);
+  if (ImGui::CalcTextSize(where).x > ImGui::GetContentRegionAvail().x)
+    std::snprintf(where, sizeof where, "Op %zu/%zu · %s", st.cursor(), st.op_count(), phase);
+  ImGui::TextUnformatted(where);
 }
 
 void draw_train_row(const Session& session, UiState& ui, CommandQueue& commands) {
   const float s = ui.content_scale;
-  if (session.training()) {
+  if (lesson_hides(ui.lesson, "training")) {
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextDisabled("Training is hidden by the lesson (F9)");
+  } else if (session.training()) {
     char label[64];
     std::snprintf(label, sizeof label, "training… %.0f%%", 100.0 * session.training_progress());
     ImGui::ProgressBar(static_cast<float>(session.training_progress()), ImVec2(260.0f * s, 0), label);

@@ -83,6 +83,11 @@ struct UiState {
   int example = 0;          // which example of the batch the neurons show; −1 = batch mean
   CanvasItem hover;         // under the mouse this frame (written by the canvas)
   CanvasItem selected;      // last clicked
+  // Every click on a neuron, an edge or a matrix cell counts here, with what
+  // was clicked: the lesson recorder turns clicks into highlights and answers.
+  std::uint64_t clicks = 0;
+  CanvasItem clicked;                      // a canvas click
+  std::optional<QuantityRef> clicked_cell;  // or a cell of the W or ∂L/∂W tab
   // The canvas layout (network shape and panel size) the view was last fitted
   // to: a new network or a resized panel fits again.
   std::uint64_t canvas_layout_key = 0;

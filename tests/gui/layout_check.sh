@@ -4,7 +4,8 @@
 # mode and in the Lesson tab, both themes, and the seed at 4K with the text at
 # twice its size. `screenshot --check-layout` steps through every op (or beat)
 # and fails on a cut equation, overlapping canvas labels, a label on a neuron
-# not its own, a label cut by the canvas' edge, or a lesson control out of view.
+# not its own, a label cut by the canvas' edge, a lesson control out of view,
+# or any window that cuts its text (wider than it shows, no scrollbar to reach it).
 # usage: layout_check.sh BACKPROP_VIZ ASSETS_DIR WORK_DIR   (inside xvfb-run -a)
 set -uo pipefail
 exe=$1 assets=$2 work=$3
@@ -26,11 +27,17 @@ for size in 1024x768 1280x800 1920x1080; do
     check "$(basename "$l") $size lesson tab" "$assets/scenarios/seed.json" --lesson "$l" --size "$size"
   done
 done
+for l in "$assets"/lessons/*.json; do
+  check "$(basename "$l") 1024x768 light presenter" "$assets/scenarios/seed.json" --lesson "$l" --size 1024x768 --light --presenter
+done
 for s in seed.json xor.json seed_adam.json; do
   check "$s 1024x768 light" "$assets/scenarios/$s" --size 1024x768 --light
 done
 check "seed 1280x720 light presenter" "$assets/scenarios/seed.json" --lesson "$assets/lessons/1_seed_walkthrough.json" \
   --size 1280x720 --light --presenter
+for l in "$assets"/lessons/2_*.json "$assets"/lessons/3_*.json; do  # the recorder, on a projector
+  check "$(basename "$l") 1024x768 recorder" "$assets/scenarios/seed.json" --lesson "$l" --size 1024x768 --record
+done
 check "seed 1366x768" "$assets/scenarios/seed.json" --size 1366x768
 check "seed 3840x2160 text 2x" "$assets/scenarios/seed.json" --size 3840x2160 --text-scale 2
 echo "layout checks failed: $failed"
