@@ -15,6 +15,7 @@
 // [SECTION] run_window, run_screenshot
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -172,9 +173,36 @@ UiState make_ui_state(const Window& window) {
 // What a frame got wrong for a class at the back (ui.layout_probe): a cut
 // equation, canvas labels that overlap each other or a neuron not theirs, a
 // label cut by the canvas' edge, a lesson control out of its window.
-std::vector<std::string> layout_problems(const UiState& ui, ImVec2 display) {
+std::vector<std::string> layout_problems(const Session& session, const UiState& ui, ImVec2 display) {
   std::vector<std::string> out;
   const LayoutProbe& p = ui.layout_probe;
+  // While a lesson asks for a value, no canvas label may print it.
+  if (const QuantityRef* q = asked_quantity(ui.lesson); q && ui.lesson.plan &&
+                                                        session.stepper().cursor() == ui.lesson.plan->cursor) {
+    double answer = 0.0;
+    try {
+      answer = resolve_quantity(*q, session.stepper().state());
+    } catch (const std::exception&) {
+      answer = std::nan("");
+    }
+    for (const LayoutProbe::Label& l : p.labels) {
+      const std::size_t at = l.text.find_first_of("-0123456789");
+      if (at == std::string::npos || !std::isfinite(answer)) continue;
+      char* end = nullptr;
+      const double shown = std::strtod(l.text.c_str() + at, &end);
+      // Significant digits printed: "0.25" has two, and may round from another value by chance;
+      // three or more that agree with the answer give it away.
+      int significant = 0;
+      bool leading = true;
+      for (const char* c = l.text.c_str() + at; c < end && *c != 'e'; ++c) {
+        if (*c < '0' || *c > '9') continue;
+        if (*c != '0') leading = false;
+        if (!leading) ++significant;
+      }
+      if (significant >= 3 && std::abs(shown - answer) <= 5e-4 * std::max(1.0, std::abs(answer)))
+        out.push_back("label '" + l.text + "' prints the answer of the open question");
+    }
+  }
   if (!p.equation_in_view) out.push_back("the equation panel cuts its numbers: " + p.equation_cut);
   auto overlap = [](const ImVec4& a, const ImVec4& b) {
     return std::min(a.z, b.z) - std::max(a.x, b.x) > 1.0f && std::min(a.w, b.w) - std::max(a.y, b.y) > 1.0f;
@@ -666,7 +694,7 @@ int run_screenshot(const ScreenshotRequest& request) {
           window.draw();
           window.present();
         }
-        std::vector<std::string> found = layout_problems(ui, ImGui::GetIO().DisplaySize);
+        std::vector<std::string> found = layout_problems(session, ui, ImGui::GetIO().DisplaySize);
         for (std::string& w : WindowsThatCutText()) found.push_back(std::move(w));
         for (const std::string& p : found) {
           std::printf("%s: %s\n", where.c_str(), p.c_str());

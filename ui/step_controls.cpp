@@ -22,6 +22,8 @@ void DrawExamplePicker(const Session& session, UiState& ui, float width) {
     }
     ImGui::EndCombo();
   }
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Which example of the batch the neurons show, or the mean over the batch");
 }
 namespace {
 
@@ -57,6 +59,7 @@ void draw_step_row(const Session& session, UiState& ui, CommandQueue& commands) 
   ImGui::SameLine();
   ImGui::SetNextItemWidth(130.0f * ui.content_scale);
   ImGui::SliderFloat("##speed", &ui.ops_per_second, 0.5f, 20.0f, "%.1f ops/s", ImGuiSliderFlags_Logarithmic);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("How fast Play runs the ops (drag; Ctrl+click to type)");
   if (!lesson_hides(ui.lesson, "predict")) {
     ImGui::SameLine(0.0f, 16.0f * ui.content_scale);
     ImGui::Checkbox("Predict", &ui.predict.on);
@@ -90,13 +93,15 @@ void draw_train_row(const Session& session, UiState& ui, CommandQueue& commands)
     std::snprintf(label, sizeof label, "training… %.0f%%", 100.0 * session.training_progress());
     ImGui::ProgressBar(static_cast<float>(session.training_progress()), ImVec2(260.0f * s, 0), label);
     ImGui::SameLine();
-    if (ImGui::Button("Cancel")) commands.push_back(command::CancelTraining{});
+    if (button("Cancel", true, "Stop training; the steps done so far are kept"))
+      commands.push_back(command::CancelTraining{});
   } else {
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("Train");
     ImGui::SameLine();
     ImGui::SetNextItemWidth(110.0f * s);
     ImGui::InputInt("##steps", &ui.train_steps, 10, 100);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("How many training steps \"steps\" runs (− / + by 10, Ctrl+click by 100)");
     ui.train_steps = std::clamp(ui.train_steps, 1, 1000000);
     ImGui::SameLine();
     if (button("steps", true, "Run this many whole training steps at full speed (no per-op records)"))
@@ -111,7 +116,8 @@ void draw_train_row(const Session& session, UiState& ui, CommandQueue& commands)
   ImGui::SameLine(0.0f, 24.0f * s);
   if (button("Fit", true, "Fit the network to the canvas (F)")) ui.fit_requested = true;
   ImGui::SameLine();
-  if (button(ui.dark ? "Light theme" : "Dark theme", true, nullptr)) {
+  if (button(ui.dark ? "Light theme" : "Dark theme", true,
+             "Switch the colours; the light theme reads better on most projectors")) {
     ui.dark = !ui.dark;
     apply_theme(ui.dark, ui.content_scale);
   }

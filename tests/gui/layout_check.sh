@@ -5,7 +5,8 @@
 # twice its size. `screenshot --check-layout` steps through every op (or beat)
 # and fails on a cut equation, overlapping canvas labels, a label on a neuron
 # not its own, a label cut by the canvas' edge, a lesson control out of view,
-# or any window that cuts its text (wider than it shows, no scrollbar to reach it).
+# any window that cuts its text (wider than it shows, no scrollbar to reach it),
+# or a canvas label that prints the answer of the beat's open question.
 # usage: layout_check.sh BACKPROP_VIZ ASSETS_DIR WORK_DIR   (inside xvfb-run -a)
 set -uo pipefail
 exe=$1 assets=$2 work=$3
