@@ -582,13 +582,14 @@ void draw_circles(const Frame& f, int l) {
       if (text_width(f.small, f.small_size, buf) <= 2.0f * r - 5.0f) {
         const ImU32 ink = text_on(fill, f.backdrop);
         text_centered(f, f.small, f.small_size, p, alpha < 1.0f ? with_alpha(ink, 0.6f) : ink, buf);
-      } else if (beside ? fit_number(f, x, (f.layout.target_offset - c.radius) * f.view.zoom - 14.0f, buf,
-                                     sizeof buf)
-                        : fit_number(f, x, plate_room, buf, sizeof buf, digits)) {
+      } else if (const bool right =
+                     beside && fit_number(f, x, (f.layout.target_offset - c.radius) * f.view.zoom - 14.0f, buf, sizeof buf);
+                 right || fit_number(f, x, plate_room, buf, sizeof buf, digits)) {
         // Too long for the circle: beside the output circles (nothing is to
-        // their right but the targets), else on a plate across the circle.
+        // their right but the targets), else (or when even that is too
+        // narrow) on a plate across the circle.
         const ImVec2 ts = f.small->CalcTextSizeA(f.small_size, 1e9f, 0.0f, buf);
-        const float left = beside ? p.x + r + 5.0f : p.x - 0.5f * ts.x;
+        const float left = right ? p.x + r + 5.0f : p.x - 0.5f * ts.x;
         const ImVec2 lo(std::floor(left) - 3.0f, std::floor(p.y - 0.5f * ts.y) - 1.0f);
         f.dl->AddRectFilled(lo, ImVec2(lo.x + ts.x + 6.0f, lo.y + ts.y + 2.0f),
                             with_alpha(f.backdrop, 0.85f * alpha + 0.1f), 3.0f);

@@ -24,7 +24,7 @@ constexpr float kMinLabelSpacing = 18.0f;     // edge numbers closer than this a
 constexpr int kMaxEdgeLabels = 36;            // more numbers than this on one gap is noise
 constexpr float kTargetLabelsWidth = 56.0f;   // "y₁ = 0.5" right of the output circles
 constexpr float kNumberInsideRadius = 22.0f;  // smaller circles cannot hold "0.1234"
-constexpr float kNumberBesideWidth = 56.0f;   // "-0.00363" beside such an output circle
+constexpr float kNumberBesideWidth = 64.0f;   // "-0.00363" beside such an output circle, with its plate
 const ImVec2 kLossHalf{50.0f, 24.0f};
 constexpr float kLossCaptionHalf = 70.0f;     // "binary_cross_entropy" over the box is wider than it
 

@@ -302,7 +302,8 @@ void draw_errata(UiState& ui) {
   // Large type in presenter mode where the four columns fit; else the body font,
   // and a narrower column still scrolls sideways rather than cutting the numbers.
   const bool large = ui.presenter && ImGui::GetContentRegionAvail().x >= 24.0f * fonts().large->FontSize;
-  if (large) ImGui::PushFont(fonts().large);
+  // (the lesson bar's own large type would not fit either: the body font then)
+  ImGui::PushFont(large ? fonts().large : fonts().regular);
   ImGui::BeginChild("##errata", ImVec2(0.0f, 0.0f), true, ImGuiWindowFlags_HorizontalScrollbar);
   const float em = ImGui::GetFontSize();
   const float column[4] = {0.0f, 7.5f * em, 13.0f * em, 19.0f * em};  // number, blog, engine, |diff|
@@ -341,7 +342,7 @@ void draw_errata(UiState& ui) {
     ImGui::Separator();
   }
   ImGui::EndChild();
-  if (large) ImGui::PopFont();
+  ImGui::PopFont();
 }
 
 // What the lesson hides, and the key that shows it.
