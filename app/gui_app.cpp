@@ -112,6 +112,7 @@ void dump_state(const std::string& path, const Session& session, const UiState& 
   const Eigen::MatrixXd& out = st.state().layers.empty() ? sc.inputs : st.state().layers.back().activation;
   doc["output"] = out.rows() ? std::vector<double>(out.row(0).begin(), out.row(0).end()) : std::vector<double>{};
   doc["can_undo"] = session.can_undo();
+  doc["optimizer"] = session.scenario().optimizer.name;  // tests/gui/edit_test.sh chooses one
   const ChangeMask& change = session.last_change();  // what the change flash marks
   int changed_neurons = 0, changed_weights = 0;
   for (const auto& n : change.neurons) changed_neurons += static_cast<int>(std::count(n.begin(), n.end(), 1));

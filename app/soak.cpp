@@ -33,6 +33,7 @@
 #include "activations.hpp"
 #include "file_actions.hpp"
 #include "losses.hpp"
+#include "optimizer.hpp"
 #include "panels.hpp"
 #include "scenario_io.hpp"
 #include "session.hpp"
@@ -276,7 +277,7 @@ class Soak {
     const auto& losses = all_losses();
     Edit edit;
     std::string what;
-    switch (uniform(0, 8)) {
+    switch (uniform(0, 10)) {
       case 0: edit = edit::AddNeuron{uniform(0, L)}; what = "add neuron"; break;
       case 1: edit = edit::RemoveNeuron{uniform(0, L), uniform(0, 3)}; what = "remove neuron"; break;
       case 2:
@@ -296,6 +297,28 @@ class Soak {
         break;
       case 6: edit = edit::AddExample{uniform(0, std::max(0, sc().batch_size() - 1))}; what = "add example"; break;
       case 7: edit = edit::RemoveExample{uniform(0, std::max(0, sc().batch_size() - 1))}; what = "remove example"; break;
+      case 8: {
+        // Another optimizer (or none) at its defaults, or this one with one
+        // field moved, now and then out of its range: refused, not a crash.
+        const auto& optimizers = all_optimizers();
+        const int k = uniform(-1, static_cast<int>(optimizers.size()) - 1);
+        OptimizerSpec spec = k < 0 ? OptimizerSpec{} : default_spec(*optimizers[static_cast<std::size_t>(k)]);
+        if (const Optimizer* o = find_optimizer(spec.name); o && uniform(0, 1) == 0) {
+          const OptimizerField& f = o->fields[static_cast<std::size_t>(uniform(0, static_cast<int>(o->fields.size()) - 1))];
+          if (f.number) spec.*f.number = uniform(0, 4) == 0 ? value() : std::uniform_real_distribution<double>(0.0, 0.999)(rng_);
+          if (f.flag) spec.*f.flag = !(spec.*f.flag);
+        }
+        edit = edit::SetOptimizer{spec};
+        what = "set optimizer " + (spec.name.empty() ? std::string("(none)") : spec.name);
+        break;
+      }
+      case 9: {
+        const double l2 = uniform(0, 2) == 0 ? 0.0 : std::abs(value()) * 0.01;
+        const double l1 = uniform(0, 2) == 0 ? 0.0 : (uniform(0, 4) == 0 ? value() : std::abs(value()) * 0.01);
+        edit = edit::SetRegularization{Regularization{l2, l1}};
+        what = "set regularization";
+        break;
+      }
       default: {
         static constexpr const char* kSchemes[] = {"xavier_uniform", "he_normal", "uniform", "constant"};
         InitSpec init;

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "describe.hpp"
+#include "optimizer.hpp"
 #include "scenario_io.hpp"
 
 namespace bpv {
@@ -121,6 +122,8 @@ struct Applier {
   std::string operator()(const edit::SetLearningRate& e) {
     if (auto err = check_finite(e.value); !err.empty()) return err;
     if (e.value < 0) return "the learning rate must not be negative";
+    // The loader's rule: a file with an optimizer needs η > 0.
+    if (e.value == 0 && !sc.optimizer.name.empty()) return "the learning rate must be > 0 with an optimizer";
     sc.learning_rate = e.value;
     return "";
   }
@@ -184,7 +187,54 @@ struct Applier {
     sc.description = e.description;
     return "";
   }
+  std::string operator()(const edit::SetOptimizer& e) {
+    std::string field;
+    if (auto err = optimizer_problem(e.spec, field); !err.empty()) return field + ": " + err;
+    if (!e.spec.name.empty() && !(sc.learning_rate > 0))
+      return "the learning rate must be > 0 with an optimizer (set η first)";
+    const bool same_kind = optimizer_kind(sc.optimizer) == optimizer_kind(e.spec);
+    sc.optimizer = file_spec(e.spec);
+    if (!same_kind) sc.optimizer_state = OptimizerState{};
+    conform_optimizer_state(sc);
+    return "";
+  }
+  std::string operator()(const edit::SetRegularization& e) {
+    std::string field;
+    if (auto err = regularization_problem(e.reg, field); !err.empty()) return field + ": " + err;
+    sc.regularization = e.reg;
+    return "";
+  }
+
+  // "" (no optimizer in the file) and "sgd" are the same optimizer.
+  static std::string_view optimizer_kind(const OptimizerSpec& spec) {
+    return spec.name.empty() ? std::string_view("sgd") : std::string_view(spec.name);
+  }
 };
+
+// "β₁ = 0.95", "amsgrad on": the fields the edit changes, or the optimizer's
+// name when it changes (or nothing does).
+std::string optimizer_label(const OptimizerSpec& now, const OptimizerSpec& next) {
+  const std::string name = next.name.empty() ? "sgd" : next.name;
+  const Optimizer* optimizer = find_optimizer(name);
+  if ((now.name.empty() ? "sgd" : now.name) != name || !optimizer) return "optimizer = " + name;
+  std::string changed;
+  for (const OptimizerField& f : optimizer->fields) {
+    std::string part;
+    if (f.number && now.*f.number != next.*f.number)
+      part = std::string(field_symbol(f.name)) + " = " + format_number(next.*f.number);
+    if (f.flag && now.*f.flag != next.*f.flag) part = std::string(f.name) + (next.*f.flag ? " on" : " off");
+    if (!part.empty()) changed += (changed.empty() ? "" : ", ") + part;
+  }
+  return changed.empty() ? "optimizer = " + name : changed;
+}
+
+std::string regularization_label(const Regularization& now, const Regularization& next) {
+  std::string changed;
+  if (now.l2 != next.l2) changed = "L2 λ = " + format_number(next.l2);
+  if (now.l1 != next.l1) changed += (changed.empty() ? "" : ", ") + std::string("L1 λ = ") + format_number(next.l1);
+  if (!next.active()) return "no regularization";
+  return changed.empty() ? "regularization" : changed;
+}
 
 }  // namespace
 
@@ -233,6 +283,8 @@ std::string edit_label(const Scenario& sc, const Edit& e) {
     std::string operator()(const edit::RemoveLayer& e) { return "remove layer " + layer_symbol(sc, e.layer); }
     std::string operator()(const edit::Reinitialize& e) { return "re-initialise (" + e.init.scheme + ", seed " + std::to_string(e.init.seed) + ")"; }
     std::string operator()(const edit::Rename&) { return "rename"; }
+    std::string operator()(const edit::SetOptimizer& e) { return optimizer_label(sc.optimizer, e.spec); }
+    std::string operator()(const edit::SetRegularization& e) { return regularization_label(sc.regularization, e.reg); }
   };
   return std::visit(Labeler{sc}, e);
 }

@@ -28,12 +28,22 @@ struct AddLayer { int after; int size; std::string activation; };  // after = 0.
 struct RemoveLayer { int layer; };                                  // a hidden layer, 1..L−1
 struct Reinitialize { InitSpec init; };   // every weight and bias, from this scheme and seed
 struct Rename { std::string name, description; };
+// The whole optimizer (formats.md §4): name ("" = plain SGD, no "optimizer" in
+// the file) and every hyperparameter; the fields of other optimizers are set
+// to their defaults, as a file would hold it. Another optimizer (sgd and ""
+// count as one) starts from zero state and t = 0: its state would not apply.
+// The same optimizer with other hyperparameters keeps its state and t, as
+// PyTorch does when a param group's lr or betas change; a tensor it now keeps
+// and did not (amsgrad's vₘₐₓ, say) starts at zero.
+struct SetOptimizer { OptimizerSpec spec; };
+struct SetRegularization { Regularization reg; };  // L1 and L2 λ, both ≥ 0
 }  // namespace edit
 
 using Edit = std::variant<edit::SetWeight, edit::SetBias, edit::SetInput, edit::SetTarget,
                           edit::AddExample, edit::RemoveExample, edit::SetLearningRate,
                           edit::SetLoss, edit::SetActivation, edit::AddNeuron, edit::RemoveNeuron,
-                          edit::AddLayer, edit::RemoveLayer, edit::Reinitialize, edit::Rename>;
+                          edit::AddLayer, edit::RemoveLayer, edit::Reinitialize, edit::Rename,
+                          edit::SetOptimizer, edit::SetRegularization>;
 
 // Applies the edit to `scenario`. Returns "" on success; otherwise the reason,
 // and `scenario` is unchanged.

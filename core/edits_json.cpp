@@ -20,6 +20,29 @@ InitSpec init_from(const json& j) {
   return i;
 }
 
+// Every field of the spec, whatever the optimizer: the edit is stored as it
+// was made, and apply_edit normalises it the same way on redo.
+json spec_json(const OptimizerSpec& o) {
+  return {{"name", o.name},       {"momentum", o.momentum}, {"dampening", o.dampening}, {"nesterov", o.nesterov},
+          {"alpha", o.alpha},     {"eps", o.eps},           {"centered", o.centered},   {"beta1", o.beta1},
+          {"beta2", o.beta2},     {"amsgrad", o.amsgrad},   {"weight_decay", o.weight_decay}};
+}
+OptimizerSpec spec_from(const json& j) {
+  OptimizerSpec o;
+  o.name = j.at("name").get<std::string>();
+  o.momentum = j.at("momentum").get<double>();
+  o.dampening = j.at("dampening").get<double>();
+  o.nesterov = j.at("nesterov").get<bool>();
+  o.alpha = j.at("alpha").get<double>();
+  o.eps = j.at("eps").get<double>();
+  o.centered = j.at("centered").get<bool>();
+  o.beta1 = j.at("beta1").get<double>();
+  o.beta2 = j.at("beta2").get<double>();
+  o.amsgrad = j.at("amsgrad").get<bool>();
+  o.weight_decay = j.at("weight_decay").get<double>();
+  return o;
+}
+
 struct ToJson {
   json operator()(const edit::SetWeight& e) { return {{"kind", "set_weight"}, {"layer", e.layer}, {"row", e.row}, {"col", e.col}, {"value", e.value}}; }
   json operator()(const edit::SetBias& e) { return {{"kind", "set_bias"}, {"layer", e.layer}, {"col", e.col}, {"value", e.value}}; }
@@ -36,6 +59,8 @@ struct ToJson {
   json operator()(const edit::RemoveLayer& e) { return {{"kind", "remove_layer"}, {"layer", e.layer}}; }
   json operator()(const edit::Reinitialize& e) { return {{"kind", "reinitialize"}, {"init", init_json(e.init)}}; }
   json operator()(const edit::Rename& e) { return {{"kind", "rename"}, {"name", e.name}, {"description", e.description}}; }
+  json operator()(const edit::SetOptimizer& e) { return {{"kind", "set_optimizer"}, {"spec", spec_json(e.spec)}}; }
+  json operator()(const edit::SetRegularization& e) { return {{"kind", "set_regularization"}, {"l2", e.reg.l2}, {"l1", e.reg.l1}}; }
 };
 
 }  // namespace
@@ -63,6 +88,8 @@ Edit edit_from_json(const json& j) {
     if (kind == "remove_layer") return edit::RemoveLayer{i("layer")};
     if (kind == "reinitialize") return edit::Reinitialize{init_from(j.at("init"))};
     if (kind == "rename") return edit::Rename{s("name"), s("description")};
+    if (kind == "set_optimizer") return edit::SetOptimizer{spec_from(j.at("spec"))};
+    if (kind == "set_regularization") return edit::SetRegularization{Regularization{d("l2"), d("l1")}};
     throw std::runtime_error("unknown edit kind '" + kind + "'");
   } catch (const json::exception& e) {
     throw std::runtime_error(std::string("bad edit: ") + e.what());

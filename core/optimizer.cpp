@@ -1,5 +1,9 @@
 #include "optimizer.hpp"
 
+#include <cmath>
+#include <sstream>
+#include <utility>
+
 #include "describe.hpp"
 #include "scenario.hpp"
 
@@ -70,6 +74,73 @@ OptimizerSpec default_spec(const Optimizer& optimizer) {
     if (f.flag) spec.*f.flag = f.default_flag;
   }
   return spec;
+}
+
+std::string range_text(const OptimizerField& f) {
+  auto num = [](double v) {
+    std::ostringstream ss;
+    ss << v;
+    return ss.str();
+  };
+  if (!f.has_high) return std::string(f.low_included ? "must be ≥ " : "must be > ") + num(f.low);
+  return "must be in " + std::string(f.low_included ? "[" : "(") + num(f.low) + ", " + num(f.high) +
+         (f.high_included ? "]" : ")");
+}
+
+bool in_range(const OptimizerField& f, double v) {
+  const bool low_ok = f.low_included ? v >= f.low : v > f.low;
+  const bool high_ok = !f.has_high || (f.high_included ? v <= f.high : v < f.high);
+  return std::isfinite(v) && low_ok && high_ok;
+}
+
+std::string optimizer_problem(const OptimizerSpec& spec, std::string& field) {
+  field = "optimizer.name";
+  if (spec.name.empty()) return "";
+  const Optimizer* optimizer = find_optimizer(spec.name);
+  if (!optimizer) {
+    std::string names;
+    for (const Optimizer* o : all_optimizers()) names += (names.empty() ? "" : ", ") + std::string(o->name);
+    return "unknown optimizer '" + spec.name + "' (expected one of " + names + ")";
+  }
+  for (const OptimizerField& f : optimizer->fields) {
+    if (!f.number) continue;
+    field = "optimizer." + std::string(f.name);
+    const double v = spec.*f.number;
+    if (!std::isfinite(v)) return "must be a finite number";
+    if (!in_range(f, v)) return range_text(f);
+  }
+  return optimizer->check(spec, field);
+}
+
+OptimizerSpec file_spec(const OptimizerSpec& spec) {
+  const Optimizer* optimizer = find_optimizer(spec.name);
+  if (!optimizer) return OptimizerSpec{};
+  OptimizerSpec out = default_spec(*optimizer);
+  for (const OptimizerField& f : optimizer->fields) {
+    if (f.number) out.*f.number = spec.*f.number;
+    if (f.flag) out.*f.flag = spec.*f.flag;
+  }
+  return out;
+}
+
+std::string regularization_problem(const Regularization& reg, std::string& field) {
+  for (const auto& [name, v] : {std::pair{"regularization.l1", reg.l1}, std::pair{"regularization.l2", reg.l2}}) {
+    field = name;
+    if (!std::isfinite(v)) return "must be a finite number";
+    if (v < 0) return "must be ≥ 0";
+  }
+  return "";
+}
+
+std::string_view field_symbol(std::string_view name) {
+  if (name == "momentum") return "μ";
+  if (name == "dampening") return "dampening";
+  if (name == "alpha") return "α";
+  if (name == "eps") return "ε";
+  if (name == "beta1") return "β₁";
+  if (name == "beta2") return "β₂";
+  if (name == "weight_decay") return "weight decay λ";
+  return name;
 }
 
 void conform_optimizer_state(Scenario& sc) {

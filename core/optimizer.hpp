@@ -98,6 +98,25 @@ std::array<bool, kStateSlotCount> kept_state(const OptimizerSpec& spec);
 // A spec with every field at the named optimizer's default.
 OptimizerSpec default_spec(const Optimizer& optimizer);
 
+// The loader's rules for a spec (formats.md §4), shared with the edits so an
+// edited scenario is always one that saves and opens again.
+// "must be in [0, 1)" / "must be > 0": the field's valid range in words.
+std::string range_text(const OptimizerField& field);
+bool in_range(const OptimizerField& field, double value);
+// "" when every field of the named optimizer is finite and in range and the
+// rules between fields hold; else the problem, with `field` set to the file's
+// name of the field ("optimizer.beta1"). The name must be "" or in the table.
+std::string optimizer_problem(const OptimizerSpec& spec, std::string& field);
+// The spec as a file holds it: the named optimizer's own fields kept, every
+// other field at its default (a file cannot hold another optimizer's fields).
+OptimizerSpec file_spec(const OptimizerSpec& spec);
+// "" or why l1 / l2 is not allowed ("must be ≥ 0"), `field` set to
+// "regularization.l1" or "regularization.l2" (l1 first, as a file is read).
+std::string regularization_problem(const Regularization& reg, std::string& field);
+// The symbol of a field in the equations and the UI: "β₁", "μ", "ε", …
+// (the field's file name for the flags: "nesterov", "amsgrad", "centered").
+std::string_view field_symbol(std::string_view field_name);
+
 // Gives every kept tensor its parameter's shape (zeros where it was missing
 // or misshapen; SGD's velocity stays as it is when its shape fits, else it is
 // dropped) and empties the tensors not kept. Allocates nothing when the

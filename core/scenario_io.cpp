@@ -206,17 +206,6 @@ std::string optimizer_names() {
   return s;
 }
 
-std::string range_text(const OptimizerField& f) {
-  auto num = [](double v) {
-    std::ostringstream ss;
-    ss << v;
-    return ss.str();
-  };
-  if (!f.has_high) return std::string(f.low_included ? "must be ≥ " : "must be > ") + num(f.low);
-  return "must be in " + std::string(f.low_included ? "[" : "(") + num(f.low) + ", " + num(f.high) +
-         (f.high_included ? "]" : ")");
-}
-
 void read_optimizer(const Reader& rd, const json& j, Scenario& sc) {
   if (!j.is_object())
     rd.fail("optimizer", "expected an object such as {\"name\": \"adam\"}, got " + Reader::type_of(j));
@@ -241,9 +230,7 @@ void read_optimizer(const Reader& rd, const json& j, Scenario& sc) {
       continue;
     }
     const double v = rd.number(*it, field);
-    const bool low_ok = f->low_included ? v >= f->low : v > f->low;
-    const bool high_ok = !f->has_high || (f->high_included ? v <= f->high : v < f->high);
-    if (!low_ok || !high_ok) rd.fail(field, range_text(*f) + ", got " + it->dump());
+    if (!in_range(*f, v)) rd.fail(field, range_text(*f) + ", got " + it->dump());
     spec.*f->number = v;
   }
   std::string field;
@@ -260,9 +247,13 @@ Regularization read_regularization(const Reader& rd, const json& j) {
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string field = "regularization." + it.key();
     if (it.key() != "l1" && it.key() != "l2") rd.fail(field, "unknown field (expected l1 or l2)");
-    const double v = rd.number(*it, field);
-    if (v < 0) rd.fail(field, "must be ≥ 0, got " + it->dump());
-    (it.key() == "l1" ? reg.l1 : reg.l2) = v;
+    (it.key() == "l1" ? reg.l1 : reg.l2) = rd.number(*it, field);
+  }
+  std::string field;
+  const std::string problem = regularization_problem(reg, field);
+  if (!problem.empty()) {
+    const json& given = j.at(field == "regularization.l1" ? "l1" : "l2");
+    rd.fail(field, problem + ", got " + given.dump());
   }
   return reg;
 }

@@ -208,10 +208,11 @@ ChangeMask compare(const PassState& before, const PassState& after) {
 
 }  // namespace
 
-void Session::replace_start(const Scenario& scenario) {
+void Session::replace_start(const Scenario& scenario, std::size_t cursor) {
   const bool comparable = same_shape(stepper_.scenario(), scenario);
   if (comparable) state_before_edit_ = stepper_.state();  // reuses its buffers
   stepper_.replace_scenario(scenario);
+  stepper_.jump_to(cursor);
   last_change_ = comparable ? compare(state_before_edit_, stepper_.state()) : ChangeMask{};
   last_change_.revision = revision_ + 1;  // apply() bumps the revision next
 }
@@ -233,7 +234,10 @@ std::string Session::edit(const Edit& e) {
     r.after = std::make_shared<const Scenario>(next);
   }
   r.cursor_before = stepper_.cursor();
-  replace_start(next);
+  // An edit can change the op list (an optimizer, a regularization, a layer):
+  // the cursor keeps its place, clamped, except that a finished step stays
+  // finished, so the updated weights are still what is shown.
+  replace_start(next, stepper_.at_end() ? kEndOfStep : stepper_.cursor());
   r.cursor_after = stepper_.cursor();
   push_undo(std::move(r));
   modified_ = true;
@@ -263,7 +267,11 @@ void Session::undo_or_redo(bool undo) {
     next = undo ? *r.before : *r.after;
   }
   if (same_shape(stepper_.scenario(), next) || r.value_edit) {
-    replace_start(next);
+    // Where the edit moved the cursor (a shorter op list, the end of a longer
+    // one) and it has not moved since, undo and redo move it back too.
+    const std::size_t left_at = undo ? r.cursor_after : r.cursor_before;
+    const std::size_t back_to = undo ? r.cursor_before : r.cursor_after;
+    replace_start(next, !r.value_edit && stepper_.cursor() == left_at ? back_to : stepper_.cursor());
   } else {
     stepper_ = Stepper(next);
     stepper_.jump_to(undo ? r.cursor_before : r.cursor_after);

@@ -138,7 +138,9 @@ class Session {
   static std::size_t record_bytes(const UndoRecord& r);
   void finish_step();  // records the loss, starts the next step from the updated weights
   std::string edit(const Edit& e);
-  void replace_start(const Scenario& scenario);  // recompute to the cursor, record what changed
+  // Recomputes from `scenario` up to `cursor` (clamped to its op list) and records what changed.
+  void replace_start(const Scenario& scenario, std::size_t cursor);
+  static constexpr std::size_t kEndOfStep = static_cast<std::size_t>(-1);
   void undo_or_redo(bool undo);
 
   Stepper stepper_;

@@ -6,7 +6,8 @@
 // shows at the top of this panel (and in the toolbar).
 //
 // [SECTION] index: the selected weight or bias · training set-up · layers ·
-// re-initialise · examples.
+// re-initialise · examples. The optimizer and regularization section is its
+// own file (optimizer_editor.cpp).
 #include <algorithm>
 #include <cstdio>
 #include <string>
@@ -306,6 +307,8 @@ void DrawNetworkEditor(const Session& session, UiState& ui, CommandQueue& comman
   draw_selected(session, ui, commands);
   ImGui::Separator();
   draw_training(session, ui, commands);
+  if (ImGui::CollapsingHeader("Optimizer and regularization", ImGuiTreeNodeFlags_DefaultOpen))
+    DrawOptimizerEditor(session, ui, commands);
   if (ImGui::CollapsingHeader("Layers", ImGuiTreeNodeFlags_DefaultOpen)) draw_layers(session, ui, commands);
   if (ImGui::CollapsingHeader("Re-initialise the weights")) draw_reinit(session, ui, commands);
   if (ImGui::CollapsingHeader("Examples: inputs x and targets y", ImGuiTreeNodeFlags_DefaultOpen))

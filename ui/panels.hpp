@@ -36,8 +36,11 @@ void DrawEquationPanel(const Session& session, UiState& ui, CommandQueue& comman
 void StepForwardOrAsk(const Session& session, UiState& ui, CommandQueue& commands);
 // Double-click a cell of the W tab to type a new weight or bias (queues an edit).
 void DrawMatrixInspector(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
-// The Edit panel: selected weight/bias, η, loss, layers, init, examples (network_editor.cpp).
+// The Edit panel: selected weight/bias, η, loss, optimizer, layers, init, examples (network_editor.cpp).
 void DrawNetworkEditor(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
+// Its optimizer and regularization section: the optimizer, its hyperparameters
+// and the L1 / L2 penalty, each change one edit (optimizer_editor.cpp).
+void DrawOptimizerEditor(const Session& session, UiState& ui, CommandQueue& commands);
 void DrawLossPanel(const Session& session, UiState& ui, PanelRect r);
 // The lesson player: beats, next/previous, questions (lesson_panel.cpp).
 void DrawLessonPanel(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);

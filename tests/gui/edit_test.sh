@@ -2,8 +2,9 @@
 # Edits a weight through the UI, as a student would: at the loss op, a
 # double-click on a cell of the matrix inspector's W tab, Ctrl+A, a new number,
 # Return. The dump must show the weight, the network's output a and the loss
-# changed; Ctrl+Z must bring all three back exactly. Screenshots of the edited
-# state (with the change flash) and of the Edit panel are left in WORK_DIR.
+# changed; Ctrl+Z must bring all three back exactly. Then Adam is chosen in the
+# Edit panel's optimizer combo and undone. Screenshots of the edited state
+# (with the change flash) and of the Edit panel are left in WORK_DIR.
 # usage: edit_test.sh BACKPROP_VIZ SCENARIO WORK_DIR   (inside xvfb-run -a)
 set -euo pipefail
 exe=$1 scenario=$2 work=$3
@@ -55,4 +56,20 @@ click_at "$x" "$y"
 wait_until "'learning_rate' in d['edit_rects']" "the Edit tab did not show the editor"
 sleep 0.3
 import -window root "$work/edit_panel.png" 2>/dev/null || true
+
+# Choose Adam in the optimizer combo: one edit, more ops (t, m, v per
+# parameter); Ctrl+Z brings plain SGD and its op list back.
+ops_before=$(dump "d['op_count']")
+read -r x y < <(center optimizer)
+click_at "$x" "$y"
+wait_until "'optimizer_adam' in d['edit_rects']" "the optimizer combo did not open"
+read -r x y < <(center optimizer_adam)
+click_at "$x" "$y"
+wait_until "d['optimizer'] == 'adam' and d['op_count'] > $ops_before" "choosing adam in the combo did not set the optimizer"
+wait_until "'opt_beta1' in d['edit_rects']" "Adam's β₁ field is not shown"
+sleep 0.3
+import -window root "$work/edit_panel_adam.png" 2>/dev/null || true
+xdotool mousemove --window "$win" 400 300; sleep 0.2
+xdotool keydown Control_L; sleep 0.05; key z; xdotool keyup Control_L
+wait_until "d['optimizer'] == '' and d['op_count'] == $ops_before" "Ctrl+Z did not bring plain SGD back"
 echo "PASS"

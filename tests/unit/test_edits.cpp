@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "edits.hpp"
+#include "optimizer.hpp"
 #include "session.hpp"
 #include "test_helpers.hpp"
 
@@ -48,6 +49,8 @@ std::vector<EditCase> every_edit_kind() {
       {"add layer", edit::AddLayer{1, 5, "sigmoid"}},
       {"remove layer", edit::RemoveLayer{1}},
       {"reinitialise", edit::Reinitialize{init}},
+      {"optimizer", edit::SetOptimizer{default_spec(*find_optimizer("adam"))}},
+      {"regularization", edit::SetRegularization{Regularization{0.01, 0.001}}},
   };
 }
 
@@ -251,6 +254,222 @@ TEST(Edits, ACorruptHistoryIsRefusedAndLeavesNoHistory) {
   EXPECT_NE(s.restore_history(nlohmann::json::parse(R"({"undo": [{"label": 3}], "redo": []})")), "");
   EXPECT_NE(s.restore_history(nlohmann::json::parse(R"({"undo": [{"label": "x", "edit": {"kind": "fly"}}]})")), "");
   EXPECT_FALSE(s.can_undo());
+}
+
+}  // namespace
+}  // namespace bpv
+
+// ---- The optimizer and the regularization as edits ---------------------------
+#include "edits_json.hpp"
+#include "optimizer.hpp"
+#include "scenario_io.hpp"
+
+namespace bpv {
+namespace {
+
+using test::bit_identical;
+using test::state_difference;
+
+OptimizerSpec adam_spec() { return default_spec(*find_optimizer("adam")); }
+
+// Everything an optimizer edit may change, compared bit for bit: the spec, the
+// regularization, t and every state tensor (state_difference), the op list.
+std::string session_difference(const Session& a, const Stepper& b) {
+  if (!(a.scenario().optimizer == b.scenario().optimizer)) return "optimizer";
+  if (!(a.scenario().regularization == b.scenario().regularization)) return "regularization";
+  if (a.stepper().ops() != b.ops()) return "op list";
+  if (a.stepper().cursor() != b.cursor()) return "cursor";
+  return state_difference(a.stepper().state(), b.state());
+}
+
+Stepper copy_of(const Session& s) {
+  Stepper st(s.scenario());
+  st.jump_to(s.stepper().cursor());
+  return st;
+}
+
+TEST(OptimizerEdits, ChoosingAdamChangesTheOpListThenUndoAndRedoRestoreItBitForBit) {
+  // Two plain SGD steps, then Adam mid-backward and at the end of a step.
+  for (const bool at_end : {false, true}) {
+    SCOPED_TRACE(at_end ? "at the end of the step" : "in the backward pass");
+    Session s(batch_scenario());
+    s.apply(command::NextTrainingStep{});
+    s.apply(command::JumpTo{at_end ? s.stepper().op_count() : 12});
+    const Stepper before = copy_of(s);
+    ASSERT_EQ(s.apply(command::ApplyEdit{edit::SetOptimizer{adam_spec()}}), "");
+    EXPECT_EQ(s.scenario().optimizer, adam_spec());
+    EXPECT_NE(s.stepper().op_count(), before.op_count()) << "Adam adds its update ops";
+    EXPECT_EQ(differs_from_fresh(s), "");
+    EXPECT_EQ(s.undo_label(), "optimizer = adam");
+    if (at_end) EXPECT_TRUE(s.stepper().at_end()) << "a finished step stays finished";
+    else EXPECT_EQ(s.stepper().cursor(), 12u);
+    const Stepper after = copy_of(s);
+    ASSERT_EQ(s.apply(command::Undo{}), "");
+    EXPECT_EQ(session_difference(s, before), "") << "undo";
+    ASSERT_EQ(s.apply(command::Redo{}), "");
+    EXPECT_EQ(session_difference(s, after), "") << "redo";
+  }
+}
+
+TEST(OptimizerEdits, AnotherOptimizerStartsFromZeroStateAndTheSameOneKeepsItsState) {
+  Session s(load_scenario(test::scenario_path("seed_adam.json")));
+  for (int k = 0; k < 3; ++k) s.apply(command::NextTrainingStep{});
+  const OptimizerState trained = s.scenario().optimizer_state;
+  ASSERT_EQ(trained.step(), 3.0);
+
+  // β₁ only: PyTorch keeps a param group's state when its betas change.
+  OptimizerSpec beta = adam_spec();
+  beta.beta1 = 0.95;
+  ASSERT_EQ(s.apply(command::ApplyEdit{edit::SetOptimizer{beta}}), "");
+  EXPECT_EQ(s.undo_label(), "β₁ = 0.95");
+  EXPECT_EQ(s.scenario().optimizer_state.step(), 3.0);
+  EXPECT_TRUE(bit_identical(s.scenario().optimizer_state.layers[0].weights[StateSlot::M],
+                            trained.layers[0].weights[StateSlot::M]));
+
+  // amsgrad on: m and v kept, vₘₐₓ new and zero.
+  OptimizerSpec ams = beta;
+  ams.amsgrad = true;
+  ASSERT_EQ(s.apply(command::ApplyEdit{edit::SetOptimizer{ams}}), "");
+  EXPECT_EQ(s.undo_label(), "amsgrad on");
+  const ParamState& w = s.scenario().optimizer_state.layers[0].weights;
+  EXPECT_TRUE(bit_identical(w[StateSlot::V], trained.layers[0].weights[StateSlot::V]));
+  EXPECT_EQ(w[StateSlot::VMax].size(), w[StateSlot::V].size());
+  EXPECT_EQ(w[StateSlot::VMax].norm(), 0.0);
+
+  // RMSprop: Adam's moments would not apply; t back to 0.
+  ASSERT_EQ(s.apply(command::ApplyEdit{edit::SetOptimizer{default_spec(*find_optimizer("rmsprop"))}}), "");
+  EXPECT_EQ(s.scenario().optimizer_state.step(), 0.0);
+  EXPECT_EQ(s.scenario().optimizer_state.layers[0].weights[StateSlot::M].size(), 0);
+  EXPECT_EQ(s.scenario().optimizer_state.layers[0].weights[StateSlot::SquareAvg].norm(), 0.0);
+  EXPECT_EQ(differs_from_fresh(s), "");
+
+  // Undo all three: the trained Adam state, bit for bit.
+  for (int k = 0; k < 3; ++k) ASSERT_EQ(s.apply(command::Undo{}), "");
+  EXPECT_EQ(s.scenario().optimizer, adam_spec());
+  for (std::size_t l = 0; l < trained.layers.size(); ++l)
+    for (int slot = 0; slot < kStateSlotCount; ++slot) {
+      EXPECT_TRUE(bit_identical(s.scenario().optimizer_state.layers[l].weights.tensors[slot],
+                                trained.layers[l].weights.tensors[slot]));
+      EXPECT_TRUE(bit_identical(s.scenario().optimizer_state.layers[l].bias.tensors[slot],
+                                trained.layers[l].bias.tensors[slot]));
+    }
+}
+
+TEST(OptimizerEdits, PlainSgdAndSgdAreOneOptimizer) {
+  Scenario sc = batch_scenario();
+  ASSERT_EQ(sc.optimizer.name, "");
+  OptimizerSpec momentum = default_spec(*find_optimizer("sgd"));
+  momentum.momentum = 0.9;
+  EXPECT_EQ(edit_label(sc, edit::SetOptimizer{momentum}), "μ = 0.9");
+  ASSERT_EQ(apply_edit(sc, edit::SetOptimizer{momentum}), "");
+  EXPECT_EQ(sc.optimizer, momentum);
+  // Back to no optimizer at all: every field at its default, as a file without one.
+  ASSERT_EQ(apply_edit(sc, edit::SetOptimizer{OptimizerSpec{}}), "");
+  EXPECT_EQ(sc.optimizer, OptimizerSpec{});
+  EXPECT_TRUE(is_plain_sgd(sc.optimizer));
+}
+
+TEST(OptimizerEdits, OtherOptimizersFieldsAreSetToTheirDefaultsAsAFileWouldHoldThem) {
+  Scenario sc = batch_scenario();
+  OptimizerSpec spec = adam_spec();
+  spec.momentum = 0.5;  // not a field of adam
+  ASSERT_EQ(apply_edit(sc, edit::SetOptimizer{spec}), "");
+  EXPECT_EQ(sc.optimizer, adam_spec());
+  const Scenario reloaded = parse_scenario(scenario_to_json(sc).dump(), "saved");
+  EXPECT_EQ(reloaded.optimizer, sc.optimizer);
+}
+
+TEST(OptimizerEdits, BadValuesAreRefusedAsTheLoaderRefusesThemAndChangeNothing) {
+  auto with = [](const char* name, auto set) {
+    OptimizerSpec spec = default_spec(*find_optimizer(name));
+    set(spec);
+    return Edit{edit::SetOptimizer{spec}};
+  };
+  const std::vector<std::pair<Edit, std::string>> bad = {
+      {with("adam", [](OptimizerSpec& o) { o.beta1 = 1.0; }), "optimizer.beta1: must be in [0, 1)"},
+      {with("adam", [](OptimizerSpec& o) { o.beta2 = -0.1; }), "optimizer.beta2: must be in [0, 1)"},
+      {with("adam", [](OptimizerSpec& o) { o.eps = 0.0; }), "optimizer.eps: must be > 0"},
+      {with("adam", [](OptimizerSpec& o) { o.eps = std::nan(""); }), "optimizer.eps: must be a finite number"},
+      {with("adamw", [](OptimizerSpec& o) { o.weight_decay = -1.0; }), "optimizer.weight_decay: must be ≥ 0"},
+      {with("rmsprop", [](OptimizerSpec& o) { o.alpha = 1.0; }), "optimizer.alpha: must be in [0, 1)"},
+      {with("sgd", [](OptimizerSpec& o) { o.dampening = 1.5; }), "optimizer.dampening: must be in [0, 1]"},
+      {with("sgd", [](OptimizerSpec& o) { o.nesterov = true; }), "optimizer.nesterov: needs momentum > 0"},
+      {edit::SetOptimizer{OptimizerSpec{"lion"}},
+       "optimizer.name: unknown optimizer 'lion' (expected one of sgd, rmsprop, adam, adamw)"},
+      {edit::SetRegularization{Regularization{-0.1, 0.0}}, "regularization.l2: must be ≥ 0"},
+      {edit::SetRegularization{Regularization{0.0, std::numeric_limits<double>::infinity()}},
+       "regularization.l1: must be a finite number"},
+  };
+  for (const auto& [e, reason] : bad) {
+    SCOPED_TRACE(reason);
+    Session s(load_scenario(test::scenario_path("seed_adam.json")));
+    s.apply(command::NextTrainingStep{});
+    s.apply(command::JumpTo{9});
+    const Stepper before = copy_of(s);
+    EXPECT_EQ(s.apply(command::ApplyEdit{e}), reason);
+    EXPECT_EQ(session_difference(s, before), "");
+    EXPECT_FALSE(s.modified());
+  }
+  // An optimizer needs η > 0 (the loader's rule), both ways round.
+  Scenario zero = batch_scenario();
+  ASSERT_EQ(apply_edit(zero, edit::SetLearningRate{0.0}), "");
+  EXPECT_NE(apply_edit(zero, edit::SetOptimizer{adam_spec()}), "");
+  EXPECT_EQ(zero.optimizer.name, "");
+  Scenario adam = load_scenario(test::scenario_path("seed_adam.json"));
+  EXPECT_NE(apply_edit(adam, edit::SetLearningRate{0.0}), "");
+}
+
+TEST(OptimizerEdits, RegularizationAddsItsPenaltyOpsAndUndoRemovesThem) {
+  Session s(batch_scenario());
+  s.apply(command::JumpTo{12});
+  const Stepper before = copy_of(s);
+  ASSERT_EQ(s.apply(command::ApplyEdit{edit::SetRegularization{Regularization{0.01, 0.0}}}), "");
+  EXPECT_EQ(s.undo_label(), "L2 λ = 0.01");
+  EXPECT_GT(s.stepper().op_count(), before.op_count());
+  EXPECT_EQ(differs_from_fresh(s), "");
+  EXPECT_EQ(edit_label(s.scenario(), edit::SetRegularization{Regularization{0.01, 0.002}}), "L1 λ = 0.002");
+  EXPECT_EQ(edit_label(s.scenario(), edit::SetRegularization{Regularization{}}), "no regularization");
+  const Stepper after = copy_of(s);
+  ASSERT_EQ(s.apply(command::Undo{}), "");
+  EXPECT_EQ(session_difference(s, before), "");
+  ASSERT_EQ(s.apply(command::Redo{}), "");
+  EXPECT_EQ(session_difference(s, after), "");
+}
+
+TEST(OptimizerEdits, NeitherIsAValueEdit) {
+  EXPECT_FALSE(is_value_edit(edit::SetOptimizer{adam_spec()}));
+  EXPECT_FALSE(is_value_edit(edit::SetRegularization{Regularization{0.1, 0.0}}));
+}
+
+TEST(OptimizerEdits, BothRoundTripThroughTheHistoryJson) {
+  OptimizerSpec spec = default_spec(*find_optimizer("adamw"));
+  spec.beta1 = 0.1 + 0.2;  // not a short decimal: the JSON must keep every bit
+  spec.amsgrad = true;
+  spec.weight_decay = 1.0 / 3.0;
+  const Edit e = edit::SetOptimizer{spec};
+  const Edit back = edit_from_json(nlohmann::json::parse(edit_to_json(e).dump()));
+  ASSERT_TRUE(std::holds_alternative<edit::SetOptimizer>(back));
+  EXPECT_EQ(std::get<edit::SetOptimizer>(back).spec, spec);
+  const Edit r = edit::SetRegularization{Regularization{1e-3, 1.0 / 7.0}};
+  const Edit r_back = edit_from_json(nlohmann::json::parse(edit_to_json(r).dump()));
+  ASSERT_TRUE(std::holds_alternative<edit::SetRegularization>(r_back));
+  EXPECT_EQ(std::get<edit::SetRegularization>(r_back).reg, (Regularization{1e-3, 1.0 / 7.0}));
+
+  // The whole session history: quit after training Adam and switching to
+  // RMSprop, reopen, undo: the trained Adam state is back.
+  Session first(load_scenario(test::scenario_path("seed_adam.json")));
+  first.apply(command::NextTrainingStep{});
+  first.apply(command::NextTrainingStep{});
+  const Stepper trained = copy_of(first);
+  ASSERT_EQ(first.apply(command::ApplyEdit{edit::SetOptimizer{default_spec(*find_optimizer("rmsprop"))}}), "");
+  ASSERT_EQ(first.apply(command::ApplyEdit{r}), "");
+  const std::string saved = first.history_json().dump();
+  Session second(first.scenario());
+  second.apply(command::JumpTo{first.stepper().cursor()});
+  ASSERT_EQ(second.restore_history(nlohmann::json::parse(saved)), "");
+  ASSERT_EQ(second.apply(command::Undo{}), "");
+  ASSERT_EQ(second.apply(command::Undo{}), "");
+  EXPECT_EQ(session_difference(second, trained), "");
 }
 
 }  // namespace

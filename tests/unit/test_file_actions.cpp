@@ -13,6 +13,7 @@
 
 #include "export_markdown.hpp"
 #include "file_actions.hpp"
+#include "optimizer.hpp"
 #include "session.hpp"
 #include "temp_dir.hpp"
 #include "test_helpers.hpp"
@@ -40,6 +41,28 @@ void edit_a_little(Session& s) {
   ASSERT_EQ(s.apply(command::ApplyEdit{edit::AddNeuron{1}}), "");
   ASSERT_EQ(s.apply(command::ApplyEdit{edit::SetLearningRate{0.125}}), "");
   ASSERT_TRUE(s.modified());
+}
+
+TEST_F(FileActions, SaveWritesTheOptimizerChosenInTheAppAndItsStateSoTrainingResumesExactly) {
+  Session s(seed_scenario());
+  OptimizerSpec adam = default_spec(*find_optimizer("adam"));
+  adam.amsgrad = true;
+  ASSERT_EQ(s.apply(command::ApplyEdit{edit::SetOptimizer{adam}}), "");
+  ASSERT_EQ(s.apply(command::ApplyEdit{edit::SetRegularization{Regularization{0.01, 0.0}}}), "");
+  s.apply(command::NextTrainingStep{});
+  s.apply(command::NextTrainingStep{});
+  const std::string file = path("adam.json");
+  ASSERT_EQ(save_session_as(s, file), "");
+
+  Session reopened(seed_scenario());
+  ASSERT_EQ(open_into_session(reopened, file), "");
+  EXPECT_EQ(reopened.scenario().optimizer, adam);
+  EXPECT_EQ(reopened.scenario().regularization, (Regularization{0.01, 0.0}));
+  EXPECT_EQ(reopened.scenario().optimizer_state.step(), 2.0);
+  // The third step from the file equals the third step of the running session.
+  s.apply(command::RunToEnd{});
+  reopened.apply(command::RunToEnd{});
+  EXPECT_EQ(test::state_difference(reopened.stepper().state(), s.stepper().state()), "");
 }
 
 TEST_F(FileActions, SaveThenOpenRoundTripsTheNetworkBitForBit) {
