@@ -390,7 +390,27 @@ BeatPlan plan_beat(const Lesson& lesson, std::size_t index) {
   return plan;
 }
 
+namespace {
+bool same_matrix(const Eigen::MatrixXd& x, const Eigen::MatrixXd& y) {
+  return x.rows() == y.rows() && x.cols() == y.cols() && x == y;
+}
+// The optimizer, its hyperparameters and its state: two networks with the same
+// weights but different momenta train differently.
+bool same_optimizer(const Scenario& a, const Scenario& b) {
+  if (!(a.optimizer == b.optimizer) || !(a.regularization == b.regularization)) return false;
+  const OptimizerState &x = a.optimizer_state, &y = b.optimizer_state;
+  if (x.step() != y.step() || x.layers.size() != y.layers.size()) return false;
+  for (std::size_t l = 0; l < x.layers.size(); ++l)
+    for (int s = 0; s < kStateSlotCount; ++s)
+      if (!same_matrix(x.layers[l].weights.tensors[s], y.layers[l].weights.tensors[s]) ||
+          !same_matrix(x.layers[l].bias.tensors[s], y.layers[l].bias.tensors[s]))
+        return false;
+  return true;
+}
+}  // namespace
+
 bool same_network(const Scenario& a, const Scenario& b) {
+  if (!same_optimizer(a, b)) return false;
   if (a.layer_count() != b.layer_count() || a.input_size != b.input_size || a.loss != b.loss ||
       a.learning_rate != b.learning_rate || a.inputs.rows() != b.inputs.rows() || a.inputs != b.inputs ||
       a.targets.rows() != b.targets.rows() || a.targets != b.targets)

@@ -122,7 +122,8 @@ struct BeatPlan {
 // Throws LessonError when the beat cannot be placed (no op becomes non-finite, …).
 BeatPlan plan_beat(const Lesson& lesson, std::size_t beat);
 
-// Whether two scenarios are the same network, data and set-up, bit for bit:
+// Whether two scenarios are the same network, data and set-up (optimizer and
+// its state included), bit for bit:
 // the session needs no reload for a beat when its scenario equals the plan's.
 bool same_network(const Scenario& a, const Scenario& b);
 

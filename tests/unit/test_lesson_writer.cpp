@@ -88,6 +88,26 @@ TEST(LessonRecording, ABeatReplaysTheTrainingThatLedToIt) {
   EXPECT_EQ(draft.scenarios.size(), 2u);
 }
 
+TEST(LessonRecording, AnotherOptimizerOrItsStateIsAnotherNetwork) {
+  const Scenario seed = load_scenario(test::scenario_path("seed.json"));
+  const Scenario adam = load_scenario(test::scenario_path("seed_adam.json"));
+  Scenario momentum = seed;
+  momentum.optimizer.name = "sgd";
+  momentum.optimizer.momentum = 0.9;
+  EXPECT_TRUE(same_network(seed, seed));
+  EXPECT_FALSE(same_network(seed, momentum)) << "same weights, another optimizer";
+  Trainer trainer(adam);
+  trainer.step();
+  Scenario moved = trainer.scenario();
+  Scenario state_only = moved;
+  state_only.optimizer_state.layers[0].weights.tensors[static_cast<int>(StateSlot::M)](0, 0) += 1e-9;
+  EXPECT_TRUE(same_network(moved, trainer.scenario()));
+  EXPECT_FALSE(same_network(moved, state_only)) << "same weights, another Adam m";
+  // A recorded beat then keeps the edited set-up as its own network.
+  Lesson draft = new_lesson_draft(seed, "t");
+  EXPECT_EQ(place_beat(draft, momentum, 0, 0).scenario, "beat 1");
+}
+
 TEST(LessonRecording, AClickOffersWhatTheOpComputedLatestFirst) {
   const Scenario seed = load_scenario(test::scenario_path("seed.json"));
   Stepper st(seed);
