@@ -163,6 +163,7 @@ std::vector<Op> build_ops(const Scenario& scenario) {
           if (def->writes == StateSlot::None) op.reads[op.read_count++] = {param, l};
           for (int s = 0; s < kStateSlotCount; ++s)
             if (keep[s]) op.reads[op.read_count++] = {state, l, static_cast<StateSlot>(s)};
+          if (def->reads_step) op.reads[op.read_count++] = {Buffer::Step, 0};
           if (op.read_count < static_cast<int>(op.reads.size())) op.reads[op.read_count++] = {Buffer::LearningRate, 0};
           ops.push_back(op);
         }

@@ -72,7 +72,7 @@ struct Op {
   OpKind kind;
   int layer;  // 1..L; the loss ops and the penalty carry L, the t op 1
   Phase phase;
-  std::array<BufferRef, 6> reads;
+  std::array<BufferRef, 8> reads;
   int read_count;
   BufferRef writes;
   // OptimizerState, and UpdateWeights / UpdateBias of an optimizer other than

@@ -70,6 +70,7 @@ struct OptimizerOpDef {
   std::string_view formula;
   void (*apply)(OptimizerTensors& tensors, const OptimizerScalars& scalars);
   OptimizerText (*describe)(const OptimizerElement& element);
+  bool reads_step = false;  // reads t (Adam's bias corrections): declared, so the t it used is highlighted
 };
 
 struct Optimizer {

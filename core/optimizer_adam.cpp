@@ -104,13 +104,13 @@ const OptimizerOpDef kM{S::M, "m ← β₁·m + (1 − β₁)·∂L/∂θ", m_ap
 const OptimizerOpDef kV{S::V, "v ← β₂·v + (1 − β₂)·(∂L/∂θ)²", v_apply, v_describe};
 const OptimizerOpDef kVMax{S::VMax, "vₘₐₓ ← max(vₘₐₓ, v)", v_max_apply, v_max_describe};
 const OptimizerOpDef kParam{S::None, "θ ← θ − η/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)", param_apply,
-                            param_describe};
+                            param_describe, true};
 const OptimizerOpDef kParamAms{S::None, "θ ← θ − η/(1 − β₁ᵗ) · m / (√vₘₐₓ / √(1 − β₂ᵗ) + ε)", param_apply,
-                               param_describe};
+                               param_describe, true};
 const OptimizerOpDef kParamW{S::None, "θ ← θ·(1 − η·λ) − η/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)", param_apply,
-                             param_describe};
+                             param_describe, true};
 const OptimizerOpDef kParamWAms{S::None, "θ ← θ·(1 − η·λ) − η/(1 − β₁ᵗ) · m / (√vₘₐₓ / √(1 − β₂ᵗ) + ε)",
-                                param_apply, param_describe};
+                                param_apply, param_describe, true};
 
 std::array<bool, kStateSlotCount> keeps(const OptimizerSpec& spec) {
   std::array<bool, kStateSlotCount> k{};

@@ -276,6 +276,78 @@ TEST_P(EveryOptimizer, PredictAsksForEveryNewOpsValueAndKnowsTheAnswer) {
   }
 }
 
+// Every matrix an op could touch in this pass state (the learning rate and the
+// hyperparameters are scalars of the scenario, not tensors).
+std::vector<BufferRef> every_tensor(const PassState& st) {
+  const int L = st.scenario.layer_count();
+  std::vector<BufferRef> refs = {{Buffer::Input, 0}, {Buffer::Target, L}, {Buffer::LossValue, L},
+                                 {Buffer::Penalty, L}, {Buffer::Step, 0}};
+  for (int l = 1; l <= L; ++l) {
+    for (Buffer b : {Buffer::PreActivation, Buffer::Activation, Buffer::GradActivation, Buffer::Delta,
+                     Buffer::Weights, Buffer::Bias, Buffer::GradWeights, Buffer::GradBias})
+      refs.push_back({b, l});
+    for (int k = 0; k < kStateSlotCount; ++k)
+      for (Buffer b : {Buffer::WeightState, Buffer::BiasState})
+        if (buffer_matrix(st, BufferRef{b, l, static_cast<StateSlot>(k)}).size() > 0)
+          refs.push_back({b, l, static_cast<StateSlot>(k)});
+  }
+  return refs;
+}
+
+bool declares_read(const Op& op, const BufferRef& r) {
+  for (int k = 0; k < op.read_count; ++k)
+    if (op.reads[static_cast<std::size_t>(k)] == r) return true;
+  return false;
+}
+
+// An op writes only the tensor it declares, and what it writes depends only
+// on the tensors it declares it reads: each undeclared tensor is changed in a
+// copy of the state before the op, and the op's output must not move.
+void expect_ops_keep_to_their_declarations(const Scenario& sc, const std::string& label) {
+  const std::vector<Op> ops = build_ops(sc);
+  PassState state = make_pass_state(sc);
+  for (int step = 0; step < 2; ++step) {  // the second step: every state tensor exists
+    for (std::size_t k = 0; k < ops.size(); ++k) {
+      const Op& op = ops[k];
+      const std::string where = label + " step " + std::to_string(step) + " op " + std::to_string(k) + " " +
+                                std::string(op_kind_name(op.kind)) + " layer " + std::to_string(op.layer);
+      PassState after = state;
+      apply_op(op, after);
+      for (const BufferRef& r : every_tensor(state)) {
+        if (r == op.writes) continue;
+        EXPECT_TRUE(bit_identical(buffer_matrix(state, r), buffer_matrix(after, r)))
+            << where << " wrote " << buffer_name(r.buffer) << " of layer " << r.layer << ", undeclared";
+        if (declares_read(op, r) || buffer_matrix(state, r).size() == 0) continue;
+        PassState changed = state;
+        Eigen::MatrixXd& m = buffer_matrix(changed, r);
+        m = (m.array() * 1.7 + 0.37).matrix();
+        apply_op(op, changed);
+        EXPECT_TRUE(bit_identical(buffer_matrix(changed, op.writes), buffer_matrix(after, op.writes)))
+            << where << " read " << buffer_name(r.buffer) << " of layer " << r.layer << " (slot "
+            << static_cast<int>(r.slot) << "), undeclared";
+      }
+      state = std::move(after);
+    }
+    // The next step starts from the updated parameters and state, as Stepper::begin_next_step does.
+    Scenario next = state.scenario;
+    state = make_pass_state(next);
+  }
+}
+
+TEST_P(EveryOptimizer, EveryOpTouchesOnlyTheTensorsItDeclares) {
+  for (const Regularization reg : {Regularization{}, Regularization{0.01, 0.02}}) {
+    Scenario sc = seed_scenario();
+    sc.optimizer = spec_of(GetParam());
+    sc.regularization = reg;
+    expect_ops_keep_to_their_declarations(sc, GetParam().label + (reg.active() ? " + L1/L2" : ""));
+  }
+}
+
+TEST(Optimizers, PlainSgdOpsTouchOnlyTheTensorsTheyDeclare) {
+  expect_ops_keep_to_their_declarations(seed_scenario(), "plain sgd");
+  expect_ops_keep_to_their_declarations(load_scenario(test::scenario_path("regression_mse.json")), "mse");
+}
+
 INSTANTIATE_TEST_SUITE_P(Optimizers, EveryOptimizer, ::testing::ValuesIn(every_optimizer()),
                          [](const ::testing::TestParamInfo<Case>& info) { return info.param.label; });
 
