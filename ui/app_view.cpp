@@ -257,6 +257,7 @@ void DrawApp(const Session& session, UiState& ui, CommandQueue& commands) {
   if (loss) DrawLossPanel(session, ui, {{x0 + left_w, ym + eq_h + slot_h}, {right_w, middle_h - eq_h - slot_h}});
   if (timeline) DrawTimeline(session, ui, commands, {{x0, ym + middle_h}, {view.x, timeline_h}});
   DrawHelpOverlay(ui);
+  DrawComparePanel(session, ui);  // a window over the layout, while open
   DrawFileModals(session, ui);  // last: the path dialog, unsaved changes, file errors
 }
 

@@ -129,12 +129,20 @@ void DrawMenuBar(const Session& session, UiState& ui, CommandQueue& commands) {
     ImGui::EndMenu();
   }
   // Lessons (the right column's Lesson tab) and presenter mode (app_view.cpp).
-  if (ImGui::BeginMenu("View")) {
+  const bool view_menu = ImGui::BeginMenu("View");
+  {
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    ui.edit_rects.emplace_back("menu_view", ImVec4(a.x, a.y, b.x - a.x, b.y - a.y));
+  }
+  if (view_menu) {
     if (ImGui::MenuItem("Lessons…")) {
       ui.right_tab = RightTab::Lesson;
       ui.right_tab_requested = true;
       ui.presenter = false;
     }
+    if (ImGui::MenuItem("Compare optimizers…", nullptr, ui.compare.open)) ui.compare.open = !ui.compare.open;
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();  // for the GUI tests
+    ui.edit_rects.emplace_back("menu_compare", ImVec4(a.x, a.y, b.x - a.x, b.y - a.y));
     if (ImGui::MenuItem("Presenter mode", "F5", ui.presenter)) {
       ui.presenter = !ui.presenter;
       ui.fit_requested = true;

@@ -79,6 +79,10 @@ void DrawGradCheckLegend();
 // region over the input plane (insight_panel.cpp).
 void DrawInsightPanel(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
 
+// The same network trained with several optimizers, their loss curves on one
+// plot, computed on a worker thread (compare_panel.cpp); while ui.compare.open.
+void DrawComparePanel(const Session& session, UiState& ui);
+
 // Every key and gesture and how to read the screen, while ui.help_open (F1 or ?).
 void DrawHelpOverlay(UiState& ui);
 

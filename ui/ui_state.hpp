@@ -75,6 +75,15 @@ struct LayoutProbe {
   std::string equation_cut;     // what was cut, when not in view
 };
 
+// The optimizer comparison window (View ▸ Compare optimizers…, compare_panel.cpp):
+// which of compare_candidates() to train, and for how many steps.
+struct CompareUi {
+  bool open = false;
+  bool ticked[8] = {true, true, true, true, false, false, false, false};
+  int steps = 200;
+  bool log_scale = false;  // the loss axis
+};
+
 struct UiState {
   // Canvas view.
   float zoom = 1.0f;
@@ -129,6 +138,7 @@ struct UiState {
   LessonUiState lesson;
   bool presenter = false;
   bool help_open = false;         // the help overlay (F1 or ?)
+  CompareUi compare;
   // The equation panel's title, equation and numbers took this height last
   // frame; the layout makes room for it (app_view.cpp), and where it cannot,
   // equation_compact draws them in the body font.
