@@ -311,6 +311,24 @@ TEST(OptimizerEdits, ChoosingAdamChangesTheOpListThenUndoAndRedoRestoreItBitForB
   }
 }
 
+TEST(OptimizerEdits, UndoPutsTheCursorBackWhereTheEditFoundItInTheLongerOpList) {
+  // In Adam's update phase, past the end of plain SGD's shorter op list.
+  Session s(load_scenario(test::scenario_path("seed_adam.json")));
+  const std::size_t adam_ops = s.stepper().op_count();
+  s.apply(command::JumpTo{adam_ops - 2});
+  const Stepper before = copy_of(s);
+  ASSERT_EQ(s.apply(command::ApplyEdit{edit::SetOptimizer{OptimizerSpec{}}}), "");
+  ASSERT_LT(s.stepper().op_count(), adam_ops - 2);
+  EXPECT_TRUE(s.stepper().at_end()) << "clamped to the end of the shorter list";
+  ASSERT_EQ(s.apply(command::Undo{}), "");
+  EXPECT_EQ(session_difference(s, before), "");
+  // Moved since the edit: undo leaves the cursor where the user put it.
+  ASSERT_EQ(s.apply(command::Redo{}), "");
+  s.apply(command::JumpTo{3});
+  ASSERT_EQ(s.apply(command::Undo{}), "");
+  EXPECT_EQ(s.stepper().cursor(), 3u);
+}
+
 TEST(OptimizerEdits, AnotherOptimizerStartsFromZeroStateAndTheSameOneKeepsItsState) {
   Session s(load_scenario(test::scenario_path("seed_adam.json")));
   for (int k = 0; k < 3; ++k) s.apply(command::NextTrainingStep{});
