@@ -208,6 +208,8 @@ void LessonSaved(UiState& ui, const std::string& path) {
 namespace {
 
 // ---------------------------------------------------------------- [SECTION] the panel
+// Only for the GUI tests: most of the recorder scrolls, so these are not lesson
+// controls the layout probe requires in view (lesson_panel.cpp's remember_rect).
 void rect(UiState& ui, const char* name) {
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
   ui.edit_rects.emplace_back(name, ImVec4(a.x, a.y, b.x - a.x, b.y - a.y));

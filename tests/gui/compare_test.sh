@@ -8,8 +8,6 @@ exe=$1 scenario=$2 work=$3
 mkdir -p "$work"
 state="$work/state.json"
 source "$(dirname "$0")/lib.sh"
-click_at() { xdotool mousemove --window "$win" "$1" "$2"; sleep 0.15; xdotool mousedown 1; sleep 0.15; xdotool mouseup 1; sleep 0.15; }
-center() { dump "' '.join(str(int(v)) for v in (d['edit_rects']['$1'][0] + d['edit_rects']['$1'][2] / 2, d['edit_rects']['$1'][1] + d['edit_rects']['$1'][3] / 2))"; }
 start "$scenario"
 read -r x y < <(center menu_view)
 click_at "$x" "$y"

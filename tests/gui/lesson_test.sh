@@ -11,9 +11,6 @@ exe=$1 scenario=$2 work=$3
 mkdir -p "$work"
 state="$work/state.json"
 source "$(dirname "$0")/lib.sh"
-click_at() { xdotool mousemove --window "$win" "$1" "$2"; sleep 0.15; xdotool mousedown 1; sleep 0.15; xdotool mouseup 1; sleep 0.2; }
-center() { dump "' '.join(str(int(v)) for v in (d['edit_rects']['$1'][0] + d['edit_rects']['$1'][2] / 2, d['edit_rects']['$1'][1] + d['edit_rects']['$1'][3] / 2))"; }
-click() { wait_until "'$1' in d['edit_rects']" "no '$1' on screen"; read -r x y < <(center "$1"); click_at "$x" "$y"; }
 # The beat is entered: the plan carried out and the session's cursor where the beat wants it.
 at_beat() { wait_until "d['lesson']['beat'] == $1 and d['lesson']['entered'] and d['cursor'] == d['lesson']['cursor'] and not d['training']" "beat $1 was not entered"; }
 type_answer() {

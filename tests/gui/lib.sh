@@ -50,3 +50,9 @@ press_until() {
   done
   fail "$what"
 }
+
+# Clicks by screen position, or by the name of a rectangle the app publishes
+# in the dump's edit_rects (buttons, fields, tabs, neurons "neuron_L_J").
+click_at() { xdotool mousemove --window "$win" "$1" "$2"; sleep 0.15; xdotool mousedown 1; sleep 0.15; xdotool mouseup 1; sleep 0.25; }
+center() { dump "' '.join(str(int(v)) for v in (d['edit_rects']['$1'][0] + d['edit_rects']['$1'][2] / 2, d['edit_rects']['$1'][1] + d['edit_rects']['$1'][3] / 2))"; }
+click() { wait_until "'$1' in d['edit_rects']" "no '$1' on screen"; read -r x y < <(center "$1"); click_at "$x" "$y"; }

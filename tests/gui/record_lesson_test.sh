@@ -14,9 +14,6 @@ state="$work/state.json"
 lesson="$work/two_beats.json"
 rm -f "$lesson"
 source "$(dirname "$0")/lib.sh"
-click_at() { xdotool mousemove --window "$win" "$1" "$2"; sleep 0.15; xdotool mousedown 1; sleep 0.15; xdotool mouseup 1; sleep 0.25; }
-center() { dump "' '.join(str(int(v)) for v in (d['edit_rects']['$1'][0] + d['edit_rects']['$1'][2] / 2, d['edit_rects']['$1'][1] + d['edit_rects']['$1'][3] / 2))"; }
-click() { wait_until "'$1' in d['edit_rects']" "no '$1' on screen"; read -r x y < <(center "$1"); click_at "$x" "$y"; }
 op_cell() { dump "' '.join(str(int(v)) for v in (d['timeline_rects'][$1][0] + d['timeline_rects'][$1][2] / 2, d['timeline_rects'][$1][1] + d['timeline_rects'][$1][3] / 2))"; }
 jump_after_op() { read -r x y < <(op_cell $(($1 - 1))); click_at "$x" "$y"; wait_until "d['cursor'] == $1" "the timeline did not jump to op $1"; }
 select_all_and_type() { xdotool keydown Control_L; sleep 0.05; key a; xdotool keyup Control_L; sleep 0.1; xdotool type --delay 40 "$1"; sleep 0.2; }
