@@ -5,12 +5,14 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "describe.hpp"
 #include "errata.hpp"
+#include "evaluate.hpp"
 #include "export_markdown.hpp"
 #include "gradcheck.hpp"
 #include "gui_entry.hpp"
@@ -34,8 +36,16 @@ int fail(int code, std::string message) {
   return code;
 }
 
-int cmd_trace(const std::string& path, bool as_json) {
-  const Scenario scenario = load_scenario(path);
+// The scenario after `after` training steps through the fast path.
+Scenario trained_for(const Scenario& scenario, long long after) {
+  if (after == 0) return scenario;
+  Trainer trainer(scenario);
+  for (long long s = 0; s < after; ++s) trainer.step();
+  return trainer.scenario();
+}
+
+int cmd_trace(const std::string& path, bool as_json, long long after) {
+  const Scenario scenario = trained_for(load_scenario(path), after);
   if (as_json) {
     std::cout << trace_json(scenario).dump(2) << "\n";
     return 0;
@@ -50,39 +60,86 @@ int cmd_trace(const std::string& path, bool as_json) {
   return 0;
 }
 
+// §5's CSV: step,loss,epoch then, at each epoch's last step, the whole
+// training set's and the test set's data loss with the weights after it.
+struct CsvRow {
+  long long step, epoch;
+  double loss;
+  bool epoch_end;
+  double train_loss, test_loss;
+};
+
+std::string csv_text(const std::vector<CsvRow>& rows, bool has_test) {
+  std::ostringstream csv;
+  csv.precision(17);
+  csv << "step,loss,epoch,train_loss,test_loss\n";
+  for (const CsvRow& r : rows) {
+    csv << r.step << "," << r.loss << "," << r.epoch << ",";
+    if (r.epoch_end) {
+      csv << r.train_loss << ",";
+      if (has_test) csv << r.test_loss;
+    } else {
+      csv << ",";
+    }
+    csv << "\n";
+  }
+  return csv.str();
+}
+
 int cmd_train(const std::string& path, long long steps, const std::string& csv_path,
               const std::string& save_path) {
   const Scenario scenario = load_scenario(path);
   Trainer trainer(scenario);
-  std::vector<double> losses(static_cast<std::size_t>(steps));
+  const bool want_csv = !csv_path.empty();
+  const bool has_test = scenario.data.has_test_set();
+  std::optional<SetEvaluator> on_train, on_test;
+  if (want_csv) {
+    on_train.emplace(scenario, training_raw(scenario), training_targets(scenario));
+    if (has_test) on_test.emplace(scenario, scenario.data.test_raw, scenario.data.test_targets);
+  }
+  std::vector<CsvRow> rows;
+  if (want_csv) rows.reserve(static_cast<std::size_t>(steps));
+  // The epoch-end losses are for the CSV, not training: their time is left
+  // out of us_per_step.
+  double evaluation_seconds = 0.0;
   const auto start = std::chrono::steady_clock::now();
   long long done = 0;
+  bool finite = true;
   for (; done < steps; ++done) {
-    losses[done] = trainer.step();
-    if (!std::isfinite(losses[done])) break;  // located below, off the fast path
+    const Progress before = trainer.scenario().progress;
+    const double loss = trainer.step();
+    finite = std::isfinite(loss);
+    if (want_csv) {
+      CsvRow row{before.step + 1, before.epoch, loss, trainer.scenario().progress.epoch != before.epoch, 0.0, 0.0};
+      if (row.epoch_end) {
+        const auto t0 = std::chrono::steady_clock::now();
+        row.train_loss = on_train->data_loss(trainer.scenario());
+        if (on_test) row.test_loss = on_test->data_loss(trainer.scenario());
+        evaluation_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      }
+      rows.push_back(row);
+    }
+    if (!finite) break;  // located below, off the fast path
   }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() - evaluation_seconds;
+  if (!finite) ++done;
   bool weights_finite = true;
   for (const Layer& layer : trainer.scenario().layers)
     weights_finite = weights_finite && layer.weights.allFinite() && layer.bias.allFinite();
 
-  if (!csv_path.empty()) {
-    std::ostringstream csv;
-    csv.precision(17);
-    csv << "step,loss\n";
-    for (long long s = 0; s < std::min(done + 1, steps); ++s) csv << (s + 1) << "," << losses[s] << "\n";
-    write_file_atomic(csv_path, csv.str());
-  }
-  if (done < steps || !weights_finite) {
-    const auto where = find_first_non_finite(scenario, static_cast<std::size_t>(std::min(done + 1, steps)));
+  if (want_csv) write_file_atomic(csv_path, csv_text(rows, has_test));
+  if (!finite || !weights_finite) {
+    const auto where = find_first_non_finite(scenario, static_cast<std::size_t>(std::min(done, steps)));
     std::string msg = path + ": training produced a non-finite value";
     if (where)
       msg += " in step " + std::to_string(where->step_index + 1) + ", op " +
              std::to_string(where->op.op_index) + " (" + where->op.op_title + ")";
     return fail(1, msg);
   }
-  // The scenario after the N steps, optimizer state included, so that
-  // training it further continues exactly (formats.md §4); written atomically.
+  // The scenario after the N steps, optimizer state and progress included, so
+  // that training it further continues exactly (formats.md §4, §5); written
+  // atomically.
   if (!save_path.empty()) save_scenario(trainer.scenario(), save_path);
   std::printf("steps: %lld, seconds: %.6f, us_per_step: %.3f\n", steps, seconds,
               steps > 0 ? seconds * 1e6 / static_cast<double>(steps) : 0.0);
@@ -144,18 +201,20 @@ int run_command(int argc, char** argv) {
   app.require_subcommand(1);
   std::string path, out, csv, save;
   bool as_json = false;
-  long long steps = 1;
+  long long steps = 1, after = 0;
   ScreenshotRequest shot;
   std::string size;
 
   CLI::App* trace = app.add_subcommand("trace", "one training step op by op; --json prints the trace");
   trace->add_option("scenario", path, "scenario file")->required();
   trace->add_flag("--json", as_json, "print the trace as JSON (formats.md §3)");
+  trace->add_option("--after", after, "first run K training steps through the fast path, then trace the next")
+      ->check(CLI::Range(0LL, 10000000LL));
 
   CLI::App* train = app.add_subcommand("train", "N training steps through the fast path");
   train->add_option("scenario", path, "scenario file")->required();
   train->add_option("--steps", steps, "number of steps")->required()->check(CLI::Range(0LL, 10000000LL));
-  train->add_option("--csv", csv, "write step,loss rows here");
+  train->add_option("--csv", csv, "write step,loss,epoch,train_loss,test_loss rows here");
   train->add_option("--save", save, "write the trained scenario (with its optimizer state) here");
 
   CLI::App* grad = app.add_subcommand("gradcheck", "analytic gradients vs central differences");
@@ -216,7 +275,7 @@ int run_command(int argc, char** argv) {
   }
 
   try {
-    if (*trace) return cmd_trace(path, as_json);
+    if (*trace) return cmd_trace(path, as_json, after);
     if (*train) return cmd_train(path, steps, csv, save);
     if (*grad) return cmd_gradcheck(path);
     if (*exp) return cmd_export(path, out);

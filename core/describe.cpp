@@ -4,11 +4,12 @@
 #include <cstdio>
 #include <string_view>
 
+#include "batching.hpp"
 #include "optimizer.hpp"
 
 // [SECTION] symbols  [SECTION] forward  [SECTION] loss  [SECTION] backward
 // [SECTION] update   [SECTION] regularization  [SECTION] optimizers
-// [SECTION] describe()
+// [SECTION] data     [SECTION] describe()
 
 namespace bpv {
 namespace {
@@ -431,6 +432,44 @@ OpText optimizer_op_text(const Op& op, const PassState& st, const Eigen::MatrixX
   return t;
 }
 
+// ---------------------------------------------------------------- [SECTION] data
+// "epoch 1, mini-batch 4 of 25" (1-based: what a person counts).
+std::string batch_position(const Scenario& sc) {
+  return "epoch " + std::to_string(sc.progress.epoch + 1) + ", mini-batch " +
+         std::to_string(sc.progress.step_in_epoch + 1) + " of " +
+         std::to_string(steps_per_epoch(sc.train_rows(), sc.data.batching));
+}
+
+OpText mini_batch_text(const PassState& st, Element e) {
+  const Scenario& sc = st.scenario;
+  const DataSet& d = sc.data;
+  const int n = d.train_rows(), b = sc.batch_size();
+  const BatchSpan span = batch_span(n, d.batching, sc.progress);
+  const bool shuffled = d.batching && d.batching->shuffle;
+  OpText t;
+  t.equation = "x, y ← rows " + std::to_string(span.first + 1) + "–" + std::to_string(span.first + span.count) +
+               " of the training set (" + std::to_string(n) + " rows" +
+               (shuffled ? ", in this epoch's shuffled order)" : ", in file order)");
+  if (!d.features.empty()) t.equation += "; x = features of the raw inputs";
+  if (e.example < st.batch_rows.cols() && e.example < b) {
+    const int row = static_cast<int>(st.batch_rows(0, e.example));
+    std::string xs, ys;
+    for (Eigen::Index c = 0; c < sc.inputs.cols() && c < 4; ++c)
+      xs += (c ? ", " : "") + format_number(sc.inputs(e.example, c));
+    if (sc.inputs.cols() > 4) xs += ", …";
+    for (Eigen::Index c = 0; c < sc.targets.cols() && c < 4; ++c)
+      ys += (c ? ", " : "") + format_number(sc.targets(e.example, c));
+    if (sc.targets.cols() > 4) ys += ", …";
+    t.numbers = "example " + std::to_string(e.example + 1) + " of " + std::to_string(b) + " = training row " +
+                std::to_string(row + 1) + ": x = (" + xs + "), y = (" + ys + ")";
+  }
+  t.explanation = d.batching
+                      ? "Each training step learns from one mini-batch; an epoch is N/B steps (rounded up), one pass over "
+                        "the training set, and the loss and gradients are means over this mini-batch."
+                      : "Every step learns from the whole training set (no batching): each step is an epoch.";
+  return t;
+}
+
 // "m ← β₁·m + (1 − β₁)·∂L/∂θ" with θ spelled as the parameter: W² or b².
 std::string with_parameter(std::string_view formula, const std::string& param) {
   std::string out;
@@ -465,6 +504,9 @@ std::string layer_symbol(const Scenario& scenario, int l) {
 }
 
 std::string neuron_symbol(const Scenario& scenario, int l, int j) {
+  // The input layer of a network fed features is labelled by them: x₁², sin x₂.
+  const std::vector<Feature>& features = scenario.data.features;
+  if (l == 0 && j >= 0 && j < static_cast<int>(features.size())) return feature_label(features[static_cast<std::size_t>(j)]);
   return layer_symbol(scenario, l) + subscript(j + 1);
 }
 
@@ -487,6 +529,7 @@ std::string describe_title(const Op& op, const Scenario& sc) {
   const std::string L = superscript(l), name = layer_symbol(sc, l);
   const std::string where = "layer " + std::to_string(l) + " (" + name + ")";
   switch (op.kind) {
+    case OpKind::MiniBatch: return "Mini-batch: " + batch_position(sc);
     case OpKind::Affine: return "Forward, " + where + ": weighted sum z" + L;
     case OpKind::Activate:
       return "Forward, " + where + ": " + std::string(sc.layers[l - 1].activation->symbol);
@@ -543,6 +586,7 @@ OpText describe(const Op& op, const PassState& state, const Eigen::MatrixXd* bef
   OpText t;
   const int l = op.layer;
   switch (op.kind) {
+    case OpKind::MiniBatch: t = mini_batch_text(state, e); break;
     case OpKind::Affine: t = affine_text(state, l, e); break;
     case OpKind::Activate: t = activation_text(state, l, e); break;
     case OpKind::Loss: t = loss_text(state, l, e); break;

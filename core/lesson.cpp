@@ -453,7 +453,8 @@ std::string quantity_symbol(const QuantityRef& q, const Scenario& sc) {
     case Buffer::Penalty: return "P";
     case Buffer::Step: return "t";
     case Buffer::WeightState:
-    case Buffer::BiasState: return std::string(buffer_name(q.buffer));  // not a lesson quantity
+    case Buffer::BiasState:
+    case Buffer::BatchRows: return std::string(buffer_name(q.buffer));  // not a lesson quantity
   }
   if (sc.batch_size() > 1) s += " (example " + std::to_string(q.row + 1) + ")";
   return s;

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "batching.hpp"
 #include "optimizer.hpp"
 
 namespace bpv {
@@ -18,6 +19,7 @@ std::string_view phase_name(Phase p) {
 
 std::string_view op_kind_name(OpKind k) {
   switch (k) {
+    case OpKind::MiniBatch: return "mini_batch";
     case OpKind::Affine: return "affine";
     case OpKind::Activate: return "activation";
     case OpKind::Loss: return "loss";
@@ -54,6 +56,7 @@ std::string_view buffer_name(Buffer b) {
     case Buffer::Step: return "t";
     case Buffer::WeightState: return "weights_state";
     case Buffer::BiasState: return "bias_state";
+    case Buffer::BatchRows: return "batch_rows";
   }
   return "?";
 }
@@ -75,6 +78,8 @@ PassState make_pass_state(const Scenario& scenario) {
   }
   state.loss = Eigen::MatrixXd::Zero(1, 1);
   state.penalty = Eigen::MatrixXd::Zero(1, 1);
+  state.batch_rows.resize(1, batch);
+  for (int r = 0; r < batch; ++r) state.batch_rows(0, r) = r;
   conform_optimizer_state(state.scenario);
   return state;
 }
@@ -90,6 +95,14 @@ std::vector<Op> build_ops(const Scenario& scenario) {
     ops.push_back(op);
   };
   const bool regularized = scenario.regularization.active();
+  if (scenario.data.active()) {
+    // The step's rows first: everything after reads x and y.
+    // It carries layer 1, like the t op: every op of the trace names a layer from 1.
+    Op batch{OpKind::MiniBatch, 1, Phase::Forward, {}, 0, {Buffer::Input, 0}};
+    batch.also_writes = {BufferRef{Buffer::Target, scenario.layer_count()}, BufferRef{Buffer::BatchRows, 0}};
+    batch.also_write_count = 2;
+    ops.push_back(batch);
+  }
   for (int l = 1; l <= last; ++l) {
     const Buffer prev = l == 1 ? Buffer::Input : Buffer::Activation;
     add(OpKind::Affine, l, Phase::Forward,
@@ -198,12 +211,31 @@ void apply_optimizer_op(const Op& op, PassState& state) {
 
 }  // namespace
 
+void conform_batch(PassState& state) {
+  const Eigen::Index batch = state.scenario.inputs.rows();
+  for (LayerState& ls : state.layers) {
+    if (ls.pre_activation.rows() == batch) continue;
+    const Eigen::Index n = ls.pre_activation.cols();
+    for (Eigen::MatrixXd* m : {&ls.pre_activation, &ls.activation, &ls.grad_activation, &ls.delta})
+      m->setZero(batch, n);
+  }
+}
+
 void apply_op(const Op& op, PassState& state) {
   if (op.optimizer) {
     apply_optimizer_op(op, state);
     return;
   }
   Scenario& sc = state.scenario;
+  if (op.kind == OpKind::MiniBatch) {
+    if (state.order_epoch != sc.progress.epoch) {
+      epoch_order(sc.data.train_rows(), sc.data.batching, sc.progress.epoch, state.order);
+      state.order_epoch = sc.progress.epoch;
+    }
+    fill_mini_batch(sc, state.order, sc.inputs, sc.targets, state.batch_rows);
+    conform_batch(state);
+    return;
+  }
   const int l = op.layer;
   Layer& layer = sc.layers[l - 1];
   LayerState& ls = state.layers[l - 1];
@@ -273,7 +305,8 @@ void apply_op(const Op& op, PassState& state) {
       sc.optimizer_state.t(0, 0) += 1.0;
       break;
     case OpKind::OptimizerState:
-      break;  // always has op.optimizer (above)
+    case OpKind::MiniBatch:
+      break;  // handled above
   }
 }
 
@@ -296,6 +329,7 @@ const Eigen::MatrixXd& buffer_matrix(const PassState& state, BufferRef ref) {
     case Buffer::Step: return sc.optimizer_state.t;
     case Buffer::WeightState: return sc.optimizer_state.layers[l - 1].weights[ref.slot];
     case Buffer::BiasState: return sc.optimizer_state.layers[l - 1].bias[ref.slot];
+    case Buffer::BatchRows: return state.batch_rows;
     case Buffer::LearningRate: break;
   }
   throw std::logic_error("buffer_matrix: the learning rate is a scalar, not a matrix");

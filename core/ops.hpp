@@ -20,6 +20,7 @@ enum class Phase { Forward, Loss, Backward, Update };
 std::string_view phase_name(Phase p);  // "forward", "loss", "backward", "update"
 
 enum class OpKind {
+  MiniBatch,           // x, y ← the step's rows of the training set (only with a data set)
   Affine,              // z_l = a_{l-1} · W_l + b_l
   Activate,            // a_l = f(z_l)
   Loss,                // L = (1/B) Σ_b loss(a_L, y)
@@ -56,6 +57,7 @@ enum class Buffer {
   Step,         // the optimizer's t (1 × 1), layer 0
   WeightState,  // a state tensor of W_l (BufferRef::slot says which)
   BiasState,    // a state tensor of b_l
+  BatchRows,    // the step's row indices in the training set (1 × B), layer 0
 };
 std::string_view buffer_name(Buffer b);
 
@@ -70,7 +72,7 @@ struct OptimizerOpDef;  // core/optimizer.hpp
 
 struct Op {
   OpKind kind;
-  int layer;  // 1..L; the loss ops and the penalty carry L, the t op 1
+  int layer;  // 1..L; the loss ops and the penalty carry L, the t op and the mini-batch 1
   Phase phase;
   std::array<BufferRef, 8> reads;
   int read_count;
@@ -78,6 +80,10 @@ struct Op {
   // OptimizerState, and UpdateWeights / UpdateBias of an optimizer other than
   // plain SGD: the table entry whose apply and describe it runs.
   const OptimizerOpDef* optimizer = nullptr;
+  // What else the op writes (the mini-batch: y and the rows beside x). The
+  // stepper restores these too; everything else reads `writes` only.
+  std::array<BufferRef, 2> also_writes{};
+  int also_write_count = 0;
   bool operator==(const Op&) const = default;
 };
 
@@ -97,6 +103,11 @@ struct PassState {
   std::vector<LayerState> layers;  // layers[l-1] for layer l
   Eigen::MatrixXd loss;            // 1 × 1: the data loss (1/B) Σ_b L_b
   Eigen::MatrixXd penalty;         // 1 × 1: the regularization term (0 without one)
+  Eigen::MatrixXd batch_rows;      // 1 × B: the mini-batch's rows in the training set
+  // The current epoch's row order, kept so a step does not redraw it (not
+  // state: a function of the epoch; order_epoch −1 means "not drawn yet").
+  std::vector<int> order;
+  long long order_epoch = -1;
 
   // The loss the step minimises: data loss + penalty.
   double loss_value() const { return loss(0, 0) + penalty(0, 0); }
@@ -113,8 +124,13 @@ PassState make_pass_state(const Scenario& scenario);
 // The ops of one training step for this architecture, in order.
 std::vector<Op> build_ops(const Scenario& scenario);
 
-// Does op's math on the state. No allocation once the state is sized.
+// Does op's math on the state. No allocation once the state is sized (the
+// mini-batch op resizes the B-row buffers when the batch size changes: at the
+// short last batch of an epoch and the step after it).
 void apply_op(const Op& op, PassState& state);
+
+// Gives every B-row buffer the rows of x (zeroed where the size changed).
+void conform_batch(PassState& state);
 
 // The matrix behind a buffer. LearningRate is a scalar of the scenario and has
 // no matrix: asking for it throws std::logic_error.

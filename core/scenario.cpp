@@ -1,24 +1,13 @@
 #include "scenario.hpp"
 
 #include <cmath>
-#include <numbers>
 #include <random>
+
+#include "batching.hpp"
+#include "random.hpp"
 
 namespace bpv {
 namespace {
-
-// Uniform in [0, 1) from the top 53 bits: the same on every platform,
-// unlike std::uniform_real_distribution.
-double unit_uniform(std::mt19937_64& rng) {
-  return static_cast<double>(rng() >> 11) * 0x1.0p-53;
-}
-
-// Box–Muller, written out so the sequence is fixed everywhere.
-double standard_normal(std::mt19937_64& rng) {
-  const double u1 = 1.0 - unit_uniform(rng);  // (0, 1]
-  const double u2 = unit_uniform(rng);
-  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
-}
 
 Eigen::MatrixXd fill(const InitSpec& init, int rows, int cols, int fan_in, int fan_out,
                      std::uint64_t stream, bool bias) {
@@ -48,11 +37,8 @@ Eigen::MatrixXd fill(const InitSpec& init, int rows, int cols, int fan_in, int f
 }  // namespace
 
 std::uint64_t init_stream(std::uint64_t seed, int layer, bool bias) {
-  // splitmix64 of (seed, layer, kind): independent streams per layer.
-  std::uint64_t x = seed ^ (0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(2 * layer + (bias ? 1 : 0) + 1));
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
+  // Independent streams per layer and kind.
+  return mix_seed(seed, static_cast<std::uint64_t>(2 * layer + (bias ? 1 : 0)));
 }
 
 Eigen::MatrixXd init_weights(const InitSpec& init, int fan_in, int fan_out, std::uint64_t stream) {
@@ -93,6 +79,32 @@ Scenario seed_scenario() {
   s.targets = Eigen::MatrixXd(1, 3);
   s.targets << 1.0, 0.0, 0.0;
   return s;
+}
+
+void advance_progress(Scenario& sc) {
+  sc.progress = next_progress(sc.train_rows(), sc.data.batching, sc.progress);
+}
+
+void fill_mini_batch(const Scenario& sc, const std::vector<int>& order, Eigen::MatrixXd& inputs,
+                     Eigen::MatrixXd& targets, Eigen::MatrixXd& rows) {
+  const BatchSpan span = batch_span(sc.data.train_rows(), sc.data.batching, sc.progress);
+  const Eigen::Index cols = sc.input_size, outs = sc.data.train_targets.cols();
+  if (inputs.rows() != span.count || inputs.cols() != cols) inputs.resize(span.count, cols);
+  if (targets.rows() != span.count || targets.cols() != outs) targets.resize(span.count, outs);
+  if (rows.rows() != 1 || rows.cols() != span.count) rows.resize(1, span.count);
+  for (int r = 0; r < span.count; ++r) {
+    const int row = order[static_cast<std::size_t>(span.first + r)];
+    compute_features_row(sc.data.features, sc.data.train_raw, row, inputs, r);
+    targets.row(r) = sc.data.train_targets.row(row);
+    rows(0, r) = row;
+  }
+}
+
+void load_mini_batch(Scenario& sc) {
+  std::vector<int> order;
+  epoch_order(sc.data.train_rows(), sc.data.batching, sc.progress.epoch, order);
+  Eigen::MatrixXd rows;
+  fill_mini_batch(sc, order, sc.inputs, sc.targets, rows);
 }
 
 }  // namespace bpv

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "activations.hpp"
+#include "dataset.hpp"
 #include "losses.hpp"
 #include "optimizer_state.hpp"
 
@@ -48,9 +49,16 @@ struct Scenario {
   OptimizerSpec optimizer;
   Regularization regularization;
   OptimizerState optimizer_state;
+  // formats.md §5: the training and test sets, features and mini-batches
+  // (dataset.hpp says how inputs / targets relate to them), and where
+  // training stands.
+  DataSet data;
+  Progress progress;
 
   int layer_count() const { return static_cast<int>(layers.size()); }
-  int batch_size() const { return static_cast<int>(inputs.rows()); }
+  int batch_size() const { return static_cast<int>(inputs.rows()); }  // this step's rows
+  // Rows of the training set (with a data set, all of them; else the batch).
+  int train_rows() const { return data.active() ? data.train_rows() : batch_size(); }
   int output_size() const { return layers.empty() ? 0 : layers.back().size(); }
   // Neurons of layer l, where l = 0 is the input and l = 1..L the layers.
   int width(int l) const { return l == 0 ? input_size : layers[l - 1].size(); }
@@ -68,5 +76,18 @@ std::uint64_t init_stream(std::uint64_t seed, int layer, bool bias);
 // The seed example of the blog post: 3-3-3-3, relu/sigmoid/softmax,
 // binary_cross_entropy, lr 0.01 (assets/scenarios/seed.json holds the same).
 Scenario seed_scenario();
+
+// One training step done: progress moves to the next mini-batch (and epoch).
+void advance_progress(Scenario& scenario);
+
+// The mini-batch `progress` points at, as the network sees it: x (features
+// applied), y and the rows' indices in the training set (1 × B). `order` is
+// the epoch's row order (batching.hpp, epoch_order). Outputs are resized only
+// when the batch size changes. Needs data.active().
+void fill_mini_batch(const Scenario& scenario, const std::vector<int>& order, Eigen::MatrixXd& inputs,
+                     Eigen::MatrixXd& targets, Eigen::MatrixXd& rows);
+// The same for the scenario's own inputs / targets (at load, after an edit of
+// the data set).
+void load_mini_batch(Scenario& scenario);
 
 }  // namespace bpv

@@ -10,6 +10,8 @@
 #include <unistd.h>
 #include <vector>
 
+#include "data_io.hpp"
+#include "field_reader.hpp"
 #include "optimizer.hpp"
 
 namespace bpv {
@@ -17,88 +19,7 @@ namespace {
 
 using nlohmann::json;
 
-// Builds the "FILE: FIELD: problem" messages while walking the document.
-struct Reader {
-  const std::string& source;
-
-  [[noreturn]] void fail(const std::string& field, const std::string& problem) const {
-    throw ScenarioError(source + ": " + field + ": " + problem);
-  }
-
-  static std::string type_of(const json& j) {
-    if (j.is_null()) return "null";
-    if (j.is_boolean()) return "a boolean";
-    if (j.is_number()) return "a number";
-    if (j.is_string()) return "a string";
-    if (j.is_array()) return "an array";
-    return "an object";
-  }
-
-  const json* find(const json& obj, const char* key) const {
-    auto it = obj.find(key);
-    return it == obj.end() ? nullptr : &*it;
-  }
-
-  const json& require(const json& obj, const char* key, const std::string& field) const {
-    const json* j = find(obj, key);
-    if (!j) fail(field, "missing");
-    return *j;
-  }
-
-  double number(const json& j, const std::string& field) const {
-    if (!j.is_number()) fail(field, "expected a number, got " + type_of(j));
-    const double v = j.get<double>();
-    if (!std::isfinite(v)) fail(field, "must be a finite number");
-    return v;
-  }
-
-  long long integer(const json& j, const std::string& field, long long lo, long long hi) const {
-    if (!j.is_number()) fail(field, "expected an integer, got " + type_of(j));
-    const double v = j.get<double>();
-    if (!std::isfinite(v) || v != std::floor(v)) fail(field, "expected an integer");
-    if (v < static_cast<double>(lo) || v > static_cast<double>(hi))
-      fail(field, "must be between " + std::to_string(lo) + " and " + std::to_string(hi) +
-                      ", got " + j.dump());
-    return j.is_number_unsigned() ? static_cast<long long>(j.get<unsigned long long>())
-           : j.is_number_integer() ? j.get<long long>()
-                                   : static_cast<long long>(v);
-  }
-
-  std::string string(const json& j, const std::string& field) const {
-    if (!j.is_string()) fail(field, "expected a string, got " + type_of(j));
-    return j.get<std::string>();
-  }
-
-  // rows × cols of finite numbers; rows < 0 means "any count from 1 to max_rows".
-  Eigen::MatrixXd matrix(const json& j, const std::string& field, int rows, int cols,
-                         int max_rows = 0) const {
-    if (!j.is_array()) fail(field, "expected an array of rows, got " + type_of(j));
-    const long long n = static_cast<long long>(j.size());
-    if (rows >= 0 && n != rows)
-      fail(field, "expected " + std::to_string(rows) + " rows, got " + std::to_string(n));
-    if (rows < 0 && (n < 1 || n > max_rows))
-      fail(field, "expected 1 to " + std::to_string(max_rows) + " rows, got " + std::to_string(n));
-    Eigen::MatrixXd m(n, cols);
-    for (long long r = 0; r < n; ++r) {
-      const std::string rf = field + "[" + std::to_string(r) + "]";
-      const json& row = j[r];
-      if (!row.is_array()) fail(rf, "expected an array of numbers, got " + type_of(row));
-      if (static_cast<long long>(row.size()) != cols)
-        fail(rf, "expected " + std::to_string(cols) + " numbers, got " + std::to_string(row.size()));
-      for (int c = 0; c < cols; ++c) m(r, c) = number(row[c], rf + "[" + std::to_string(c) + "]");
-    }
-    return m;
-  }
-
-  Eigen::MatrixXd row(const json& j, const std::string& field, int cols) const {
-    if (!j.is_array()) fail(field, "expected an array of numbers, got " + type_of(j));
-    if (static_cast<long long>(j.size()) != cols)
-      fail(field, "expected " + std::to_string(cols) + " numbers, got " + std::to_string(j.size()));
-    Eigen::MatrixXd m(1, cols);
-    for (int c = 0; c < cols; ++c) m(0, c) = number(j[c], field + "[" + std::to_string(c) + "]");
-    return m;
-  }
-};
+using Reader = FieldReader;
 
 // nlohmann's parser rejects a number that overflows a double (1e999) with an
 // out_of_range exception that says neither the file nor the field. On that
@@ -195,10 +116,6 @@ std::string too_many_parameters(long long n) {
          with_commas(kMaxParameters);
 }
 
-std::string too_many_values(long long batch, long long neurons) {
-  return std::to_string(batch) + " examples × " + with_commas(neurons) + " neurons = " +
-         with_commas(batch * neurons) + " values per buffer; at most " + with_commas(kMaxExampleValues);
-}
 
 std::string optimizer_names() {
   std::string s;
@@ -331,6 +248,11 @@ json optimizer_state_json(const Scenario& sc, bool& any) {
 
 }  // namespace
 
+std::string too_many_values(long long batch, long long neurons) {
+  return std::to_string(batch) + " examples × " + with_commas(neurons) + " neurons = " +
+         with_commas(batch * neurons) + " values per buffer; at most " + with_commas(kMaxExampleValues);
+}
+
 std::string resource_problem(const Scenario& sc) {
   long long parameters = 0, neurons = sc.input_size;
   for (int l = 1; l <= sc.layer_count(); ++l) {
@@ -404,13 +326,7 @@ Scenario parse_scenario(const std::string& text, const std::string& source) {
   sc.learning_rate = rd.number(rd.require(doc, "learning_rate", "learning_rate"), "learning_rate");
   if (sc.learning_rate < 0) rd.fail("learning_rate", "must not be negative");
 
-  const json& inputs = rd.require(doc, "inputs", "inputs");
-  if (inputs.is_array() && static_cast<long long>(inputs.size()) * neurons > kMaxExampleValues &&
-      inputs.size() <= static_cast<std::size_t>(kMaxBatch))
-    rd.fail("inputs", too_many_values(static_cast<long long>(inputs.size()), neurons));
-  sc.inputs = rd.matrix(inputs, "inputs", -1, sc.input_size, kMaxBatch);
-  sc.targets = rd.matrix(rd.require(doc, "targets", "targets"), "targets",
-                         static_cast<int>(sc.inputs.rows()), sc.output_size());
+  read_data_fields(rd, doc, sc, neurons);
   if (const json* j = rd.find(doc, "optimizer")) read_optimizer(rd, *j, sc);
   if (const json* j = rd.find(doc, "regularization")) sc.regularization = read_regularization(rd, *j);
   if (const json* j = rd.find(doc, "optimizer_state")) read_optimizer_state(rd, *j, sc);
@@ -470,8 +386,7 @@ json scenario_to_json(const Scenario& sc) {
   j["layers"] = std::move(layers);
   j["loss"] = std::string(sc.loss->name);
   j["learning_rate"] = sc.learning_rate;
-  j["inputs"] = matrix_to_json(sc.inputs);
-  j["targets"] = matrix_to_json(sc.targets);
+  write_data_fields(sc, j);
   if (sc.has_init) {
     json init{{"scheme", sc.init.scheme}, {"seed", sc.init.seed}};
     if (sc.init.scheme == "uniform") {

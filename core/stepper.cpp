@@ -50,10 +50,13 @@ void Stepper::rebuild(std::size_t target_cursor) {
     }
     state_.loss.setZero();
     state_.penalty.setZero();
+    state_.order_epoch = -1;  // the data set or its batching may have changed
+    conform_batch(state_);
   } else {
     ops_ = build_ops(start_);
     state_ = make_pass_state(start_);
     undo_.clear();
+    undo_also_.clear();
   }
   cursor_ = 0;
   non_finite_.reset();
@@ -67,6 +70,10 @@ bool Stepper::step_forward() {
   Eigen::MatrixXd& out = buffer_matrix(state_, op.writes);
   if (undo_.size() <= k) undo_.emplace_back();
   undo_[k] = out;  // same shape as last time: no allocation
+  for (int w = 0; w < op.also_write_count; ++w) {
+    if (undo_also_.size() <= k) undo_also_.resize(k + 1);
+    undo_also_[k][w] = buffer_matrix(state_, op.also_writes[w]);
+  }
   apply_op(op, state_);
   ++cursor_;
   if (!non_finite_ && !out.allFinite()) non_finite_ = NonFiniteReport{k, describe_title(op, start_)};
@@ -77,7 +84,11 @@ bool Stepper::step_back() {
   if (cursor_ == 0) return false;
   const std::size_t k = --cursor_;
   // swap, not move: the slot keeps its storage for the next step forward.
-  buffer_matrix(state_, ops_[k].writes).swap(undo_[k]);
+  const Op& op = ops_[k];
+  buffer_matrix(state_, op.writes).swap(undo_[k]);
+  for (int w = 0; w < op.also_write_count; ++w) buffer_matrix(state_, op.also_writes[w]).swap(undo_also_[k][w]);
+  // Back to the batch before: the B-row buffers take its size again.
+  if (op.kind == OpKind::MiniBatch) conform_batch(state_);
   if (non_finite_ && non_finite_->op_index >= k) non_finite_.reset();
   return true;
 }
@@ -95,6 +106,17 @@ void Stepper::run_to_phase_end() {
 }
 
 bool Stepper::is_computed(BufferRef ref) const {
+  auto writes = [&](const Op& op) {
+    if (op.writes == ref) return true;
+    for (int w = 0; w < op.also_write_count; ++w)
+      if (op.also_writes[w] == ref) return true;
+    return false;
+  };
+  // With a data set the mini-batch op writes x and y: before it they hold the
+  // last step's rows.
+  if (ref.buffer == Buffer::Input || ref.buffer == Buffer::Target || ref.buffer == Buffer::BatchRows)
+    for (std::size_t k = 0; k < op_count(); ++k)
+      if (writes(ops_[k])) return k < cursor();
   switch (ref.buffer) {
     case Buffer::Input:
     case Buffer::Target:
@@ -104,6 +126,7 @@ bool Stepper::is_computed(BufferRef ref) const {
     case Buffer::Step:  // t and the optimizer state carry over from the last step
     case Buffer::WeightState:
     case Buffer::BiasState:
+    case Buffer::BatchRows:
       return true;
     default:
       break;
@@ -122,6 +145,7 @@ void Stepper::replace_scenario(const Scenario& scenario) {
 bool Stepper::begin_next_step() {
   if (!at_end()) return false;
   start_ = state_.scenario;  // holds the updated weights and biases
+  advance_progress(start_);
   rebuild(0);
   return true;
 }

@@ -10,6 +10,7 @@
 // 32, is about a millisecond.)
 #pragma once
 #include <cstddef>
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -72,6 +73,7 @@ class Stepper {
   // undo_[k], k < cursor_: the buffer op k overwrote. Slots from cursor_ on
   // are spare storage, reused by the next step forward.
   std::vector<Eigen::MatrixXd> undo_;
+  std::vector<std::array<Eigen::MatrixXd, 2>> undo_also_;  // of Op::also_writes
   std::size_t cursor_ = 0;
   std::uint64_t start_id_ = 0;
   std::optional<NonFiniteReport> non_finite_;

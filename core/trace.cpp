@@ -67,8 +67,17 @@ nlohmann::json trace_json(const Scenario& scenario) {
   // (file's t + 1)-th.
   const double t = is_plain_sgd(scenario.optimizer) ? stepper.scenario().optimizer_state.step() + 1.0
                                                     : st.scenario.optimizer_state.step();
+  // formats.md §5: the step's rows as the network saw them, and where they are.
+  const Scenario& start = stepper.scenario();
+  nlohmann::json rows = nlohmann::json::array();
+  for (Eigen::Index r = 0; r < st.batch_rows.cols(); ++r) rows.push_back(static_cast<long long>(st.batch_rows(0, r)));
   nlohmann::json doc{{"scenario", scenario.name},
                      {"loss", st.loss_value()},
+                     {"inputs", matrix_to_json(st.scenario.inputs)},
+                     {"targets", matrix_to_json(st.scenario.targets)},
+                     {"batch_rows", std::move(rows)},
+                     {"epoch", start.progress.epoch},
+                     {"step_in_epoch", start.progress.step_in_epoch},
                      {"t", static_cast<long long>(t)},
                      {"data_loss", st.data_loss()},
                      {"penalty", st.penalty_value()},

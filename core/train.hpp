@@ -21,6 +21,7 @@ class Trainer {
   // One forward, loss, backward and SGD update; returns the loss before the update.
   double step() {
     for (const Op& op : ops_) apply_op(op, state_);
+    advance_progress(state_.scenario);
     return state_.loss_value();
   }
 

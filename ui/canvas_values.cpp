@@ -78,7 +78,8 @@ void mark(CanvasValues& out, BufferRef ref, Role role) {
     case Buffer::Penalty: out.loss_role = role; break;
     case Buffer::Step:
     case Buffer::WeightState:
-    case Buffer::BiasState: break;
+    case Buffer::BiasState:
+    case Buffer::BatchRows: break;
   }
 }
 

@@ -21,6 +21,8 @@
 #include <thread>
 #include <vector>
 
+#include "batching.hpp"
+#include "evaluate.hpp"
 #include "optimizer.hpp"
 #include "scenario_io.hpp"
 #include "temp_dir.hpp"
@@ -252,8 +254,10 @@ TEST_F(Cli, TrainWritesNRowsPlusHeaderAndEndsWithTheSummaryLine) {
   std::istringstream rows(slurp(csv));
   std::string line;
   ASSERT_TRUE(std::getline(rows, line));
-  EXPECT_EQ(line, "step,loss");
-  // The losses are the fast path's, to the last bit (17 significant digits round-trip).
+  EXPECT_EQ(line, "step,loss,epoch,train_loss,test_loss");
+  // The losses are the fast path's, to the last bit (17 significant digits
+  // round-trip). Without batching every step is an epoch: its epoch column
+  // counts from 0 and the training set's loss after it is on every row.
   Trainer engine(load_scenario(asset("xor.json")));
   int n = 0;
   while (std::getline(rows, line)) {
@@ -262,6 +266,10 @@ TEST_F(Cli, TrainWritesNRowsPlusHeaderAndEndsWithTheSummaryLine) {
     ASSERT_NE(comma, std::string::npos) << line;
     EXPECT_EQ(std::stoi(line.substr(0, comma)), n);
     EXPECT_EQ(std::stod(line.substr(comma + 1)), engine.step()) << "row " << n;
+    const auto third = line.find(',', comma + 1);
+    ASSERT_NE(third, std::string::npos) << line;
+    EXPECT_EQ(std::stoi(line.substr(third + 1)), n - 1) << line;
+    EXPECT_EQ(line.back(), ',') << "no test set: test_loss stays empty: " << line;
   }
   EXPECT_EQ(n, 250);
   // Written atomically: no temporary left beside it.
@@ -393,6 +401,95 @@ std::vector<std::string> asset_scenario_files() {
     if (entry.path().extension() == ".json") files.push_back(entry.path().filename().string());
   std::sort(files.begin(), files.end());
   return files;
+}
+
+// formats.md §5: trace --after K runs K steps first and names the step's rows.
+TEST_F(Cli, TraceAfterKTracesTheNextMiniBatchAndNamesItsRows) {
+  const Scenario sc = load_scenario(asset("spiral_features.json"));
+  const long long per_epoch = steps_per_epoch(sc.data.train_rows(), sc.data.batching);
+  ASSERT_EQ(per_epoch, 25);
+  for (const long long after : {0LL, 24LL, 27LL}) {
+    const ProcessResult r = run({"trace", asset("spiral_features.json"), "--json", "--after", std::to_string(after)});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json doc = json::parse(r.out);
+    const Progress p{after, after / per_epoch, after % per_epoch};
+    EXPECT_EQ(doc["epoch"], p.epoch) << after;
+    EXPECT_EQ(doc["step_in_epoch"], p.step_in_epoch) << after;
+    const std::vector<int> rows = batch_rows(sc.data.train_rows(), sc.data.batching, p);
+    EXPECT_EQ(doc["batch_rows"].get<std::vector<int>>(), rows) << after;
+    // x as the network sees it: the seven features of each row's raw inputs.
+    ASSERT_EQ(doc["inputs"].size(), rows.size());
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+      const double x1 = sc.data.train_raw(rows[k], 0), x2 = sc.data.train_raw(rows[k], 1);
+      const std::vector<double> x = doc["inputs"][k].get<std::vector<double>>();
+      ASSERT_EQ(x.size(), 7u);
+      EXPECT_EQ(x[0], x1);
+      EXPECT_EQ(x[4], x1 * x2);
+      EXPECT_EQ(x[5], std::sin(x1));
+      EXPECT_EQ(doc["targets"][k][0].get<double>(), sc.data.train_targets(rows[k], 0));
+    }
+    EXPECT_EQ(doc["steps"][0]["op"], "mini_batch");
+  }
+  // Without a data set: the whole batch, rows 0..B−1, each step an epoch.
+  const json seed = json::parse(run({"trace", asset("batch.json"), "--json", "--after", "3"}).out);
+  EXPECT_EQ(seed["epoch"], 3);
+  EXPECT_EQ(seed["step_in_epoch"], 0);
+  EXPECT_EQ(seed["batch_rows"].size(), load_scenario(asset("batch.json")).batch_size());
+  EXPECT_NE(seed["steps"][0]["op"], "mini_batch");
+}
+
+// §5's CSV: epoch on every row; at each epoch's last step the whole training
+// set's and test set's data loss with the weights after it, else empty.
+TEST_F(Cli, TrainCsvGivesTrainAndTestLossAtEpochEnds) {
+  const std::string csv = (dir_ / "epochs.csv").string();
+  ASSERT_EQ(run({"train", asset("circle.json"), "--steps", "60", "--csv", csv}).exit_code, 0);
+  const Scenario sc = load_scenario(asset("circle.json"));
+  Trainer trainer(sc);
+  SetEvaluator on_train(sc, sc.data.train_raw, sc.data.train_targets);
+  SetEvaluator on_test(sc, sc.data.test_raw, sc.data.test_targets);
+  std::istringstream rows(slurp(csv));
+  std::string line;
+  ASSERT_TRUE(std::getline(rows, line));
+  EXPECT_EQ(line, "step,loss,epoch,train_loss,test_loss");
+  int n = 0, epoch_ends = 0;
+  while (std::getline(rows, line)) {
+    ++n;
+    std::vector<std::string> cells;
+    std::stringstream ss(line);
+    for (std::string cell; std::getline(ss, cell, ',');) cells.push_back(cell);
+    if (line.back() == ',') cells.push_back("");
+    ASSERT_EQ(cells.size(), 5u) << line;
+    EXPECT_EQ(std::stoll(cells[0]), n);
+    EXPECT_EQ(std::stod(cells[1]), trainer.step()) << line;
+    EXPECT_EQ(std::stoll(cells[2]), (n - 1) / 25) << line;  // 250 training rows, batches of 10
+    const bool end = n % 25 == 0;
+    EXPECT_EQ(!cells[3].empty(), end) << line;
+    EXPECT_EQ(!cells[4].empty(), end) << line;
+    if (end) {
+      ++epoch_ends;
+      EXPECT_EQ(std::stod(cells[3]), on_train.data_loss(trainer.scenario())) << line;
+      EXPECT_EQ(std::stod(cells[4]), on_test.data_loss(trainer.scenario())) << line;
+    }
+  }
+  EXPECT_EQ(n, 60);
+  EXPECT_EQ(epoch_ends, 2);
+}
+
+TEST_F(Cli, TrainSaveAndContinueOverEpochsEqualsOneRunAndNumbersTheSteps) {
+  const std::string saved = (dir_ / "saved.json").string(), a = (dir_ / "a.csv").string(),
+                    b = (dir_ / "b.csv").string();
+  ASSERT_EQ(run({"train", asset("spiral.json"), "--steps", "30", "--save", saved}).exit_code, 0);
+  ASSERT_EQ(run({"train", saved, "--steps", "40", "--csv", a}).exit_code, 0);
+  ASSERT_EQ(run({"train", asset("spiral.json"), "--steps", "70", "--csv", b}).exit_code, 0);
+  std::vector<std::string> resumed, whole;
+  std::istringstream ra(slurp(a)), rb(slurp(b));
+  for (std::string l; std::getline(ra, l);) resumed.push_back(l);
+  for (std::string l; std::getline(rb, l);) whole.push_back(l);
+  ASSERT_EQ(resumed.size(), 41u);
+  ASSERT_EQ(whole.size(), 71u);
+  for (std::size_t k = 1; k < resumed.size(); ++k) EXPECT_EQ(resumed[k], whole[k + 30]) << k;
+  const json progress = json::parse(slurp(saved))["progress"];
+  EXPECT_EQ(progress, json({{"step", 30}, {"epoch", 1}, {"step_in_epoch", 5}}));
 }
 
 class EveryAssetScenario : public Cli, public ::testing::WithParamInterface<std::string> {};

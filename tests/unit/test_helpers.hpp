@@ -49,6 +49,7 @@ inline std::string state_difference(const PassState& a, const PassState& b) {
     }
   if (!bit_identical(a.scenario.inputs, b.scenario.inputs)) return "inputs";
   if (!bit_identical(a.scenario.targets, b.scenario.targets)) return "targets";
+  if (!bit_identical(a.batch_rows, b.batch_rows)) return "batch_rows";
   for (std::size_t k = 0; k < a.layers.size(); ++k) {
     const std::string l = "layer " + std::to_string(k + 1) + " ";
     const LayerState& x = a.layers[k];
