@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "assets_dir.hpp"
 #include "describe.hpp"
 #include "errata.hpp"
 #include "export_markdown.hpp"
@@ -107,7 +108,7 @@ int cmd_gradcheck(const std::string& path) {
 
 // The seed blog's published numbers against the engine (core/errata.hpp).
 int cmd_errata(std::string path, bool as_json) {
-  if (path.empty()) path = find_assets_dir({BPV_ASSETS_DIR}) + "/lessons/errata/published-values.json";
+  if (path.empty()) path = builtin_assets_dir() + "/lessons/errata/published-values.json";
   const Errata errata = load_seed_errata(path);
   if (as_json) {
     std::cout << errata_json(errata).dump(2) << "\n";
