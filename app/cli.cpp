@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "assets_dir.hpp"
 #include "describe.hpp"
 #include "errata.hpp"
 #include "evaluate.hpp"
@@ -164,7 +165,7 @@ int cmd_gradcheck(const std::string& path) {
 
 // The seed blog's published numbers against the engine (core/errata.hpp).
 int cmd_errata(std::string path, bool as_json) {
-  if (path.empty()) path = find_assets_dir({BPV_ASSETS_DIR}) + "/lessons/errata/published-values.json";
+  if (path.empty()) path = builtin_assets_dir() + "/lessons/errata/published-values.json";
   const Errata errata = load_seed_errata(path);
   if (as_json) {
     std::cout << errata_json(errata).dump(2) << "\n";
@@ -193,11 +194,11 @@ bool is_command(int argc, char** argv) {
   const std::string first = argv[1];
   for (const char* c : kCommands)
     if (first == c) return true;
-  return first == "-h" || first == "--help";
+  return first == "-h" || first == "--help" || first == "--version";
 }
 
 int run_command(int argc, char** argv) {
-  CLI::App app{"backprop-viz: step through backpropagation", "backprop-viz"};
+  CLI::App app{"backprop-viz: step through backpropagation, one operation at a time", "backprop-viz"};
   app.require_subcommand(1);
   std::string path, out, csv, save;
   bool as_json = false;
@@ -235,7 +236,7 @@ int run_command(int argc, char** argv) {
       ->check(CLI::IsMember({"open", "save-as", "export", "unsaved", "error"}));
   screenshot->add_option("--tab", shot.tab, "show this tab of the right column (gradcheck: edges coloured by it too)")
       ->check(CLI::IsMember({"matrices", "edit", "lesson", "gradcheck", "insight"}));
-  screenshot->add_option("--lesson", shot.lesson, "open this lesson file (assets/lessons/)");
+  screenshot->add_option("--lesson", shot.lesson, "open this lesson file (shipped: share/backprop-viz/lessons/)");
   screenshot->add_option("--beat", shot.beat, "the lesson's beat, 0-based")->check(CLI::Range(0, 10000));
   screenshot->add_flag("--presenter", shot.presenter, "presenter mode: the graph and the beat text only");
   screenshot->add_flag("--record", shot.record, "the lesson recorder: --lesson's lesson to edit, or a new lesson");
@@ -253,7 +254,7 @@ int run_command(int argc, char** argv) {
 
   std::string errata_path;
   CLI::App* errata = app.add_subcommand("errata", "the seed blog's published numbers against the engine's");
-  errata->add_option("file", errata_path, "published-values.json (default: the one in assets/lessons/errata)");
+  errata->add_option("file", errata_path, "published-values.json (default: the shipped one)");
   errata->add_flag("--json", as_json, "print the comparison as JSON");
 
   SoakRequest soak_request;
@@ -265,10 +266,25 @@ int run_command(int argc, char** argv) {
   soak->add_option("--max-growth-mb", soak_request.max_growth_mb, "memory growth bound after the first quarter")
       ->check(CLI::Range(1.0, 1e6));
 
+  // After the commands: a command would inherit the footer.
+  app.footer(
+      "Without a command, `backprop-viz [SCENARIO]` opens the app window on SCENARIO (a .json file; `seed`: the "
+      "built-in example; nothing: the last session, else the seed).\n`backprop-viz COMMAND --help` describes a "
+      "command.\nExit status: 0 success, 2 bad input (one `error:` line on stderr), 1 any other failure. More: man "
+      "backprop-viz.");
+  // `--version` after any command too, so that a script can ask whichever it runs.
+  const std::string version = std::string("backprop-viz ") + BPV_VERSION;
+  app.set_version_flag("--version", version, "print \"backprop-viz VERSION\" and exit");
+  for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; }))
+    command->set_version_flag("--version", version, "print \"backprop-viz VERSION\" and exit");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
     std::cout << app.help();
+    return 0;
+  } catch (const CLI::CallForVersion& e) {
+    std::cout << e.what() << "\n";
     return 0;
   } catch (const CLI::ParseError& e) {
     return fail(2, e.what());

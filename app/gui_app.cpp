@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "app_session.hpp"
+#include "assets_dir.hpp"
 #include "file_actions.hpp"
 #include "file_dialog.hpp"
 #include "gui_entry.hpp"
@@ -167,7 +168,7 @@ UiState make_ui_state(const Window& window) {
   ui.content_scale = window.content_scale();
   apply_theme(ui.dark, ui.content_scale);
   if (fonts().fallback) show_status(ui, fonts().notice, 1e9);
-  ui.lesson.dir = find_assets_dir({BPV_ASSETS_DIR}) + "/lessons";  // the source tree's, else beside the executable
+  ui.lesson.dir = builtin_assets_dir() + "/lessons";
   return ui;
 }
 

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "activations.hpp"
+#include "assets_dir.hpp"
 #include "file_actions.hpp"
 #include "losses.hpp"
 #include "optimizer.hpp"
@@ -125,7 +126,7 @@ SoakFiles make_files(const fs::path& dir, std::mt19937_64& rng) {
   SoakFiles files;
   fs::create_directories(dir);
   std::vector<std::string> texts;
-  for (const auto& e : fs::directory_iterator(fs::path(BPV_ASSETS_DIR) / "scenarios")) {
+  for (const auto& e : fs::directory_iterator(fs::path(builtin_assets_dir()) / "scenarios")) {
     if (e.path().extension() != ".json") continue;
     if (fs::file_size(e.path()) > 4u << 20) continue;  // the big ones only slow the run down
     const fs::path copy = dir / e.path().filename();

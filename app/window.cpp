@@ -58,6 +58,11 @@ Window::Window(const WindowOptions& options) : vsync_(options.vsync) {
   glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
   glfwWindowHint(GLFW_VISIBLE, options.visible ? GLFW_TRUE : GLFW_FALSE);
   glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);  // HiDPI: window size in screen units
+  // The X11 class the desktop entry's StartupWMClass names, so that the
+  // task bar shows the window under the installed icon (GLFW's default is
+  // the window title, which changes with the open file).
+  glfwWindowHintString(GLFW_X11_CLASS_NAME, "backprop-viz");
+  glfwWindowHintString(GLFW_X11_INSTANCE_NAME, "backprop-viz");
   window_ = glfwCreateWindow(options.width, options.height, options.title.c_str(), nullptr, nullptr);
   if (!window_) {
     IM_DELETE(fonts.get().atlas);

@@ -460,17 +460,23 @@ std::string quantity_symbol(const QuantityRef& q, const Scenario& sc) {
   return s;
 }
 
-std::string find_assets_dir(const std::vector<std::string>& candidates) {
+std::string find_assets_dir(const std::string& executable, const std::vector<std::string>& candidates) {
   std::error_code ec;
   auto holds_assets = [&](const fs::path& p) { return fs::is_directory(p / "scenarios", ec); };
-  for (const std::string& c : candidates)
-    if (!c.empty() && holds_assets(c)) return c;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    for (const fs::path& p : {exe.parent_path() / "assets", exe.parent_path() / "../share/backprop-viz/assets"})
+  if (!executable.empty()) {
+    const fs::path bin = fs::path(executable).parent_path();
+    for (const fs::path& p : {bin / "../share/backprop-viz", bin / "assets"})
       if (holds_assets(p)) return p.lexically_normal().string();
   }
+  for (const std::string& c : candidates)
+    if (!c.empty() && holds_assets(c)) return c;
   return "assets";
+}
+
+std::string find_assets_dir(const std::vector<std::string>& candidates) {
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  return find_assets_dir(ec ? std::string() : exe.string(), candidates);
 }
 
 }  // namespace bpv

@@ -137,9 +137,14 @@ inline bool answer_is_right(double typed, double expected, double tolerance) {
   return typed - expected <= tolerance && expected - typed <= tolerance;
 }
 
-// Where the built-in assets are: the first of `candidates` that holds a
-// scenarios/ folder, else the folder beside the executable (/proc/self/exe),
-// else "assets". The app passes its compiled-in source path first.
+// Where the built-in assets (scenarios/, lessons/) are. The executable's own
+// copy comes first: ../share/backprop-viz beside its bin/ folder (installed,
+// or a package extracted anywhere), else an assets/ folder beside it; so an
+// installed program never reads the source tree it was built from. Then the
+// first of `candidates` that holds a scenarios/ folder (the app passes the
+// build's compiled-in source path), else "assets".
+std::string find_assets_dir(const std::string& executable, const std::vector<std::string>& candidates);
+// The same for this process, its executable found through /proc/self/exe.
 std::string find_assets_dir(const std::vector<std::string>& candidates);
 
 }  // namespace bpv
