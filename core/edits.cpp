@@ -1,7 +1,10 @@
 #include "edits.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
+#include "batching.hpp"
 #include "describe.hpp"
 #include "optimizer.hpp"
 #include "scenario_io.hpp"
@@ -71,6 +74,180 @@ std::string remove_neuron(Scenario& sc, int l, int j) {
   }
   sc.layers[l].weights = without_row(sc.layers[l].weights, j);
   return "";
+}
+
+
+// ---- Data set edits (formats.md §5) ----
+
+std::vector<Feature> raw_features(int count) {
+  std::vector<Feature> out(static_cast<std::size_t>(count));
+  for (int k = 0; k < count; ++k) out[static_cast<std::size_t>(k)].a = k;
+  return out;
+}
+
+// A scenario without a data set holds its training set in inputs / targets:
+// a data edit first moves them into the data set, raw (no features yet).
+void adopt_rows_as_data_set(Scenario& sc) {
+  DataSet& d = sc.data;
+  if (d.active()) return;
+  d.train_raw = sc.inputs;
+  d.train_targets = sc.targets;
+  d.raw_size = sc.input_size;
+}
+
+bool tanh_output(const Scenario& sc) {
+  return sc.output_size() == 1 && sc.layers.back().activation->name == "tanh";
+}
+
+// The target row of class `cls` shaped like the set's targets (formats.md §5:
+// one-hot with class 0 → [1, 0]; one neuron 0 / 1, or −1 / +1 where the set
+// uses it).
+Eigen::RowVectorXd class_target(const Scenario& sc, int cls) {
+  const DataSet& d = sc.data;
+  const Eigen::Index outs = d.train_targets.cols();
+  Eigen::RowVectorXd t = Eigen::RowVectorXd::Zero(outs);
+  if (outs == 2) {
+    t(cls == 0 ? 0 : 1) = 1.0;
+  } else {
+    const bool minus_one = d.generator ? tanh_output(sc) : d.train_targets.minCoeff() < 0;
+    t.setConstant(cls == 1 ? 1.0 : (minus_one ? -1.0 : 0.0));
+  }
+  return t;
+}
+
+// What every data edit ends with: the data set stays a data set, progress
+// stays inside an epoch, and inputs / targets hold the mini-batch it points at.
+std::string finish_data_edit(Scenario& sc) {
+  DataSet& d = sc.data;
+  if (d.train_rows() < 1) return "the training set needs at least one row";
+  if (!d.active()) d.features = raw_features(d.raw_size);
+  const long long per_epoch = steps_per_epoch(d.train_rows(), d.batching);
+  if (sc.progress.step_in_epoch >= per_epoch) sc.progress.step_in_epoch = per_epoch - 1;
+  if (batch_span(d.train_rows(), d.batching, sc.progress).count > kMaxBatch)
+    return "a step takes at most " + std::to_string(kMaxBatch) + " rows: choose a batch size";
+  load_mini_batch(sc);
+  return "";
+}
+
+std::string set_data_generator(Scenario& sc, const DataGenerator& g) {
+  const auto& names = generator_names();
+  if (std::find(names.begin(), names.end(), g.name) == names.end()) return "unknown data set '" + g.name + "'";
+  if (g.samples < 2 || g.samples > kMaxSamples) return "a data set has 2 to " + std::to_string(kMaxSamples) + " samples";
+  if (!(g.noise >= 0 && g.noise <= 0.5)) return "the noise must be between 0 and 0.5";
+  if (!(g.test_fraction >= 0 && g.test_fraction < 1)) return "the test fraction must be at least 0 and less than 1";
+  if (g.samples - static_cast<long long>(std::floor(g.test_fraction * g.samples)) < 1)
+    return "the test fraction leaves no training rows";
+  DataSet& d = sc.data;
+  if (d.features.empty() && sc.input_size != 2)
+    return "the network has " + std::to_string(sc.input_size) +
+           " inputs and the data set gives two (x₁, x₂): choose features first";
+  if (!d.features.empty() && raw_inputs_needed(d.features) > 2)
+    return "the features name x" + std::to_string(raw_inputs_needed(d.features)) + " and the data set has x₁ and x₂ only";
+  GeneratedData data;
+  try {
+    data = generate_data(g, sc.output_size(), tanh_output(sc));
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  d.generator = g;
+  d.raw_size = 2;
+  d.train_raw = std::move(data.train_raw);
+  d.train_targets = std::move(data.train_targets);
+  d.test_raw = std::move(data.test_raw);
+  d.test_targets = std::move(data.test_targets);
+  sc.progress = Progress{};  // new points: training starts over
+  return finish_data_edit(sc);
+}
+
+// Rows of `m` in the order `from` names (−1: the row of `fresh_rows`).
+Eigen::MatrixXd pick_rows(const Eigen::MatrixXd& m, const std::vector<int>& from, const Eigen::MatrixXd& fresh_rows) {
+  Eigen::MatrixXd out(static_cast<Eigen::Index>(from.size()), m.cols());
+  for (std::size_t k = 0; k < from.size(); ++k)
+    out.row(static_cast<Eigen::Index>(k)) = from[k] >= 0 ? m.row(from[k]) : fresh_rows.row(static_cast<Eigen::Index>(k));
+  return out;
+}
+
+std::string set_features(Scenario& sc, const std::vector<Feature>& features) {
+  if (static_cast<int>(features.size()) > kMaxNeurons) return "at most " + std::to_string(kMaxNeurons) + " features";
+  for (const Feature& f : features)
+    if (f.a < 0 || f.b < 0) return "no such raw input";
+  adopt_rows_as_data_set(sc);
+  DataSet& d = sc.data;
+  const int needed = raw_inputs_needed(features);
+  if (needed > d.raw_size)
+    return "the features name x" + std::to_string(needed) + " but the rows have " + std::to_string(d.raw_size) + " raw inputs";
+  const std::vector<Feature> old = d.features.empty() ? raw_features(d.raw_size) : d.features;
+  const std::vector<Feature> next = features.empty() ? raw_features(d.raw_size) : features;
+  // A feature the network already had keeps its weights (and optimizer
+  // state); a new one's row comes from the init scheme, as a new input's does.
+  std::vector<int> from(next.size(), -1);
+  for (std::size_t k = 0; k < next.size(); ++k) {
+    const auto it = std::find(old.begin(), old.end(), next[k]);
+    if (it != old.end()) from[k] = static_cast<int>(it - old.begin());
+  }
+  const int n = static_cast<int>(next.size());
+  Layer& first = sc.layers[0];
+  const Eigen::MatrixXd fresh_rows = fresh(sc, n, first.size(), n, first.size(), 1, 3000 + n, false);
+  first.weights = pick_rows(first.weights, from, fresh_rows);
+  if (!sc.optimizer_state.layers.empty())
+    for (Eigen::MatrixXd& m : sc.optimizer_state.layers[0].weights.tensors)
+      if (m.size() != 0) m = pick_rows(m, from, Eigen::MatrixXd::Zero(n, m.cols()));
+  sc.input_size = n;
+  d.features = features;
+  return finish_data_edit(sc);
+}
+
+std::string set_batching(Scenario& sc, const std::optional<Batching>& b) {
+  if (b && (b->size < 1 || b->size > kMaxBatch)) return "a batch size is 1 to " + std::to_string(kMaxBatch);
+  adopt_rows_as_data_set(sc);
+  sc.data.batching = b;
+  sc.progress.step_in_epoch = 0;
+  return finish_data_edit(sc);
+}
+
+std::string point_edit_problem(const Scenario& sc) {
+  const int raw = sc.data.active() ? sc.data.raw_size : sc.input_size;
+  if (raw != 2) return "points can be added and removed in a data set of two raw inputs (x₁, x₂) only";
+  return "";
+}
+
+Eigen::MatrixXd with_row(const Eigen::MatrixXd& m, const Eigen::RowVectorXd& row) {
+  Eigen::MatrixXd out(m.rows() + 1, row.size());
+  if (m.rows() > 0) out.topRows(m.rows()) = m;
+  out.row(m.rows()) = row;
+  return out;
+}
+
+std::string add_data_point(Scenario& sc, const edit::AddDataPoint& e) {
+  if (!std::isfinite(e.x1) || !std::isfinite(e.x2) || !std::isfinite(e.label)) return "the point must have finite coordinates and label";
+  if (auto err = point_edit_problem(sc); !err.empty()) return err;
+  const bool classes = has_class_targets(sc);
+  if (classes && e.label != 0 && e.label != 1) return "the class must be 0 or 1";
+  adopt_rows_as_data_set(sc);
+  DataSet& d = sc.data;
+  Eigen::MatrixXd& raw = e.test ? d.test_raw : d.train_raw;
+  Eigen::MatrixXd& targets = e.test ? d.test_targets : d.train_targets;
+  if (raw.rows() >= kMaxSamples) return "a set has at most " + std::to_string(kMaxSamples) + " rows";
+  const Eigen::RowVectorXd target = classes ? class_target(sc, static_cast<int>(e.label))
+                                            : Eigen::RowVectorXd::Constant(d.train_targets.cols(), e.label);
+  raw = with_row(raw, Eigen::RowVector2d(e.x1, e.x2));
+  targets = with_row(targets, target);
+  d.generator.reset();  // the rows are no longer the generator's
+  return finish_data_edit(sc);
+}
+
+std::string remove_data_point(Scenario& sc, const edit::RemoveDataPoint& e) {
+  if (auto err = point_edit_problem(sc); !err.empty()) return err;
+  adopt_rows_as_data_set(sc);
+  DataSet& d = sc.data;
+  Eigen::MatrixXd& raw = e.test ? d.test_raw : d.train_raw;
+  Eigen::MatrixXd& targets = e.test ? d.test_targets : d.train_targets;
+  if (!in(e.index, 0, static_cast<int>(raw.rows()))) return e.test ? "no such test point" : "no such training point";
+  if (!e.test && raw.rows() == 1) return "the training set needs at least one row";
+  raw = without_row(raw, e.index);
+  targets = without_row(targets, e.index);
+  d.generator.reset();
+  return finish_data_edit(sc);
 }
 
 struct Applier {
@@ -204,6 +381,11 @@ struct Applier {
     sc.regularization = e.reg;
     return "";
   }
+  std::string operator()(const edit::SetDataGenerator& e) { return set_data_generator(sc, e.generator); }
+  std::string operator()(const edit::SetFeatures& e) { return set_features(sc, e.features); }
+  std::string operator()(const edit::SetBatching& e) { return set_batching(sc, e.batching); }
+  std::string operator()(const edit::AddDataPoint& e) { return add_data_point(sc, e); }
+  std::string operator()(const edit::RemoveDataPoint& e) { return remove_data_point(sc, e); }
 
   // "" (no optimizer in the file) and "sgd" are the same optimizer.
   static std::string_view optimizer_kind(const OptimizerSpec& spec) {
@@ -285,8 +467,43 @@ std::string edit_label(const Scenario& sc, const Edit& e) {
     std::string operator()(const edit::Rename&) { return "rename"; }
     std::string operator()(const edit::SetOptimizer& e) { return optimizer_label(sc.optimizer, e.spec); }
     std::string operator()(const edit::SetRegularization& e) { return regularization_label(sc.regularization, e.reg); }
+    std::string operator()(const edit::SetDataGenerator& e) {
+      const DataGenerator& g = e.generator;
+      return "data: " + g.name + ", " + std::to_string(g.samples) + " points, noise " + format_number(g.noise) +
+             ", seed " + std::to_string(g.seed);
+    }
+    std::string operator()(const edit::SetFeatures& e) {
+      std::string names;
+      for (const Feature& f : e.features) names += (names.empty() ? "" : ", ") + feature_label(f);
+      return "features: " + (names.empty() ? std::string("the raw inputs") : names);
+    }
+    std::string operator()(const edit::SetBatching& e) {
+      if (!e.batching) return "no mini-batches";
+      return "batch size " + std::to_string(e.batching->size) + (e.batching->shuffle ? ", shuffled" : "") +
+             (e.batching->shuffle ? ", seed " + std::to_string(e.batching->seed) : "");
+    }
+    std::string operator()(const edit::AddDataPoint& e) { return e.test ? "add a test point" : "add a training point"; }
+    std::string operator()(const edit::RemoveDataPoint& e) {
+      return std::string(e.test ? "remove test point " : "remove training point ") + std::to_string(e.index + 1);
+    }
   };
   return std::visit(Labeler{sc}, e);
+}
+
+bool has_class_targets(const Scenario& sc) {
+  const DataSet& d = sc.data;
+  if (d.generator) return !is_regression(d.generator->name);
+  const Eigen::MatrixXd& t = d.active() ? d.train_targets : sc.targets;
+  if (t.rows() == 0) return false;
+  if (t.cols() == 2)
+    return ((t.array() == 0 || t.array() == 1).all() && (t.rowwise().sum().array() == 1).all());
+  if (t.cols() != 1) return false;
+  return (t.array() == 0 || t.array() == 1).all() || (t.array() == -1 || t.array() == 1).all();
+}
+
+int target_class(const Scenario&, const Eigen::MatrixXd& targets, Eigen::Index row) {
+  if (targets.cols() >= 2) return targets(row, 1) > targets(row, 0) ? 1 : 0;
+  return targets(row, 0) > 0 ? 1 : 0;
 }
 
 }  // namespace bpv

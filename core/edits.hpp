@@ -2,8 +2,10 @@
 // whole or refused with a reason (nothing half-applied). The Session turns
 // them into undoable commands; tests drive them directly.
 #pragma once
+#include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "scenario.hpp"
 
@@ -37,13 +39,38 @@ struct Rename { std::string name, description; };
 // and did not (amsgrad's vₘₐₓ, say) starts at zero.
 struct SetOptimizer { OptimizerSpec spec; };
 struct SetRegularization { Regularization reg; };  // L1 and L2 λ, both ≥ 0
+
+// The data set (formats.md §5). Each leaves Scenario::inputs / targets holding
+// the mini-batch `progress` points at, as the loader does; a scenario without
+// a data set (rows in inputs / targets) first takes those rows as its
+// training set. None of them keeps a data set inactive: where the edit would
+// leave no generator, features or batching, the raw inputs are named as
+// features, which means the same rows and saves and opens the same.
+//
+// New points from the generator for the output layer (and test_fraction's
+// test set, replacing any test rows); training starts over at step 0.
+struct SetDataGenerator { DataGenerator generator; };
+// The network's input columns (empty: the raw inputs as they are). The first
+// layer gets one weight row per feature: a feature it had keeps its row, a
+// new one draws its row from the init scheme and seed.
+struct SetFeatures { std::vector<Feature> features; };
+// Mini-batches (none: every step takes the whole training set). The epoch
+// keeps its number and starts over (step_in_epoch 0): the old cut no longer applies.
+struct SetBatching { std::optional<Batching> batching; };
+// A point of a data set with two raw inputs. `label` is the class (0 or 1)
+// of a classification set, shaped like the other targets (one-hot, 0/1 or
+// −1/+1), or the value of a regression set. The generator no longer
+// describes the rows afterwards, so it is dropped and a save writes the rows.
+struct AddDataPoint { double x1, x2, label; bool test = false; };
+struct RemoveDataPoint { int index; bool test = false; };  // 0-based row of that set
 }  // namespace edit
 
 using Edit = std::variant<edit::SetWeight, edit::SetBias, edit::SetInput, edit::SetTarget,
                           edit::AddExample, edit::RemoveExample, edit::SetLearningRate,
                           edit::SetLoss, edit::SetActivation, edit::AddNeuron, edit::RemoveNeuron,
                           edit::AddLayer, edit::RemoveLayer, edit::Reinitialize, edit::Rename,
-                          edit::SetOptimizer, edit::SetRegularization>;
+                          edit::SetOptimizer, edit::SetRegularization, edit::SetDataGenerator,
+                          edit::SetFeatures, edit::SetBatching, edit::AddDataPoint, edit::RemoveDataPoint>;
 
 // Applies the edit to `scenario`. Returns "" on success; otherwise the reason,
 // and `scenario` is unchanged.
@@ -56,5 +83,12 @@ bool is_value_edit(const Edit& e);
 double edited_value(const Scenario& scenario, const Edit& e);
 // A short description for the undo menu: "W²₁₃ = 0.5", "add a neuron to h1", …
 std::string edit_label(const Scenario& scenario, const Edit& e);
+
+// Whether the scenario's targets are classes (a classification generator, or
+// rows whose targets are one-hot, 0/1 or −1/+1) rather than values: how
+// AddDataPoint reads its label.
+bool has_class_targets(const Scenario& scenario);
+// The class (0 or 1) of one target row of a classification set.
+int target_class(const Scenario& scenario, const Eigen::MatrixXd& targets, Eigen::Index row);
 
 }  // namespace bpv

@@ -43,6 +43,21 @@ OptimizerSpec spec_from(const json& j) {
   return o;
 }
 
+json features_json(const std::vector<Feature>& features) {
+  json names = json::array();
+  for (const Feature& f : features) names.push_back(feature_name(f));
+  return names;
+}
+std::vector<Feature> features_from(const json& j) {
+  std::vector<Feature> out;
+  for (const json& name : j) {
+    const std::optional<Feature> f = parse_feature(name.get<std::string>());
+    if (!f) throw std::runtime_error("bad edit: unknown feature " + name.dump());
+    out.push_back(*f);
+  }
+  return out;
+}
+
 struct ToJson {
   json operator()(const edit::SetWeight& e) { return {{"kind", "set_weight"}, {"layer", e.layer}, {"row", e.row}, {"col", e.col}, {"value", e.value}}; }
   json operator()(const edit::SetBias& e) { return {{"kind", "set_bias"}, {"layer", e.layer}, {"col", e.col}, {"value", e.value}}; }
@@ -61,6 +76,19 @@ struct ToJson {
   json operator()(const edit::Rename& e) { return {{"kind", "rename"}, {"name", e.name}, {"description", e.description}}; }
   json operator()(const edit::SetOptimizer& e) { return {{"kind", "set_optimizer"}, {"spec", spec_json(e.spec)}}; }
   json operator()(const edit::SetRegularization& e) { return {{"kind", "set_regularization"}, {"l2", e.reg.l2}, {"l1", e.reg.l1}}; }
+  json operator()(const edit::SetDataGenerator& e) {
+    const DataGenerator& g = e.generator;
+    return {{"kind", "set_data_generator"}, {"generator", g.name}, {"samples", g.samples}, {"noise", g.noise},
+            {"seed", g.seed}, {"test_fraction", g.test_fraction}};
+  }
+  json operator()(const edit::SetFeatures& e) { return {{"kind", "set_features"}, {"features", features_json(e.features)}}; }
+  json operator()(const edit::SetBatching& e) {
+    if (!e.batching) return {{"kind", "set_batching"}, {"batching", nullptr}};
+    return {{"kind", "set_batching"},
+            {"batching", {{"size", e.batching->size}, {"shuffle", e.batching->shuffle}, {"seed", e.batching->seed}}}};
+  }
+  json operator()(const edit::AddDataPoint& e) { return {{"kind", "add_data_point"}, {"x1", e.x1}, {"x2", e.x2}, {"label", e.label}, {"test", e.test}}; }
+  json operator()(const edit::RemoveDataPoint& e) { return {{"kind", "remove_data_point"}, {"index", e.index}, {"test", e.test}}; }
 };
 
 }  // namespace
@@ -90,6 +118,17 @@ Edit edit_from_json(const json& j) {
     if (kind == "rename") return edit::Rename{s("name"), s("description")};
     if (kind == "set_optimizer") return edit::SetOptimizer{spec_from(j.at("spec"))};
     if (kind == "set_regularization") return edit::SetRegularization{Regularization{d("l2"), d("l1")}};
+    if (kind == "set_data_generator")
+      return edit::SetDataGenerator{DataGenerator{s("generator"), i("samples"), d("noise"),
+                                                  j.at("seed").get<std::uint64_t>(), d("test_fraction")}};
+    if (kind == "set_features") return edit::SetFeatures{features_from(j.at("features"))};
+    if (kind == "set_batching") {
+      const json& b = j.at("batching");
+      if (b.is_null()) return edit::SetBatching{std::nullopt};
+      return edit::SetBatching{Batching{b.at("size").get<int>(), b.at("shuffle").get<bool>(), b.at("seed").get<std::uint64_t>()}};
+    }
+    if (kind == "add_data_point") return edit::AddDataPoint{d("x1"), d("x2"), d("label"), j.at("test").get<bool>()};
+    if (kind == "remove_data_point") return edit::RemoveDataPoint{i("index"), j.at("test").get<bool>()};
     throw std::runtime_error("unknown edit kind '" + kind + "'");
   } catch (const json::exception& e) {
     throw std::runtime_error(std::string("bad edit: ") + e.what());

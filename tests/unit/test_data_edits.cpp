@@ -1,0 +1,208 @@
+// The data set edits (formats.md §5) through the Session: each is applied and
+// leaves inputs / targets holding the mini-batch the loader would load, a
+// refusal changes nothing and says why, and undo restores the scenario.
+#include <gtest/gtest.h>
+
+#include "batching.hpp"
+#include "edits.hpp"
+#include "edits_json.hpp"
+#include "scenario_io.hpp"
+#include "session.hpp"
+#include "test_helpers.hpp"
+
+namespace bpv {
+namespace {
+
+using test::state_difference;
+
+Scenario circle() { return load_scenario(test::scenario_path("circle.json")); }
+
+Feature raw(int k) { return Feature{Feature::Kind::Raw, k, 0}; }
+Feature square(int k) { return Feature{Feature::Kind::Square, k, 0}; }
+
+// What a save and a load make of the scenario: the same start of step.
+std::string differs_after_save_and_load(const Scenario& sc) {
+  const Scenario back = parse_scenario(scenario_to_json(sc).dump(), "edited");
+  Stepper a(sc), b(back);
+  a.jump_to(a.op_count());
+  b.jump_to(b.op_count());
+  return state_difference(a.state(), b.state());
+}
+
+// The mini-batch the loader's own rule gives for the scenario's data set.
+void expect_loaded_batch(const Scenario& sc) {
+  Scenario again = sc;
+  load_mini_batch(again);
+  EXPECT_EQ(sc.inputs, again.inputs);
+  EXPECT_EQ(sc.targets, again.targets);
+  EXPECT_EQ(sc.inputs.cols(), sc.input_size);
+}
+
+// Applies through a session mid-step, checks a fresh stepper agrees, undoes
+// and redoes: the scenario before and after come back bit for bit.
+Scenario apply_and_undo(const Scenario& start, const Edit& e) {
+  Session s(start);
+  s.apply(command::JumpTo{7});
+  const PassState before = s.stepper().state();
+  EXPECT_EQ(s.apply(command::ApplyEdit{e}), "");
+  const Scenario after = s.scenario();
+  Stepper fresh(after);
+  fresh.jump_to(s.stepper().cursor());
+  EXPECT_EQ(state_difference(s.stepper().state(), fresh.state()), "") << "stale values after the edit";
+  EXPECT_FALSE(s.undo_label().empty());
+  EXPECT_EQ(s.apply(command::Undo{}), "");
+  EXPECT_EQ(state_difference(s.stepper().state(), before), "") << "undo";
+  EXPECT_EQ(s.scenario().data.train_raw, start.data.train_raw);
+  EXPECT_EQ(s.scenario().input_size, start.input_size);
+  EXPECT_EQ(s.apply(command::Redo{}), "");
+  EXPECT_EQ(s.scenario().data.train_raw, after.data.train_raw);
+  // Every data edit survives the session file's history.
+  const Edit back = edit_from_json(nlohmann::json::parse(edit_to_json(e).dump()));
+  EXPECT_EQ(edit_to_json(back), edit_to_json(e));
+  return after;
+}
+
+void expect_refused(const Scenario& start, const Edit& e, const std::string& reason_part) {
+  Scenario sc = start;
+  const std::string reason = apply_edit(sc, e);
+  EXPECT_NE(reason.find(reason_part), std::string::npos) << "reason: " << reason;
+  EXPECT_EQ(sc.data.train_raw, start.data.train_raw);
+  EXPECT_EQ(sc.inputs, start.inputs);
+  EXPECT_EQ(sc.input_size, start.input_size);
+  EXPECT_EQ(sc.progress, start.progress);
+}
+
+TEST(DataEdits, ANewGeneratorRegeneratesThePointsAndStartsTrainingOver) {
+  Scenario start = circle();
+  start.progress = Progress{7, 0, 7};
+  load_mini_batch(start);
+  DataGenerator g = *start.data.generator;
+  g.name = "xor";
+  g.samples = 200;
+  g.seed = 9;
+  const Scenario after = apply_and_undo(start, edit::SetDataGenerator{g});
+  EXPECT_EQ(after.data.generator, g);
+  EXPECT_EQ(after.data.train_rows(), 100);
+  EXPECT_EQ(after.data.test_raw.rows(), 100);
+  EXPECT_EQ(after.progress, Progress{});
+  const GeneratedData expected = generate_data(g, 1, true);  // one tanh output: −1 / +1
+  EXPECT_EQ(after.data.train_raw, expected.train_raw);
+  EXPECT_EQ(after.data.train_targets, expected.train_targets);
+  expect_loaded_batch(after);
+  EXPECT_EQ(differs_after_save_and_load(after), "");
+  EXPECT_EQ(edit_label(start, edit::SetDataGenerator{g}), "data: xor, 200 points, noise 0, seed 9");
+}
+
+TEST(DataEdits, AGeneratorIsRefusedWhereTheOutputLayerOrTheInputsDoNotFit) {
+  Scenario three_outputs = load_scenario(test::scenario_path("seed.json"));  // 3 inputs, 3 outputs
+  DataGenerator g{"circle", 100, 0.0, 1, 0.0};
+  expect_refused(three_outputs, edit::SetDataGenerator{g}, "inputs");
+  expect_refused(circle(), edit::SetDataGenerator{DataGenerator{"nope", 100, 0, 1, 0}}, "unknown data set");
+  expect_refused(circle(), edit::SetDataGenerator{DataGenerator{"circle", 100, 0.9, 1, 0}}, "noise");
+  expect_refused(circle(), edit::SetDataGenerator{DataGenerator{"circle", 1, 0, 1, 0}}, "samples");
+  // Two inputs but three outputs: generate_data's own reason, nothing changed.
+  Scenario three = circle();
+  three.layers.back().weights.conservativeResize(Eigen::NoChange, 3);
+  three.layers.back().bias.conservativeResize(Eigen::NoChange, 3);
+  expect_refused(three, edit::SetDataGenerator{g}, "output");
+}
+
+TEST(DataEdits, FeaturesResizeTheFirstLayerKeepingTheRowsOfFeaturesThatStay) {
+  const Scenario start = circle();
+  const std::vector<Feature> features = {raw(0), raw(1), square(0), square(1)};
+  const Scenario after = apply_and_undo(start, edit::SetFeatures{features});
+  EXPECT_EQ(after.input_size, 4);
+  EXPECT_EQ(after.data.features, features);
+  EXPECT_EQ(after.layers[0].weights.rows(), 4);
+  EXPECT_EQ(after.layers[0].weights.topRows(2), start.layers[0].weights);  // x₁, x₂ kept
+  EXPECT_EQ(after.data.train_raw, start.data.train_raw);                    // rows stay raw
+  expect_loaded_batch(after);
+  EXPECT_EQ(differs_after_save_and_load(after), "");
+  // The same edit twice draws the same new rows.
+  Scenario again = start;
+  ASSERT_EQ(apply_edit(again, edit::SetFeatures{features}), "");
+  EXPECT_EQ(again.layers[0].weights, after.layers[0].weights);
+  // Dropping x₁ keeps x₂'s row, now first.
+  Scenario only_x2 = start;
+  ASSERT_EQ(apply_edit(only_x2, edit::SetFeatures{{raw(1)}}), "");
+  EXPECT_EQ(only_x2.layers[0].weights.row(0), start.layers[0].weights.row(1));
+  EXPECT_EQ(edit_label(start, edit::SetFeatures{{raw(1), square(0)}}), "features: x₂, x₁²");
+}
+
+TEST(DataEdits, FeaturesNamingAMissingRawInputAreRefused) {
+  expect_refused(circle(), edit::SetFeatures{{raw(0), raw(2)}}, "x3");
+}
+
+TEST(DataEdits, FeaturesTurnPlainRowsIntoATrainingSet) {
+  const Scenario xor_rows = load_scenario(test::scenario_path("xor.json"));
+  ASSERT_FALSE(xor_rows.data.active());
+  const Scenario after = apply_and_undo(xor_rows, edit::SetFeatures{{raw(0), raw(1), Feature{Feature::Kind::Product, 0, 1}}});
+  EXPECT_TRUE(after.data.active());
+  EXPECT_EQ(after.data.train_raw, xor_rows.inputs);
+  EXPECT_EQ(after.inputs.cols(), 3);
+  expect_loaded_batch(after);
+  EXPECT_EQ(differs_after_save_and_load(after), "");
+}
+
+TEST(DataEdits, BatchingChangesTheBatchSizeAndStartsTheEpochOver) {
+  Scenario start = circle();
+  start.progress = Progress{30, 1, 5};
+  load_mini_batch(start);
+  const Scenario after = apply_and_undo(start, edit::SetBatching{Batching{32, false, 0}});
+  EXPECT_EQ(after.batch_size(), 32);
+  EXPECT_EQ(after.progress, (Progress{30, 1, 0}));
+  expect_loaded_batch(after);
+  EXPECT_EQ(differs_after_save_and_load(after), "");
+  const Scenario whole = apply_and_undo(start, edit::SetBatching{std::nullopt});
+  EXPECT_EQ(whole.batch_size(), 250);
+  EXPECT_TRUE(whole.data.active());  // the generator keeps it a data set
+  expect_refused(start, edit::SetBatching{Batching{0, false, 0}}, "batch size");
+  EXPECT_EQ(edit_label(start, edit::SetBatching{Batching{8, true, 4}}), "batch size 8, shuffled, seed 4");
+}
+
+TEST(DataEdits, TheStepperTakesANewBatchSizeMidStep) {
+  Session s(circle());
+  s.apply(command::JumpTo{s.stepper().op_count() - 2});
+  ASSERT_EQ(s.apply(command::ApplyEdit{edit::SetBatching{Batching{3, true, 1}}}), "");
+  EXPECT_EQ(s.stepper().state().scenario.inputs.rows(), 3);
+  s.apply(command::NextTrainingStep{});
+  s.apply(command::StepBack{});
+  ASSERT_EQ(s.apply(command::Undo{}), "");
+  s.apply(command::NextTrainingStep{});
+  EXPECT_EQ(s.stepper().state().scenario.inputs.rows(), 10);
+}
+
+TEST(DataEdits, APointIsAddedWithItsClassShapedLikeTheTargetsAndTheGeneratorIsDropped) {
+  const Scenario start = circle();
+  const Scenario after = apply_and_undo(start, edit::AddDataPoint{1.5, -2.0, 1.0, false});
+  EXPECT_FALSE(after.data.generator.has_value());
+  EXPECT_TRUE(after.data.active());
+  EXPECT_EQ(after.data.train_rows(), 251);
+  EXPECT_EQ(after.data.train_raw.row(250), Eigen::RowVector2d(1.5, -2.0));
+  EXPECT_EQ(after.data.train_targets(250, 0), 1.0);
+  Scenario zero = start;
+  ASSERT_EQ(apply_edit(zero, edit::AddDataPoint{0, 0, 0.0, true}), "");
+  EXPECT_EQ(zero.data.test_targets(zero.data.test_raw.rows() - 1, 0), -1.0);  // tanh output: class 0 is −1
+  EXPECT_TRUE(has_class_targets(after));  // read from the rows now
+  EXPECT_EQ(differs_after_save_and_load(after), "");
+  const Scenario back = parse_scenario(scenario_to_json(after).dump(), "edited");
+  EXPECT_EQ(back.data.train_raw, after.data.train_raw);
+  EXPECT_EQ(back.data.test_raw, after.data.test_raw);
+  expect_refused(start, edit::AddDataPoint{0, 0, 0.5, false}, "class");
+  expect_refused(load_scenario(test::scenario_path("seed.json")), edit::AddDataPoint{0, 0, 1.0, false}, "two raw inputs");
+}
+
+TEST(DataEdits, APointIsRemovedFromEitherSet) {
+  const Scenario start = circle();
+  const Scenario after = apply_and_undo(start, edit::RemoveDataPoint{3, false});
+  EXPECT_EQ(after.data.train_rows(), 249);
+  EXPECT_EQ(after.data.train_raw.row(3), start.data.train_raw.row(4));
+  const Scenario test_less = apply_and_undo(start, edit::RemoveDataPoint{0, true});
+  EXPECT_EQ(test_less.data.test_raw.rows(), 249);
+  expect_loaded_batch(after);
+  expect_refused(start, edit::RemoveDataPoint{250, false}, "no such training point");
+  EXPECT_EQ(edit_label(start, edit::RemoveDataPoint{3, true}), "remove test point 4");
+}
+
+}  // namespace
+}  // namespace bpv
