@@ -18,6 +18,12 @@ PlaneExtent extent_around_inputs(const Eigen::MatrixXd& inputs, double margin) {
   return e;
 }
 
+bool has_plane_inputs(const Scenario& sc) {
+  if (sc.layers.empty()) return false;
+  if (!sc.data.features.empty()) return sc.data.raw_size == 2;
+  return sc.input_size == 2;
+}
+
 Eigen::Vector2d DecisionGrid::point(const PlaneExtent& e, int n, int r, int c) {
   // Cell centres, so the picture's pixels sit over the points they show.
   const double u = (c + 0.5) / n, v = (r + 0.5) / n;
@@ -25,8 +31,8 @@ Eigen::Vector2d DecisionGrid::point(const PlaneExtent& e, int n, int r, int c) {
 }
 
 const Eigen::MatrixXd& DecisionGrid::evaluate(const Scenario& sc, const PlaneExtent& extent, int n) {
-  if (sc.input_size != 2 || sc.layers.empty() || n < 1)
-    throw std::invalid_argument("decision grid: needs a network with 2 inputs and a grid of n ≥ 1");
+  if (!has_plane_inputs(sc) || n < 1)
+    throw std::invalid_argument("decision grid: needs a network with 2 raw inputs and a grid of n ≥ 1");
   const Eigen::Index points = static_cast<Eigen::Index>(n) * n;
   if (n != n_ || !(extent == extent_) || points_.rows() != points) {
     points_.resize(points, 2);
@@ -38,6 +44,10 @@ const Eigen::MatrixXd& DecisionGrid::evaluate(const Scenario& sc, const PlaneExt
   pre_.resize(sc.layers.size());
   post_.resize(sc.layers.size());
   const Eigen::MatrixXd* in = &points_;
+  if (!sc.data.features.empty()) {
+    compute_features(sc.data.features, points_, features_);  // resized only when the shape changes
+    in = &features_;
+  }
   for (std::size_t k = 0; k < sc.layers.size(); ++k) {
     const Layer& layer = sc.layers[k];
     // resize() keeps the storage when the shape is the same: no allocation.

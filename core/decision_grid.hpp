@@ -11,6 +11,10 @@
 
 namespace bpv {
 
+// Whether the network's inputs are computed from two raw inputs x₁, x₂ (so it
+// has a decision region over the plane): 2 inputs, or features of 2 raw inputs.
+bool has_plane_inputs(const Scenario& scenario);
+
 // The part of the input plane shown: [x1_min, x1_max] × [x2_min, x2_max].
 struct PlaneExtent {
   double x1_min = 0.0, x1_max = 1.0;
@@ -31,8 +35,9 @@ class DecisionGrid {
   static Eigen::Vector2d point(const PlaneExtent& extent, int n, int r, int c);
 
   // The network's output (n² × outputs) at the grid points, for the weights of
-  // `scenario` (which must have 2 inputs). The reference stays valid until
-  // the next call.
+  // `scenario`, which must see two raw inputs: 2 inputs, or a data set's
+  // features of x₁, x₂ (then each point goes in as its features, as a row of
+  // the data set would). The reference stays valid until the next call.
   const Eigen::MatrixXd& evaluate(const Scenario& scenario, const PlaneExtent& extent, int n);
 
   int resolution() const { return n_; }
@@ -41,6 +46,7 @@ class DecisionGrid {
   int n_ = 0;
   PlaneExtent extent_;
   Eigen::MatrixXd points_;                   // n² × 2, rebuilt when n or the extent change
+  Eigen::MatrixXd features_;                 // n² × features, with a data set's features
   std::vector<Eigen::MatrixXd> pre_, post_;  // per layer: z and a, n² × width
 };
 

@@ -47,6 +47,32 @@ TEST(DecisionGrid, EveryPointEqualsASingleForwardPass) {
       8);
 }
 
+// With features, a grid point is one raw row of the data set: the mini-batch
+// op computes its features, then the forward ops run.
+TEST(DecisionGrid, WithFeaturesEachPointGoesInAsItsFeatures) {
+  const Scenario sc = load_scenario(test::scenario_path("spiral_features.json"));
+  ASSERT_FALSE(sc.data.features.empty());
+  ASSERT_GT(sc.input_size, 2);
+  ASSERT_TRUE(has_plane_inputs(sc));
+  DecisionGrid grid;
+  const PlaneExtent extent{-6.0, 6.0, -5.0, 5.0};
+  const int n = 5;
+  const Eigen::MatrixXd out = grid.evaluate(sc, extent, n);
+  for (int r = 0; r < n; ++r)
+    for (int c = 0; c < n; ++c) {
+      Scenario one = sc;
+      one.data.train_raw = DecisionGrid::point(extent, n, r, c).transpose();
+      one.data.train_targets = Eigen::MatrixXd::Zero(1, sc.output_size());
+      one.data.batching.reset();
+      one.progress = Progress{};
+      load_mini_batch(one);
+      Stepper st(one);
+      st.jump_to(1 + 2 * static_cast<std::size_t>(sc.layer_count()));  // the mini-batch op, then the forward ops
+      for (int k = 0; k < sc.output_size(); ++k)
+        EXPECT_NEAR(out(r * n + c, k), st.state().layers.back().activation(0, k), 1e-12);
+    }
+}
+
 TEST(DecisionGrid, ReusedGridFollowsNewWeights) {
   Scenario sc = load_scenario(test::scenario_path("xor.json"));
   DecisionGrid grid;
