@@ -235,7 +235,7 @@ int run_command(int argc, char** argv) {
   screenshot->add_option("--dialog", shot.dialog, "show a File dialog in the picture")
       ->check(CLI::IsMember({"open", "save-as", "export", "unsaved", "error"}));
   screenshot->add_option("--tab", shot.tab, "show this tab of the right column (gradcheck: edges coloured by it too)")
-      ->check(CLI::IsMember({"matrices", "edit", "lesson", "gradcheck", "insight"}));
+      ->check(CLI::IsMember({"matrices", "edit", "lesson", "gradcheck", "insight", "data"}));
   screenshot->add_option("--lesson", shot.lesson, "open this lesson file (shipped: share/backprop-viz/lessons/)");
   screenshot->add_option("--beat", shot.beat, "the lesson's beat, 0-based")->check(CLI::Range(0, 10000));
   screenshot->add_flag("--presenter", shot.presenter, "presenter mode: the graph and the beat text only");

@@ -624,7 +624,7 @@ int run_screenshot(const ScreenshotRequest& request) {
     // each frame; --refresh-insight: the recomputation alone, no job competing
     // for the CPU (the timing figures in README).
     static const std::pair<const char*, RightTab> kTabs[] = {{"matrices", RightTab::Matrices}, {"edit", RightTab::Edit},
-        {"lesson", RightTab::Lesson}, {"gradcheck", RightTab::GradCheck}, {"insight", RightTab::Insight}};
+        {"lesson", RightTab::Lesson}, {"gradcheck", RightTab::GradCheck}, {"insight", RightTab::Insight}, {"data", RightTab::Data}};
     for (const auto& [name, tab] : kTabs) {
       if (request.tab != name) continue;
       ui.right_tab = tab;

@@ -79,6 +79,7 @@ const char* tab_part(RightTab t) {
     case RightTab::Edit: return "edit";
     case RightTab::GradCheck: return "gradcheck";
     case RightTab::Insight: return "insight";
+    case RightTab::Data: return "data";
     case RightTab::Lesson: return "";
   }
   return "";
@@ -93,12 +94,13 @@ void draw_right_tabs(UiState& ui, PanelRect r) {
     const char* label;
     const char* test_name;  // its rectangle, for the GUI tests
   };
-  // Short names, so that all five fit the narrowest column.
+  // Short names, so that all six fit the narrowest column.
   static constexpr Tab kTabs[] = {{RightTab::Matrices, "Matrices", "tab_matrices"},
                                   {RightTab::Edit, "Edit", "tab_edit"},
                                   {RightTab::Lesson, "Lesson", "tab_lesson"},
                                   {RightTab::GradCheck, "Grad check", "tab_gradcheck"},
-                                  {RightTab::Insight, "Insight", "tab_insight"}};
+                                  {RightTab::Insight, "Insight", "tab_insight"},
+                                  {RightTab::Data, "Data", "tab_data"}};
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(6.0f, 3.0f));
   if (BeginPanel("##right_tabs", r, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar) &&
       ImGui::BeginTabBar("##right_tabs_bar", ImGuiTabBarFlags_FittingPolicyScroll)) {
@@ -132,6 +134,7 @@ void draw_right_slot(const Session& session, UiState& ui, CommandQueue& commands
     case RightTab::Lesson: DrawLessonPanel(session, ui, commands, r); break;
     case RightTab::GradCheck: DrawGradCheckPanel(session, ui, commands, r); break;
     case RightTab::Insight: DrawInsightPanel(session, ui, commands, r); break;
+    case RightTab::Data: DrawDataPanel(session, ui, commands, r); break;
   }
 }
 

@@ -90,4 +90,29 @@ HeatmapTexture& heatmap_for_layer(int layer) {
   return (*slots)[static_cast<std::size_t>(layer)];
 }
 
+void RegionTexture::upload(const std::vector<std::uint32_t>& pixels, int size) {
+  GLint previous = 0;
+  glGetIntegerv(GL_TEXTURE_BINDING_2D, &previous);
+  if (id == 0) {
+    GLuint t = 0;
+    glGenTextures(1, &t);
+    id = t;
+  }
+  glBindTexture(GL_TEXTURE_2D, id);
+  glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+  if (size != n) {
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, size, size, 0, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
+    n = size;
+  } else {
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, size, size, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
+  }
+  glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(previous));
+  note_texture_content_changed();  // the window must draw this frame (app/window.cpp)
+}
+
 }  // namespace bpv

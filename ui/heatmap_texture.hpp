@@ -27,6 +27,16 @@ class HeatmapTexture {
   std::vector<std::uint32_t> pixels_;
 };
 
+// An RGBA texture of n × n texels, smoothed when stretched: a decision region
+// is a continuous function of the input, not a matrix of separate cells
+// (insight_panel.cpp, data_panel.cpp). Texels are ImU32 colours, row 0 on top.
+struct RegionTexture {
+  unsigned id = 0;
+  int n = 0;
+  void upload(const std::vector<std::uint32_t>& pixels, int size);
+  ImTextureID texture_id() const { return reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(id)); }
+};
+
 // Counts uploads of texture contents (every GL texture the UI draws with,
 // the fonts aside): the window redraws a frame whose draw data is unchanged
 // when this moved (app/window.cpp). Any code that uploads texels calls

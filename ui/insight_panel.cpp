@@ -7,10 +7,8 @@
 //   drawn as one texture with the training points on top, and recomputed
 //   every frame while a training job runs (Session::training_snapshot).
 //
-// [SECTION] decision-region texture  [SECTION] colours  [SECTION] gradient bars
+// [SECTION] colours  [SECTION] gradient bars
 // [SECTION] decision region          [SECTION] DrawInsightPanel()
-#include <glad/gl.h>
-
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -33,39 +31,6 @@ using Clock = std::chrono::steady_clock;
 constexpr int kGridSize = 100;  // 10 000 forward passes per refresh
 
 double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
-
-// ---------------------------------------------------------------- [SECTION] decision-region texture
-// An RGBA texture of n × n texels, smoothed when stretched (the region is a
-// continuous function of the input, not a matrix of separate cells).
-struct RegionTexture {
-  unsigned id = 0;
-  int n = 0;
-  void upload(const std::vector<std::uint32_t>& pixels, int size) {
-    GLint previous = 0;
-    glGetIntegerv(GL_TEXTURE_BINDING_2D, &previous);
-    if (id == 0) {
-      GLuint t = 0;
-      glGenTextures(1, &t);
-      id = t;
-    }
-    glBindTexture(GL_TEXTURE_2D, id);
-    glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
-    glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
-    if (size != n) {
-      glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-      glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-      glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-      glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-      glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, size, size, 0, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
-      n = size;
-    } else {
-      glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, size, size, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
-    }
-    glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(previous));
-    note_texture_content_changed();  // the window must draw this frame (app/window.cpp)
-  }
-  ImTextureID texture_id() const { return reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(id)); }
-};
 
 // What the panel derived from the session, kept between frames. Never
 // destroyed: it holds a GL texture, which must not outlive the context.

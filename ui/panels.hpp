@@ -78,6 +78,9 @@ void DrawGradCheckLegend();
 // Views that make one idea visible: gradient size per layer, the decision
 // region over the input plane (insight_panel.cpp).
 void DrawInsightPanel(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
+// The Data tab: the training and test points over the decision region, the
+// generator, the features and the mini-batches (data_panel.cpp).
+void DrawDataPanel(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
 
 // The same network trained with several optimizers, their loss curves on one
 // plot, computed on a worker thread (compare_panel.cpp); while ui.compare.open.

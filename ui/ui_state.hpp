@@ -28,7 +28,7 @@ struct CanvasItem {
 
 // The right column's middle slot, picked by the tab strip above it
 // (app_view.cpp). A lesson beat may switch it (lesson_panel.cpp).
-enum class RightTab { Matrices, Edit, Lesson, GradCheck, Insight };
+enum class RightTab { Matrices, Edit, Lesson, GradCheck, Insight, Data };
 
 // Predict-then-reveal (equation_panel.cpp): with `on`, a single step forward
 // first asks for one number the next op writes; the answer is checked against
@@ -82,6 +82,19 @@ struct CompareUi {
   bool ticked[8] = {true, true, true, true, false, false, false, false};
   int steps = 200;
   bool log_scale = false;  // the loss axis
+};
+
+// The Data tab (data_panel.cpp): the generator's fields before Regenerate
+// applies them, the batch size while its slider is dragged (one edit on
+// release, not one per frame), and what a click on the plot adds.
+struct DataUi {
+  DataGenerator draft{"circle", 500, 0.0, 0, 0.5};
+  std::optional<DataGenerator> draft_of;  // the scenario's generator the draft was taken from
+  int batch_size = 10;
+  bool batch_dragging = false;
+  int click_class = 1;        // class of a point added by a left click
+  float click_value = 0.5f;   // its value, for a regression set
+  bool click_test = false;    // into the test set instead of the training set
 };
 
 struct UiState {
@@ -139,6 +152,7 @@ struct UiState {
   bool presenter = false;
   bool help_open = false;         // the help overlay (F1 or ?)
   CompareUi compare;
+  DataUi data;
   // The equation panel's title, equation and numbers took this height last
   // frame; the layout makes room for it (app_view.cpp), and where it cannot,
   // equation_compact draws them in the body font.

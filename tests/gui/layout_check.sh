@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What a class sees through a projector, checked op by op: every shipped
 # scenario at 1024×768, 1280×800 and 1920×1080, every lesson beat in presenter
-# mode and in the Lesson tab, both themes, and the seed at 4K with the text at
+# mode and in the Lesson tab, the Data tab of the data set scenarios, both themes, and the seed at 4K with the text at
 # twice its size. `screenshot --check-layout` steps through every op (or beat)
 # and fails on a cut equation, overlapping canvas labels, a label on a neuron
 # not its own, a label cut by the canvas' edge, a lesson control out of view,
@@ -22,6 +22,9 @@ check() {  # check LABEL ARGS…
 for size in 1024x768 1280x800 1920x1080; do
   for s in "$assets"/scenarios/*.json; do
     check "$(basename "$s") $size" "$s" --size "$size"
+  done
+  for s in circle.json spiral_features.json overfit.json seed.json; do  # the Data tab, with and without a data set
+    check "$s $size data tab" "$assets/scenarios/$s" --size "$size" --tab data
   done
   for l in "$assets"/lessons/*.json; do
     check "$(basename "$l") $size presenter" "$assets/scenarios/seed.json" --lesson "$l" --size "$size" --presenter
