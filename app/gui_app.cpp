@@ -114,6 +114,13 @@ void dump_state(const std::string& path, const Session& session, const UiState& 
   doc["output"] = out.rows() ? std::vector<double>(out.row(0).begin(), out.row(0).end()) : std::vector<double>{};
   doc["can_undo"] = session.can_undo();
   doc["optimizer"] = session.scenario().optimizer.name;  // tests/gui/edit_test.sh chooses one
+  // For tests/gui/data_test.sh: the network's inputs and the data set's rows.
+  doc["input_size"] = sc.input_size;
+  doc["features"] = nlohmann::json::array();
+  for (const Feature& f : sc.data.features) doc["features"].push_back(feature_name(f));
+  doc["train_rows"] = sc.train_rows();
+  doc["test_rows"] = sc.data.test_raw.rows();
+  doc["undo_label"] = session.undo_label();
   const ChangeMask& change = session.last_change();  // what the change flash marks
   int changed_neurons = 0, changed_weights = 0;
   for (const auto& n : change.neurons) changed_neurons += static_cast<int>(std::count(n.begin(), n.end(), 1));
