@@ -22,6 +22,10 @@ void DrawApp(const Session& session, UiState& ui, CommandQueue& commands);
 // work area below it is what the panels share. Its modals: file_dialog.hpp.
 void DrawMenuBar(const Session& session, UiState& ui, CommandQueue& commands);
 
+// "epoch e · mini-batch k of K" (1-based) for a scenario with a data set, else "".
+std::string EpochText(const Scenario& scenario);
+// Training steps from the start of this one to the end of its epoch (0 without a data set).
+long long StepsToEpochEnd(const Scenario& scenario);
 void DrawStepControls(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
 // Which example of the batch the canvas shows, or the batch mean: the
 // toolbar's picker, also under a lesson beat (nothing for a batch of one).

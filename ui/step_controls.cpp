@@ -1,13 +1,28 @@
 // The toolbar: step buttons (the same commands as the keys), play with a
 // speed, train N steps on a worker thread, the example shown, and the view toggles.
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
+#include "batching.hpp"
 #include "describe.hpp"
 #include "panels.hpp"
 #include "theme.hpp"
 
 namespace bpv {
+
+std::string EpochText(const Scenario& sc) {
+  if (!sc.data.active()) return "";
+  const long long per_epoch = steps_per_epoch(sc.train_rows(), sc.data.batching);
+  // 1-based on screen: the file's progress counts from 0.
+  return "epoch " + std::to_string(sc.progress.epoch + 1) + " · mini-batch " +
+         std::to_string(sc.progress.step_in_epoch + 1) + " of " + std::to_string(per_epoch);
+}
+
+long long StepsToEpochEnd(const Scenario& sc) {
+  if (!sc.data.active()) return 0;
+  return steps_per_epoch(sc.train_rows(), sc.data.batching) - sc.progress.step_in_epoch;
+}
 
 void DrawExamplePicker(const Session& session, UiState& ui, float width) {
   const Scenario& sc = session.scenario();
@@ -73,12 +88,16 @@ void draw_step_row(const Session& session, UiState& ui, CommandQueue& commands) 
 
   const Op* last = st.last_op();
   const char* phase = last ? phase_name(last->phase).data() : "not started";
-  char where[128];
-  std::snprintf(where, sizeof where, "Op %zu / %zu  ·  %s  ·  training step %zu", st.cursor(), st.op_count(), phase,
-                session.training_step() + 1);
+  char where[256];
+  const std::string epoch = EpochText(session.scenario());
+  std::snprintf(where, sizeof where, "Op %zu / %zu  ·  %s  ·  training step %zu%s%s", st.cursor(), st.op_count(), phase,
+                session.training_step() + 1, epoch.empty() ? "" : "  ·  ", epoch.c_str());
   // A narrow window keeps the op and the phase; the loss panel's title has the training step.
   ImGui::SameLine(0.0f, 24.0f * ui.content_scale);
   if (ImGui::CalcTextSize(where).x > ImGui::GetContentRegionAvail().x)
+    std::snprintf(where, sizeof where, "Op %zu/%zu · %s%s%s", st.cursor(), st.op_count(), phase,
+                  epoch.empty() ? "" : " · ", epoch.c_str());
+  if (ImGui::CalcTextSize(where).x > ImGui::GetContentRegionAvail().x)  // the timeline's title has the epoch
     std::snprintf(where, sizeof where, "Op %zu/%zu · %s", st.cursor(), st.op_count(), phase);
   ImGui::TextUnformatted(where);
 }
@@ -106,6 +125,17 @@ void draw_train_row(const Session& session, UiState& ui, CommandQueue& commands)
     ImGui::SameLine();
     if (button("steps", true, "Run this many whole training steps at full speed (no per-op records)"))
       commands.push_back(command::TrainSteps{ui.train_steps});
+    // With a data set: the rest of this epoch, this step included, so the
+    // next step shown is the first mini-batch of the next epoch.
+    if (const long long left = StepsToEpochEnd(session.scenario()); left > 0) {
+      ImGui::SameLine();
+      const std::string tip = "Train the " + std::to_string(left) + " step" + (left == 1 ? "" : "s") +
+                              " left in this epoch (this one included) at full speed";
+      if (button("Next epoch", true, tip.c_str()))
+        commands.push_back(command::TrainSteps{static_cast<int>(std::min<long long>(left, 1000000))});
+      ui.edit_rects.emplace_back("next_epoch", ImVec4(ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y,
+                                                      ImGui::GetItemRectSize().x, ImGui::GetItemRectSize().y));
+    }
   }
 
   const Scenario& sc = session.scenario();

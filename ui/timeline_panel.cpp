@@ -18,8 +18,12 @@ void DrawTimeline(const Session& session, UiState& ui, CommandQueue& commands, P
   const Stepper& st = session.stepper();
   const std::vector<Op>& ops = st.ops();
   ui.timeline_rects.assign(ops.size(), ImVec4(0, 0, 0, 0));
-  if (!BeginPanel("Timeline of one training step  (click an op to jump there)", r,
-                  ImGuiWindowFlags_NoScrollbar)) {
+  // The title names the mini-batch with a data set; "###" keeps one window
+  // whatever the title says.
+  const std::string epoch = EpochText(session.scenario());
+  const std::string title = "Timeline of one training step" + (epoch.empty() ? "" : "  ·  " + epoch) +
+                            "  (click an op to jump there)###timeline";
+  if (!BeginPanel(title.c_str(), r, ImGuiWindowFlags_NoScrollbar)) {
     ImGui::End();
     return;
   }

@@ -206,3 +206,25 @@ TEST(DataEdits, APointIsRemovedFromEitherSet) {
 
 }  // namespace
 }  // namespace bpv
+
+namespace bpv {
+namespace {
+
+// The toolbar's "Next epoch": the steps left in this epoch, this one included,
+// trained through the session's job, end at the first mini-batch of the next.
+TEST(DataEdits, TrainingTheStepsLeftInAnEpochEndsAtTheNextEpochsFirstMiniBatch) {
+  Scenario start = circle();
+  start.progress = Progress{3, 0, 3};
+  load_mini_batch(start);
+  Session s(start);
+  s.apply(command::JumpTo{4});
+  const long long left = steps_per_epoch(start.train_rows(), start.data.batching) - start.progress.step_in_epoch;
+  ASSERT_EQ(s.apply(command::TrainSteps{static_cast<int>(left)}), "");
+  while (s.training()) s.poll();
+  s.poll();
+  EXPECT_EQ(s.scenario().progress, (Progress{3 + left, 1, 0}));
+  EXPECT_EQ(s.loss_history().size(), static_cast<std::size_t>(left));
+}
+
+}  // namespace
+}  // namespace bpv
