@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "edits_json.hpp"
+#include "evaluate.hpp"
 #include "scenario_io.hpp"
 #include "train.hpp"
 
@@ -11,9 +12,20 @@ namespace bpv {
 
 // Trains a copy of the scenario on a worker thread; the session keeps serving
 // the UI meanwhile and swaps the result in when poll() sees it finished.
+namespace {
+
+// Whether the epoch-end losses are kept: a data set with a test set to compare.
+bool keeps_epoch_losses(const Scenario& sc) { return sc.data.active() && sc.data.has_test_set(); }
+
+// The step just done ended an epoch: progress now points at the next one's start.
+bool epoch_just_ended(const Scenario& sc) { return sc.progress.step_in_epoch == 0 && sc.progress.step > 0; }
+
+}  // namespace
+
 struct Session::TrainingJob {
   Scenario result;
   std::vector<double> losses;
+  std::vector<EpochLoss> epoch_losses;  // step: counted from the job's first step
   int steps = 0;
   std::atomic<int> done{0};
   std::atomic<bool> cancel{false};
@@ -30,9 +42,18 @@ struct Session::TrainingJob {
   TrainingJob(const Scenario& start, int n) : result(start), losses(n), steps(n), snapshot(start) {
     worker = std::thread([this] {
       Trainer trainer(result);
+      // Built once for the job: no allocation per epoch (evaluate.hpp).
+      std::unique_ptr<SetEvaluator> train_set, test_set;
+      if (keeps_epoch_losses(result)) {
+        train_set = std::make_unique<SetEvaluator>(result, training_raw(result), training_targets(result));
+        test_set = std::make_unique<SetEvaluator>(result, result.data.test_raw, result.data.test_targets);
+      }
       int s = 0;
       for (; s < steps && !cancel.load(std::memory_order_relaxed); ++s) {
         losses[s] = trainer.step();
+        if (train_set && epoch_just_ended(trainer.scenario()))
+          epoch_losses.push_back({static_cast<std::size_t>(s + 1), trainer.scenario().progress.epoch - 1,
+                                  train_set->data_loss(trainer.scenario()), test_set->data_loss(trainer.scenario())});
         done.store(s + 1, std::memory_order_relaxed);
         if (snapshot_wanted.load(std::memory_order_relaxed)) {
           std::lock_guard<std::mutex> lock(snapshot_mutex);
@@ -97,6 +118,13 @@ int Session::training_snapshot(Scenario& into, double* loss) const {
 void Session::finish_step() {
   loss_history_.push_back(stepper_.state().loss_value());
   stepper_.begin_next_step();
+  const Scenario& next = stepper_.scenario();  // the weights after the step, progress moved on
+  if (keeps_epoch_losses(next) && epoch_just_ended(next)) {
+    SetEvaluator train_set(next, training_raw(next), training_targets(next));
+    SetEvaluator test_set(next, next.data.test_raw, next.data.test_targets);
+    epoch_losses_.push_back({loss_history_.size(), next.progress.epoch - 1, train_set.data_loss(next),
+                             test_set.data_loss(next)});
+  }
 }
 
 std::string Session::apply(const Command& cmd) {
@@ -135,6 +163,7 @@ std::string Session::apply(const Command& cmd) {
           stepper_ = Stepper(c.scenario);
           path_ = c.path;
           loss_history_.clear();
+          epoch_losses_.clear();
           last_change_ = {};
           push_undo(std::move(r));
           modified_ = false;
@@ -372,6 +401,10 @@ void Session::poll() {
   if (!job_ || !job_->finished.load(std::memory_order_acquire)) return;
   job_->worker.join();
   const std::size_t cursor = stepper_.cursor();
+  for (EpochLoss e : job_->epoch_losses) {
+    e.step += loss_history_.size();
+    epoch_losses_.push_back(e);
+  }
   loss_history_.insert(loss_history_.end(), job_->losses.begin(), job_->losses.end());
   stepper_.replace_scenario(std::move(job_->result));
   stepper_.jump_to(cursor);

@@ -63,6 +63,14 @@ struct SessionRestore {
   bool modified = false;
 };
 
+// The whole training set's and the test set's data loss (no penalty) with the
+// weights after the last step of an epoch, as `train --csv` reports them.
+struct EpochLoss {
+  std::size_t step = 0;  // training steps completed then (1-based index into loss_history)
+  long long epoch = 0;   // the epoch that ended (from 0)
+  double train = 0.0, test = 0.0;
+};
+
 class Session {
  public:
   explicit Session(Scenario scenario, std::string path = "");
@@ -82,6 +90,8 @@ class Session {
   const std::string& path() const { return path_; }
   // Loss of every completed training step, oldest first.
   const std::vector<double>& loss_history() const { return loss_history_; }
+  // With a test set: one record per epoch completed since the load, oldest first.
+  const std::vector<EpochLoss>& epoch_losses() const { return epoch_losses_; }
   // Training steps completed since the scenario was loaded.
   std::size_t training_step() const { return loss_history_.size(); }
   // Changes whenever anything published changes (for caches such as textures).
@@ -146,6 +156,7 @@ class Session {
   Stepper stepper_;
   std::string path_;
   std::vector<double> loss_history_;
+  std::vector<EpochLoss> epoch_losses_;
   std::uint64_t revision_ = 1;
   std::unique_ptr<TrainingJob> job_;
   std::vector<UndoRecord> undo_, redo_;

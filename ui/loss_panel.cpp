@@ -149,10 +149,46 @@ void draw_curve(ImDrawList* dl, const std::vector<double>& h, const Range& r, Im
   flush();
 }
 
+// The epoch-end losses over whole sets: the training set in the forward
+// phase's text colour, the test set in the backward phase's (both readable on
+// the window in either theme), apart from the mini-batch curve's loss colour.
+ImU32 train_set_color() { return palette().phase_text[static_cast<int>(Phase::Forward)]; }
+ImU32 test_set_color() { return palette().phase_text[static_cast<int>(Phase::Backward)]; }
+
+// "— mini-batch loss  ● training set  ○ test set": what each mark of the plot is.
+void draw_legend() {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float h = ImGui::GetTextLineHeight();
+  auto swatch = [&](ImU32 color, bool line, bool hollow) {
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const ImVec2 c(p.x + 0.5f * h, p.y + 0.5f * h);
+    if (line) dl->AddLine(ImVec2(p.x, c.y), ImVec2(p.x + h, c.y), color, 2.0f);
+    else if (hollow) dl->AddCircle(c, 0.28f * h, color, 0, 2.0f);
+    else dl->AddCircleFilled(c, 0.28f * h, color);
+    ImGui::Dummy(ImVec2(h, h));
+    ImGui::SameLine(0.0f, 4.0f);
+  };
+  swatch(loss_line_color(), true, false);
+  ImGui::TextUnformatted("mini-batch loss");
+  ImGui::SameLine(0.0f, 12.0f);
+  swatch(train_set_color(), false, false);
+  ImGui::TextUnformatted("training set");
+  ImGui::SameLine(0.0f, 12.0f);
+  swatch(test_set_color(), false, true);
+  ImGui::TextUnformatted("test set");
+  ImGui::SameLine(0.0f, 12.0f);
+  ImGui::TextDisabled("(data loss at each epoch's end)");
+}
+
 void draw_history(const Session& session, const UiState& ui) {
   const std::vector<double>& h = session.loss_history();
+  const std::vector<EpochLoss>& epochs = session.epoch_losses();
   const Palette& pal = palette();
-  const Range range = finite_range(h);
+  if (session.scenario().data.has_test_set() && session.scenario().data.active()) draw_legend();
+  Range range = finite_range(h);
+  for (const EpochLoss& e : epochs)  // the y axis takes these points too
+    for (double v : {e.train, e.test})
+      if (std::isfinite(v)) range.lo = std::min(range.lo, v), range.hi = std::max(range.hi, v);
   if (range.skipped > 0)
     ImGui::TextColored(warning_color(), "%zu non-finite loss%s (diverged) left out of the plot",
                        range.skipped, range.skipped == 1 ? "" : "es");
@@ -194,6 +230,24 @@ void draw_history(const Session& session, const UiState& ui) {
   const ImVec2 ca(a.x + 6.0f, a.y + 6.0f), cb(b.x - 6.0f, b.y - 6.0f);
   dl->PushClipRect(a, b, true);
   draw_curve(dl, h, shown, ca, cb, loss_line_color());
+  // The epoch-end points at their step on the same axes; a line joins each set's.
+  const int n_steps = static_cast<int>(h.size());
+  auto point_at = [&](std::size_t step, double v) {
+    const float x = n_steps > 1 ? ca.x + (cb.x - ca.x) * static_cast<float>(step - 1) / (n_steps - 1) : 0.5f * (ca.x + cb.x);
+    return ImVec2(x, cb.y - static_cast<float>((v - shown.lo) / (shown.hi - shown.lo)) * (cb.y - ca.y));
+  };
+  for (int set = 0; set < 2; ++set) {
+    const ImU32 color = set == 0 ? train_set_color() : test_set_color();
+    for (std::size_t k = 0; k < epochs.size(); ++k) {
+      const double v = set == 0 ? epochs[k].train : epochs[k].test;
+      const double prev = k > 0 ? (set == 0 ? epochs[k - 1].train : epochs[k - 1].test) : NAN;
+      if (!std::isfinite(v)) continue;
+      const ImVec2 p = point_at(epochs[k].step, v);
+      if (std::isfinite(prev)) dl->AddLine(point_at(epochs[k - 1].step, prev), p, color, 1.5f);
+      if (set == 0) dl->AddCircleFilled(p, 3.5f, color);
+      else dl->AddCircle(p, 3.5f, color, 0, 2.0f);
+    }
+  }
   dl->PopClipRect();
 
   dl->AddText(ImVec2(origin.x, ca.y - line_h * 0.5f), pal.text_dim, hi.c_str());
@@ -218,7 +272,12 @@ void draw_history(const Session& session, const UiState& ui) {
     const float y = cb.y - static_cast<float>((h[k] - shown.lo) / (shown.hi - shown.lo)) * (cb.y - ca.y);
     dl->AddCircleFilled(ImVec2(x, y), 4.0f, pal.writes);
   }
-  ImGui::SetTooltip("training step %d\nL = %s", k + 1, loss_text(h[k]).c_str());
+  std::string tip = "training step " + std::to_string(k + 1) + "\nL = " + loss_text(h[k]);
+  for (const EpochLoss& e : epochs)
+    if (e.step == static_cast<std::size_t>(k + 1))
+      tip += "\nend of epoch " + std::to_string(e.epoch + 1) + ": training set " + loss_text(e.train) + ", test set " +
+             loss_text(e.test);
+  ImGui::SetTooltip("%s", tip.c_str());
 }
 
 }  // namespace

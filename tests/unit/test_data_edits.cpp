@@ -6,6 +6,7 @@
 #include "batching.hpp"
 #include "edits.hpp"
 #include "edits_json.hpp"
+#include "evaluate.hpp"
 #include "scenario_io.hpp"
 #include "session.hpp"
 #include "test_helpers.hpp"
@@ -224,6 +225,36 @@ TEST(DataEdits, TrainingTheStepsLeftInAnEpochEndsAtTheNextEpochsFirstMiniBatch) 
   s.poll();
   EXPECT_EQ(s.scenario().progress, (Progress{3 + left, 1, 0}));
   EXPECT_EQ(s.loss_history().size(), static_cast<std::size_t>(left));
+}
+
+}  // namespace
+}  // namespace bpv
+
+namespace bpv {
+namespace {
+
+// The loss panel's epoch-end points: the same numbers whether the epoch was
+// stepped through op by op or trained by the job, one record per epoch.
+TEST(EpochLosses, SteppedAndTrainedEpochsRecordTheSameTrainingAndTestLoss) {
+  const Scenario start = circle();
+  const long long per_epoch = steps_per_epoch(start.train_rows(), start.data.batching);
+  Session trained(start);
+  ASSERT_EQ(trained.apply(command::TrainSteps{static_cast<int>(2 * per_epoch)}), "");
+  while (trained.training()) trained.poll();
+  Session stepped(start);
+  for (long long k = 0; k < 2 * per_epoch; ++k) stepped.apply(command::NextTrainingStep{});
+  ASSERT_EQ(trained.epoch_losses().size(), 2u);
+  ASSERT_EQ(stepped.epoch_losses().size(), 2u);
+  for (std::size_t e = 0; e < 2; ++e) {
+    EXPECT_EQ(trained.epoch_losses()[e].step, static_cast<std::size_t>((e + 1) * per_epoch));
+    EXPECT_EQ(trained.epoch_losses()[e].epoch, static_cast<long long>(e));
+    EXPECT_EQ(trained.epoch_losses()[e].train, stepped.epoch_losses()[e].train);
+    EXPECT_EQ(trained.epoch_losses()[e].test, stepped.epoch_losses()[e].test);
+    EXPECT_GT(trained.epoch_losses()[e].test, 0.0);
+  }
+  // The last record is the data loss of the weights now, over each whole set.
+  SetEvaluator test_set(start, start.data.test_raw, start.data.test_targets);
+  EXPECT_EQ(trained.epoch_losses().back().test, test_set.data_loss(trained.scenario()));
 }
 
 }  // namespace
