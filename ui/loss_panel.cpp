@@ -4,6 +4,7 @@
 // diverging net) are left out of the line and counted, so one ∞ cannot
 // flatten or break the curve.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -155,36 +156,59 @@ void draw_curve(ImDrawList* dl, const std::vector<double>& h, const Range& r, Im
 ImU32 train_set_color() { return palette().phase_text[static_cast<int>(Phase::Forward)]; }
 ImU32 test_set_color() { return palette().phase_text[static_cast<int>(Phase::Backward)]; }
 
-// "— mini-batch loss  ● training set  ○ test set": what each mark of the plot is.
-void draw_legend() {
-  ImDrawList* dl = ImGui::GetWindowDrawList();
+// "— mini-batch loss  ● training set  ○ test set": what each mark of the plot
+// is. The panel does not scroll, so a line of its own would be a line the
+// plot loses: it goes beside the current loss where that line has room, else
+// in the plot's top right corner where the plot is tall enough, else nowhere
+// (the tooltip still names each value).
+struct LegendEntry {
+  ImU32 color;
+  bool line, hollow;
+  const char* text;
+};
+std::array<LegendEntry, 3> legend_entries() {
+  return {{{loss_line_color(), true, false, "mini-batch loss"},
+           {train_set_color(), false, false, "training set"},
+           {test_set_color(), false, true, "test set"}}};
+}
+float legend_width() {
+  float w = 0.0f;
+  for (const LegendEntry& e : legend_entries()) w += ImGui::GetTextLineHeight() + 4.0f + ImGui::CalcTextSize(e.text).x + 12.0f;
+  return w - 12.0f;
+}
+void paint_legend(ImDrawList* dl, ImVec2 p) {
   const float h = ImGui::GetTextLineHeight();
-  auto swatch = [&](ImU32 color, bool line, bool hollow) {
-    const ImVec2 p = ImGui::GetCursorScreenPos();
+  for (const LegendEntry& e : legend_entries()) {
     const ImVec2 c(p.x + 0.5f * h, p.y + 0.5f * h);
-    if (line) dl->AddLine(ImVec2(p.x, c.y), ImVec2(p.x + h, c.y), color, 2.0f);
-    else if (hollow) dl->AddCircle(c, 0.28f * h, color, 0, 2.0f);
-    else dl->AddCircleFilled(c, 0.28f * h, color);
-    ImGui::Dummy(ImVec2(h, h));
-    ImGui::SameLine(0.0f, 4.0f);
-  };
-  swatch(loss_line_color(), true, false);
-  ImGui::TextUnformatted("mini-batch loss");
-  ImGui::SameLine(0.0f, 12.0f);
-  swatch(train_set_color(), false, false);
-  ImGui::TextUnformatted("training set");
-  ImGui::SameLine(0.0f, 12.0f);
-  swatch(test_set_color(), false, true);
-  ImGui::TextUnformatted("test set");
-  ImGui::SameLine(0.0f, 12.0f);
-  ImGui::TextDisabled("(data loss at each epoch's end)");
+    if (e.line) dl->AddLine(ImVec2(p.x, c.y), ImVec2(p.x + h, c.y), e.color, 2.0f);
+    else if (e.hollow) dl->AddCircle(c, 0.28f * h, e.color, 0, 2.0f);
+    else dl->AddCircleFilled(c, 0.28f * h, e.color);
+    dl->AddText(ImVec2(p.x + h + 4.0f, p.y), palette().text, e.text);
+    p.x += h + 4.0f + ImGui::CalcTextSize(e.text).x + 12.0f;
+  }
+}
+// Beside the last item, if it fits; says whether it did.
+bool legend_inline() {
+  const float w = legend_width();
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  if (ImGui::GetItemRectMax().x + 20.0f + w > right) return false;
+  ImGui::SameLine(0.0f, 20.0f);
+  paint_legend(ImGui::GetWindowDrawList(), ImGui::GetCursorScreenPos());
+  ImGui::Dummy(ImVec2(w, ImGui::GetTextLineHeight()));
+  return true;
+}
+void legend_in_plot(ImDrawList* dl, ImVec2 a, ImVec2 b) {
+  const float h = ImGui::GetTextLineHeight(), w = legend_width();
+  if (b.y - a.y < 3.0f * h || b.x - a.x < w + 40.0f) return;
+  const ImVec2 p(b.x - w - 10.0f, a.y + 4.0f);
+  dl->AddRectFilled(ImVec2(p.x - 4.0f, p.y - 2.0f), ImVec2(b.x - 4.0f, p.y + h + 2.0f), palette().canvas_bg, 3.0f);
+  paint_legend(dl, p);
 }
 
-void draw_history(const Session& session, const UiState& ui) {
+void draw_history(const Session& session, const UiState& ui, bool legend) {
   const std::vector<double>& h = session.loss_history();
   const std::vector<EpochLoss>& epochs = session.epoch_losses();
   const Palette& pal = palette();
-  if (session.scenario().data.has_test_set() && session.scenario().data.active()) draw_legend();
   Range range = finite_range(h);
   for (const EpochLoss& e : epochs)  // the y axis takes these points too
     for (double v : {e.train, e.test})
@@ -248,6 +272,7 @@ void draw_history(const Session& session, const UiState& ui) {
       else dl->AddCircle(p, 3.5f, color, 0, 2.0f);
     }
   }
+  if (legend) legend_in_plot(dl, a, b);
   dl->PopClipRect();
 
   dl->AddText(ImVec2(origin.x, ca.y - line_h * 0.5f), pal.text_dim, hi.c_str());
@@ -287,7 +312,8 @@ void DrawLossPanel(const Session& session, UiState& ui, PanelRect r) {
   if (BeginPanel(title.c_str(), r, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse)) {
     const QuantityRef* asked = asked_quantity(ui.lesson);
   draw_current(session, asked && asked->buffer == Buffer::LossValue);
-    draw_history(session, ui);
+    const bool legend = session.scenario().data.active() && session.scenario().data.has_test_set();
+    draw_history(session, ui, legend && !legend_inline());
   }
   ImGui::End();
 }
