@@ -38,8 +38,15 @@ Eigen::MatrixXd fresh(const Scenario& sc, int rows, int cols, int fan_in, int fa
   return full.topLeftCorner(rows, cols);
 }
 
+// With a data set the inputs are its features, computed from raw rows by the
+// mini-batch op, and x and y are written by that op each step: an input
+// neuron or a number of the batch edited here would not be what the network sees.
+constexpr const char* kDataSetInputs = "the inputs of a data set are its features: choose them in the Data tab";
+constexpr const char* kDataSetRows = "the mini-batch op writes x and y from the data set: add or remove its points in the Data tab";
+
 std::string add_neuron(Scenario& sc, int l) {
   if (!in(l, 0, sc.layer_count())) return "a neuron can be added to the input or a hidden layer, not the output (it must match the targets)";
+  if (l == 0 && sc.data.active()) return kDataSetInputs;
   const int n = sc.width(l);
   if (n >= kMaxNeurons) return "a layer has at most " + std::to_string(kMaxNeurons) + " neurons";
   const int salt = n + 1;
@@ -64,6 +71,7 @@ std::string remove_neuron(Scenario& sc, int l, int j) {
   if (!in(l, 0, sc.layer_count())) return "neurons can be removed from the input or a hidden layer, not the output";
   if (!in(j, 0, sc.width(l))) return "no such neuron";
   if (sc.width(l) == 1) return "a layer needs at least one neuron";
+  if (l == 0 && sc.data.active()) return kDataSetInputs;
   if (l == 0) {
     sc.inputs = without_col(sc.inputs, j);
     sc.input_size -= 1;
@@ -268,18 +276,21 @@ struct Applier {
     return "";
   }
   std::string operator()(const edit::SetInput& e) {
+    if (sc.data.active()) return kDataSetRows;
     if (!in(e.example, 0, sc.batch_size()) || !in(e.col, 0, sc.input_size)) return "no such input";
     if (auto err = check_finite(e.value); !err.empty()) return err;
     sc.inputs(e.example, e.col) = e.value;
     return "";
   }
   std::string operator()(const edit::SetTarget& e) {
+    if (sc.data.active()) return kDataSetRows;
     if (!in(e.example, 0, sc.batch_size()) || !in(e.col, 0, sc.output_size())) return "no such target";
     if (auto err = check_finite(e.value); !err.empty()) return err;
     sc.targets(e.example, e.col) = e.value;
     return "";
   }
   std::string operator()(const edit::AddExample& e) {
+    if (sc.data.active()) return kDataSetRows;
     if (sc.batch_size() >= kMaxBatch) return "a batch has at most " + std::to_string(kMaxBatch) + " examples";
     if (!in(e.copy_of, 0, sc.batch_size())) return "no such example";
     const int b = sc.batch_size();
@@ -290,6 +301,7 @@ struct Applier {
     return "";
   }
   std::string operator()(const edit::RemoveExample& e) {
+    if (sc.data.active()) return kDataSetRows;
     if (!in(e.example, 0, sc.batch_size())) return "no such example";
     if (sc.batch_size() == 1) return "the batch needs at least one example";
     sc.inputs = without_row(sc.inputs, e.example);

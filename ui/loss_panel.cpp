@@ -244,9 +244,15 @@ void draw_history(const Session& session, const UiState& ui, bool legend) {
         h.empty() ? "No history yet: complete a training step (End, then Space) or train " +
                         std::to_string(ui.train_steps) + " steps (toolbar) to see the curve."
                   : "Every loss so far is non-finite: nothing to plot.";
-    ImGui::SetCursorScreenPos(ImVec2(a.x + 8.0f, a.y + 6.0f));
+    // A short plot gets the short hint: the panel does not scroll, and text
+    // below its edge would be cut.
+    const float wrap_w = b.x - 8.0f - (a.x + 8.0f);
+    const bool fits = ImGui::CalcTextSize(hint.c_str(), nullptr, false, wrap_w).y + 6.0f <= plot_h;
+    const char* shown_hint = fits ? hint.c_str() : (h.empty() ? "No history yet." : "Only non-finite losses.");
+    if (!fits && ImGui::GetTextLineHeight() + 6.0f > plot_h) return;  // not even one line: the empty frame says it
+    ImGui::SetCursorScreenPos(ImVec2(a.x + 8.0f, a.y + (fits ? 6.0f : std::max(0.0f, 0.5f * (plot_h - ImGui::GetTextLineHeight())))));
     ImGui::PushTextWrapPos(b.x - 8.0f - ImGui::GetWindowPos().x);
-    ImGui::TextDisabled("%s", hint.c_str());
+    ImGui::TextDisabled("%s", shown_hint);
     ImGui::PopTextWrapPos();
     return;
   }

@@ -151,8 +151,12 @@ void draw_train_row(const Session& session, UiState& ui, CommandQueue& commands)
     ui.dark = !ui.dark;
     apply_theme(ui.dark, ui.content_scale);
   }
-  ImGui::SameLine(0.0f, 24.0f * s);
-  ImGui::TextDisabled("%s", sc.name.c_str());
+  // The name goes last and only where it fits: the toolbar does not scroll.
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  if (ImGui::GetItemRectMax().x + 24.0f * s + ImGui::CalcTextSize(sc.name.c_str()).x <= right) {
+    ImGui::SameLine(0.0f, 24.0f * s);
+    ImGui::TextDisabled("%s", sc.name.c_str());
+  }
   if (!ui.status.empty() && ImGui::GetTime() < ui.status_until) {
     ImGui::SameLine(0.0f, 24.0f * s);
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette().bad), "%s", ui.status.c_str());

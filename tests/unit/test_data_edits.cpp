@@ -259,3 +259,24 @@ TEST(EpochLosses, SteppedAndTrainedEpochsRecordTheSameTrainingAndTestLoss) {
 
 }  // namespace
 }  // namespace bpv
+
+namespace bpv {
+namespace {
+
+// The mini-batch op writes x and y from the data set each step, and the inputs
+// are the features: edits of the batch's numbers or of the input layer would
+// not be what the network sees, so they are refused with where to go instead.
+TEST(DataEdits, BatchAndInputLayerEditsAreRefusedWithADataSet) {
+  const Scenario start = circle();
+  expect_refused(start, edit::SetInput{0, 0, 5.0}, "Data tab");
+  expect_refused(start, edit::SetTarget{0, 0, 1.0}, "Data tab");
+  expect_refused(start, edit::AddExample{0}, "Data tab");
+  expect_refused(start, edit::RemoveExample{0}, "Data tab");
+  expect_refused(start, edit::AddNeuron{0}, "features");
+  expect_refused(start, edit::RemoveNeuron{0, 1}, "features");
+  Scenario hidden = start;
+  EXPECT_EQ(apply_edit(hidden, edit::AddNeuron{1}), "");  // hidden layers are the network's own
+}
+
+}  // namespace
+}  // namespace bpv
