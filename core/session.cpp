@@ -3,21 +3,22 @@
 #include <cmath>
 #include <mutex>
 
+#include "background_work.hpp"
 #include "edits_json.hpp"
 #include "scenario_io.hpp"
 #include "train.hpp"
 
 namespace bpv {
 
-// Trains a copy of the scenario on a worker thread; the session keeps serving
-// the UI meanwhile and swaps the result in when poll() sees it finished.
+// Trains a copy of the scenario beside the UI (background_work.hpp: a worker
+// thread, or slices between frames in the browser); the session keeps
+// serving the UI meanwhile and swaps the result in when poll() sees it
+// finished.
 struct Session::TrainingJob {
   Scenario result;
   std::vector<double> losses;
   int steps = 0;
   std::atomic<int> done{0};
-  std::atomic<bool> cancel{false};
-  std::atomic<bool> finished{false};
   // The weights mid-run, copied by the worker when the UI asks (one relaxed
   // load per step otherwise), read by the UI under the mutex.
   std::atomic<bool> snapshot_wanted{false};
@@ -25,38 +26,37 @@ struct Session::TrainingJob {
   Scenario snapshot;  // sized like the start before the worker runs
   int snapshot_steps = 0;
   double snapshot_loss = 0.0;
-  std::thread worker;
+  Trainer trainer;
+  BackgroundWork work;  // last: it starts once everything above exists
 
-  TrainingJob(const Scenario& start, int n) : result(start), losses(n), steps(n), snapshot(start) {
-    worker = std::thread([this] {
-      Trainer trainer(result);
-      int s = 0;
-      for (; s < steps && !cancel.load(std::memory_order_relaxed); ++s) {
-        losses[s] = trainer.step();
-        done.store(s + 1, std::memory_order_relaxed);
-        if (snapshot_wanted.load(std::memory_order_relaxed)) {
-          std::lock_guard<std::mutex> lock(snapshot_mutex);
-          for (std::size_t k = 0; k < snapshot.layers.size(); ++k) {
-            snapshot.layers[k].weights = trainer.scenario().layers[k].weights;
-            snapshot.layers[k].bias = trainer.scenario().layers[k].bias;
-          }
-          snapshot_steps = s + 1;
-          snapshot_loss = losses[s];
-          snapshot_wanted.store(false, std::memory_order_relaxed);
-        }
-        if (!std::isfinite(losses[s])) {
-          ++s;
-          break;  // diverged: keep what happened, the stepper will name the op
-        }
+  TrainingJob(const Scenario& start, int n)
+      : result(start), losses(n), steps(n), snapshot(start), trainer(start), work([this] { return step(); }) {}
+
+  // One training step; false once the job is done (all steps, or a diverged loss).
+  bool step() {
+    const int s = done.load(std::memory_order_relaxed);
+    if (s >= steps || work.cancelled()) return finish(s);
+    losses[s] = trainer.step();
+    done.store(s + 1, std::memory_order_relaxed);
+    if (snapshot_wanted.load(std::memory_order_relaxed)) {
+      std::lock_guard<std::mutex> lock(snapshot_mutex);
+      for (std::size_t k = 0; k < snapshot.layers.size(); ++k) {
+        snapshot.layers[k].weights = trainer.scenario().layers[k].weights;
+        snapshot.layers[k].bias = trainer.scenario().layers[k].bias;
       }
-      losses.resize(s);
-      result = trainer.scenario();
-      finished.store(true, std::memory_order_release);
-    });
+      snapshot_steps = s + 1;
+      snapshot_loss = losses[s];
+      snapshot_wanted.store(false, std::memory_order_relaxed);
+    }
+    // Diverged: keep what happened, the stepper will name the op.
+    if (!std::isfinite(losses[s]) || s + 1 >= steps) return finish(s + 1);
+    return true;
   }
-  ~TrainingJob() {
-    cancel = true;
-    if (worker.joinable()) worker.join();
+
+  bool finish(int steps_done) {
+    losses.resize(steps_done);
+    result = trainer.scenario();
+    return false;
   }
 };
 
@@ -142,7 +142,7 @@ std::string Session::apply(const Command& cmd) {
           if (c.steps < 1) refused = "train at least one step";
           else job_ = std::make_unique<TrainingJob>(stepper_.scenario(), c.steps);
         } else if constexpr (std::is_same_v<T, command::CancelTraining>) {
-          if (job_) job_->cancel = true;
+          if (job_) job_->work.cancel();
         } else if constexpr (std::is_same_v<T, command::ApplyEdit>) {
           refused = edit(c.edit);
         } else if constexpr (std::is_same_v<T, command::Undo>) {
@@ -369,8 +369,8 @@ std::string Session::restore_history(const nlohmann::json& history) {
 }
 
 void Session::poll() {
-  if (!job_ || !job_->finished.load(std::memory_order_acquire)) return;
-  job_->worker.join();
+  if (!job_ || !job_->work.finished()) return;
+  job_->work.join();
   const std::size_t cursor = stepper_.cursor();
   loss_history_.insert(loss_history_.end(), job_->losses.begin(), job_->losses.end());
   stepper_.replace_scenario(std::move(job_->result));
