@@ -9,7 +9,7 @@
 //
 // [SECTION] decision-region texture  [SECTION] colours  [SECTION] gradient bars
 // [SECTION] decision region          [SECTION] DrawInsightPanel()
-#include <glad/gl.h>
+#include "gl_api.hpp"
 
 #include <algorithm>
 #include <array>
