@@ -89,6 +89,11 @@ void draw_file_menu(const Session& session, UiState& ui) {
   if (ImGui::MenuItem("Save", "Ctrl+S", false, idle)) RequestSave(session, ui.files);
   if (ImGui::MenuItem("Save As…", "Ctrl+Shift+S", false, idle))
     OpenPathDialog(session, ui.files, FileAction::SaveAs);
+#ifdef __EMSCRIPTEN__
+  // The page's link carries the network, so a class opens exactly this.
+  if (ImGui::MenuItem("Copy link", nullptr, false, idle))
+    ui.files.requests.push_back(FileRequest{FileAction::CopyLink, "", false});
+#endif
   ImGui::Separator();
   if (ImGui::BeginMenu("Export")) {
     if (ImGui::MenuItem("Worked example (.md)…"))
