@@ -71,6 +71,7 @@ void draw_file_menu(const Session& session, UiState& ui) {
   }
   const bool idle = !session.training();
   if (ImGui::MenuItem("Open…", "Ctrl+O", false, idle)) OpenPathDialog(session, ui.files, FileAction::Open);
+#ifndef __EMSCRIPTEN__  // the web page's files are uploads, gone once the page closes
   if (ImGui::BeginMenu("Open recent", idle && !ui.files.recent.empty())) {
     std::string chosen;
     for (std::size_t i = 0; i < ui.files.recent.size(); ++i) {
@@ -85,6 +86,7 @@ void draw_file_menu(const Session& session, UiState& ui) {
     ImGui::EndMenu();
     if (!chosen.empty()) ui.files.requests.push_back(FileRequest{FileAction::Open, chosen, false});
   }
+#endif
   ImGui::Separator();
   if (ImGui::MenuItem("Save", "Ctrl+S", false, idle)) RequestSave(session, ui.files);
   if (ImGui::MenuItem("Save As…", "Ctrl+Shift+S", false, idle))
