@@ -25,6 +25,14 @@
 #include <thread>
 #include <vector>
 
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+
+#include "background_work.hpp"
+#include "trace.hpp"
+#include "train.hpp"
+#endif
+
 #include "app_session.hpp"
 #include "assets_dir.hpp"
 #include "file_actions.hpp"
@@ -35,7 +43,9 @@
 #include "panels.hpp"
 #include "scenario_io.hpp"
 #include "session.hpp"
+#include "share_link.hpp"
 #include "theme.hpp"
+#include "web_platform.hpp"
 #include "window.hpp"
 
 namespace bpv {
@@ -76,7 +86,8 @@ std::string window_title(const Session& session) {
   return "backprop-viz — " + display_name(session) + (session.modified() ? " •" : "");
 }
 
-void dump_state(const std::string& path, const Session& session, const UiState& ui, const Window& window) {
+// What the GUI tests read: the --dump-state file, and the web page's test hook.
+nlohmann::json state_json(const Session& session, const UiState& ui, const Window& window) {
   nlohmann::json rects = nlohmann::json::array();
   for (const ImVec4& r : ui.timeline_rects) rects.push_back({r.x, r.y, r.z, r.w});
   const Stepper& st = session.stepper();
@@ -84,6 +95,7 @@ void dump_state(const std::string& path, const Session& session, const UiState& 
                      {"op_count", st.op_count()},
                      {"training_step", session.training_step()},
                      {"training", session.training()},
+                     {"training_progress", session.training_progress()},
                      {"loss", st.state().loss_value()},
                      {"scenario", session.scenario().name},
                      {"path", session.path()},
@@ -167,7 +179,11 @@ void dump_state(const std::string& path, const Session& session, const UiState& 
                      {"text", rb ? rb->text : ""},
                      {"highlighted", rb ? rb->highlight.neurons.size() + rb->highlight.edges.size() : 0},
                      {"question", rb && rb->question ? quantity_symbol(rb->question->answer, session.scenario()) : ""}};
-  write_file_atomic(path, doc.dump() + "\n");
+  return doc;
+}
+
+void dump_state(const std::string& path, const Session& session, const UiState& ui, const Window& window) {
+  write_file_atomic(path, state_json(session, ui, window).dump() + "\n");
 }
 
 UiState make_ui_state(const Window& window) {
@@ -283,8 +299,31 @@ void report_failure(UiState& ui, const char* title, const std::string& why) {
 }
 
 void report_export(UiState& ui, const std::string& what, const std::string& path, const std::string& failed) {
-  if (failed.empty()) show_status(ui, "exported " + what + " to " + path);
-  else report_failure(ui, "Not exported", failed);
+  if (failed.empty()) {
+    show_status(ui, "exported " + what + " to " + path);
+    offer_download(path);
+  } else {
+    report_failure(ui, "Not exported", failed);
+  }
+}
+
+// File ▸ Copy link (the web page): the scenario at the start of this
+// training step, the cursor, and a built-in lesson's beat (share_link.hpp).
+void copy_link(const Session& session, UiState& ui) {
+#ifdef __EMSCRIPTEN__
+  std::string lesson;
+  if (ui.lesson.lesson && std::filesystem::path(ui.lesson.lesson->path).parent_path() == ui.lesson.dir)
+    lesson = std::filesystem::path(ui.lesson.lesson->path).stem().string();
+  try {
+    copy_page_link(share_link_fragment(session.scenario(), session.stepper().cursor(), lesson, ui.lesson.beat));
+    show_status(ui, "copied the link to this page: it opens this network at this op");
+  } catch (const ScenarioError& e) {
+    report_failure(ui, "Link not copied", e.what());
+  }
+#else
+  (void)session;
+  show_status(ui, "links are for the web page");
+#endif
 }
 
 // Drops are opened like File ▸ Open (so unsaved changes are asked about first).
@@ -331,6 +370,7 @@ void perform_file_requests(Session& session, UiState& ui, LoopActions& loop) {
         }
         add_recent_file(ui.files.recent, path);
         show_status(ui, "saved " + path);
+        offer_download(path);
         if (ui.files.after_save) {  // "Save" in the unsaved-changes question: now open or quit
           ui.files.requests.push_back(*ui.files.after_save);
           ui.files.after_save.reset();
@@ -364,9 +404,13 @@ void perform_file_requests(Session& session, UiState& ui, LoopActions& loop) {
           save_lesson(ui.lesson.recorder.draft, r.path);
           LessonSaved(ui, r.path);
           show_status(ui, "saved the lesson " + r.path);
+          offer_download(r.path);
         } catch (const std::exception& e) {
           report_failure(ui, "Lesson not saved", std::string(e.what()) + "\nThe file on disk was not changed.");
         }
+        break;
+      case FileAction::CopyLink:
+        copy_link(session, ui);
         break;
       case FileAction::Quit:
         loop.quit = true;
@@ -486,6 +530,7 @@ class SessionKeeper {
   bool write(const AppSession& a, UiState& ui) {
     try {
       write_app_session(file_, a);
+      keep_in_browser_storage(file_);
       last_error_.clear();
       return true;
     } catch (const std::exception& e) {
@@ -505,6 +550,113 @@ class SessionKeeper {
 
 // ------------------------------------------------------------ [SECTION] run_window, run_screenshot
 
+namespace {
+
+WindowOptions window_options_for(const AppSessionRead& last) {
+  WindowOptions options;
+  if (last.session && last.session->window_width >= 320 && last.session->window_height >= 240) {
+    options.width = last.session->window_width;
+    options.height = last.session->window_height;
+  }
+  return options;
+}
+
+// The interactive app between frames: the window, the session, the UI state.
+// run_window() calls frame() in a loop on the desktop; in the browser, which
+// owns the loop, the page calls it once per animation frame (web_platform.hpp).
+class AppLoop {
+ public:
+  AppLoop(const WindowRequest& request, const AppSessionRead& last, Startup start, std::string session_file)
+      : request_(request), window_(window_options_for(last)),
+        session_(std::move(start.scenario), start.path, std::move(start.restore)),
+        ui_(make_ui_state(window_)), keeper_(std::move(session_file)) {
+    if (start.cursor > 0) session_.apply(command::JumpTo{start.cursor});
+    if (!start.history.is_null()) {
+      const std::string refused = session_.restore_history(start.history);
+      if (!refused.empty() && start.notice.empty()) start.notice = refused;
+    }
+    if (last.session) restore_view(*last.session, session_, ui_);
+    if (!start.path.empty()) add_recent_file(ui_.files.recent, start.path);
+    if (!start.notice.empty()) show_status(ui_, start.notice, 15.0);
+  }
+
+  // One frame; false once the user quit.
+  bool frame() {
+    // Sleep while nothing moves; wake for input, playing, training, or work queued.
+    const FileUiState& f = ui_.files;
+    const bool busy = ui_.playing || session_.training() || !commands_.empty() || !f.requests.empty() ||
+                      f.dialog.open_requested || f.error_requested || change_flash_strength(ui_) > 0.0f;
+    window_.poll_events(busy ? 0.0 : 0.25);
+    queue_dropped(window_, ui_);
+    apply_queued(session_, ui_, commands_);
+    if (window_.should_close()) {  // the close button: File ▸ Quit, which may ask first
+      window_.cancel_close();
+      ui_.files.requests.push_back(FileRequest{FileAction::Quit, "", false});
+    }
+    perform_file_requests(session_, ui_, loop_);
+#ifdef __EMSCRIPTEN__
+    if (loop_.quit) {  // a page cannot close its own tab: keep the session, say so
+      write_on_quit();
+      loop_.quit = loop_.discarded = false;
+      show_status(ui_, "the session is kept in this browser; close the tab to leave", 10.0);
+    }
+#else
+    if (loop_.quit) return false;
+#endif
+    session_.poll();
+
+    sync_ui_scale(window_, ui_);
+    window_.begin_frame();
+    DrawApp(session_, ui_, commands_);
+    ImGui::Render();
+    window_.draw(/*force=*/!loop_.png_path.empty());
+    if (!loop_.png_path.empty()) {  // the frame just drawn, before it is shown
+      if (window_.save_png(loop_.png_path)) {
+        show_status(ui_, "exported the window to " + loop_.png_path);
+        offer_download(loop_.png_path);
+      } else {
+        report_failure(ui_, "Not exported", loop_.png_path + ": cannot write the PNG");
+      }
+      loop_.png_path.clear();
+    }
+    window_.present();
+#ifdef __EMSCRIPTEN__
+    if (++frames_ == 1) note_first_frame();
+#endif
+
+    if (const std::string t = window_title(session_); t != title_) window_.set_title(title_ = t);
+    if (!request_.dump_state_path.empty()) dump_state(request_.dump_state_path, session_, ui_, window_);
+    keeper_.maybe_write(session_, ui_, window_);
+    return true;
+  }
+
+  // The state the GUI tests read (state_json).
+  nlohmann::json state() const { return state_json(session_, ui_, window_); }
+  Session& session() { return session_; }
+  UiState& ui() { return ui_; }
+  Window& window() { return window_; }
+  CommandQueue& commands() { return commands_; }
+
+  // Keeps the session for the next start.
+  void write_on_quit() { keeper_.write_on_quit(session_, ui_, window_, loop_.discarded); }
+
+
+ private:
+  WindowRequest request_;
+  Window window_;
+  Session session_;
+  UiState ui_;
+  SessionKeeper keeper_;
+  CommandQueue commands_;
+  LoopActions loop_;
+  std::string title_;
+#ifdef __EMSCRIPTEN__
+  long long frames_ = 0;
+#endif
+};
+
+}  // namespace
+
 int run_window(const WindowRequest& request) {
   // 1. The session file: only for a person's window. A test run (--dump-state)
   //    uses one only where BPV_CONFIG_DIR names it.
@@ -522,62 +674,12 @@ int run_window(const WindowRequest& request) {
   }
   try {
     // 3. The window (as large as last time), the session, the UI state.
-    WindowOptions options;
-    if (last.session && last.session->window_width >= 320 && last.session->window_height >= 240) {
-      options.width = last.session->window_width;
-      options.height = last.session->window_height;
-    }
-    Window window(options);
-    Session session(std::move(start.scenario), start.path, std::move(start.restore));
-    if (start.cursor > 0) session.apply(command::JumpTo{start.cursor});
-    if (!start.history.is_null()) {
-      const std::string refused = session.restore_history(start.history);
-      if (!refused.empty() && start.notice.empty()) start.notice = refused;
-    }
-    UiState ui = make_ui_state(window);
-    if (last.session) restore_view(*last.session, session, ui);
-    if (!start.path.empty()) add_recent_file(ui.files.recent, start.path);
-    if (!start.notice.empty()) show_status(ui, start.notice, 15.0);
-    SessionKeeper keeper(session_file);
-    CommandQueue commands;
-    LoopActions loop;
-    std::string title;
-
+    AppLoop app(request, last, std::move(start), session_file);
     // 4. The frame loop.
-    while (true) {
-      // Sleep while nothing moves; wake for input, playing, training, or work queued.
-      const FileUiState& f = ui.files;
-      const bool busy = ui.playing || session.training() || !commands.empty() || !f.requests.empty() ||
-                        f.dialog.open_requested || f.error_requested || change_flash_strength(ui) > 0.0f;
-      window.poll_events(busy ? 0.0 : 0.25);
-      queue_dropped(window, ui);
-      apply_queued(session, ui, commands);
-      if (window.should_close()) {  // the close button: File ▸ Quit, which may ask first
-        window.cancel_close();
-        ui.files.requests.push_back(FileRequest{FileAction::Quit, "", false});
-      }
-      perform_file_requests(session, ui, loop);
-      if (loop.quit) break;
-      session.poll();
-
-      sync_ui_scale(window, ui);
-      window.begin_frame();
-      DrawApp(session, ui, commands);
-      ImGui::Render();
-      window.draw(/*force=*/!loop.png_path.empty());
-      if (!loop.png_path.empty()) {  // the frame just drawn, before it is shown
-        if (window.save_png(loop.png_path)) show_status(ui, "exported the window to " + loop.png_path);
-        else report_failure(ui, "Not exported", loop.png_path + ": cannot write the PNG");
-        loop.png_path.clear();
-      }
-      window.present();
-
-      if (const std::string t = window_title(session); t != title) window.set_title(title = t);
-      if (!request.dump_state_path.empty()) dump_state(request.dump_state_path, session, ui, window);
-      keeper.maybe_write(session, ui, window);
+    while (app.frame()) {
     }
     // 5. Keep the session for the next start.
-    keeper.write_on_quit(session, ui, window, loop.discarded);
+    app.write_on_quit();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 1;
@@ -796,5 +898,141 @@ int run_screenshot(const ScreenshotRequest& request) {
   }
   return 0;
 }
+
+
+#ifdef __EMSCRIPTEN__
+// ------------------------------------------------------------ [SECTION] The web page
+
+namespace {
+
+AppLoop* g_page = nullptr;  // the page's app: it lives as long as the page
+
+// What a frame may spend on background work (training, the comparison) in
+// the browser, where it runs between frames: half a 60 Hz frame.
+constexpr double kBackgroundBudgetMs = 8.0;
+
+void page_frame(void*) {
+  int width = 0, height = 0;
+  page_size(width, height);  // the canvas fills the browser window
+  Window& window = g_page->window();
+  if (width >= 64 && height >= 64 && (width != window.unscaled_width() || height != window.unscaled_height()))
+    window.resize(width, height);
+  BackgroundWork::run_background_slices(kBackgroundBudgetMs);
+  g_page->frame();
+}
+
+// The link's lesson, as the screenshot command opens one: at its beat, in the Lesson tab.
+void open_linked_lesson(UiState& ui, const ShareLink& link) {
+  ui.lesson.lesson = std::make_shared<const Lesson>(load_lesson(ui.lesson.dir + "/" + link.lesson + ".json"));
+  ui.lesson.beat = std::min(link.beat, ui.lesson.lesson->beats.size() - 1);
+  ui.lesson.enter_requested = true;
+  ui.right_tab = RightTab::Lesson;
+  ui.right_tab_requested = true;
+}
+
+}  // namespace
+
+int run_web_page() {
+  // 1. The session file lives in the page's memory; the browser's storage
+  //    keeps its text between visits.
+  const std::string session_file = session_file_path(config_dir());
+  restore_from_browser_storage(session_file);
+  const AppSessionRead last = read_app_session(session_file);
+  // 2. The scenario: the link's (like a file named on the command line),
+  //    else the last session, else the seed. A bad link opens the seed and
+  //    says why.
+  ShareLink link;
+  std::string link_error;
+  try {
+    link = parse_share_link(page_fragment());
+  } catch (const ScenarioError& e) {
+    link_error = e.what();
+  }
+  Startup start;
+  if (link.scenario || !link_error.empty()) {
+    start.scenario = link.scenario ? std::move(*link.scenario) : seed_scenario();
+  } else {
+    start = choose_start(WindowRequest{}, last);
+  }
+  try {
+    // 3. The canvas as large as the browser window, the session, the UI state.
+    int width = 1280, height = 800;
+    page_size(width, height);
+    AppSessionRead sized = last;
+    if (sized.session) {
+      sized.session->window_width = width;
+      sized.session->window_height = height;
+    }
+    if (link.scenario || !link_error.empty()) sized.session.reset();  // a link's network is shown as it came
+    g_page = new AppLoop(WindowRequest{}, sized, std::move(start), session_file);
+    if (!sized.session) g_page->window().resize(std::max(width, 320), std::max(height, 240));
+    UiState& ui = g_page->ui();
+    if (link.op) g_page->session().apply(command::JumpTo{*link.op});
+    if (!link.lesson.empty()) {
+      try {
+        open_linked_lesson(ui, link);
+      } catch (const std::exception& e) {
+        link_error = e.what();
+      }
+    }
+    if (!link_error.empty()) report_failure(ui, "Link not opened", link_error + "\nThe seed example is open instead.");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
+  // 4. The browser runs the frame loop; main returns and the page lives on.
+  emscripten_set_main_loop_arg(page_frame, nullptr, 0, 0);
+  return 0;
+}
+
+}  // namespace bpv
+
+// The page's test hook (app/web_shell.html wraps these as the global `bpv`):
+// the same state the desktop GUI tests read, the trace of the scenario shown,
+// and the fast-path training step timed in the page.
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE const char* bpv_state_json() {
+  static std::string text;
+  text = bpv::g_page ? bpv::g_page->state().dump() : "null";
+  return text.c_str();
+}
+
+EMSCRIPTEN_KEEPALIVE const char* bpv_trace_json() {
+  static std::string text;
+  text = bpv::g_page ? bpv::trace_json(bpv::g_page->session().scenario()).dump() : "null";
+  return text.c_str();
+}
+
+// The page is being left (a reload, another address, the tab closed): keep
+// the session now rather than at the next five-second write.
+EMSCRIPTEN_KEEPALIVE void bpv_page_hidden() {
+  if (bpv::g_page) bpv::g_page->write_on_quit();
+}
+
+// What the toolbar's "Train N steps" queues.
+EMSCRIPTEN_KEEPALIVE void bpv_train_steps(int steps) {
+  if (bpv::g_page) bpv::g_page->commands().push_back(bpv::command::TrainSteps{steps});
+}
+
+// `backprop-viz train FILE --steps N`'s loop and its us_per_step; -1 for a
+// bad file or a run that diverged.
+EMSCRIPTEN_KEEPALIVE double bpv_train_us_per_step(const char* path, int steps) {
+  try {
+    bpv::Trainer trainer(bpv::load_scenario(path));
+    const auto t0 = std::chrono::steady_clock::now();
+    double sum = 0.0;  // read below, so the steps cannot be optimised away
+    for (int s = 0; s < steps; ++s) sum += trainer.step();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return std::isfinite(sum) ? seconds * 1e6 / std::max(1, steps) : -1.0;
+  } catch (const std::exception&) {
+    return -1.0;
+  }
+}
+
+}  // extern "C"
+
+namespace bpv {
+#endif  // __EMSCRIPTEN__
 
 }  // namespace bpv

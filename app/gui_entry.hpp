@@ -47,5 +47,11 @@ int run_window(const WindowRequest& request);
 // Parses `backprop-viz [SCENARIO] [--dump-state FILE]` and opens the window.
 int run_window_from_args(int argc, char** argv);
 int run_screenshot(const ScreenshotRequest& request);
+#ifdef __EMSCRIPTEN__
+// The web page: the window in the browser's canvas, opened at the page
+// link's scenario (share_link.hpp), else the last session, else the seed.
+// Starts the browser's frame loop and returns.
+int run_web_page();
+#endif
 
 }  // namespace bpv

@@ -4,6 +4,11 @@
 #include "gui_entry.hpp"
 
 int main(int argc, char** argv) {
+#ifdef __EMSCRIPTEN__
+  (void)argc, (void)argv;
+  return bpv::run_web_page();  // the web page has no command line
+#else
   if (bpv::is_command(argc, argv)) return bpv::run_command(argc, argv);
   return bpv::run_window_from_args(argc, argv);
+#endif
 }

@@ -1,7 +1,8 @@
 #include "window.hpp"
 
-// glad before GLFW, so GLFW does not pull in a system GL header first.
-#include <glad/gl.h>
+// The GL header (glad, or GLES 3 on the web) before GLFW, so GLFW does not
+// pull in a system GL header first.
+#include "gl_api.hpp"
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 #include <backends/imgui_impl_glfw.h>
@@ -47,22 +48,34 @@ Window::Window(const WindowOptions& options) : vsync_(options.vsync) {
   // start (the slowest part of start-up: about 0.2 s under Mesa llvmpipe).
   // Nothing here touches ImGui until the worker is done: its allocator
   // counters live in the context, which does not exist yet.
-  float monitor_scale = 1.0f, unused = 1.0f;
+  float monitor_scale = 1.0f;
+#ifdef __EMSCRIPTEN__
+  // The page has no threads: the atlas is built when it is taken, below.
+  // emscripten's GLFW has no content scale; the page draws at one pixel per
+  // CSS pixel.
+  std::future<FontAtlas> fonts = std::async(std::launch::deferred, build_font_atlas, monitor_scale);
+#else
+  float unused = 1.0f;
   if (GLFWmonitor* monitor = glfwGetPrimaryMonitor()) glfwGetMonitorContentScale(monitor, &monitor_scale, &unused);
   if (!(monitor_scale > 0.0f)) monitor_scale = 1.0f;
   std::future<FontAtlas> fonts = std::async(std::launch::async, build_font_atlas, monitor_scale);
+#endif
 
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
   glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
   glfwWindowHint(GLFW_VISIBLE, options.visible ? GLFW_TRUE : GLFW_FALSE);
+#ifdef GLFW_SCALE_TO_MONITOR  // GLFW 3.3 (emscripten's is 3.2)
   glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);  // HiDPI: window size in screen units
+#endif
+#ifdef GLFW_X11_CLASS_NAME  // GLFW 3.3 on X11
   // The X11 class the desktop entry's StartupWMClass names, so that the
   // task bar shows the window under the installed icon (GLFW's default is
   // the window title, which changes with the open file).
   glfwWindowHintString(GLFW_X11_CLASS_NAME, "backprop-viz");
   glfwWindowHintString(GLFW_X11_INSTANCE_NAME, "backprop-viz");
+#endif
   window_ = glfwCreateWindow(options.width, options.height, options.title.c_str(), nullptr, nullptr);
   if (!window_) {
     IM_DELETE(fonts.get().atlas);
@@ -70,6 +83,7 @@ Window::Window(const WindowOptions& options) : vsync_(options.vsync) {
     throw std::runtime_error("cannot open an OpenGL 3.3 window: " + g_last_glfw_error);
   }
   glfwMakeContextCurrent(window_);
+#ifndef __EMSCRIPTEN__
   if (!gladLoadGL(glfwGetProcAddress)) {
     IM_DELETE(fonts.get().atlas);
     glfwDestroyWindow(window_);
@@ -77,14 +91,18 @@ Window::Window(const WindowOptions& options) : vsync_(options.vsync) {
     throw std::runtime_error("cannot load OpenGL 3.3 functions");
   }
   glfwSwapInterval(options.vsync ? 1 : 0);
+#endif
+  // A file dropped on the page's canvas arrives here too: emscripten's GLFW
+  // copies it into the in-memory file system and passes its path.
   glfwSetDropCallback(window_, on_drop);
   glfwSetWindowRefreshCallback(window_, on_refresh);
   glfwSetWindowUserPointer(window_, this);
+#ifndef __EMSCRIPTEN__
   glfwSetWindowContentScaleCallback(window_, on_content_scale);
-
   float sx = 1.0f, sy = 1.0f;
   glfwGetWindowContentScale(window_, &sx, &sy);
   content_scale_ = sx > 0.0f ? sx : 1.0f;
+#endif
 
   FontAtlas loaded = fonts.get();
   if (content_scale_ != monitor_scale) {  // the window opened on another monitor than the primary
@@ -97,7 +115,11 @@ Window::Window(const WindowOptions& options) : vsync_(options.vsync) {
   ImGui::CreateContext(font_atlas_);
   ImGui::GetIO().IniFilename = nullptr;  // the layout is computed, not saved
   ImGui_ImplGlfw_InitForOpenGL(window_, true);
+#ifdef __EMSCRIPTEN__
+  ImGui_ImplOpenGL3_Init("#version 300 es");  // WebGL 2
+#else
   ImGui_ImplOpenGL3_Init("#version 330 core");
+#endif
   use_fonts(loaded.fonts);
 }
 
@@ -145,8 +167,12 @@ int Window::unscaled_height() const {
 }
 
 void Window::poll_events(double wait_seconds) {
+#ifdef __EMSCRIPTEN__
+  (void)wait_seconds;  // the browser delivers events between frames and paces the loop
+#else
   if (wait_seconds > 0.0) glfwWaitEventsTimeout(wait_seconds);
   else glfwPollEvents();
+#endif
 }
 
 void Window::begin_frame() {
@@ -192,9 +218,12 @@ void Window::present() {
   // the display does not pace the loop: wait here instead, up to one 60 Hz
   // frame since the last present, so a busy loop (playing, training) does
   // not spin a core.
+  // (The browser paces the page's loop itself, and a sleep there would spin.)
+#ifndef __EMSCRIPTEN__
   const double now = glfwGetTime();
   if (vsync_ && now - last_present_time_ < 1.0 / 60.0)
     std::this_thread::sleep_for(std::chrono::duration<double>(1.0 / 60.0 - (now - last_present_time_)));
+#endif
   last_present_time_ = glfwGetTime();
 }
 
@@ -274,15 +303,24 @@ int Window::framebuffer_height() const {
 
 bool Window::save_png(const std::string& path) const {
   const int w = framebuffer_width(), h = framebuffer_height();
-  std::vector<unsigned char> pixels(static_cast<std::size_t>(w) * h * 3);
+#ifdef __EMSCRIPTEN__
+  constexpr int channels = 4;  // WebGL 2 reads the default framebuffer as RGBA only
+  constexpr GLenum format = GL_RGBA;
+#else
+  constexpr int channels = 3;
+  constexpr GLenum format = GL_RGB;
+#endif
+  std::vector<unsigned char> pixels(static_cast<std::size_t>(w) * h * channels);
   glPixelStorei(GL_PACK_ALIGNMENT, 1);
   glReadBuffer(GL_BACK);
-  glReadPixels(0, 0, w, h, GL_RGB, GL_UNSIGNED_BYTE, pixels.data());
+  glReadPixels(0, 0, w, h, format, GL_UNSIGNED_BYTE, pixels.data());
+  if (channels == 4)  // the picture is opaque, whatever blending left in alpha
+    for (std::size_t i = 3; i < pixels.size(); i += 4) pixels[i] = 255;
   // GL's rows run bottom-up; PNG's top-down. Write through a temp file so a
   // failed write never leaves half a PNG under the asked name.
   stbi_flip_vertically_on_write(1);
   const std::string tmp = path + ".tmp-png";
-  if (!stbi_write_png(tmp.c_str(), w, h, 3, pixels.data(), w * 3)) {
+  if (!stbi_write_png(tmp.c_str(), w, h, channels, pixels.data(), w * channels)) {
     std::remove(tmp.c_str());
     return false;
   }

@@ -89,7 +89,7 @@ class Window {
   float content_scale_ = 1.0f;
   float font_scale_ = 1.0f;
   static void on_content_scale(GLFWwindow* window, float sx, float sy);  // the scale the font atlas was built for
-  bool vsync_ = true;
+  [[maybe_unused]] bool vsync_ = true;  // (the browser paces the web page)
   // The frame on screen, as describe_frame() wrote it, and a buffer reused
   // for the next one (no allocation per frame once warm).
   std::vector<unsigned char> on_screen_, frame_scratch_;

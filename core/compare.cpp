@@ -29,28 +29,30 @@ Scenario with_fresh_optimizer(const Scenario& start, const OptimizerSpec& spec) 
 }
 
 CompareJob::CompareJob(const Scenario& start, std::vector<CompareRun> runs, int steps)
-    : start_(start), runs_(std::move(runs)), steps_(std::max(0, steps)), curves_(runs_.size()) {
-  worker_ = std::thread([this] {
-    for (std::size_t r = 0; r < runs_.size() && !cancel_.load(std::memory_order_relaxed); ++r) {
-      Trainer trainer(with_fresh_optimizer(start_, runs_[r].spec));
-      std::vector<double>& curve = curves_[r];
-      curve.reserve(static_cast<std::size_t>(steps_));
-      for (int s = 0; s < steps_ && !cancel_.load(std::memory_order_relaxed); ++s) {
-        curve.push_back(trainer.step());
-        done_.fetch_add(1, std::memory_order_relaxed);
-        if (!std::isfinite(curve.back())) {  // diverged: the rest of the curve would be NaN
-          done_.fetch_add(steps_ - s - 1, std::memory_order_relaxed);
-          break;
-        }
-      }
-    }
-    finished_.store(true, std::memory_order_release);
-  });
-}
+    : start_(start),
+      runs_(std::move(runs)),
+      steps_(std::max(0, steps)),
+      curves_(runs_.size()),
+      work_([this] { return step(); }) {}
 
-CompareJob::~CompareJob() {
-  cancel_ = true;
-  if (worker_.joinable()) worker_.join();
+bool CompareJob::step() {
+  while (run_ < runs_.size() && !work_.cancelled()) {
+    std::vector<double>& curve = curves_[run_];
+    if (!trainer_) {
+      trainer_.emplace(with_fresh_optimizer(start_, runs_[run_].spec));
+      curve.reserve(static_cast<std::size_t>(steps_));
+    }
+    const int s = static_cast<int>(curve.size());
+    if (s < steps_) {
+      curve.push_back(trainer_->step());
+      done_.fetch_add(1, std::memory_order_relaxed);
+      if (std::isfinite(curve.back())) return true;
+      done_.fetch_add(steps_ - s - 1, std::memory_order_relaxed);  // diverged: the rest of the curve would be NaN
+    }
+    trainer_.reset();  // this run is done: the next one
+    ++run_;
+  }
+  return false;
 }
 
 double CompareJob::progress() const {

@@ -2,12 +2,17 @@
 // the loss curves of the comparison view (ui/compare_panel.cpp). Each run is
 // exactly `backprop-viz train` of the scenario with that optimizer, from zero
 // optimizer state (t = 0), for the same number of steps. The runs go on one
-// worker thread; the owner asks ready() and reads the curves once it is.
+// worker thread (in the browser: in slices between frames, see
+// background_work.hpp); the owner asks ready() and reads the curves once it is.
 #pragma once
 #include <atomic>
+#include <memory>
+#include <optional>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "background_work.hpp"
+#include "train.hpp"
 
 #include "scenario.hpp"
 
@@ -31,11 +36,11 @@ Scenario with_fresh_optimizer(const Scenario& start, const OptimizerSpec& spec);
 class CompareJob {
  public:
   CompareJob(const Scenario& start, std::vector<CompareRun> runs, int steps);
-  ~CompareJob();  // cancels a job still running, and waits for its thread
+  ~CompareJob() = default;  // cancels a job still running, and waits for its thread
   CompareJob(const CompareJob&) = delete;
   CompareJob& operator=(const CompareJob&) = delete;
 
-  bool ready() const { return finished_.load(std::memory_order_acquire); }
+  bool ready() const { return work_.finished(); }
   // Steps done over steps asked for, all runs together, in [0, 1].
   double progress() const;
   const std::vector<CompareRun>& runs() const { return runs_; }
@@ -48,10 +53,11 @@ class CompareJob {
   std::vector<CompareRun> runs_;
   int steps_;
   std::vector<std::vector<double>> curves_;
+  bool step();  // one training step of the current run; false when all are done
   std::atomic<long long> done_{0};
-  std::atomic<bool> cancel_{false};
-  std::atomic<bool> finished_{false};
-  std::thread worker_;
+  std::size_t run_ = 0;             // the run being trained
+  std::optional<Trainer> trainer_;  // its trainer
+  BackgroundWork work_;  // last: it starts once everything above exists
 };
 
 }  // namespace bpv

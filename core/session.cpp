@@ -3,6 +3,7 @@
 #include <cmath>
 #include <mutex>
 
+#include "background_work.hpp"
 #include "edits_json.hpp"
 #include "evaluate.hpp"
 #include "scenario_io.hpp"
@@ -10,8 +11,6 @@
 
 namespace bpv {
 
-// Trains a copy of the scenario on a worker thread; the session keeps serving
-// the UI meanwhile and swaps the result in when poll() sees it finished.
 namespace {
 
 // Whether the epoch-end losses are kept: a data set with a test set to compare.
@@ -22,14 +21,16 @@ bool epoch_just_ended(const Scenario& sc) { return sc.progress.step_in_epoch == 
 
 }  // namespace
 
+// Trains a copy of the scenario beside the UI (background_work.hpp: a worker
+// thread, or slices between frames in the browser); the session keeps
+// serving the UI meanwhile and swaps the result in when poll() sees it
+// finished.
 struct Session::TrainingJob {
   Scenario result;
   std::vector<double> losses;
   std::vector<EpochLoss> epoch_losses;  // step: counted from the job's first step
   int steps = 0;
   std::atomic<int> done{0};
-  std::atomic<bool> cancel{false};
-  std::atomic<bool> finished{false};
   // The weights mid-run, copied by the worker when the UI asks (one relaxed
   // load per step otherwise), read by the UI under the mutex.
   std::atomic<bool> snapshot_wanted{false};
@@ -37,47 +38,50 @@ struct Session::TrainingJob {
   Scenario snapshot;  // sized like the start before the worker runs
   int snapshot_steps = 0;
   double snapshot_loss = 0.0;
-  std::thread worker;
+  Trainer trainer;
+  // Built once for the job: no allocation per epoch (evaluate.hpp).
+  std::unique_ptr<SetEvaluator> train_set, test_set;
+  BackgroundWork work;  // last: it starts once everything above exists
 
-  TrainingJob(const Scenario& start, int n) : result(start), losses(n), steps(n), snapshot(start) {
-    worker = std::thread([this] {
-      Trainer trainer(result);
-      // Built once for the job: no allocation per epoch (evaluate.hpp).
-      std::unique_ptr<SetEvaluator> train_set, test_set;
-      if (keeps_epoch_losses(result)) {
-        train_set = std::make_unique<SetEvaluator>(result, training_raw(result), training_targets(result));
-        test_set = std::make_unique<SetEvaluator>(result, result.data.test_raw, result.data.test_targets);
+
+  TrainingJob(const Scenario& start, int n)
+      : result(start), losses(n), steps(n), snapshot(start), trainer(start),
+        train_set(keeps_epoch_losses(start)
+                      ? std::make_unique<SetEvaluator>(start, training_raw(start), training_targets(start))
+                      : nullptr),
+        test_set(keeps_epoch_losses(start)
+                     ? std::make_unique<SetEvaluator>(start, start.data.test_raw, start.data.test_targets)
+                     : nullptr),
+        work([this] { return step(); }) {}
+
+  // One training step; false once the job is done (all steps, or a diverged loss).
+  bool step() {
+    const int s = done.load(std::memory_order_relaxed);
+    if (s >= steps || work.cancelled()) return finish(s);
+    losses[s] = trainer.step();
+    if (train_set && epoch_just_ended(trainer.scenario()))
+      epoch_losses.push_back({static_cast<std::size_t>(s + 1), trainer.scenario().progress.epoch - 1,
+                              train_set->data_loss(trainer.scenario()), test_set->data_loss(trainer.scenario())});
+    done.store(s + 1, std::memory_order_relaxed);
+    if (snapshot_wanted.load(std::memory_order_relaxed)) {
+      std::lock_guard<std::mutex> lock(snapshot_mutex);
+      for (std::size_t k = 0; k < snapshot.layers.size(); ++k) {
+        snapshot.layers[k].weights = trainer.scenario().layers[k].weights;
+        snapshot.layers[k].bias = trainer.scenario().layers[k].bias;
       }
-      int s = 0;
-      for (; s < steps && !cancel.load(std::memory_order_relaxed); ++s) {
-        losses[s] = trainer.step();
-        if (train_set && epoch_just_ended(trainer.scenario()))
-          epoch_losses.push_back({static_cast<std::size_t>(s + 1), trainer.scenario().progress.epoch - 1,
-                                  train_set->data_loss(trainer.scenario()), test_set->data_loss(trainer.scenario())});
-        done.store(s + 1, std::memory_order_relaxed);
-        if (snapshot_wanted.load(std::memory_order_relaxed)) {
-          std::lock_guard<std::mutex> lock(snapshot_mutex);
-          for (std::size_t k = 0; k < snapshot.layers.size(); ++k) {
-            snapshot.layers[k].weights = trainer.scenario().layers[k].weights;
-            snapshot.layers[k].bias = trainer.scenario().layers[k].bias;
-          }
-          snapshot_steps = s + 1;
-          snapshot_loss = losses[s];
-          snapshot_wanted.store(false, std::memory_order_relaxed);
-        }
-        if (!std::isfinite(losses[s])) {
-          ++s;
-          break;  // diverged: keep what happened, the stepper will name the op
-        }
-      }
-      losses.resize(s);
-      result = trainer.scenario();
-      finished.store(true, std::memory_order_release);
-    });
+      snapshot_steps = s + 1;
+      snapshot_loss = losses[s];
+      snapshot_wanted.store(false, std::memory_order_relaxed);
+    }
+    // Diverged: keep what happened, the stepper will name the op.
+    if (!std::isfinite(losses[s]) || s + 1 >= steps) return finish(s + 1);
+    return true;
   }
-  ~TrainingJob() {
-    cancel = true;
-    if (worker.joinable()) worker.join();
+
+  bool finish(int steps_done) {
+    losses.resize(steps_done);
+    result = trainer.scenario();
+    return false;
   }
 };
 
@@ -171,7 +175,7 @@ std::string Session::apply(const Command& cmd) {
           if (c.steps < 1) refused = "train at least one step";
           else job_ = std::make_unique<TrainingJob>(stepper_.scenario(), c.steps);
         } else if constexpr (std::is_same_v<T, command::CancelTraining>) {
-          if (job_) job_->cancel = true;
+          if (job_) job_->work.cancel();
         } else if constexpr (std::is_same_v<T, command::ApplyEdit>) {
           refused = edit(c.edit);
         } else if constexpr (std::is_same_v<T, command::Undo>) {
@@ -398,8 +402,8 @@ std::string Session::restore_history(const nlohmann::json& history) {
 }
 
 void Session::poll() {
-  if (!job_ || !job_->finished.load(std::memory_order_acquire)) return;
-  job_->worker.join();
+  if (!job_ || !job_->work.finished()) return;
+  job_->work.join();
   const std::size_t cursor = stepper_.cursor();
   for (EpochLoss e : job_->epoch_losses) {
     e.step += loss_history_.size();

@@ -14,6 +14,9 @@
 #include <cfloat>
 #include <cstdlib>
 #include <filesystem>
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+#endif
 
 #include "panels.hpp"
 #include "theme.hpp"
@@ -49,6 +52,7 @@ constexpr ActionInfo kActions[] = {
     {FileAction::ExportPng, "Export a picture of the window (PNG)", ".png", ".png", false},
     {FileAction::OpenLesson, "Open a lesson", ".json", ".json", true},
     {FileAction::SaveLesson, "Save the lesson", ".json", ".json", false},
+    {FileAction::CopyLink, "Copy link", "", "", false},
     {FileAction::Quit, "Quit", "", "", false},
 };
 
@@ -367,7 +371,63 @@ void draw_error_box(FileUiState& files, float s) {
 const char* file_action_extension(FileAction action) { return info(action).extension; }
 const char* file_action_title(FileAction action) { return info(action).title; }
 
+#ifdef __EMSCRIPTEN__
+namespace {
+
+// In the browser the file dialog is the browser's own. Open: a hidden
+// <input type=file>; the chosen file is copied into the page's in-memory file
+// system and comes back as a request (bpv_file_picked, then DrawFileModals).
+// Saving: the file is written in memory under the suggested name and the app
+// loop offers it as a download (app/web_platform.hpp).
+EM_JS(void, js_pick_file, (int action), {
+  let input = document.getElementById('bpv-file-input');
+  if (!input) {
+    input = document.createElement('input');
+    input.type = 'file';
+    input.id = 'bpv-file-input';
+    input.accept = '.json,application/json';
+    input.style.display = 'none';
+    document.body.appendChild(input);
+  }
+  input.value = "";
+  input.onchange = () => {
+    const file = input.files[0];
+    if (!file) return;
+    file.arrayBuffer().then((buffer) => {
+      try { FS.mkdir('/uploads'); } catch (e) {}
+      const path = '/uploads/' + file.name.split('/').join('_');
+      FS.writeFile(path, new Uint8Array(buffer));
+      ccall('bpv_file_picked', null, [ 'number', 'string' ], [ action, path ]);
+    });
+  };
+  input.click();
+});
+
+std::vector<FileRequest>& picked() {
+  static std::vector<FileRequest> requests;
+  return requests;
+}
+
+}  // namespace
+
+extern "C" EMSCRIPTEN_KEEPALIVE void bpv_file_picked(int action, const char* path) {
+  picked().push_back(FileRequest{static_cast<FileAction>(action), path, false});
+}
+#endif
+
 void OpenPathDialog(const Session& session, FileUiState& files, FileAction action) {
+#ifdef __EMSCRIPTEN__
+  if (action == FileAction::Open || action == FileAction::OpenLesson) {
+    js_pick_file(static_cast<int>(action));
+    return;
+  }
+  const fs::path named = session.path();
+  const std::string stem = named.empty() ? stem_from_name(session.scenario().name) : named.stem().string();
+  std::error_code ec;
+  fs::create_directories("/downloads", ec);
+  files.requests.push_back(FileRequest{action, "/downloads/" + stem + info(action).suffix, false});
+  return;
+#endif
   PathDialog& d = files.dialog;
   d.action = action;
   d.open_requested = true;
@@ -392,6 +452,10 @@ void RequestSave(const Session& session, FileUiState& files) {
 }
 
 void DrawFileModals(const Session& session, UiState& ui) {
+#ifdef __EMSCRIPTEN__
+  for (FileRequest& r : picked()) ui.files.requests.push_back(std::move(r));
+  picked().clear();
+#endif
   FileUiState& files = ui.files;
   if (files.dialog.open_requested) {
     files.dialog.open_requested = false;

@@ -24,6 +24,7 @@ enum class FileAction {
   ExportPng,  // the window as drawn in the next frame
   OpenLesson,  // path: a lesson file (docs/lessons.md), played in the Lesson tab
   SaveLesson,  // path: where the recorded lesson goes
+  CopyLink,    // the web page: a link that opens this network at this op (share_link.hpp)
   Quit,
 };
 

@@ -55,9 +55,17 @@ Cache& cache() {
   return *c;
 }
 
+// The browser gives this page no threads: there the check runs (deferred)
+// when update() takes it in.
+#ifdef __EMSCRIPTEN__
+constexpr std::launch kJobLaunch = std::launch::deferred;
+#else
+constexpr std::launch kJobLaunch = std::launch::async;
+#endif
+
 void start_job(Cache& c) {
   c.running = c.wanted;
-  c.job = std::async(std::launch::async, [sc = c.running] {
+  c.job = std::async(kJobLaunch, [sc = c.running] {
     const auto t0 = std::chrono::steady_clock::now();
     CheckResult r;
     r.result = gradcheck(sc);
@@ -79,7 +87,7 @@ void update(const Session& session) {
       if (!c.job.valid()) start_job(c);  // else: started when the running one is done
     }
   }
-  if (c.job.valid() && c.job.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+  if (c.job.valid() && c.job.wait_for(std::chrono::seconds(0)) != std::future_status::timeout) {  // ready, or deferred
     c.check = c.job.get();
     c.checked = c.running;
     c.have = true;

@@ -433,7 +433,11 @@ void draw_heatmap(const Frame& f, int l) {
     const double scale = f.values.scale_of(v.edges);
     HeatmapTexture& tex = heatmap_for_layer(l);
     std::uint64_t key = mix(f.revision, static_cast<std::uint64_t>(v.edges));
-    key = mix(mix(key, std::bit_cast<std::uint64_t>(scale * v.factor)), theme_is_dark() ? 1 : 2);
+    // The double's bits, through memcpy: the web build's libc++ (emscripten 3.1.6) has no std::bit_cast.
+    const double keyed = scale * v.factor;
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, &keyed, sizeof bits);
+    key = mix(mix(key, bits), theme_is_dark() ? 1 : 2);
     tex.update(*v.matrix, v.factor, scale, key);
     f.dl->AddImage(tex.id(), a, b, ImVec2(0, 0), ImVec2(1, 1),
                    IM_COL32(255, 255, 255, static_cast<int>(alpha * 255)));

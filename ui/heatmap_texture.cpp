@@ -1,6 +1,6 @@
 #include "heatmap_texture.hpp"
 
-#include <glad/gl.h>
+#include "gl_api.hpp"
 
 #include <algorithm>
 #include <array>

@@ -9,6 +9,8 @@
 //
 // [SECTION] colours  [SECTION] gradient bars
 // [SECTION] decision region          [SECTION] DrawInsightPanel()
+#include "gl_api.hpp"
+
 #include <algorithm>
 #include <array>
 #include <chrono>

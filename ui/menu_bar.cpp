@@ -71,6 +71,7 @@ void draw_file_menu(const Session& session, UiState& ui) {
   }
   const bool idle = !session.training();
   if (ImGui::MenuItem("Open…", "Ctrl+O", false, idle)) OpenPathDialog(session, ui.files, FileAction::Open);
+#ifndef __EMSCRIPTEN__  // the web page's files are uploads, gone once the page closes
   if (ImGui::BeginMenu("Open recent", idle && !ui.files.recent.empty())) {
     std::string chosen;
     for (std::size_t i = 0; i < ui.files.recent.size(); ++i) {
@@ -85,10 +86,16 @@ void draw_file_menu(const Session& session, UiState& ui) {
     ImGui::EndMenu();
     if (!chosen.empty()) ui.files.requests.push_back(FileRequest{FileAction::Open, chosen, false});
   }
+#endif
   ImGui::Separator();
   if (ImGui::MenuItem("Save", "Ctrl+S", false, idle)) RequestSave(session, ui.files);
   if (ImGui::MenuItem("Save As…", "Ctrl+Shift+S", false, idle))
     OpenPathDialog(session, ui.files, FileAction::SaveAs);
+#ifdef __EMSCRIPTEN__
+  // The page's link carries the network, so a class opens exactly this.
+  if (ImGui::MenuItem("Copy link", nullptr, false, idle))
+    ui.files.requests.push_back(FileRequest{FileAction::CopyLink, "", false});
+#endif
   ImGui::Separator();
   if (ImGui::BeginMenu("Export")) {
     if (ImGui::MenuItem("Worked example (.md)…"))

@@ -1,0 +1,352 @@
+#!/usr/bin/python3
+"""The web page in a real browser: Debian's headless Chromium (WebGL 2 through
+SwiftShader), driven over WebDriver (chromedriver; plain HTTP, so python3's
+urllib is the whole client).
+
+  browser_test.py PAGE.html NATIVE_BACKPROP_VIZ [--screenshot OUT.png]
+
+Checks, each one failing the test with the reason:
+  1. the page opens from disk (file://) on the seed, and its first frame is drawn;
+  2. Space (a real key press) runs the next op;
+  3. a screenshot of the page is not blank;
+  4. the page's trace of the seed equals `backprop-viz trace seed.json --json`
+     (parsed JSON, so every number at full precision);
+  5. training runs in slices: the page answers while it trains, and the
+     progress moves;
+  6. Ctrl+S downloads the scenario, Ctrl+O uploads one, a dropped file opens;
+  7. a reload reopens the session from the browser's storage;
+  8. a link carrying a scenario and an op opens exactly there, and a bad link
+     shows the loader's error and opens the seed;
+  9. the page opens from a static web server too.
+Prints the budgets' figures: page size, first frame, and the seed's fast-path
+training step in the page against the native one, measured in the same run.
+"""
+import base64
+import http.server
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import zlib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "assets/scenarios/seed.json"
+BENCH_STEPS = 100000
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class WebDriver:
+    def __init__(self, port, downloads):
+        self.base = f"http://127.0.0.1:{port}"
+        self.profile = tempfile.mkdtemp(prefix="bpv-chromium-")
+        args = ["--headless=new", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
+                "--ignore-gpu-blocklist", "--no-sandbox", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                "--allow-file-access-from-files", "--window-size=1280,800", f"--user-data-dir={self.profile}"]
+        caps = {"capabilities": {"alwaysMatch": {"browserName": "chrome",
+                                                 "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium", "args": args,
+            "prefs": {"download.default_directory": str(downloads), "download.prompt_for_download": False}}}}}
+        self.session = self.call("POST", "/session", caps)["sessionId"]
+
+    def call(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.base + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=120) as r:
+                return json.loads(r.read())["value"]
+        except urllib.error.HTTPError as e:
+            raise RuntimeError(f"WebDriver {method} {path}: {e.read().decode(errors='replace')[:2000]}")
+
+    def s(self, method, path, body=None):
+        return self.call(method, f"/session/{self.session}{path}", body)
+
+    def go(self, url):
+        self.s("POST", "/url", {"url": url})
+
+    def js(self, script, *args):
+        return self.s("POST", "/execute/sync", {"script": script, "args": list(args)})
+
+    def key(self, value, ctrl=False):
+        CONTROL = "\ue009"
+        down = [{"type": "keyDown", "value": CONTROL}] if ctrl else []
+        up = [{"type": "keyUp", "value": CONTROL}] if ctrl else []
+        self.s("POST", "/actions", {"actions": [{"type": "key", "id": "keyboard", "actions": down + [
+            # Held over a few frames: ImGui 1.86 reads which keys are down at each frame's start.
+            {"type": "keyDown", "value": value}, {"type": "pause", "duration": 150},
+            {"type": "keyUp", "value": value}] + up}]})
+
+    def upload(self, element_css, path):
+        element = self.s("POST", "/element", {"using": "css selector", "value": element_css})
+        eid = next(iter(element.values()))
+        self.s("POST", f"/element/{eid}/value", {"text": str(path)})
+
+    def screenshot(self):
+        return base64.b64decode(self.s("GET", "/screenshot"))
+
+    def quit(self):
+        try:
+            self.call("DELETE", f"/session/{self.session}")
+        except Exception:
+            pass
+
+
+def fail(why):
+    print(f"FAIL: {why}", file=sys.stderr)
+    sys.exit(1)
+
+
+def wait_ready(wd, what, timeout=90.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        if wd.js("return !!(window.bpv && window.bpv.ready());"):
+            return
+        time.sleep(0.05)
+    log = wd.js("return document.body ? document.body.innerText : '';")
+    fail(f"{what}: no frame drawn within {timeout:.0f} s; the page says: {log[:500]}")
+
+
+def state(wd):
+    return wd.js("return bpv.state();")
+
+
+def differences(a, b, where=""):
+    """Where two parsed JSON values differ, as 'path: a vs b' lines."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = []
+        for k in sorted(set(a) | set(b)):
+            if k not in a or k not in b:
+                out.append(f"{where}/{k}: only in {'the native' if k not in a else 'the page'}'s")
+            else:
+                out += differences(a[k], b[k], f"{where}/{k}")
+        return out
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [d for i, (x, y) in enumerate(zip(a, b)) for d in differences(x, y, f"{where}[{i}]")]
+    return [] if a == b else [f"{where}: page {a!r} vs native {b!r}"]
+
+
+def xor_name():
+    return json.loads((ROOT / "assets/scenarios/xor.json").read_text())["name"]
+
+
+def png_is_blank(png):
+    """True when the picture has (almost) one colour: its decompressed rows
+    then hold a handful of byte values."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n":
+        return True
+    at, idat = 8, b""
+    while at < len(png):
+        n = int.from_bytes(png[at:at + 4], "big")
+        kind = png[at + 4:at + 8]
+        if kind == b"IDAT":
+            idat += png[at + 8:at + 8 + n]
+        at += 12 + n
+    return len(set(zlib.decompress(idat))) < 32
+
+
+def main():
+    if len(sys.argv) < 3:
+        fail("usage: browser_test.py PAGE.html NATIVE_BACKPROP_VIZ [--screenshot OUT.png]")
+    page = Path(sys.argv[1]).resolve()
+    native = sys.argv[2]
+    shot = Path(sys.argv[sys.argv.index("--screenshot") + 1]) if "--screenshot" in sys.argv else None
+    if not page.is_file():
+        fail(f"{page}: no page (cmake --preset web && cmake --build --preset web)")
+    print(f"page_bytes: {page.stat().st_size} ({page.stat().st_size / 1e6:.2f} MB, budget 6 MB)")
+
+    port = free_port()
+    driver = subprocess.Popen(["chromedriver", f"--port={port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = None
+    wd = None
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/status", timeout=1)
+                break
+            except Exception:
+                time.sleep(0.05)
+        downloads = Path(tempfile.mkdtemp(prefix="bpv-downloads-"))
+        wd = WebDriver(port, downloads)
+
+        # 1. From disk, on the seed.
+        wd.go(page.as_uri())
+        wait_ready(wd, "file://")
+        first_ms = wd.js("return bpv.firstFrameMs();")
+        print(f"first_frame_ms: {first_ms:.0f} (from navigation; budget 2000)")
+        s0 = state(wd)
+        if s0["scenario"] != json.loads(SEED.read_text())["name"]:
+            fail(f"the page opened '{s0['scenario']}', not the seed")
+
+        # 2. Space runs the next op.
+        wd.js("document.getElementById('canvas').focus();")
+        wd.key(" ")
+        end = time.time() + 10
+        while state(wd)["cursor"] == s0["cursor"] and time.time() < end:
+            time.sleep(0.05)
+        s1 = state(wd)
+        if s1["cursor"] != s0["cursor"] + 1:
+            fail(f"Space: the op index went from {s0['cursor']} to {s1['cursor']}, not {s0['cursor'] + 1}")
+        print(f"space: op {s0['cursor']} -> {s1['cursor']} of {s1['op_count']}")
+        # F5 is the browser's reload, unless the page takes it: presenter mode on, Esc off.
+        wd.key("\ue035")
+        time.sleep(0.3)
+        if not state(wd)["lesson"]["presenter"]:
+            fail("F5: presenter mode did not come on")
+        wd.key("\ue00c")
+        time.sleep(0.3)
+        if state(wd)["lesson"]["presenter"]:
+            fail("Esc: presenter mode did not go off")
+        print("presenter: F5 on, Esc off")
+
+        # 3. A picture that is not blank.
+        png = wd.screenshot()
+        if shot:
+            shot.write_bytes(png)
+        if png_is_blank(png):
+            fail("the screenshot is blank")
+        print(f"screenshot: {len(png)} bytes{f', {shot}' if shot else ''}")
+
+        # 4. The trace equals the native one.
+        # The text as the page wrote it, parsed here like the native one (not
+        # through JavaScript's numbers and back).
+        web_trace = json.loads(wd.js("return bpv.traceText();"))
+        native_trace = json.loads(subprocess.run([native, "trace", str(SEED), "--json"], check=True,
+                                                 capture_output=True, text=True).stdout)
+        if web_trace != native_trace:
+            fail("the page's trace of the seed differs from `backprop-viz trace seed.json --json`: "
+                 + "; ".join(differences(web_trace, native_trace)[:10]))
+        print(f"trace: equal to the native one ({len(native_trace['steps'])} ops, every number)")
+
+        # The fast path, in the page and natively, in the same run: medians of
+        # three, interleaved, after a warm-up run that lets the browser compile
+        # the hot code with its optimising tier.
+        wd.js(f"return bpv.trainUsPerStep('/assets/scenarios/seed.json', {BENCH_STEPS});")
+        web_runs, native_runs = [], []
+        for _ in range(3):
+            web_runs.append(wd.js(f"return bpv.trainUsPerStep('/assets/scenarios/seed.json', {BENCH_STEPS});"))
+            out = subprocess.run([native, "train", str(SEED), "--steps", str(BENCH_STEPS)], check=True,
+                                 capture_output=True, text=True).stdout
+            native_runs.append(float(out.split("us_per_step:")[1].split()[0]))
+        web_us, native_us = sorted(web_runs)[1], sorted(native_runs)[1]
+        print(f"train_us_per_step: page {web_us:.3f}, native {native_us:.3f} (medians of 3, {BENCH_STEPS} steps), "
+              f"ratio {web_us / native_us:.2f} (budget 3)")
+
+        # 5. Training runs in slices between frames: the page answers while it
+        # runs, its progress moves, and the steps all arrive.
+        steps = 300000
+        wd.js(f"bpv.trainSteps({steps});")
+        progress = set()
+        end = time.time() + 120
+        while time.time() < end:
+            st = state(wd)
+            if st["training"]:
+                progress.add(round(st["training_progress"], 3))
+            elif st["training_step"] >= steps:
+                break
+            time.sleep(0.02)
+        st = state(wd)
+        if st["training"] or st["training_step"] != steps:
+            fail(f"training {steps} steps: {st['training_step']} done, still training: {st['training']}")
+        if len([p for p in progress if 0 < p < 1]) < 2:
+            fail(f"training: the page did not answer while it trained (progress seen: {sorted(progress)})")
+        print(f"training: {steps} steps in slices, progress seen at {len(progress)} points")
+
+        # 6. Files: Save (Ctrl+S) downloads the scenario; Open (Ctrl+O) uploads
+        # one; a file dropped on the page opens.
+        wd.key("s", ctrl=True)
+        end = time.time() + 20
+        while not list(downloads.glob("*.json")) and time.time() < end:
+            time.sleep(0.1)
+        saved = list(downloads.glob("*.json"))
+        if not saved:
+            fail("Ctrl+S: no download")
+        time.sleep(0.5)  # the download's last bytes
+        if json.loads(saved[0].read_text())["name"] != state(wd)["scenario"]:
+            fail(f"Ctrl+S: {saved[0].name} is not the scenario shown")
+        if state(wd)["modified"]:
+            fail("Ctrl+S: the session still says it has unsaved changes")
+        print(f"save: downloaded {saved[0].name}")
+        wd.key("o", ctrl=True)
+        time.sleep(0.5)
+        wd.upload("#bpv-file-input", ROOT / "assets/scenarios/xor.json")
+        end = time.time() + 20
+        while state(wd)["scenario"] != xor_name() and time.time() < end:
+            time.sleep(0.05)
+        if state(wd)["scenario"] != xor_name():
+            fail(f"Ctrl+O and an upload of xor.json: the page shows '{state(wd)['scenario']}'")
+        print("open: uploaded xor.json, opened")
+        deep = json.loads((ROOT / "assets/scenarios/deep_relu.json").read_text())
+        wd.js("""const dt = new DataTransfer();
+                 dt.items.add(new File([arguments[0]], 'deep_relu.json', {type: 'application/json'}));
+                 document.getElementById('canvas').dispatchEvent(
+                     new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));""",
+              json.dumps(deep))
+        end = time.time() + 20
+        while state(wd)["scenario"] != deep["name"] and time.time() < end:
+            time.sleep(0.05)
+        if state(wd)["scenario"] != deep["name"]:
+            fail(f"a dropped deep_relu.json: the page shows '{state(wd)['scenario']}'")
+        print("drop: deep_relu.json opened")
+
+        # 7. The session is kept in the browser's storage: a reload shows it again.
+        before = state(wd)
+        wd.go("about:blank")
+        wd.go(page.as_uri())
+        wait_ready(wd, "a reload")
+        after = state(wd)
+        if (after["scenario"], after["cursor"]) != (before["scenario"], before["cursor"]):
+            fail(f"a reload: '{after['scenario']}' at op {after['cursor']}, "
+                 f"not '{before['scenario']}' at op {before['cursor']}")
+        print(f"storage: a reload reopened '{after['scenario']}' at op {after['cursor']}")
+
+        # 8. Links: a scenario at an op; then a bad one.
+        xor = json.loads((ROOT / "assets/scenarios/xor.json").read_text())
+        fragment = "scenario=" + base64.urlsafe_b64encode(json.dumps(xor).encode()).decode().rstrip("=") + "&op=3"
+        wd.go("about:blank")
+        wd.go(page.as_uri() + "#" + fragment)
+        wait_ready(wd, "a link")
+        s2 = state(wd)
+        if s2["scenario"] != xor["name"] or s2["cursor"] != 3:
+            fail(f"the link opened '{s2['scenario']}' at op {s2['cursor']}, not '{xor['name']}' at op 3")
+        wd.go("about:blank")
+        wd.go(page.as_uri() + "#scenario=bm90IGpzb24")  # "not json"
+        wait_ready(wd, "a bad link")
+        s3 = state(wd)
+        if not s3["file_error"].startswith("link: ") or s3["scenario"] != s0["scenario"] or s3["cursor"] != 0:
+            fail(f"a bad link: error '{s3['file_error']}', scenario '{s3['scenario']}'")
+        print(f"links: xor at op 3 opened; a bad one says \"{s3['file_error'].splitlines()[0]}\"")
+
+        # 9. From a static web server.
+        class Quiet(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+        handler = lambda *a, **k: Quiet(*a, directory=str(page.parent), **k)
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        wd.go(f"http://127.0.0.1:{server.server_address[1]}/{page.name}")
+        wait_ready(wd, "http://")
+        print(f"http: opened, {state(wd)['op_count']} ops")
+    finally:
+        if wd:
+            wd.quit()
+        driver.terminate()
+        driver.wait()
+        if server:
+            server.shutdown()
+    print("web: all checks passed")
+
+
+if __name__ == "__main__":
+    main()
