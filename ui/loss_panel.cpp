@@ -226,7 +226,10 @@ void draw_history(const Session& session, const UiState& ui, bool legend) {
   const float margin = std::max(ImGui::CalcTextSize(hi.c_str()).x, ImGui::CalcTextSize(lo.c_str()).x) + 6.0f;
   const float line_h = ImGui::GetTextLineHeight();
   const ImVec2 origin = ImGui::GetCursorScreenPos();
-  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  // Whole pixels, and a little short of the edge: a legend beside the
+  // current loss can leave the line a fraction taller than the text.
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  avail.y = std::floor(avail.y) - 3.0f;
   // The step labels under the plot go first when the panel is short; a plot
   // too short to read is left out rather than cut by the panel's edge.
   const bool step_labels = avail.y - line_h - 2.0f >= 28.0f;
