@@ -77,7 +77,16 @@ struct Frame {
   // Colour the edges by gradient-check error (ui.gradcheck_edges): the
   // per-weight errors, or nullptr (the mode is off, or still computing).
   const GradCheckMaps* gradcheck = nullptr;
+  // The neurons the lesson's beat rings (draw_lesson_highlights), or nullptr:
+  // their symbols move up to clear the ring.
+  const std::vector<NeuronRef>* ringed = nullptr;
 
+  bool is_ringed(int l, int j) const {
+    if (!ringed) return false;
+    for (const NeuronRef& n : *ringed)
+      if (n.layer == l && n.j == j) return true;
+    return false;
+  }
   float alpha(Role r) const { return !values.started || r != Role::None ? 1.0f : kDimAlpha; }
   const LayerView& layer(int l) const { return values.layers[static_cast<std::size_t>(l)]; }
   const ColumnLayout& column(int l) const { return layout.columns[static_cast<std::size_t>(l)]; }
@@ -542,7 +551,11 @@ void draw_circles(const Frame& f, int l) {
   // stays (it is what the pass computed) and the symbols go (the header and
   // the tooltip name the neuron).
   const float room = c.size > 1 ? c.pitch * f.view.zoom - 2.0f * r : 1e9f;
-  const float symbol_need = (v.neuron_role == Role::Write ? 9.0f : 3.0f) + f.small_size + 2.0f;
+  // A symbol clears the halo of a just-written neuron and the lesson's ring (radius r + 7, 3 px thick).
+  bool any_ringed = false;
+  for (int k = 0; k < c.size && !any_ringed; ++k) any_ringed = f.is_ringed(l, k);
+  const float clearance = any_ringed ? 11.0f : v.neuron_role == Role::Write ? 9.0f : 3.0f;
+  const float symbol_need = clearance + f.small_size + 2.0f;
   const float below_need = 3.0f + f.small_size + 2.0f;
   const bool below = v.below != Shown::Nothing && room >= below_need;
   const bool symbols = room >= symbol_need + (below ? below_need : 0.0f);
@@ -615,8 +628,7 @@ void draw_circles(const Frame& f, int l) {
     }
     if (symbols) {
       neuron_label(buf, sizeof buf, f.symbols[static_cast<std::size_t>(l)], j);
-      const float above = v.neuron_role == Role::Write ? 9.0f : 3.0f;  // clear of the halo
-      text_centered(f, f.small, f.small_size, ImVec2(p.x, p.y - r - above - 0.5f * f.small_size),
+      text_centered(f, f.small, f.small_size, ImVec2(p.x, p.y - r - clearance - 0.5f * f.small_size),
                     alpha < 1.0f ? f.pal.text_dim : f.pal.text, buf);
     }
   }
@@ -1306,6 +1318,7 @@ void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue&, PanelRe
     f.probe->canvas = ImVec4(f.clip_min.x, f.clip_min.y, f.clip_max.x, f.clip_max.y);
   }
   if (ui.gradcheck_edges) f.gradcheck = CurrentGradCheckMaps(session);
+  if (!ui.lesson.left_beat(f.revision)) f.ringed = &ui.lesson.neurons;
 
   const ImVec2 mouse = ImGui::GetIO().MousePos;
   const bool in_bands = mouse.y < origin.y + header || mouse.y > origin.y + size.y - legend;

@@ -13,6 +13,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "describe.hpp"
 #include "file_dialog.hpp"
@@ -174,11 +176,12 @@ void remember_rect(UiState& ui, const char* name) {
   }
 }
 
-// Wraps only at spaces (ImGui's own wrapping breaks "1.35" after the '.').
-void wrapped(const std::string& text) {
-  const float width = std::max(50.0f, ImGui::GetContentRegionAvail().x);
+// The lines `text` takes at `width`, broken only at spaces (ImGui's own
+// wrapping breaks "1.35" after the '.').
+std::vector<std::string> wrap_at_spaces(const std::string& text, float width) {
   ImFont* font = ImGui::GetFont();
   const float size = ImGui::GetFontSize();
+  std::vector<std::string> lines;
   std::size_t begin = 0;
   while (begin < text.size()) {
     std::size_t end = begin, last_space = std::string::npos;
@@ -191,9 +194,30 @@ void wrapped(const std::string& text) {
       last_space = stop;
       end = stop;
     }
-    ImGui::TextUnformatted(text.data() + begin, text.data() + end);
+    lines.emplace_back(text, begin, end - begin);
     begin = end + 1;
   }
+  return lines;
+}
+
+void wrapped(const std::string& text) {
+  for (const std::string& line : wrap_at_spaces(text, std::max(50.0f, ImGui::GetContentRegionAvail().x)))
+    ImGui::TextUnformatted(line.c_str());
+}
+
+// A selectable whose label wraps to the column instead of running past its edge.
+bool wrapped_selectable(const std::string& label) {
+  const std::vector<std::string> lines = wrap_at_spaces(label, std::max(50.0f, ImGui::GetContentRegionAvail().x));
+  const float line = ImGui::GetTextLineHeight();
+  const float spacing = ImGui::GetTextLineHeightWithSpacing() - line;
+  const ImVec2 at = ImGui::GetCursorScreenPos();
+  const float height = static_cast<float>(lines.size()) * line + static_cast<float>(lines.size() - 1) * spacing;
+  const bool clicked = ImGui::Selectable("##label", false, 0, ImVec2(0, height));
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const ImU32 colour = ImGui::GetColorU32(ImGuiCol_Text);
+  for (std::size_t k = 0; k < lines.size(); ++k)
+    draw->AddText(ImVec2(at.x, at.y + static_cast<float>(k) * (line + spacing)), colour, lines[k].c_str());
+  return clicked;
 }
 
 // The engine's value of the beat's answer: from the session when it is at the
@@ -376,11 +400,13 @@ void draw_picker(const Session& session, UiState& ui) {
   ImGui::SameLine();
   if (ImGui::Button("Open a lesson file…")) OpenPathDialog(session, ui.files, FileAction::OpenLesson);
   remember_rect(ui, "lesson_open_file");
-  ImGui::TextDisabled("Pick a lesson. Presenter mode (F5) shows only the graph and the beat.");
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+  wrapped("Pick a lesson. Presenter mode (F5) shows only the graph and the beat.");
+  ImGui::PopStyleColor();
   if (ls.files.empty()) ImGui::TextDisabled("No lessons in %s", ls.dir.c_str());
   for (std::size_t k = 0; k < ls.files.size(); ++k) {
     ImGui::PushID(static_cast<int>(k));
-    if (ImGui::Selectable(ls.titles[k].c_str())) open_lesson(ui, ls.files[k]);
+    if (wrapped_selectable(ls.titles[k])) open_lesson(ui, ls.files[k]);
     const std::string name = "lesson_pick_" + std::to_string(k);
     remember_rect(ui, name.c_str());
     ImGui::PopID();

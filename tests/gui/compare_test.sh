@@ -4,10 +4,7 @@
 # neither modified nor trained. The window's screenshot is left in WORK_DIR.
 # usage: compare_test.sh BACKPROP_VIZ SCENARIO WORK_DIR   (inside xvfb-run -a)
 set -euo pipefail
-exe=$1 scenario=$2 work=$3
-mkdir -p "$work"
-state="$work/state.json"
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.sh"  # exe, scenario, work and state from the arguments
 start "$scenario"
 read -r x y < <(center menu_view)
 click_at "$x" "$y"

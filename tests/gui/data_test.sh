@@ -5,10 +5,7 @@
 # The tab's screenshot is left in WORK_DIR.
 # usage: data_test.sh BACKPROP_VIZ SCENARIO WORK_DIR   (inside xvfb-run -a)
 set -euo pipefail
-exe=$1 scenario=$2 work=$3
-mkdir -p "$work"
-state="$work/state.json"
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.sh"  # exe, scenario, work and state from the arguments
 start "$scenario"
 dump "d['input_size'] == 2 and d['features'] == []" | grep -qx True || fail "circle.json should start with x1, x2"
 click tab_data

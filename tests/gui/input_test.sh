@@ -4,10 +4,7 @@
 # to that op. The app reports its state through --dump-state.
 # usage: input_test.sh BACKPROP_VIZ SCENARIO WORK_DIR   (inside xvfb-run -a)
 set -euo pipefail
-exe=$1 scenario=$2 work=$3
-mkdir -p "$work"
-state="$work/state.json"
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.sh"  # exe, scenario, work and state from the arguments
 
 start "$scenario"
 wait_until "d['cursor'] == 0" "the app did not start at op 0"

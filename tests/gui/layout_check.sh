@@ -42,6 +42,10 @@ check "seed 1280x720 light presenter" "$assets/scenarios/seed.json" --lesson "$a
 for l in "$assets"/lessons/2_*.json "$assets"/lessons/3_*.json; do  # the recorder, on a projector
   check "$(basename "$l") 1024x768 recorder" "$assets/scenarios/seed.json" --lesson "$l" --size 1024x768 --record
 done
+for s in seed.json circle.json; do  # presenter mode before a lesson is picked: the lesson list
+  check "$s 1024x768 presenter, no lesson" "$assets/scenarios/$s" --size 1024x768 --presenter
+  check "$s 1024x768 light presenter, no lesson" "$assets/scenarios/$s" --size 1024x768 --light --presenter
+done
 check "seed 1366x768" "$assets/scenarios/seed.json" --size 1366x768
 check "seed 3840x2160 text 2x" "$assets/scenarios/seed.json" --size 3840x2160 --text-scale 2
 echo "layout checks failed: $failed"

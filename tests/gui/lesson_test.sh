@@ -7,10 +7,7 @@
 # WORK_DIR for a person to look at.
 # usage: lesson_test.sh BACKPROP_VIZ SCENARIO WORK_DIR   (inside xvfb-run -a)
 set -euo pipefail
-exe=$1 scenario=$2 work=$3
-mkdir -p "$work"
-state="$work/state.json"
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.sh"  # exe, scenario, work and state from the arguments
 # The beat is entered: the plan carried out and the session's cursor where the beat wants it.
 at_beat() { wait_until "d['lesson']['beat'] == $1 and d['lesson']['entered'] and d['cursor'] == d['lesson']['cursor'] and not d['training']" "beat $1 was not entered"; }
 type_answer() {

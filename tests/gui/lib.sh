@@ -1,7 +1,11 @@
-# Shared by the GUI tests (sourced): launch the app with --dump-state, read
-# the dump, wait on it, press keys. The caller sets `exe` and `state` first.
+# Shared by the GUI tests (sourced with the test's arguments BACKPROP_VIZ
+# SCENARIO WORK_DIR): launch the app with --dump-state, read the dump, wait on
+# it, press keys.
 # ImGui 1.86 has no input queue: a key must stay down across a frame.
 
+exe=$1 scenario=$2 work=$3
+mkdir -p "$work"
+state="$work/state.json"  # the app's --dump-state
 app=
 fail() { echo "FAIL: $*"; [ -f "$state" ] && cat "$state"; exit 1; }
 trap '[ -n "$app" ] && kill $app 2>/dev/null || true' EXIT

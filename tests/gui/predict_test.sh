@@ -6,10 +6,7 @@
 # the dump; screenshots of a question and of a reveal are left in WORK_DIR.
 # usage: predict_test.sh BACKPROP_VIZ SCENARIO WORK_DIR   (inside xvfb-run -a)
 set -euo pipefail
-exe=$1 scenario=$2 work=$3
-mkdir -p "$work"
-state="$work/state.json"
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.sh"  # exe, scenario, work and state from the arguments
 
 start "$scenario"
 wait_until "d['cursor'] == 0 and not d['predict']['on']" "the app did not start at op 0 with predict off"

@@ -8,12 +8,9 @@
 # saved file.
 # usage: record_lesson_test.sh BACKPROP_VIZ SCENARIO WORK_DIR   (inside xvfb-run -a)
 set -euo pipefail
-exe=$1 scenario=$2 work=$3
-mkdir -p "$work"
-state="$work/state.json"
+source "$(dirname "$0")/lib.sh"  # exe, scenario, work and state from the arguments
 lesson="$work/two_beats.json"
 rm -f "$lesson"
-source "$(dirname "$0")/lib.sh"
 op_cell() { dump "' '.join(str(int(v)) for v in (d['timeline_rects'][$1][0] + d['timeline_rects'][$1][2] / 2, d['timeline_rects'][$1][1] + d['timeline_rects'][$1][3] / 2))"; }
 jump_after_op() { read -r x y < <(op_cell $(($1 - 1))); click_at "$x" "$y"; wait_until "d['cursor'] == $1" "the timeline did not jump to op $1"; }
 select_all_and_type() { xdotool keydown Control_L; sleep 0.05; key a; xdotool keyup Control_L; sleep 0.1; xdotool type --delay 40 "$1"; sleep 0.2; }
