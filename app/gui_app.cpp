@@ -759,6 +759,7 @@ int run_screenshot(const ScreenshotRequest& request) {
     }
     ui.presenter = request.presenter;
     ui.help_open = request.help;
+    ui.compare.open = request.compare;
     ui.text_scale = std::clamp(request.text_scale, kMinTextScale, kMaxTextScale);
     if (request.light) {
       ui.dark = false;

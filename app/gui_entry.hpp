@@ -37,6 +37,7 @@ struct ScreenshotRequest {
   bool light = false;       // the light theme
   float text_scale = 1.0f;  // View ▸ Text size
   bool help = false;        // the help overlay open
+  bool compare = false;     // the Compare optimizers window open
   // Step through every op (with a lesson: every beat) and report what is cut
   // or overlaps (LayoutProbe); exit 1 when anything is.
   bool check_layout = false;

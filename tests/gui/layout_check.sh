@@ -46,6 +46,9 @@ for s in seed.json circle.json; do  # presenter mode before a lesson is picked: 
   check "$s 1024x768 presenter, no lesson" "$assets/scenarios/$s" --size 1024x768 --presenter
   check "$s 1024x768 light presenter, no lesson" "$assets/scenarios/$s" --size 1024x768 --light --presenter
 done
+for size in 1024x768 1920x1080; do  # the Compare optimizers window over the main one
+  check "seed $size compare" "$assets/scenarios/seed.json" --size "$size" --compare
+done
 check "seed 1366x768" "$assets/scenarios/seed.json" --size 1366x768
 check "seed 3840x2160 text 2x" "$assets/scenarios/seed.json" --size 3840x2160 --text-scale 2
 echo "layout checks failed: $failed"
