@@ -3,7 +3,11 @@
 SwiftShader), driven over WebDriver (chromedriver; plain HTTP, so python3's
 urllib is the whole client).
 
-  browser_test.py PAGE.html NATIVE_BACKPROP_VIZ [--screenshot OUT.png]
+  browser_test.py PAGE.html NATIVE_BACKPROP_VIZ [--screenshot OUT.png] [--browser chromium|firefox]
+
+Firefox (Debian's firefox-esr) is driven over its own Marionette protocol, as
+Debian ships no geckodriver; it needs a display (run it inside xvfb-run -a),
+where it gets WebGL 2 from Mesa's llvmpipe.
 
 Checks, each one failing the test with the reason:
   1. the page opens from disk (file://) on the seed, and its first frame is drawn;
@@ -103,6 +107,109 @@ class WebDriver:
             pass
 
 
+class Marionette:
+    """Firefox through its own remote protocol (Marionette: length-prefixed
+    JSON over TCP; Debian has no geckodriver). The same methods as WebDriver."""
+
+    def __init__(self, downloads):
+        self.profile = Path(tempfile.mkdtemp(prefix="bpv-firefox-"))
+        port = free_port()
+        prefs = {
+            "marionette.port": port,
+            # Software GL (llvmpipe) is what these machines have; Firefox
+            # blocklists it for WebGL unless told otherwise.
+            "webgl.force-enabled": True,
+            "webgl.disable-fail-if-major-performance-caveat": True,
+            "gfx.webrender.software": True,
+            "browser.download.dir": str(downloads),
+            "browser.download.folderList": 2,
+            "browser.download.useDownloadDir": True,
+            "browser.download.always_ask_before_handling_new_types": False,
+            "browser.helperApps.neverAsk.saveToDisk": "application/json,application/octet-stream,text/plain",
+            "browser.shell.checkDefaultBrowser": False,
+            "datareporting.policy.dataSubmissionEnabled": False,
+            "toolkit.telemetry.reportingpolicy.firstRun": False,
+            "browser.startup.homepage_override.mstone": "ignore",
+            "security.fileuri.strict_origin_policy": False,
+        }
+        (self.profile / "user.js").write_text(
+            "".join(f"user_pref({json.dumps(k)}, {json.dumps(v)});\n" for k, v in prefs.items()))
+        env = dict(os.environ, MOZ_HEADLESS="1", MOZ_HEADLESS_WIDTH="1280", MOZ_HEADLESS_HEIGHT="800")
+        self.proc = subprocess.Popen(["firefox-esr", "--marionette", "--headless", "--no-remote", "--profile",
+                                      str(self.profile), "about:blank"], env=env,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        end = time.time() + 60
+        while True:
+            try:
+                self.sock = socket.create_connection(("127.0.0.1", port), timeout=120)
+                break
+            except OSError:
+                if time.time() > end:
+                    raise RuntimeError("Firefox's Marionette port never opened")
+                time.sleep(0.2)
+        self.buf = b""
+        self.next_id = 0
+        self.read()  # the server's greeting
+        self.call("WebDriver:NewSession", {"capabilities": {"alwaysMatch": {"acceptInsecureCerts": True}}})
+        self.call("WebDriver:SetWindowRect", {"width": 1280, "height": 800})
+
+    def read(self):
+        while b":" not in self.buf:
+            self.buf += self.sock.recv(65536)
+        n, _, rest = self.buf.partition(b":")
+        while len(rest) < int(n):
+            rest += self.sock.recv(1 << 20)
+        self.buf = rest[int(n):]
+        return json.loads(rest[:int(n)])
+
+    def call(self, command, params=None):
+        self.next_id += 1
+        msg = json.dumps([0, self.next_id, command, params or {}]).encode()
+        self.sock.sendall(str(len(msg)).encode() + b":" + msg)
+        while True:
+            reply = self.read()
+            if reply[0] == 1 and reply[1] == self.next_id:
+                break
+        if reply[2]:
+            raise RuntimeError(f"Marionette {command}: {json.dumps(reply[2])[:2000]}")
+        result = reply[3]
+        return result.get("value") if isinstance(result, dict) and "value" in result else result
+
+    def go(self, url):
+        self.call("WebDriver:Navigate", {"url": url})
+
+    def js(self, script, *args):
+        return self.call("WebDriver:ExecuteScript", {"script": script, "args": list(args)})
+
+    def key(self, value, ctrl=False):
+        CONTROL = "\ue009"
+        down = [{"type": "keyDown", "value": CONTROL}] if ctrl else []
+        up = [{"type": "keyUp", "value": CONTROL}] if ctrl else []
+        self.call("WebDriver:PerformActions", {"actions": [{"type": "key", "id": "keyboard", "actions": down + [
+            {"type": "keyDown", "value": value}, {"type": "pause", "duration": 150},
+            {"type": "keyUp", "value": value}] + up}]})
+        self.call("WebDriver:ReleaseActions")
+
+    def upload(self, element_css, path):
+        element = self.call("WebDriver:FindElement", {"using": "css selector", "value": element_css})
+        eid = next(iter(element.values()))
+        self.call("WebDriver:ElementSendKeys", {"id": eid, "text": str(path)})
+
+    def screenshot(self):
+        return base64.b64decode(self.call("WebDriver:TakeScreenshot", {"full": False}))
+
+    def quit(self):
+        try:
+            self.call("WebDriver:DeleteSession")
+        except Exception:
+            pass
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
 def fail(why):
     print(f"FAIL: {why}", file=sys.stderr)
     sys.exit(1)
@@ -162,23 +269,33 @@ def main():
     page = Path(sys.argv[1]).resolve()
     native = sys.argv[2]
     shot = Path(sys.argv[sys.argv.index("--screenshot") + 1]) if "--screenshot" in sys.argv else None
+    browser = sys.argv[sys.argv.index("--browser") + 1] if "--browser" in sys.argv else "chromium"
+    if browser not in ("chromium", "firefox"):
+        fail(f"--browser {browser}: chromium or firefox")
     if not page.is_file():
         fail(f"{page}: no page (cmake --preset web && cmake --build --preset web)")
     print(f"page_bytes: {page.stat().st_size} ({page.stat().st_size / 1e6:.2f} MB, budget 6 MB)")
 
+    print(f"browser: {browser}")
     port = free_port()
-    driver = subprocess.Popen(["chromedriver", f"--port={port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    driver = None
+    if browser == "chromium":
+        driver = subprocess.Popen(["chromedriver", f"--port={port}"], stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
     server = None
     wd = None
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/status", timeout=1)
-                break
-            except Exception:
-                time.sleep(0.05)
         downloads = Path(tempfile.mkdtemp(prefix="bpv-downloads-"))
-        wd = WebDriver(port, downloads)
+        if driver:
+            for _ in range(200):
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/status", timeout=1)
+                    break
+                except Exception:
+                    time.sleep(0.05)
+            wd = WebDriver(port, downloads)
+        else:
+            wd = Marionette(downloads)
 
         # 1. From disk, on the seed.
         wd.go(page.as_uri())
@@ -341,8 +458,9 @@ def main():
     finally:
         if wd:
             wd.quit()
-        driver.terminate()
-        driver.wait()
+        if driver:
+            driver.terminate()
+            driver.wait()
         if server:
             server.shutdown()
     print("web: all checks passed")
