@@ -10,6 +10,9 @@
 #include <stb_image_write.h>
 
 #include <chrono>
+#ifdef __EMSCRIPTEN__
+#include <emscripten/html5.h>
+#endif
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
@@ -38,6 +41,16 @@ void on_refresh(GLFWwindow*) { g_refresh_requested = true; }
 std::string g_last_glfw_error;
 void on_glfw_error(int, const char* text) { g_last_glfw_error = text; }
 
+#ifdef __EMSCRIPTEN__
+// The page's content scale: the browser's device pixels per CSS pixel (a
+// HiDPI screen, or the page zoomed). emscripten's GLFW 3.2 has no content
+// scale of its own.
+float page_pixel_ratio() {
+  const double r = emscripten_get_device_pixel_ratio();
+  return r >= 0.5 && r <= 4.0 ? static_cast<float>(r) : 1.0f;
+}
+#endif
+
 }  // namespace
 
 Window::Window(const WindowOptions& options) : vsync_(options.vsync) {
@@ -51,8 +64,11 @@ Window::Window(const WindowOptions& options) : vsync_(options.vsync) {
   float monitor_scale = 1.0f;
 #ifdef __EMSCRIPTEN__
   // The page has no threads: the atlas is built when it is taken, below.
-  // emscripten's GLFW has no content scale; the page draws at one pixel per
-  // CSS pixel.
+  // The page draws at the device's pixels: the canvas' backing store is its
+  // CSS size (web_shell.html) times the pixel ratio, and the UI scales by
+  // that ratio as it does by a HiDPI monitor's content scale.
+  monitor_scale = page_pixel_ratio();
+  content_scale_ = monitor_scale;
   std::future<FontAtlas> fonts = std::async(std::launch::deferred, build_font_atlas, monitor_scale);
 #else
   float unused = 1.0f;
@@ -169,6 +185,7 @@ int Window::unscaled_height() const {
 void Window::poll_events(double wait_seconds) {
 #ifdef __EMSCRIPTEN__
   (void)wait_seconds;  // the browser delivers events between frames and paces the loop
+  content_scale_ = page_pixel_ratio();  // zoomed, or moved to another screen: the app rescales
 #else
   if (wait_seconds > 0.0) glfwWaitEventsTimeout(wait_seconds);
   else glfwPollEvents();
@@ -196,8 +213,16 @@ void Window::begin_frame() {
 }
 
 void Window::resize(int width, int height) {
-  glfwSetWindowSize(window_, static_cast<int>(std::lround(width * content_scale_)),
-                    static_cast<int>(std::lround(height * content_scale_)));
+  const int w = static_cast<int>(std::lround(width * content_scale_));
+  int h = static_cast<int>(std::lround(height * content_scale_));
+#ifdef __EMSCRIPTEN__
+  // emscripten's GLFW takes a window exactly the screen's size as a request
+  // for full screen.
+  int screen_w = 0, screen_h = 0;
+  emscripten_get_screen_size(&screen_w, &screen_h);
+  if (w == screen_w && h == screen_h) --h;
+#endif
+  glfwSetWindowSize(window_, w, h);
 }
 
 void Window::end_frame() {

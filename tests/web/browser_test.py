@@ -21,7 +21,10 @@ Checks, each one failing the test with the reason:
   7. a reload reopens the session from the browser's storage;
   8. a link carrying a scenario and an op opens exactly there, and a bad link
      shows the loader's error and opens the seed;
-  9. the page opens from a static web server too.
+  9. the page opens from a static web server too;
+ 10. (Chromium) on a screen with two device pixels per CSS pixel the page
+     draws at the device's resolution with the UI at twice its size, and a
+     click lands on the control under it.
 Prints the budgets' figures: page size, first frame, and the seed's fast-path
 training step in the page against the native one, measured in the same run.
 """
@@ -51,13 +54,13 @@ def free_port():
 
 
 class WebDriver:
-    def __init__(self, port, downloads):
+    def __init__(self, port, downloads, extra_args=()):
         self.base = f"http://127.0.0.1:{port}"
         self.profile = tempfile.mkdtemp(prefix="bpv-chromium-")
         args = ["--headless=new", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
                 "--ignore-gpu-blocklist", "--no-sandbox", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                "--allow-file-access-from-files", "--window-size=1280,800", f"--user-data-dir={self.profile}"]
+                "--allow-file-access-from-files", "--window-size=1280,800", f"--user-data-dir={self.profile}", *extra_args]
         caps = {"capabilities": {"alwaysMatch": {"browserName": "chrome",
                                                  "goog:chromeOptions": {
             "binary": "/usr/bin/chromium", "args": args,
@@ -91,6 +94,14 @@ class WebDriver:
             # Held over a few frames: ImGui 1.86 reads which keys are down at each frame's start.
             {"type": "keyDown", "value": value}, {"type": "pause", "duration": 150},
             {"type": "keyUp", "value": value}] + up}]})
+
+    def click(self, x, y):  # x, y in CSS pixels of the viewport
+        self.s("POST", "/actions", {"actions": [{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
+                                                 "actions": [{"type": "pointerMove", "x": int(x), "y": int(y), "origin": "viewport"},
+                                                             {"type": "pointerDown", "button": 0},
+                                                             {"type": "pause", "duration": 150},
+                                                             {"type": "pointerUp", "button": 0}]}]})
+        self.s("DELETE", "/actions")
 
     def upload(self, element_css, path):
         element = self.s("POST", "/element", {"using": "css selector", "value": element_css})
@@ -455,6 +466,35 @@ def main():
         wd.go(f"http://127.0.0.1:{server.server_address[1]}/{page.name}")
         wait_ready(wd, "http://")
         print(f"http: opened, {state(wd)['op_count']} ops")
+
+        # 10. HiDPI: a second browser whose screen has 2 device pixels per CSS pixel.
+        if browser == "chromium":
+            wd.quit()
+            wd = WebDriver(port, downloads, ["--force-device-scale-factor=2"])
+            wd.go(page.as_uri() + "#scenario=" + base64.urlsafe_b64encode(SEED.read_bytes()).decode().rstrip("="))
+            wait_ready(wd, "HiDPI")
+            ratio, css_w, css_h, px_w, px_h = wd.js(
+                "const c = document.getElementById('canvas');"
+                "return [devicePixelRatio, c.clientWidth, c.clientHeight, c.width, c.height];")
+            st = state(wd)
+            if ratio != 2 or abs(px_w - 2 * css_w) > 2 or abs(px_h - 2 * css_h) > 2:
+                fail(f"HiDPI: pixel ratio {ratio}, canvas {px_w}×{px_h} px for {css_w}×{css_h} CSS px")
+            if st["content_scale"] != 2:
+                fail(f"HiDPI: the app's content scale is {st['content_scale']}, not the page's pixel ratio 2")
+            r = st["timeline_rects"][4]  # op 5's cell, in device pixels
+            wd.click((r[0] + r[2] / 2) / ratio, (r[1] + r[3] / 2) / ratio)
+            end = time.time() + 10
+            while state(wd)["cursor"] != 5 and time.time() < end:
+                time.sleep(0.05)
+            if state(wd)["cursor"] != 5:
+                fail(f"HiDPI: a click on op 5's timeline cell left the cursor at {state(wd)['cursor']}")
+            png = wd.screenshot()
+            if png_is_blank(png):
+                fail("HiDPI: the screenshot is blank")
+            if shot:
+                shot.with_name(shot.stem + "-hidpi.png").write_bytes(png)
+            print(f"hidpi: canvas {px_w}×{px_h} px for {css_w}×{css_h} CSS px, content scale 2, "
+                  "a click on op 5's cell jumped there")
     finally:
         if wd:
             wd.quit()
