@@ -41,6 +41,16 @@ stage "dpkg -x"
 root=$work/root
 dpkg -x "$deb" "$root"
 exe=$root/usr/bin/backprop-viz
+
+# A tree configured for any amd64 machine (the `package` preset) must hold no
+# instruction past baseline x86-64's SSE2: an AVX register in the program
+# would stop it with SIGILL on an older CPU.
+if grep -q '^BPV_NATIVE:BOOL=OFF' "$build/CMakeCache.txt"; then
+  stage "baseline x86-64"
+  avx=$(objdump -d --no-show-raw-insn "$exe" | grep -cE '%[yz]mm[0-9]' || true)
+  [[ $avx == 0 ]] || fail "the portable package's program uses AVX registers ($avx instructions)"
+  echo "no AVX instruction in $(basename "$exe")"
+fi
 share=$root/usr/share/backprop-viz
 for f in usr/bin/backprop-viz usr/share/backprop-viz/scenarios/seed.json \
   usr/share/backprop-viz/lessons/1_seed_walkthrough.json \
