@@ -213,11 +213,19 @@ void apply_optimizer_op(const Op& op, PassState& state) {
 
 void conform_batch(PassState& state) {
   const Eigen::Index batch = state.scenario.inputs.rows();
-  for (LayerState& ls : state.layers) {
+  std::vector<std::array<Eigen::MatrixXd, 4>>& spare = state.spare.layers;
+  for (std::size_t k = 0; k < state.layers.size(); ++k) {
+    LayerState& ls = state.layers[k];
     if (ls.pre_activation.rows() == batch) continue;
+    if (spare.size() != state.layers.size()) spare.resize(state.layers.size());
     const Eigen::Index n = ls.pre_activation.cols();
-    for (Eigen::MatrixXd* m : {&ls.pre_activation, &ls.activation, &ls.grad_activation, &ls.delta})
-      m->setZero(batch, n);
+    const std::array<Eigen::MatrixXd*, 4> live{&ls.pre_activation, &ls.activation, &ls.grad_activation, &ls.delta};
+    for (std::size_t i = 0; i < live.size(); ++i) {
+      // swap() trades storage, never copies: the old size waits in the spare.
+      live[i]->swap(spare[k][i]);
+      if (live[i]->rows() == batch && live[i]->cols() == n) live[i]->setZero();
+      else live[i]->setZero(batch, n);
+    }
   }
 }
 
@@ -231,6 +239,13 @@ void apply_op(const Op& op, PassState& state) {
     if (state.order_epoch != sc.progress.epoch) {
       epoch_order(sc.data.train_rows(), sc.data.batching, sc.progress.epoch, state.order);
       state.order_epoch = sc.progress.epoch;
+    }
+    // Another batch size than the last step's: take the spare x, y and rows,
+    // which fill_mini_batch resizes only the first time.
+    if (sc.inputs.rows() != batch_span(sc.data.train_rows(), sc.data.batching, sc.progress).count) {
+      sc.inputs.swap(state.spare.inputs);
+      sc.targets.swap(state.spare.targets);
+      state.batch_rows.swap(state.spare.batch_rows);
     }
     fill_mini_batch(sc, state.order, sc.inputs, sc.targets, state.batch_rows);
     conform_batch(state);

@@ -108,6 +108,15 @@ struct PassState {
   // state: a function of the epoch; order_epoch −1 means "not drawn yet").
   std::vector<int> order;
   long long order_epoch = -1;
+  // The B-row buffers at the other batch size of an epoch (its short last
+  // batch while full ones run, and the other way round), swapped in when the
+  // size changes: after one epoch neither size allocates. Not state: their
+  // contents are never read (conform_batch zeroes what it swaps in).
+  struct SpareBatch {
+    Eigen::MatrixXd inputs, targets, batch_rows;
+    std::vector<std::array<Eigen::MatrixXd, 4>> layers;  // z, a, ∂L/∂a, δ per layer
+  };
+  SpareBatch spare;
 
   // The loss the step minimises: data loss + penalty.
   double loss_value() const { return loss(0, 0) + penalty(0, 0); }
@@ -124,12 +133,15 @@ PassState make_pass_state(const Scenario& scenario);
 // The ops of one training step for this architecture, in order.
 std::vector<Op> build_ops(const Scenario& scenario);
 
-// Does op's math on the state. No allocation once the state is sized (the
-// mini-batch op resizes the B-row buffers when the batch size changes: at the
-// short last batch of an epoch and the step after it).
+// Does op's math on the state. No allocation once the state is sized: when
+// the batch size changes (at the short last batch of an epoch and the step
+// after it) the mini-batch op swaps in the spare B-row buffers, which
+// allocate only the first time they take a size.
 void apply_op(const Op& op, PassState& state);
 
-// Gives every B-row buffer the rows of x (zeroed where the size changed).
+// Gives every B-row buffer the rows of x (zeroed where the size changed;
+// the spare buffers are swapped in first, so a size seen before allocates
+// nothing).
 void conform_batch(PassState& state);
 
 // The matrix behind a buffer. LearningRate is a scalar of the scenario and has

@@ -92,10 +92,10 @@ Cache& cache() {
 
 // The region's colour at one grid point: paler than the points, so they stay
 // readable on it. One output: its place in the targets' range; two: o₂ − o₁.
-ImU32 region_color(const Scenario& sc, bool classes, const ValueRange& range, const Eigen::MatrixXd& out, Eigen::Index k) {
+// `range` is the targets' range; for classes, that of the class targets.
+ImU32 region_color(const ValueRange& range, const Eigen::MatrixXd& out, Eigen::Index k) {
   double t = 0.0;
   if (out.cols() >= 2) t = std::clamp(out(k, 1) - out(k, 0), -1.0, 1.0);
-  else if (classes) t = to_unit(ValueRange{std::min(0.0, sc.data.train_targets.minCoeff()), 1.0}, out(k, 0));
   else t = to_unit(range, out(k, 0));
   return blend_over(diverging_color(t, 0.45f), palette().canvas_bg);
 }
@@ -108,8 +108,11 @@ void refresh_region(const Session& session, const PlaneExtent& e, bool classes, 
   c.key = key;
   const Eigen::MatrixXd& out = c.grid.evaluate(weights, e, kGridSize);
   c.pixels.resize(static_cast<std::size_t>(kGridSize) * kGridSize);
+  // Once per refresh, not per texel: a pass over the training targets.
+  const ValueRange shown =
+      classes && out.cols() < 2 ? ValueRange{std::min(0.0, weights.data.train_targets.minCoeff()), 1.0} : range;
   for (Eigen::Index k = 0; k < out.rows(); ++k)
-    c.pixels[static_cast<std::size_t>(k)] = region_color(weights, classes, range, out, k);
+    c.pixels[static_cast<std::size_t>(k)] = region_color(shown, out, k);
   c.texture.upload(c.pixels, kGridSize);
 }
 

@@ -8,7 +8,8 @@
 // warm-up steps, arms the counter, runs 100 steps and asserts the count is 0.
 // Nothing else runs between arm and disarm. A first test proves the counter
 // sees the kinds of allocation a step could make (Eigen, operator new, a
-// std::vector), so a zero is not the counter missing them.
+// std::vector), so a zero is not the counter missing them. The data-set tests
+// warm up for a whole epoch instead and count over the epochs after it.
 #include <gtest/gtest.h>
 
 #include <Eigen/Dense>
@@ -17,7 +18,9 @@
 
 #include "alloc_counter.h"
 #include "bench_nets.hpp"
+#include "batching.hpp"
 #include "optimizer.hpp"
+#include "scenario_io.hpp"
 #include "train.hpp"
 
 namespace {
@@ -129,6 +132,69 @@ TEST(ZeroAllocation, AdamOnTheMnistShapedNetBatch32) {
   EXPECT_EQ(allocations_per_100_steps(
                 with_optimizer(bpv::bench::n3_mnist_shaped_net(32), "adam", [](bpv::OptimizerSpec&) {})),
             0u);
+}
+
+// A data set with mini-batches: every step gathers its rows, each epoch end
+// draws a new shuffled order, and where the batch size does not divide N the
+// short last batch changes the size of every B-row buffer and the next step
+// changes it back. The first epoch is the warm-up (it meets both sizes); the
+// next three epochs must allocate nothing.
+struct EpochCount {
+  std::size_t allocations = 0;
+  long long epochs_crossed = 0;
+  bool met_short_batch = false;
+};
+
+EpochCount allocations_over_3_epochs_after_the_first(const bpv::Scenario& scenario) {
+  bpv::Trainer trainer(scenario);
+  const long long per_epoch = bpv::steps_per_epoch(scenario.train_rows(), scenario.data.batching);
+  for (long long i = 0; i < per_epoch; ++i) trainer.step();
+  const long long first_epoch = trainer.scenario().progress.epoch;
+  const int full = scenario.data.batching->size;
+  EpochCount result;
+  double loss_sum = 0.0;
+  for (long long i = 0; i < 3 * per_epoch; ++i) {
+    alloc_counter_arm();
+    loss_sum += trainer.step();
+    result.allocations += alloc_counter_disarm();
+    // Read outside the armed span: the batch this step trained on.
+    result.met_short_batch = result.met_short_batch || trainer.scenario().inputs.rows() < full;
+  }
+  result.epochs_crossed = trainer.scenario().progress.epoch - first_epoch;
+  sink = loss_sum;
+  return result;
+}
+
+bpv::Scenario spiral_with_batch(int size) {
+  bpv::Scenario sc = bpv::load_scenario(std::string(BPV_ASSETS_DIR) + "/scenarios/spiral.json");
+  sc.data.batching->size = size;
+  bpv::load_mini_batch(sc);
+  return sc;
+}
+
+TEST(ZeroAllocation, SpiralShuffledBatchesOf10AcrossEpochEnds) {
+  const bpv::Scenario sc = spiral_with_batch(10);
+  ASSERT_TRUE(sc.data.batching->shuffle);
+  ASSERT_EQ(sc.train_rows() % 10, 0);  // 250 rows: 25 full batches
+  const EpochCount n = allocations_over_3_epochs_after_the_first(sc);
+  EXPECT_EQ(n.epochs_crossed, 3);
+  EXPECT_FALSE(n.met_short_batch);
+  EXPECT_EQ(n.allocations, 0u);
+}
+
+TEST(ZeroAllocation, SpiralWithAShortLastBatchAcrossEpochEnds) {
+  const bpv::Scenario sc = spiral_with_batch(32);
+  ASSERT_EQ(sc.train_rows() % 32, 250 % 32);  // 7 batches of 32, then one of 26
+  const EpochCount n = allocations_over_3_epochs_after_the_first(sc);
+  EXPECT_EQ(n.epochs_crossed, 3);
+  EXPECT_TRUE(n.met_short_batch);
+  EXPECT_EQ(n.allocations, 0u);
+}
+
+TEST(ZeroAllocation, SpiralWithAShortLastBatchAndAdamAcrossEpochEnds) {
+  const bpv::Scenario sc =
+      with_optimizer(spiral_with_batch(32), "adam", [](bpv::OptimizerSpec&) {});
+  EXPECT_EQ(allocations_over_3_epochs_after_the_first(sc).allocations, 0u);
 }
 
 }  // namespace

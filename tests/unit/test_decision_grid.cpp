@@ -3,6 +3,8 @@
 // the grid covers the extent as documented, and only 2-input nets are taken.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <random>
 #include <stdexcept>
 
@@ -82,6 +84,42 @@ TEST(DecisionGrid, ReusedGridFollowsNewWeights) {
   const Eigen::MatrixXd& second = grid.evaluate(sc, extent, 5);
   EXPECT_NE(first, second);
   EXPECT_NEAR(second(12, 0), single_forward(sc, DecisionGrid::point(extent, 5, 2, 2))(0), 1e-12);
+}
+
+// The grid computes tanh and sigmoid from Eigen's vectorised exp, not the
+// table's std::tanh / std::exp: at all 100 × 100 points of the Insight tab's
+// grid it must stay within 1e-12 of the table's functions point by point, on
+// the spiral net as loaded, and with weights scaled up until the neurons
+// saturate and e^{2z} overflows (z in the thousands).
+TEST(DecisionGrid, FastTanhAndSigmoidStayWithin1e12OfTheTableAtEveryPoint) {
+  Scenario spiral = load_scenario(test::scenario_path("spiral.json"));
+  Scenario sigmoid = spiral;
+  for (Layer& layer : sigmoid.layers) layer.activation = &test::activation("sigmoid");
+  for (const Scenario* base : {&spiral, &sigmoid})
+    for (double scale : {1.0, 8.0, 1000.0}) {
+      Scenario sc = *base;
+      for (Layer& layer : sc.layers) {
+        layer.weights *= scale;
+        layer.bias.setConstant(0.1 * scale);
+      }
+      DecisionGrid grid;
+      const int n = 100;
+      const PlaneExtent extent = extent_around_inputs(sc.data.train_raw);
+      const Eigen::MatrixXd& out = grid.evaluate(sc, extent, n);
+      double worst = 0.0;
+      Eigen::MatrixXd a = Eigen::MatrixXd(1, 2), z;
+      for (int r = 0; r < n; ++r)
+        for (int c = 0; c < n; ++c) {
+          a = DecisionGrid::point(extent, n, r, c).transpose();
+          for (const Layer& layer : sc.layers) {
+            z = a * layer.weights + layer.bias;
+            a.resize(1, layer.size());
+            layer.activation->forward(z, a);
+          }
+          worst = std::max(worst, std::abs(out(r * n + c, 0) - a(0, 0)));
+        }
+      EXPECT_LE(worst, 1e-12) << base->layers[0].activation->name << " weights × " << scale;
+    }
 }
 
 TEST(DecisionGrid, PointsAreCellCentresWithX2UpAndX1Right) {
