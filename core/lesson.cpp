@@ -234,17 +234,17 @@ Beat read_beat(const Reader& rd, const json& j, const std::string& field, const 
   if (const json* h = rd.find(j, "highlight")) b.highlight = read_highlight(rd, *h, field + ".highlight", sc);
   if (const json* t = rd.find(j, "tab")) {
     b.tab = rd.string(*t, field + ".tab");
-    static const char* const tabs[] = {"matrices", "edit", "lesson", "gradcheck", "insight"};
+    static const char* const tabs[] = {"matrices", "edit", "lesson", "gradcheck", "insight", "data"};
     if (std::none_of(std::begin(tabs), std::end(tabs), [&](const char* x) { return b.tab == x; }))
-      rd.fail(field + ".tab", "unknown '" + b.tab + "' (matrices, edit, lesson, gradcheck, insight)");
+      rd.fail(field + ".tab", "unknown '" + b.tab + "' (matrices, edit, lesson, gradcheck, insight, data)");
   }
   // The panel presenter mode shows beside the graph; by default the one the tab names.
-  if (b.tab == "matrices" || b.tab == "gradcheck" || b.tab == "insight") b.panel = b.tab;
+  if (b.tab == "matrices" || b.tab == "gradcheck" || b.tab == "insight" || b.tab == "data") b.panel = b.tab;
   if (const json* p = rd.find(j, "panel")) {
     b.panel = rd.string(*p, field + ".panel");
-    static const char* const panels[] = {"loss", "matrices", "gradcheck", "insight"};
+    static const char* const panels[] = {"loss", "matrices", "gradcheck", "insight", "data"};
     if (std::none_of(std::begin(panels), std::end(panels), [&](const char* x) { return b.panel == x; }))
-      rd.fail(field + ".panel", "unknown '" + b.panel + "' (loss, matrices, gradcheck, insight)");
+      rd.fail(field + ".panel", "unknown '" + b.panel + "' (loss, matrices, gradcheck, insight, data)");
   }
   if (const json* e = rd.find(j, "errata")) {
     if (!e->is_boolean()) rd.fail(field + ".errata", "expected true or false");

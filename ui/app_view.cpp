@@ -167,6 +167,7 @@ void draw_presenter(const Session& session, UiState& ui, CommandQueue& commands,
   if (panel == "loss") DrawLossPanel(session, ui, side);
   else if (panel == "matrices") DrawMatrixInspector(session, ui, commands, side);
   else if (panel == "gradcheck") DrawGradCheckPanel(session, ui, commands, side);
+  else if (panel == "data") DrawDataPanel(session, ui, commands, side);
   else if (panel == "insight") DrawInsightPanel(session, ui, commands, side);
   DrawEquationPanel(session, ui, commands, {{x0, y0 + graph_h}, {left_w, eq_h}});
   DrawLessonBar(session, ui, commands, {{x0 + left_w, y0}, {text_w, beat_h}});

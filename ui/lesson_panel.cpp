@@ -30,6 +30,7 @@ RightTab tab_named(const std::string& name) {
   if (name == "lesson") return RightTab::Lesson;
   if (name == "gradcheck") return RightTab::GradCheck;
   if (name == "insight") return RightTab::Insight;
+  if (name == "data") return RightTab::Data;
   return RightTab::Matrices;
 }
 

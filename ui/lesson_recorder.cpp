@@ -288,8 +288,8 @@ void draw_beat_list(const Session& session, UiState& ui) {
   rect(ui, "recorder_delete");
 }
 
-const char* const kTabNames[] = {"", "matrices", "edit", "gradcheck", "insight"};
-const char* const kPanelNames[] = {"", "loss", "matrices", "gradcheck", "insight"};
+const char* const kTabNames[] = {"", "matrices", "edit", "gradcheck", "insight", "data"};
+const char* const kPanelNames[] = {"", "loss", "matrices", "gradcheck", "insight", "data"};
 
 bool name_combo(const char* label, std::string& value, const char* const* names, int count) {
   bool changed = false;
@@ -399,10 +399,10 @@ void draw_beat_editor(const Session& session, UiState& ui) {
   }
   const float combo_w = ImGui::GetFontSize() * 7.0f;
   ImGui::SetNextItemWidth(combo_w);
-  if (name_combo("tab", b->tab, kTabNames, 5)) publish(ui);
+  if (name_combo("tab", b->tab, kTabNames, IM_ARRAYSIZE(kTabNames))) publish(ui);
   SameLineIfFits(combo_w + ImGui::CalcTextSize(" presenter panel").x + ImGui::GetStyle().ItemInnerSpacing.x);
   ImGui::SetNextItemWidth(combo_w);
-  if (name_combo("presenter panel", b->panel, kPanelNames, 5)) publish(ui);
+  if (name_combo("presenter panel", b->panel, kPanelNames, IM_ARRAYSIZE(kPanelNames))) publish(ui);
   draw_question_editor(session, ui, *b);
 }
 
