@@ -250,6 +250,7 @@ int run_command(int argc, char** argv) {
   screenshot->add_flag("--empty-frame", shot.empty_frame, "draw an empty ImGui frame (timing baseline)");
   screenshot->add_option("--dialog", shot.dialog, "show a File dialog in the picture")
       ->check(CLI::IsMember({"open", "save-as", "export", "unsaved", "error"}));
+  screenshot->add_option("--import", shot.import_csv, "show File > Import data's preview of this CSV file");
   screenshot->add_option("--tab", shot.tab, "show this tab of the right column (gradcheck: edges coloured by it too)")
       ->check(CLI::IsMember({"matrices", "edit", "lesson", "gradcheck", "insight", "data"}));
   screenshot->add_option("--lesson", shot.lesson, "open this lesson file (shipped: share/backprop-viz/lessons/)");

@@ -63,6 +63,24 @@ void draw_text_size_menu(UiState& ui) {
   ImGui::EndMenu();
 }
 
+// The shipped scenarios and the real data sets, one submenu each.
+void draw_examples_menu(UiState& ui, bool idle) {
+  if (!ImGui::BeginMenu("Open example", idle)) return;
+  std::string chosen;
+  for (const ExampleGroup& g : ui.files.examples) {
+    if (!ImGui::BeginMenu(g.name.c_str())) continue;
+    if (g.files.empty()) ImGui::TextDisabled("%s", g.missing.c_str());
+    for (std::size_t i = 0; i < g.files.size(); ++i) {
+      ImGui::PushID(static_cast<int>(i));
+      if (ImGui::MenuItem(g.files[i].title.c_str())) chosen = g.files[i].path;
+      ImGui::PopID();
+    }
+    ImGui::EndMenu();
+  }
+  ImGui::EndMenu();
+  if (!chosen.empty()) ui.files.requests.push_back(FileRequest{FileAction::Open, chosen, false});
+}
+
 void draw_file_menu(const Session& session, UiState& ui) {
   if (lesson_hides(ui.lesson, "file")) {
     ImGui::TextDisabled("Opening and saving are hidden by the lesson (F9)");
@@ -71,7 +89,10 @@ void draw_file_menu(const Session& session, UiState& ui) {
   }
   const bool idle = !session.training();
   if (ImGui::MenuItem("Open…", "Ctrl+O", false, idle)) OpenPathDialog(session, ui.files, FileAction::Open);
+  draw_examples_menu(ui, idle);
 #ifndef __EMSCRIPTEN__  // the web page's files are uploads, gone once the page closes
+  if (ImGui::MenuItem("Import data (CSV)…", nullptr, false, idle))
+    OpenPathDialog(session, ui.files, FileAction::PreviewCsv);
   if (ImGui::BeginMenu("Open recent", idle && !ui.files.recent.empty())) {
     std::string chosen;
     for (std::size_t i = 0; i < ui.files.recent.size(); ++i) {
