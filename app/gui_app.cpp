@@ -357,6 +357,7 @@ void preview_csv(UiState& ui, const std::string& path) {
   p.reread = false;
   if (!again) p = ImportPreview{};
   try {
+    if (!again) p.header = first_line_is_header(path, p.skip_lines);
     const CsvTable table = read_csv_file(path, CsvReadOptions{p.header, p.skip_lines, {}});
     p.path = path;
     p.error.clear();

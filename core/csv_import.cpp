@@ -64,7 +64,16 @@ std::string read_gzip(const std::string& path) {
       gzclose(file);
       fail(path + ": not a readable gzip file (" + why + ")");
     }
-    if (n == 0) break;
+    if (n == 0) {
+      // End of the data, or of a file cut short (zlib says so only here).
+      int code = Z_OK;
+      const std::string why = gzerror(file, &code);
+      if (code != Z_OK && code != Z_STREAM_END) {
+        gzclose(file);
+        fail(path + ": not a readable gzip file (" + why + ")");
+      }
+      break;
+    }
     text.append(buffer, static_cast<std::size_t>(n));
     if (static_cast<long long>(text.size()) > kMaxCsvBytes) {
       gzclose(file);
@@ -298,6 +307,36 @@ CsvTable parse_csv(const std::string& text, const std::string& source, const Csv
 CsvTable read_csv_file(const std::string& path, const CsvReadOptions& options) {
   const std::string text = ends_with(path, ".gz") ? read_gzip(path) : read_plain(path);
   return parse_csv(text, path, options);
+}
+
+bool first_line_is_header(const std::string& path, int skip_lines) {
+  try {
+    const CsvTable t = read_csv_file(path, CsvReadOptions{false, skip_lines, {}});
+    (void)t;
+    return false;  // every line, the first too, is numbers
+  } catch (const CsvError&) {
+    // A first line of names makes the header-less read fail there; a later
+    // failure (a bad cell further down) says nothing about the first line.
+  }
+  const std::string text = ends_with(path, ".gz") ? read_gzip(path) : read_plain(path);
+  int line_no = 0;
+  for (std::size_t pos = 0; pos < text.size();) {
+    std::size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos) nl = text.size();
+    std::string_view line(text.data() + pos, nl - pos);
+    pos = nl + 1;
+    if (++line_no <= skip_lines || line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    for (const std::string& cell : split_cells(line)) {
+      try {
+        parse_cell(cell, "");
+      } catch (const CsvError&) {
+        return true;
+      }
+    }
+    return false;
+  }
+  return true;
 }
 
 bool looks_like_classes(const CsvTable& t, int column) {

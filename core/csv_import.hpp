@@ -46,6 +46,10 @@ struct CsvTable {
 // Comma-separated; blank lines are skipped, cells are trimmed, a cell may be
 // quoted ("a, b"). Every data cell must be a finite number.
 CsvTable parse_csv(const std::string& text, const std::string& source, const CsvReadOptions& options = {});
+// Whether the first line that `options` would read as the header holds
+// names: false when every cell of it is a number (then it is data). For the
+// app's preview, which guesses the header option before the user sees it.
+bool first_line_is_header(const std::string& path, int skip_lines);
 // Reads PATH (gunzipped first when it ends in .gz) and parses it.
 CsvTable read_csv_file(const std::string& path, const CsvReadOptions& options = {});
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <vector>
 #include <string>
 
 #include "file_dialog.hpp"
@@ -15,7 +16,17 @@ namespace bpv {
 namespace {
 
 constexpr const char* kPreviewId = "Import data###import_preview";
-constexpr int kColumnsShown = 80;  // a wider table is shown in part (the import takes every column)
+// ImGui 1.86's tables hold at most 64 columns: a wider file shows its first
+// 63 and its last (where a target usually is); the import takes every column.
+constexpr int kColumnsShown = 64;
+
+std::vector<int> shown_columns(const ImportPreview& p) {
+  const int n = static_cast<int>(p.columns.size());
+  std::vector<int> shown;
+  for (int c = 0; c < n && c < kColumnsShown - 1; ++c) shown.push_back(c);
+  if (n >= kColumnsShown) shown.push_back(n - 1);
+  return shown;
+}
 
 struct Choice {
   bool ok = false;
@@ -49,21 +60,22 @@ Choice describe_choice(const ImportPreview& p) {
 }
 
 void draw_table(ImportPreview& p, float s) {
-  const int shown = std::min(static_cast<int>(p.columns.size()), kColumnsShown);
+  const std::vector<int> columns = shown_columns(p);
+  const int shown = static_cast<int>(columns.size());
   // The header, the checkboxes and the rows shown, plus room for a scroll bar.
   const float height = ImGui::GetTextLineHeightWithSpacing() * (static_cast<float>(p.first_rows.size()) + 1.5f) +
                        ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ScrollbarSize;
   const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollX |
                                 ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit;
   if (!ImGui::BeginTable("##csv", shown, flags, ImVec2(0.0f, height))) return;
-  for (int c = 0; c < shown; ++c)
-    ImGui::TableSetupColumn(p.columns[c].c_str(), ImGuiTableColumnFlags_WidthFixed, 86.0f * s);
+  for (int c : columns) ImGui::TableSetupColumn(p.columns[c].c_str(), ImGuiTableColumnFlags_WidthFixed, 86.0f * s);
   ImGui::TableSetupScrollFreeze(0, 2);
   ImGui::TableHeadersRow();
   // The checkboxes: a target column is what the network learns to output.
   ImGui::TableNextRow();
-  for (int c = 0; c < shown; ++c) {
-    ImGui::TableSetColumnIndex(c);
+  for (int k = 0; k < shown; ++k) {
+    const int c = columns[k];
+    ImGui::TableSetColumnIndex(k);
     ImGui::PushID(c);
     bool target = p.is_target[c] != 0;
     if (ImGui::Checkbox("target", &target)) p.is_target[c] = target ? 1 : 0;
@@ -73,9 +85,9 @@ void draw_table(ImportPreview& p, float s) {
   }
   for (const std::vector<double>& row : p.first_rows) {
     ImGui::TableNextRow();
-    for (int c = 0; c < shown; ++c) {
-      ImGui::TableSetColumnIndex(c);
-      ImGui::Text("%.6g", row[c]);
+    for (int k = 0; k < shown; ++k) {
+      ImGui::TableSetColumnIndex(k);
+      ImGui::Text("%.6g", row[columns[k]]);
     }
   }
   ImGui::EndTable();
@@ -148,8 +160,9 @@ void DrawImportPreview(FileUiState& files, float s) {
 
   if (!p.columns.empty()) {
     draw_table(p, s);
-    if (static_cast<int>(p.columns.size()) > kColumnsShown)
-      ImGui::TextDisabled("the first %d of %d columns shown", kColumnsShown, static_cast<int>(p.columns.size()));
+    const int n = static_cast<int>(p.columns.size());
+    if (n > kColumnsShown)
+      ImGui::TextDisabled("%s to %s not shown: imported as inputs", p.columns[kColumnsShown - 1].c_str(), p.columns[n - 2].c_str());
   }
   ImGui::Spacing();
   draw_options(p, s);
