@@ -473,7 +473,7 @@ void DrawFileModals(const Session& session, UiState& ui) {
   }
   draw_path_dialog(files, ui.content_scale);
   draw_unsaved_question(session, files, ui.content_scale);
-  DrawImportPreview(files, ui.content_scale);
+  DrawImportPreview(ui);
   draw_error_box(files, ui.content_scale);
 }
 

@@ -24,7 +24,7 @@ void RequestSave(const Session& session, FileUiState& files);
 // File ▸ Import data…'s preview of a CSV file (import_dialog.cpp): the
 // header, the first rows, the target checkboxes and the importer's options;
 // Import queues FileAction::ImportCsv. DrawFileModals calls it.
-void DrawImportPreview(FileUiState& files, float scale);
+void DrawImportPreview(UiState& ui);
 
 // Draws whichever of the path dialog, the unsaved-changes question and the
 // error box is open. Call at the top level, once a frame, after the panels.

@@ -129,7 +129,9 @@ void draw_options(ImportPreview& p, float s) {
 
 }  // namespace
 
-void DrawImportPreview(FileUiState& files, float s) {
+void DrawImportPreview(UiState& ui) {
+  FileUiState& files = ui.files;
+  const float s = ui.content_scale;
   ImportPreview& p = files.import_preview;
   if (p.open_requested) {
     p.open_requested = false;
@@ -176,6 +178,8 @@ void DrawImportPreview(FileUiState& files, float s) {
   ImGui::SetCursorPosX(ImGui::GetWindowContentRegionMax().x - 2.0f * button_w - style.ItemSpacing.x);
   ImGui::BeginDisabled(!choice.ok || !p.error.empty());
   const bool import = ImGui::Button("Import", ImVec2(button_w, 0));
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();  // for tests/gui/import_test.sh
+  ui.edit_rects.emplace_back("import_button", ImVec4(a.x, a.y, b.x - a.x, b.y - a.y));
   ImGui::EndDisabled();
   ImGui::SameLine();
   const bool cancel = ImGui::Button("Cancel", ImVec2(button_w, 0)) ||

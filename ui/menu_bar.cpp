@@ -63,16 +63,28 @@ void draw_text_size_menu(UiState& ui) {
   ImGui::EndMenu();
 }
 
+// The last item's rectangle under `name`, for the GUI tests (tests/gui/lib.sh).
+void publish_item(UiState& ui, const std::string& name) {
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  ui.edit_rects.emplace_back(name, ImVec4(a.x, a.y, b.x - a.x, b.y - a.y));
+}
+
 // The shipped scenarios and the real data sets, one submenu each.
 void draw_examples_menu(UiState& ui, bool idle) {
-  if (!ImGui::BeginMenu("Open example", idle)) return;
+  const bool open = ImGui::BeginMenu("Open example", idle);
+  publish_item(ui, "menu_examples");
+  if (!open) return;
   std::string chosen;
-  for (const ExampleGroup& g : ui.files.examples) {
-    if (!ImGui::BeginMenu(g.name.c_str())) continue;
-    if (g.files.empty()) ImGui::TextDisabled("%s", g.missing.c_str());
-    for (std::size_t i = 0; i < g.files.size(); ++i) {
+  for (std::size_t g = 0; g < ui.files.examples.size(); ++g) {
+    const ExampleGroup& group = ui.files.examples[g];
+    const bool group_open = ImGui::BeginMenu(group.name.c_str());
+    publish_item(ui, "menu_examples_" + std::to_string(g));
+    if (!group_open) continue;
+    if (group.files.empty()) ImGui::TextDisabled("%s", group.missing.c_str());
+    for (std::size_t i = 0; i < group.files.size(); ++i) {
       ImGui::PushID(static_cast<int>(i));
-      if (ImGui::MenuItem(g.files[i].title.c_str())) chosen = g.files[i].path;
+      if (ImGui::MenuItem(group.files[i].title.c_str())) chosen = group.files[i].path;
+      publish_item(ui, "example_" + std::to_string(g) + "_" + std::to_string(i));
       ImGui::PopID();
     }
     ImGui::EndMenu();
@@ -93,6 +105,7 @@ void draw_file_menu(const Session& session, UiState& ui) {
 #ifndef __EMSCRIPTEN__  // the web page's files are uploads, gone once the page closes
   if (ImGui::MenuItem("Import data (CSV)…", nullptr, false, idle))
     OpenPathDialog(session, ui.files, FileAction::PreviewCsv);
+  publish_item(ui, "menu_import");
   if (ImGui::BeginMenu("Open recent", idle && !ui.files.recent.empty())) {
     std::string chosen;
     for (std::size_t i = 0; i < ui.files.recent.size(); ++i) {
@@ -148,7 +161,9 @@ void draw_edit_menu(const Session& session, CommandQueue& commands) {
 void DrawMenuBar(const Session& session, UiState& ui, CommandQueue& commands) {
   handle_shortcuts(session, ui, commands);
   if (!ImGui::BeginMainMenuBar()) return;
-  if (ImGui::BeginMenu("File")) {
+  const bool file_menu = ImGui::BeginMenu("File");
+  publish_item(ui, "menu_file");
+  if (file_menu) {
     draw_file_menu(session, ui);
     ImGui::EndMenu();
   }
