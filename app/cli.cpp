@@ -315,6 +315,7 @@ int run_command(int argc, char** argv) {
   import_csv->add_option("--learning-rate", import.learning_rate, "Adam's learning rate (default 0.01)")
       ->check(CLI::PositiveNumber);
   import_csv->add_option("--name", import.name, "the scenario's name (default: the file's, and the shape)");
+  import_csv->add_option("--description", import.description, "a sentence put before the importer's own description");
   import_csv->add_flag("--no-header", no_header, "the first row is data; the columns are named c1, c2, ...");
   import_csv->add_option("--names", csv_read.names, "name the columns (comma-separated), in place of the header's")
       ->delimiter(',');

@@ -449,7 +449,7 @@ ImportResult import_table(const CsvTable& t, const ImportOptions& o) {
                    format_short(o.learning_rate) + ", seed " + std::to_string(o.seed);
   json& j = result.scenario;
   j["name"] = o.name.empty() ? stem_of(src) + " (" + shape + ")" : o.name;
-  j["description"] = "Imported from " + std::filesystem::path(src).filename().string() + " with backprop-viz import-csv: " +
+  j["description"] = (o.description.empty() ? "" : o.description + " ") + "Imported from " + std::filesystem::path(src).filename().string() + " with backprop-viz import-csv: " +
                      std::to_string(n) + " rows. Inputs: " + column_list(t, input_cols) + ". " + result.summary +
                      "." + scaling + " The rows were shuffled from the seed before the test split.";
   j["input_size"] = inputs;

@@ -65,6 +65,7 @@ struct ImportOptions {
   bool normalize = false;            // every input column to mean 0, sd 1 (training rows' figures)
   double learning_rate = 0.01;       // with Adam
   std::string name;                  // the scenario's name; empty: from the file name
+  std::string description;           // put before what the importer says of the file
 };
 
 // What the importer chose, in words and as the scenario file.
