@@ -3,6 +3,7 @@
 // there: CI runs .ci/setup first, so a missing file is a set-up that failed.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 
 #include "batching.hpp"
@@ -65,6 +66,7 @@ TEST_P(RealData, OneEpochOfTrainingLowersTheTestLoss) {
   for (long long k = 0; k < steps; ++k) trainer.step();
   EXPECT_EQ(trainer.scenario().progress.epoch, 1);
   const double after = test_set.data_loss(trainer.scenario());
+  std::printf("%s: test loss %.4f before, %.4f after one epoch (%lld steps)\n", e.name, before, after, steps);
   EXPECT_LT(after, 0.9 * before) << e.name << ": test loss " << before << " before, " << after << " after one epoch";
 }
 
