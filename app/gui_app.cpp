@@ -188,10 +188,16 @@ void dump_state(const std::string& path, const Session& session, const UiState& 
 
 // File ▸ Open example: the shipped scenarios, then the real data sets.
 std::vector<ExampleGroup> example_groups() {
+#ifdef __EMSCRIPTEN__
+  std::vector<ExampleGroup> groups(1);  // the page embeds assets/scenarios only
+#else
   std::vector<ExampleGroup> groups(2);
+#endif
   groups[0].name = "Examples";
-  groups[1].name = "Real data";
-  groups[1].missing = "Iris and Digits: run .ci/setup, then build again";
+  if (groups.size() > 1) {
+    groups[1].name = "Real data";
+    groups[1].missing = "Iris and Digits: run .ci/setup, then build again";
+  }
   for (ExampleGroup& g : groups) {
     const std::string folder = &g == &groups[0] ? builtin_assets_dir() + "/scenarios" : real_data_dir();
     for (const ScenarioListing& s : list_scenarios(folder)) g.files.push_back(ExampleFile{s.title, s.path});
