@@ -196,7 +196,7 @@ std::vector<ExampleGroup> example_groups() {
   groups[0].name = "Examples";
   if (groups.size() > 1) {
     groups[1].name = "Real data";
-    groups[1].missing = "Iris and Digits: run .ci/setup, then build again";
+    groups[1].missing = "Iris and Digits: run .ci/setup, then configure and build again";
   }
   for (ExampleGroup& g : groups) {
     const std::string folder = &g == &groups[0] ? builtin_assets_dir() + "/scenarios" : real_data_dir();

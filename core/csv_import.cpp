@@ -3,7 +3,10 @@
 #include "csv_import.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <charconv>
+#include <cstdlib>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -133,15 +136,31 @@ std::vector<std::string> split_cells(std::string_view line) {
   return cells;
 }
 
+// std::from_chars where the library has it for double; the web build's
+// libc++ (emscripten 3.1.6) does not, so strtod there (the program never
+// changes the C locale, so the decimal point is '.').
 double parse_cell(const std::string& cell, const std::string& where) {
   if (cell.empty()) fail(where + " is empty");
   const char* begin = cell.data();
   const char* end = cell.data() + cell.size();
   if (*begin == '+') ++begin;
   double value = 0.0;
+#if defined(__cpp_lib_to_chars) && __cpp_lib_to_chars >= 201611L
   const auto [ptr, ec] = std::from_chars(begin, end, value);
-  if (ec == std::errc::result_out_of_range) fail(where + ": " + in_quotes(cell) + " is out of range");
-  if (ec != std::errc() || ptr != end) fail(where + ": " + in_quotes(cell) + " is not a number");
+  const bool out_of_range = ec == std::errc::result_out_of_range;
+  const bool parsed = ec == std::errc() && ptr == end;
+#else
+  // strtod also takes what from_chars does not: leading blanks and hex.
+  char* stop = nullptr;
+  errno = 0;
+  const bool plain = begin != end && (std::isdigit(static_cast<unsigned char>(*begin)) || *begin == '-' ||
+                                      *begin == '.' || std::isalpha(static_cast<unsigned char>(*begin)));
+  value = plain ? std::strtod(begin, &stop) : 0.0;
+  const bool out_of_range = plain && errno == ERANGE && std::isinf(value);
+  const bool parsed = plain && stop == end && cell.find_first_of("xX") == std::string::npos;
+#endif
+  if (out_of_range) fail(where + ": " + in_quotes(cell) + " is out of range");
+  if (!parsed) fail(where + ": " + in_quotes(cell) + " is not a number");
   if (!std::isfinite(value)) fail(where + ": " + in_quotes(cell) + " is not a finite number");
   return value;
 }

@@ -5,6 +5,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <vector>
 #include <string>
@@ -42,7 +43,9 @@ Choice describe_choice(const ImportPreview& p) {
   if (p.columns.empty()) return {false, "nothing to import"};
   if (targets == 0) return {false, "tick at least one target column"};
   if (inputs == 0) return {false, "leave at least one column as an input"};
-  const int test_rows = static_cast<int>(p.test_fraction * static_cast<float>(p.rows));
+  // As the import rounds it (the slider shows two decimals): the last ⌊f·N⌋ rows.
+  const double fraction = std::round(p.test_fraction * 100.0) / 100.0;
+  const int test_rows = static_cast<int>(std::floor(fraction * p.rows));
   const int train_rows = p.rows - test_rows;
   if (train_rows < 1) return {false, "the test fraction leaves no training rows"};
   const bool classify = targets == 1 && p.classes[last] > 0;
