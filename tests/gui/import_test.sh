@@ -5,11 +5,8 @@
 # Real data ▸ Digits opens the real data set the build imported.
 # usage: import_test.sh BACKPROP_VIZ SCENARIO WORK_DIR   (inside xvfb-run -a)
 set -euo pipefail
-exe=$1 scenario=$2 work=$3
-rm -rf "$work"
-mkdir -p "$work"
-state="$work/state.json"
-source "$(dirname "$0")/lib.sh"
+rm -rf "$3"  # a fresh work folder: the CSV files below
+source "$(dirname "$0")/lib.sh"  # exe, scenario, work and state from the arguments
 
 good="$work/points.csv" bad="$work/broken.csv"
 { echo "x1,x2,class"; for r in $(seq 0 19); do echo "$r,$((r % 4)),$((r % 2))"; done; } >"$good"
