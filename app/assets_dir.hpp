@@ -10,4 +10,9 @@ namespace bpv {
 // built from (core/lesson.hpp's find_assets_dir). Looked up once.
 const std::string& builtin_assets_dir();
 
+// The scenarios made from the real data sets (docs/data.md): the installed
+// copy (real-data/ in the assets folder), else the build tree's, where the
+// build imports .ci/setup's downloads. May not exist: then set-up was not run.
+const std::string& real_data_dir();
+
 }  // namespace bpv

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "assets_dir.hpp"
+#include "csv_import.hpp"
 #include "describe.hpp"
 #include "errata.hpp"
 #include "evaluate.hpp"
@@ -27,7 +28,7 @@
 namespace bpv {
 namespace {
 
-constexpr const char* kCommands[] = {"trace", "train", "gradcheck", "export", "screenshot", "soak", "errata"};
+constexpr const char* kCommands[] = {"trace", "train", "gradcheck", "export", "screenshot", "soak", "errata", "import-csv"};
 
 // formats.md: bad input is exactly one line on stderr starting with "error:".
 int fail(int code, std::string message) {
@@ -187,6 +188,21 @@ int cmd_export(const std::string& path, const std::string& out) {
   return 0;
 }
 
+// A CSV table as a scenario (core/csv_import.hpp). Nothing is written unless
+// the whole import succeeds; -o is written atomically.
+int cmd_import_csv(const std::string& path, const CsvReadOptions& read, const ImportOptions& options,
+                   const std::string& out) {
+  const ImportResult result = import_table(read_csv_file(path, read), options);
+  const std::string text = scenario_file_text(result.scenario);
+  if (out.empty()) {
+    std::cout << text;
+    return 0;
+  }
+  write_file_atomic(out, text);
+  std::cout << out << ": " << result.summary << "\n";
+  return 0;
+}
+
 }  // namespace
 
 bool is_command(int argc, char** argv) {
@@ -234,6 +250,7 @@ int run_command(int argc, char** argv) {
   screenshot->add_flag("--empty-frame", shot.empty_frame, "draw an empty ImGui frame (timing baseline)");
   screenshot->add_option("--dialog", shot.dialog, "show a File dialog in the picture")
       ->check(CLI::IsMember({"open", "save-as", "export", "unsaved", "error"}));
+  screenshot->add_option("--import", shot.import_csv, "show File > Import data's preview of this CSV file");
   screenshot->add_option("--tab", shot.tab, "show this tab of the right column (gradcheck: edges coloured by it too)")
       ->check(CLI::IsMember({"matrices", "edit", "lesson", "gradcheck", "insight", "data"}));
   screenshot->add_option("--lesson", shot.lesson, "open this lesson file (shipped: share/backprop-viz/lessons/)");
@@ -267,6 +284,44 @@ int run_command(int argc, char** argv) {
   soak->add_option("--max-growth-mb", soak_request.max_growth_mb, "memory growth bound after the first quarter")
       ->check(CLI::Range(1.0, 1e6));
 
+  std::string csv_path;
+  CsvReadOptions csv_read;
+  bool no_header = false;
+  ImportOptions import;
+  CLI::App* import_csv = app.add_subcommand(
+      "import-csv", "a CSV table (header row, numeric columns) as a scenario that trains on it");
+  import_csv->add_option("file", csv_path, "the CSV file (.csv, or .csv.gz)")->required();
+  import_csv->add_option("--targets", import.targets,
+                         "the target columns, by name (default: the last column); one column of 2 to 32 "
+                         "distinct non-negative integers is a class label (softmax + cross_entropy), else "
+                         "regression (identity + mse)")
+      ->expected(1, -1);
+  import_csv->add_option("-o", out, "write the scenario here (atomically) instead of to stdout");
+  import_csv->add_option("--hidden", import.hidden, "neurons of the hidden layer (relu)")
+      ->check(CLI::Range(1, kMaxNeurons));
+  import_csv->add_option("--classes", import.classes, "the target column holds classes 0 to K-1")
+      ->check(CLI::Range(2, kMaxNeurons));
+  import_csv->add_flag("--regression", import.regression, "regression (mse) even for integer targets");
+  import_csv->add_option("--test-fraction", import.test_fraction,
+                         "the last floor(F*N) rows, after a shuffle from --seed, become the test set (default 0.2)")
+      ->check(CLI::Range(0.0, 0.99));
+  import_csv->add_option("--batch", import.batch, "mini-batch size, shuffled every epoch (default 32)")
+      ->check(CLI::Range(1, kMaxBatch));
+  import_csv->add_option("--seed", import.seed, "the row shuffle, the weights' and the batches' seed (default 0)");
+  import_csv->add_option("--scale", import.scale, "divide every input by S (e.g. 16 for 0-16 pixels)")
+      ->check(CLI::PositiveNumber);
+  import_csv->add_flag("--normalize", import.normalize,
+                       "every input column to mean 0, standard deviation 1 (the training rows' figures)");
+  import_csv->add_option("--learning-rate", import.learning_rate, "Adam's learning rate (default 0.01)")
+      ->check(CLI::PositiveNumber);
+  import_csv->add_option("--name", import.name, "the scenario's name (default: the file's, and the shape)");
+  import_csv->add_option("--description", import.description, "a sentence put before the importer's own description");
+  import_csv->add_flag("--no-header", no_header, "the first row is data; the columns are named c1, c2, ...");
+  import_csv->add_option("--names", csv_read.names, "name the columns (comma-separated), in place of the header's")
+      ->delimiter(',');
+  import_csv->add_option("--skip-lines", csv_read.skip_lines, "drop the first N lines (before the header)")
+      ->check(CLI::Range(0, 1 << 30));
+
   // After the commands: a command would inherit the footer.
   app.footer(
       "Without a command, `backprop-viz [SCENARIO]` opens the app window on SCENARIO (a .json file; `seed`: the "
@@ -298,6 +353,10 @@ int run_command(int argc, char** argv) {
     if (*exp) return cmd_export(path, out);
     if (*soak) return run_soak(soak_request);
     if (*errata) return cmd_errata(errata_path, as_json);
+    if (*import_csv) {
+      csv_read.header = !no_header;
+      return cmd_import_csv(csv_path, csv_read, import, out);
+    }
     if (*screenshot) {
       if (!size.empty()) {
         int w = 0, h = 0;

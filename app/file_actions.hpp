@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "csv_import.hpp"
 #include "session.hpp"
 
 namespace bpv {
@@ -17,6 +18,20 @@ namespace bpv {
 std::string save_session_as(Session& session, const std::string& path);
 // Loads `path` and applies command::LoadScenario (undoable, like any edit).
 std::string open_into_session(Session& session, const std::string& path);
+
+// Reads the CSV file, imports it (core/csv_import.hpp) and applies
+// command::LoadScenario with no path: a new scenario, undoable like an open,
+// that File ▸ Save asks a name for. `summary` gets what the importer chose.
+std::string import_into_session(Session& session, const std::string& csv_path, const CsvReadOptions& read,
+                                const ImportOptions& options, std::string& summary);
+
+// The scenario files (*.json) of `folder` as {title, path}: the title is the
+// file's "name" (its file name where it has none or cannot be read), sorted
+// by title. A missing folder gives none.
+struct ScenarioListing {
+  std::string title, path;
+};
+std::vector<ScenarioListing> list_scenarios(const std::string& folder);
 
 // Exports, written atomically as well.
 std::string export_worked_example(const Session& session, const std::string& path);  // Markdown

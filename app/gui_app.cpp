@@ -186,12 +186,32 @@ void dump_state(const std::string& path, const Session& session, const UiState& 
   write_file_atomic(path, state_json(session, ui, window).dump() + "\n");
 }
 
+// File ▸ Open example: the shipped scenarios, then the real data sets.
+std::vector<ExampleGroup> example_groups() {
+#ifdef __EMSCRIPTEN__
+  std::vector<ExampleGroup> groups(1);  // the page embeds assets/scenarios only
+#else
+  std::vector<ExampleGroup> groups(2);
+#endif
+  groups[0].name = "Examples";
+  if (groups.size() > 1) {
+    groups[1].name = "Real data";
+    groups[1].missing = "Iris and Digits: run .ci/setup, then configure and build again";
+  }
+  for (ExampleGroup& g : groups) {
+    const std::string folder = &g == &groups[0] ? builtin_assets_dir() + "/scenarios" : real_data_dir();
+    for (const ScenarioListing& s : list_scenarios(folder)) g.files.push_back(ExampleFile{s.title, s.path});
+  }
+  return groups;
+}
+
 UiState make_ui_state(const Window& window) {
   UiState ui;
   ui.content_scale = window.content_scale();
   apply_theme(ui.dark, ui.content_scale);
   if (fonts().fallback) show_status(ui, fonts().notice, 1e9);
   ui.lesson.dir = builtin_assets_dir() + "/lessons";
+  ui.files.examples = example_groups();
   return ui;
 }
 
@@ -334,11 +354,76 @@ void queue_dropped(Window& window, UiState& ui) {
   if (paths.size() > 1) show_status(ui, "one file at a time: opening " + paths.front());
 }
 
+// File ▸ Import data…, step 1: read the chosen CSV for the preview. A file
+// that cannot be read is the usual error box the first time; a re-read (the
+// header options changed) shows its reason inside the preview.
+void preview_csv(UiState& ui, const std::string& path) {
+  ImportPreview& p = ui.files.import_preview;
+  const bool again = p.reread && p.path == path;
+  p.reread = false;
+  if (!again) p = ImportPreview{};
+  try {
+    if (!again) p.header = first_line_is_header(path, p.skip_lines);
+    const CsvTable table = read_csv_file(path, CsvReadOptions{p.header, p.skip_lines, {}});
+    p.path = path;
+    p.error.clear();
+    p.columns = table.header;
+    p.rows = table.rows();
+    p.first_rows.clear();
+    for (int r = 0; r < std::min(table.rows(), 8); ++r) {
+      std::vector<double> row(static_cast<std::size_t>(table.columns()));
+      for (int c = 0; c < table.columns(); ++c) row[c] = table.values(r, c);
+      p.first_rows.push_back(std::move(row));
+    }
+    p.classes.assign(p.columns.size(), 0);
+    for (int c = 0; c < table.columns(); ++c)
+      if (looks_like_classes(table, c)) {
+        std::vector<double> labels(table.values.col(c).begin(), table.values.col(c).end());
+        std::sort(labels.begin(), labels.end());
+        p.classes[c] = static_cast<int>(std::unique(labels.begin(), labels.end()) - labels.begin());
+      }
+    if (p.is_target.size() != p.columns.size()) {  // a new table: the last column is the target
+      p.is_target.assign(p.columns.size(), 0);
+      p.is_target.back() = 1;
+    }
+    p.open_requested = !again;
+  } catch (const std::exception& e) {
+    if (!again) {
+      report_failure(ui, "Not imported", e.what());
+      return;
+    }
+    p.error = e.what();
+    p.columns.clear();
+    p.first_rows.clear();
+    p.rows = 0;
+  }
+}
+
+// Step 2: Import. The preview's choices become the importer's options.
+void import_csv(Session& session, UiState& ui, const std::string& path) {
+  const ImportPreview& p = ui.files.import_preview;
+  CsvReadOptions read{p.header, p.skip_lines, {}};
+  ImportOptions options;
+  for (std::size_t c = 0; c < p.columns.size(); ++c)
+    if (p.is_target[c]) options.targets.push_back(p.columns[c]);
+  options.hidden = p.hidden;
+  options.batch = p.batch;
+  options.test_fraction = std::round(p.test_fraction * 100.0) / 100.0;  // as the slider shows it
+  options.scale = p.scale;
+  options.normalize = p.normalize;
+  options.seed = static_cast<std::uint64_t>(std::max(p.seed, 0));
+  std::string summary;
+  const std::string failed = import_into_session(session, path, read, options, summary);
+  if (failed.empty()) show_status(ui, "imported " + path + ": " + summary + " (File > Save As… keeps it)", 15.0);
+  else report_failure(ui, "Not imported", failed);
+}
+
 void perform_file_requests(Session& session, UiState& ui, LoopActions& loop) {
   std::vector<FileRequest> requests;
   requests.swap(ui.files.requests);  // what these queue runs next frame
   for (const FileRequest& r : requests) {
-    const bool discards = r.action == FileAction::Open || r.action == FileAction::Quit;
+    const bool discards = r.action == FileAction::Open || r.action == FileAction::ImportCsv ||
+                          r.action == FileAction::Quit;
     if (discards && session.modified() && !r.confirmed) {
       ui.files.ask_unsaved = r;  // the modal answers with Save, Discard or Cancel
       continue;
@@ -411,6 +496,12 @@ void perform_file_requests(Session& session, UiState& ui, LoopActions& loop) {
         break;
       case FileAction::CopyLink:
         copy_link(session, ui);
+        break;
+      case FileAction::PreviewCsv:
+        preview_csv(ui, r.path);
+        break;
+      case FileAction::ImportCsv:
+        import_csv(session, ui, r.path);
         break;
       case FileAction::Quit:
         loop.quit = true;
@@ -728,6 +819,7 @@ int run_screenshot(const ScreenshotRequest& request) {
     else if (request.dialog == "error")
       report_failure(ui, "Not saved",
                      "/home/me/net.json: cannot replace: Directory not empty\nThe file on disk was not changed.");
+    if (!request.import_csv.empty()) preview_csv(ui, request.import_csv);
     // --tab: the right column's middle slot. --training: a training job runs
     // through every frame and the Insight tab recomputes its decision region
     // each frame; --refresh-insight: the recomputation alone, no job competing

@@ -24,6 +24,8 @@ struct ScreenshotRequest {
   // Open one of the File menu's modals for the picture: "open", "save-as",
   // "export", "unsaved" or "error" ("" = none).
   std::string dialog;
+  // File ▸ Import data…'s preview of this CSV file ("" = none).
+  std::string import_csv;
   // The right column's tab: "matrices", "edit", "lesson", "gradcheck" or
   // "insight" ("" = the app's default).
   std::string tab;

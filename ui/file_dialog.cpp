@@ -53,6 +53,8 @@ constexpr ActionInfo kActions[] = {
     {FileAction::OpenLesson, "Open a lesson", ".json", ".json", true},
     {FileAction::SaveLesson, "Save the lesson", ".json", ".json", false},
     {FileAction::CopyLink, "Copy link", "", "", false},
+    {FileAction::PreviewCsv, "Import data (CSV)", ".csv", ".csv", true},  // .csv.gz too (accepts)
+    {FileAction::ImportCsv, "Import data (CSV)", ".csv", ".csv", true},
     {FileAction::Quit, "Quit", "", "", false},
 };
 
@@ -83,6 +85,13 @@ std::string stem_from_name(const std::string& name) {
   return out.empty() ? "network" : out;
 }
 
+// Whether the listing shows a file: the action's extension (a CSV to import
+// may be gzipped).
+bool accepts(FileAction action, const std::string& name) {
+  return has_extension(name, info(action).extension) ||
+         (action == FileAction::PreviewCsv && has_extension(name, ".csv.gz"));
+}
+
 bool is_folder(const fs::path& p) {
   std::error_code ec;
   return !p.empty() && fs::is_directory(p, ec);
@@ -102,7 +111,6 @@ void refresh_listing(PathDialog& d) {
   d.entries.clear();
   d.list_error.clear();
   d.listed_directory = d.directory;
-  const std::string ext = info(d.action).extension;
   try {
     std::error_code ec;
     fs::directory_iterator it(d.directory, fs::directory_options::skip_permission_denied, ec);
@@ -115,7 +123,7 @@ void refresh_listing(PathDialog& d) {
       if (name.empty() || (!d.show_hidden && name[0] == '.')) continue;
       std::error_code type_ec;
       const bool dir = it->is_directory(type_ec);  // follows links; a broken link is a file
-      if (!dir && !has_extension(name, ext)) continue;
+      if (!dir && !accepts(d.action, name)) continue;
       d.entries.push_back({name, dir});
       if (d.entries.size() >= kMaxEntries) {
         d.list_error = "showing the first " + std::to_string(kMaxEntries) + " entries";
@@ -299,6 +307,7 @@ void draw_path_dialog(FileUiState& files, float s) {
 const char* action_phrase(const FileRequest& r) {
   switch (r.action) {
     case FileAction::Open: return "before opening another file";
+    case FileAction::ImportCsv: return "before importing";
     case FileAction::Quit: return "before quitting";
     default: return "first";
   }
@@ -320,6 +329,7 @@ void draw_unsaved_question(const Session& session, FileUiState& files, float s) 
   ImGui::Text("\"%s\" has changes that are not saved.", name.c_str());
   ImGui::Text("Save them %s?", action_phrase(pending));
   if (pending.action == FileAction::Open) ImGui::TextDisabled("opening %s", pending.path.c_str());
+  if (pending.action == FileAction::ImportCsv) ImGui::TextDisabled("importing %s", pending.path.c_str());
   ImGui::TextDisabled("Enter: Save  ·  D: Discard  ·  Esc: Cancel");
   ImGui::Spacing();
   const ImVec2 b(110.0f * s, 0.0f);
@@ -438,7 +448,7 @@ void OpenPathDialog(const Session& session, FileUiState& files, FileAction actio
   const fs::path folder = current.empty() ? fs::path() : current.parent_path().empty() ? fs::path(".") : current.parent_path();
   if (is_folder(folder)) change_directory(d, folder);
   else if (!is_folder(d.directory)) change_directory(d, fs::path("."));
-  if (action == FileAction::Open || action == FileAction::OpenLesson) {
+  if (action == FileAction::Open || action == FileAction::OpenLesson || action == FileAction::PreviewCsv) {
     d.path.clear();
   } else {
     const std::string stem = current.empty() ? stem_from_name(session.scenario().name) : current.stem().string();
@@ -463,6 +473,7 @@ void DrawFileModals(const Session& session, UiState& ui) {
   }
   draw_path_dialog(files, ui.content_scale);
   draw_unsaved_question(session, files, ui.content_scale);
+  DrawImportPreview(ui);
   draw_error_box(files, ui.content_scale);
 }
 

@@ -21,6 +21,11 @@ void OpenPathDialog(const Session& session, FileUiState& files, FileAction actio
 // Save: to the session's own file, or through the dialog when it has none.
 void RequestSave(const Session& session, FileUiState& files);
 
+// File ▸ Import data…'s preview of a CSV file (import_dialog.cpp): the
+// header, the first rows, the target checkboxes and the importer's options;
+// Import queues FileAction::ImportCsv. DrawFileModals calls it.
+void DrawImportPreview(UiState& ui);
+
 // Draws whichever of the path dialog, the unsaved-changes question and the
 // error box is open. Call at the top level, once a frame, after the panels.
 void DrawFileModals(const Session& session, UiState& ui);

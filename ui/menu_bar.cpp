@@ -63,6 +63,36 @@ void draw_text_size_menu(UiState& ui) {
   ImGui::EndMenu();
 }
 
+// The last item's rectangle under `name`, for the GUI tests (tests/gui/lib.sh).
+void publish_item(UiState& ui, const std::string& name) {
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  ui.edit_rects.emplace_back(name, ImVec4(a.x, a.y, b.x - a.x, b.y - a.y));
+}
+
+// The shipped scenarios and the real data sets, one submenu each.
+void draw_examples_menu(UiState& ui, bool idle) {
+  const bool open = ImGui::BeginMenu("Open example", idle);
+  publish_item(ui, "menu_examples");
+  if (!open) return;
+  std::string chosen;
+  for (std::size_t g = 0; g < ui.files.examples.size(); ++g) {
+    const ExampleGroup& group = ui.files.examples[g];
+    const bool group_open = ImGui::BeginMenu(group.name.c_str());
+    publish_item(ui, "menu_examples_" + std::to_string(g));
+    if (!group_open) continue;
+    if (group.files.empty()) ImGui::TextDisabled("%s", group.missing.c_str());
+    for (std::size_t i = 0; i < group.files.size(); ++i) {
+      ImGui::PushID(static_cast<int>(i));
+      if (ImGui::MenuItem(group.files[i].title.c_str())) chosen = group.files[i].path;
+      publish_item(ui, "example_" + std::to_string(g) + "_" + std::to_string(i));
+      ImGui::PopID();
+    }
+    ImGui::EndMenu();
+  }
+  ImGui::EndMenu();
+  if (!chosen.empty()) ui.files.requests.push_back(FileRequest{FileAction::Open, chosen, false});
+}
+
 void draw_file_menu(const Session& session, UiState& ui) {
   if (lesson_hides(ui.lesson, "file")) {
     ImGui::TextDisabled("Opening and saving are hidden by the lesson (F9)");
@@ -71,7 +101,11 @@ void draw_file_menu(const Session& session, UiState& ui) {
   }
   const bool idle = !session.training();
   if (ImGui::MenuItem("Open…", "Ctrl+O", false, idle)) OpenPathDialog(session, ui.files, FileAction::Open);
+  draw_examples_menu(ui, idle);
 #ifndef __EMSCRIPTEN__  // the web page's files are uploads, gone once the page closes
+  if (ImGui::MenuItem("Import data (CSV)…", nullptr, false, idle))
+    OpenPathDialog(session, ui.files, FileAction::PreviewCsv);
+  publish_item(ui, "menu_import");
   if (ImGui::BeginMenu("Open recent", idle && !ui.files.recent.empty())) {
     std::string chosen;
     for (std::size_t i = 0; i < ui.files.recent.size(); ++i) {
@@ -127,7 +161,9 @@ void draw_edit_menu(const Session& session, CommandQueue& commands) {
 void DrawMenuBar(const Session& session, UiState& ui, CommandQueue& commands) {
   handle_shortcuts(session, ui, commands);
   if (!ImGui::BeginMainMenuBar()) return;
-  if (ImGui::BeginMenu("File")) {
+  const bool file_menu = ImGui::BeginMenu("File");
+  publish_item(ui, "menu_file");
+  if (file_menu) {
     draw_file_menu(session, ui);
     ImGui::EndMenu();
   }

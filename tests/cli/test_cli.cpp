@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -646,6 +647,97 @@ TEST_F(Cli, BadArgumentsExitTwoWithOneErrorLine) {
     for (const std::string& a : args) what += a + " ";
     expect_bad_input(run(args), {}, what);
   }
+}
+
+// ------------------------------------------------------------------ import-csv
+
+// 40 rows: two measurements and a species 0, 1 or 2.
+std::string species_csv() {
+  std::string text = "length,width,species\n";
+  for (int r = 0; r < 40; ++r)
+    text += std::to_string(1.0 + 0.1 * r) + "," + std::to_string(0.5 * (r % 5)) + "," + std::to_string(r % 3) + "\n";
+  return text;
+}
+
+TEST_F(Cli, ImportCsvWritesAScenarioThatLoadsTrainsAndSaysWhatItChose) {
+  const std::string csv = write("plants.csv", species_csv());
+  const std::string out = (dir_ / "plants.json").string();
+  const ProcessResult r = run({"import-csv", csv, "--targets", "species", "--hidden", "6", "--test-fraction", "0.25",
+                               "--batch", "8", "--seed", "3", "-o", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_NE(r.out.find("Classification: 3 classes in column \"species\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2-6-3"), std::string::npos) << r.out;
+  const Scenario s = load_scenario(out);
+  EXPECT_EQ(s.data.train_rows(), 30);
+  EXPECT_EQ(s.data.test_raw.rows(), 10);
+  EXPECT_EQ(s.data.batching->size, 8);
+  EXPECT_EQ(s.loss->name, "cross_entropy");
+  EXPECT_EQ(entries(), (std::vector<std::string>{".stderr", ".stdout", "plants.csv", "plants.json"}));  // no temp file left
+  const ProcessResult trained = run({"train", out, "--steps", "8"});
+  EXPECT_EQ(trained.exit_code, 0) << trained.err;
+}
+
+TEST_F(Cli, ImportCsvWithoutOPrintsTheScenarioJsonAndNothingElse) {
+  const std::string csv = write("plants.csv", species_csv());
+  const ProcessResult r = run({"import-csv", csv, "--targets", "species", "--regression"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json doc = json::parse(r.out);
+  EXPECT_EQ(doc["loss"], "mse");
+  EXPECT_EQ(doc["input_size"], 2);
+  EXPECT_EQ(doc["inputs"].size() + doc["test_inputs"].size(), 40u);  // default test fraction 0.2: 32 + 8
+  EXPECT_EQ(doc["test_inputs"].size(), 8u);
+  EXPECT_NO_THROW(parse_scenario(r.out, "stdout"));
+}
+
+TEST_F(Cli, ImportCsvReadsGzipAndHeaderlessFilesSuchAsIrisFirstLine) {
+  const std::string csv = write("iris.csv", "150,4,setosa,versicolor,virginica\n" + species_csv().substr(21));
+  const ProcessResult r = run({"import-csv", csv, "--skip-lines", "1", "--no-header", "--targets", "c3"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json::parse(r.out)["layers"][1]["size"], 3);
+  const std::string gz = (dir_ / "plants.csv.gz").string();
+  write("plants.csv", species_csv());
+  ASSERT_EQ(std::system(("gzip -c " + (dir_ / "plants.csv").string() + " > " + gz).c_str()), 0);
+  const ProcessResult packed = run({"import-csv", gz, "--targets", "species"});
+  const ProcessResult plain = run({"import-csv", (dir_ / "plants.csv").string(), "--targets", "species"});
+  ASSERT_EQ(packed.exit_code, 0) << packed.err;
+  EXPECT_EQ(json::parse(packed.out)["inputs"], json::parse(plain.out)["inputs"]);
+}
+
+TEST_F(Cli, ImportCsvBadFilesExitTwoWithOneLineNamingTheLineAndColumnAndWriteNothing) {
+  struct Case {
+    std::string name, text;
+    std::vector<std::string> args, mentions;
+  };
+  const std::vector<Case> cases{
+      {"ragged.csv", "a,b,c\n1,2,0\n1,2\n", {}, {"ragged.csv:3:", "expected 3 cells", "got 2"}},
+      {"text.csv", "a,petal_width,c\n1,2,0\n1,abc,1\n", {}, {"text.csv:3: column \"petal_width\": \"abc\" is not a number"}},
+      {"nan.csv", "a,b,c\n1,nan,0\n", {}, {"nan.csv:2: column \"b\": \"nan\" is not a finite number"}},
+      {"inf.csv", "a,b,c\n-inf,1,0\n", {}, {"inf.csv:2: column \"a\": \"-inf\" is not a finite number"}},
+      {"empty.csv", "", {}, {"empty.csv: the file is empty"}},
+      {"header_only.csv", "a,b,c\n", {}, {"header_only.csv: no data rows after the header"}},
+      {"plants.csv", species_csv(), {"--targets", "kind"}, {"plants.csv: --targets: no column \"kind\""}},
+      {"labels.csv", "a,b\n1,0\n2,3\n", {"--classes", "3"}, {"labels.csv:3: column \"b\": 3 is not a class"}},
+  };
+  for (const Case& c : cases) {
+    const std::string csv = write(c.name, c.text);
+    const std::string out = (dir_ / "out.json").string();
+    std::vector<std::string> args{"import-csv", csv, "-o", out};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    expect_bad_input(run(args), c.mentions, c.name);
+    EXPECT_FALSE(fs::exists(out)) << c.name;
+  }
+  expect_bad_input(run({"import-csv", (dir_ / "none.csv").string()}), {"none.csv: cannot read"}, "a missing file");
+  expect_bad_input(run({"import-csv", write("p.csv", species_csv()), "--test-fraction", "1.5"}), {"--test-fraction"},
+                   "a test fraction over 1");
+}
+
+TEST_F(Cli, ImportCsvHelpListsItsOptions) {
+  const ProcessResult r = run({"import-csv", "--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* option : {"--targets", "--hidden", "--classes", "--test-fraction", "--batch", "--seed", "--scale",
+                             "--normalize", "--no-header", "--skip-lines", "-o"})
+    EXPECT_NE(r.out.find(option), std::string::npos) << option;
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // halfway leaves the old file as it was, exports match the engine.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -227,6 +228,58 @@ TEST_F(FileActions, ExportsWriteWhatTheEngineComputes) {
 TEST(LossHistoryCsv, IsTheTrainCommandsFormat) {
   EXPECT_EQ(loss_history_csv({}), "step,loss\n");
   EXPECT_EQ(loss_history_csv({0.5, 0.1}), "step,loss\n1,0.5\n2,0.10000000000000001\n");
+}
+
+TEST_F(FileActions, ImportDataOpensTheImportedScenarioUnsavedAndUndoBringsBackTheOldOne) {
+  Session s(seed_scenario(), "seed.json");
+  std::string text = "x1,x2,class\n";
+  for (int r = 0; r < 20; ++r) text += std::to_string(r) + "," + std::to_string(r % 4) + "," + std::to_string(r % 2) + "\n";
+  write("points.csv", text);
+  ImportOptions options;
+  options.hidden = 4;
+  options.test_fraction = 0.25;
+  std::string summary;
+  ASSERT_EQ(import_into_session(s, path("points.csv"), {}, options, summary), "");
+  EXPECT_NE(summary.find("Classification: 2 classes"), std::string::npos) << summary;
+  EXPECT_EQ(s.path(), "");  // a new scenario: Save asks for a name
+  EXPECT_EQ(s.scenario().input_size, 2);
+  EXPECT_EQ(s.scenario().data.train_rows(), 15);
+  EXPECT_EQ(s.scenario().data.test_raw.rows(), 5);
+  ASSERT_TRUE(s.can_undo());
+  ASSERT_EQ(s.apply(command::Undo{}), "");
+  EXPECT_EQ(s.scenario().input_size, 3);
+  EXPECT_EQ(s.path(), "seed.json");
+}
+
+TEST_F(FileActions, ImportDataOfABadFileSaysWhyAndChangesNothing) {
+  Session s(seed_scenario(), "seed.json");
+  write("bad.csv", "a,b\n1,2\n3,oops\n");
+  std::string summary;
+  EXPECT_EQ(import_into_session(s, path("bad.csv"), {}, {}, summary),
+            path("bad.csv") + ":3: column \"b\": \"oops\" is not a number");
+  EXPECT_EQ(s.scenario().input_size, 3);
+  EXPECT_FALSE(s.can_undo());
+  EXPECT_EQ(entries(), (std::vector<std::string>{"bad.csv"}));
+}
+
+TEST_F(FileActions, TheExampleListingTitlesEachScenarioByItsNameInOrder) {
+  write("b.json", R"({"name": "Alpha"})");
+  write("a.json", R"({"name": "Beta"})");
+  write("broken.json", "{");
+  write("notes.txt", "not a scenario");
+  const std::vector<ScenarioListing> found = list_scenarios(dir_.string());
+  ASSERT_EQ(found.size(), 3u);
+  EXPECT_EQ(found[0].title, "Alpha");
+  EXPECT_EQ(found[0].path, path("b.json"));
+  EXPECT_EQ(found[1].title, "Beta");
+  EXPECT_EQ(found[2].title, "broken");  // unreadable: its file name
+  EXPECT_TRUE(list_scenarios(path("no-such-folder")).empty());
+  // The shipped ones are all there.
+  EXPECT_EQ(list_scenarios(std::string(BPV_ASSETS_DIR) + "/scenarios").size(),
+            static_cast<std::size_t>(std::count_if(fs::directory_iterator(std::string(BPV_ASSETS_DIR) + "/scenarios"),
+                                                   fs::directory_iterator{}, [](const fs::directory_entry& e) {
+                                                     return e.path().extension() == ".json";
+                                                   })));
 }
 
 }  // namespace
