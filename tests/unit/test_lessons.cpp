@@ -13,6 +13,8 @@
 #include <filesystem>
 #include <thread>
 
+#include "batching.hpp"
+#include "evaluate.hpp"
 #include "lesson.hpp"
 #include "session.hpp"
 #include "stepper.hpp"
@@ -244,6 +246,46 @@ TEST(LessonClaims, TheXorLessonSaysWhatItsDecisionRegionAndLossCurveShow) {
   EXPECT_LT(l[99], 0.2);
   EXPECT_LT(l.back(), 0.01);
   EXPECT_EQ(lesson.beats[4].panel, "loss") << "presenter mode shows the curve the beat talks about";
+}
+
+// What the batch-size lesson says its loss curves show, on the engine's numbers.
+TEST(LessonClaims, TheBatchSizeLessonSaysWhatItsLossCurvesShow) {
+  const Lesson lesson = load_lesson(lessons_dir() + "/8_batch_size.json");
+  const Scenario& one = lesson.scenarios.at("");
+  const Scenario& ten = lesson.scenarios.at("ten");
+  const Scenario& all = lesson.scenarios.at("all");
+  ASSERT_EQ(lesson.beats.size(), 5u);
+  const int steps = lesson.beats[1].trained;
+  for (std::size_t b = 2; b < 5; ++b) EXPECT_EQ(lesson.beats[b].trained, steps) << "beat " << b;
+  // "250 steps … one epoch"; "an epoch is now 25 steps … 10 epochs"; "each step is an epoch".
+  EXPECT_EQ(steps_per_epoch(one.train_rows(), one.data.batching), steps);
+  EXPECT_EQ(steps_per_epoch(ten.train_rows(), ten.data.batching), 25);
+  EXPECT_EQ(steps / 25, 10);
+  EXPECT_EQ(steps_per_epoch(all.train_rows(), all.data.batching), 1);
+  EXPECT_EQ(all.data.batching->size, all.train_rows());
+  // "jumps up and down", "calmer", "falls smoothly, every step lower": the
+  // mean change between steps of the mini-batch loss.
+  auto roughness = [](const std::vector<double>& l) {
+    double sum = 0.0;
+    for (std::size_t k = 1; k < l.size(); ++k) sum += std::abs(l[k] - l[k - 1]);
+    return sum / static_cast<double>(l.size() - 1);
+  };
+  const std::vector<double> l1 = losses(one, steps), l10 = losses(ten, steps), lall = losses(all, steps);
+  EXPECT_GT(roughness(l1), 2.0 * roughness(l10));
+  EXPECT_GT(roughness(l10), 20.0 * roughness(lall));
+  for (std::size_t k = 1; k < lall.size(); ++k) EXPECT_LT(lall[k], lall[k - 1]) << "step " << k + 1;
+  // "after one epoch the training set's loss is lowest with one point per step, then ten, then all".
+  auto after_one_epoch = [](const Scenario& start) {
+    Trainer trainer(start);
+    for (long long s = 0; s < steps_per_epoch(start.train_rows(), start.data.batching); ++s) trainer.step();
+    SetEvaluator train_set(start, training_raw(start), training_targets(start));
+    return train_set.data_loss(trainer.scenario());
+  };
+  const double e1 = after_one_epoch(one), e10 = after_one_epoch(ten), eall = after_one_epoch(all);
+  EXPECT_LT(e1, e10);
+  EXPECT_LT(e10, eall);
+  for (std::size_t b = 1; b < 5; ++b) EXPECT_EQ(lesson.beats[b].panel, "loss") << "presenter mode shows the curve";
+  EXPECT_EQ(lesson.beats[0].tab, "data") << "the ringed point is in the Data tab";
 }
 
 TEST(Lessons, TheSeedWalkthroughShowsTheErrataAndTheLearningRateLessonFindsTheNonFiniteOp) {
