@@ -100,24 +100,25 @@ for c in $commands; do
   help=$("$exe" "$c" --help) || fail "$c --help failed"
   # CLI11 puts the command's description first, before its usage line.
   [[ $(head -n 1 <<<"$help") =~ ^[[:alnum:]].*[a-z]{3}.*[a-z]{3} && $(head -n 1 <<<"$help") != Usage* ]] || fail "$c --help has no description"
-  grep -A1 '^\.TP' <<<"$man_text" | grep -qE "^\.B[IR]* \"?$c\b" || fail "the man page does not describe $c"
+  grep -A1 '^\.TP' <<<"$man_text" | grep -E "^\.B[IR]* \"?$c\b" >/dev/null || fail "the man page does not describe $c"
   options=$(options_of "$c")
   [[ -n $options ]] || fail "the bash completion does not complete $c's options"
   for option in $(grep -oE '^ +(-[a-zA-Z],)?--?[a-z][a-z-]*' <<<"$help" | sed 's/.*,//; s/ //g'); do
     [[ $option == -h ]] && continue
-    tr -s ' "\n' '\n' <<<"$options" | grep -qx -- "$option" || fail "the bash completion does not offer $c $option"
+    tr -s ' "\n' '\n' <<<"$options" | grep -x -- "$option" >/dev/null || fail "the bash completion does not offer $c $option"
   done
 done
-# Completing for real, as bash does on Tab.
+# Completing for real, as bash does on Tab. (No grep -q after a pipe here: it
+# exits at the first match, and under pipefail the writer's SIGPIPE fails the test.)
 complete_words() {
   bash -c 'source /usr/share/bash-completion/bash_completion && source "$1" && shift &&
     COMP_WORDS=("$@") && COMP_CWORD=$(($# - 1)) && COMP_LINE="$*" && COMP_POINT=${#COMP_LINE} &&
     _backprop_viz && printf "%s\n" "${COMPREPLY[@]}"' complete "$completion" "$@"
 }
-complete_words backprop-viz scr | grep -qx screenshot || fail "completion: backprop-viz scr<Tab> is not screenshot"
+complete_words backprop-viz scr | grep -x screenshot >/dev/null || fail "completion: backprop-viz scr<Tab> is not screenshot"
 [[ $(complete_words backprop-viz screenshot seed.json --ta | sort | tr '\n' ' ') == "--tab " ]] ||
   fail "completion: screenshot --ta<Tab> is not --tab"
-complete_words backprop-viz screenshot seed.json --tab "" | grep -qx insight ||
+complete_words backprop-viz screenshot seed.json --tab "" | grep -x insight >/dev/null ||
   fail "completion: screenshot --tab <Tab> does not offer insight"
 
 stage "desktop entry, metainfo"

@@ -288,6 +288,38 @@ TEST(LessonClaims, TheBatchSizeLessonSaysWhatItsLossCurvesShow) {
   EXPECT_EQ(lesson.beats[0].tab, "data") << "the ringed point is in the Data tab";
 }
 
+// What the spiral lesson says about its three nets, on the engine's numbers.
+TEST(LessonClaims, TheSpiralLessonSaysWhatDepthAndFeaturesDo) {
+  const Lesson lesson = load_lesson(lessons_dir() + "/9_spiral_depth_or_features.json");
+  ASSERT_EQ(lesson.beats.size(), 4u);
+  const int steps = lesson.beats[1].trained;
+  EXPECT_EQ(steps, 10000);
+  // "10,000 steps (400 epochs)".
+  EXPECT_EQ(steps / steps_per_epoch(lesson.scenarios.at("").train_rows(), lesson.scenarios.at("").data.batching), 400);
+  // The test set's data loss before and after the beat's training.
+  auto test_loss = [&](const Scenario& start, int n) {
+    Trainer trainer(start);
+    for (int s = 0; s < n; ++s) trainer.step();
+    SetEvaluator test_set(start, start.data.test_raw, start.data.test_targets);
+    return test_set.data_loss(trainer.scenario());
+  };
+  const Scenario& shallow = lesson.scenarios.at("");
+  const Scenario& deep = lesson.scenarios.at("deep");
+  const Scenario& features = lesson.scenarios.at("features");
+  EXPECT_EQ(shallow.layer_count(), 2);
+  EXPECT_EQ(deep.layer_count(), 7) << "six hidden layers";
+  EXPECT_EQ(features.layer_count(), 2);
+  EXPECT_EQ(features.input_size, 7);
+  // "on the test points it does no better than when it started".
+  EXPECT_GE(test_loss(shallow, steps), 0.95 * test_loss(shallow, 0));
+  // "the test loss is under a third of where it started".
+  const double deep_after = test_loss(deep, steps);
+  EXPECT_LT(deep_after, test_loss(deep, 0) / 3.0);
+  // "lower still than the deep net's".
+  EXPECT_LT(test_loss(features, steps), deep_after);
+  for (std::size_t b = 0; b < 4; ++b) EXPECT_EQ(lesson.beats[b].tab, "data") << "beat " << b;
+}
+
 TEST(Lessons, TheSeedWalkthroughShowsTheErrataAndTheLearningRateLessonFindsTheNonFiniteOp) {
   const Lesson seed = load_lesson(lessons_dir() + "/1_seed_walkthrough.json");
   EXPECT_FALSE(seed.errata_path.empty());
