@@ -41,9 +41,7 @@ bool element_for_hover(const Op& op, const CanvasItem& hover, int example, Eleme
 // Wraps only at spaces. ImGui's TextWrapped also breaks after '.', which
 // would split "-1.0925" into "-1." and "0925".
 void wrapped_at_spaces(const std::string& text) {
-  // A few pixels short of the edge: a word's measured width and where the
-  // line really ends can differ by a rounded pixel or two per word.
-  const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x - 4.0f;
+  const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
   const float space = ImGui::CalcTextSize(" ").x;
   std::size_t begin = 0;
   bool first = true;

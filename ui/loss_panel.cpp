@@ -1,6 +1,7 @@
 // The loss: this step's value once the loss op has run, and the history of
 // completed training steps as a line plot (ImDrawList; no ImPlot in our
-// package set). Hover the plot for a step's value. Non-finite losses (a
+// package set), its y axis with round ticks (core/plot_ticks.hpp), linear or
+// logarithmic (right-click the plot). Hover the plot for a step's value. Non-finite losses (a
 // diverging net) are left out of the line and counted, so one ∞ cannot
 // flatten or break the curve.
 #include <algorithm>
@@ -13,6 +14,7 @@
 
 #include "describe.hpp"
 #include "panels.hpp"
+#include "plot_ticks.hpp"
 #include "theme.hpp"
 
 namespace bpv {
@@ -102,12 +104,18 @@ Range finite_range(const std::vector<double>& values) {
 // The curve: one vertex per step, or, with more steps than pixels, the min
 // and max of each pixel column, so that no spike is lost when zoomed out.
 // A non-finite value breaks the line.
-void draw_curve(ImDrawList* dl, const std::vector<double>& h, const Range& r, ImVec2 a, ImVec2 b, ImU32 color) {
+// y: where a loss sits on the axis (log10 of it on a log axis), in r's units.
+double axis_value(double v, bool log_y) { return log_y ? std::log10(v) : v; }
+
+void draw_curve(ImDrawList* dl, const std::vector<double>& h, const Range& r, bool log_y, ImVec2 a, ImVec2 b,
+                ImU32 color) {
   const int n = static_cast<int>(h.size());
   const float width = b.x - a.x;
   const int buckets = std::max(1, std::min(n, static_cast<int>(width)));
   auto x_of = [&](double k) { return n == 1 ? (a.x + b.x) * 0.5f : a.x + static_cast<float>(k / (n - 1)) * width; };
-  auto y_of = [&](double v) { return b.y - static_cast<float>((v - r.lo) / (r.hi - r.lo)) * (b.y - a.y); };
+  auto y_of = [&](double v) {
+    return b.y - static_cast<float>((axis_value(v, log_y) - r.lo) / (r.hi - r.lo)) * (b.y - a.y);
+  };
   int points = 0;
   ImVec2 last;
   auto add = [&](ImVec2 p) { dl->PathLineTo(p), last = p, ++points; };
@@ -205,7 +213,7 @@ void legend_in_plot(ImDrawList* dl, ImVec2 a, ImVec2 b) {
   paint_legend(dl, p);
 }
 
-void draw_history(const Session& session, const UiState& ui, bool legend) {
+void draw_history(const Session& session, UiState& ui, bool legend) {
   const std::vector<double>& h = session.loss_history();
   const std::vector<EpochLoss>& epochs = session.epoch_losses();
   const Palette& pal = palette();
@@ -217,13 +225,13 @@ void draw_history(const Session& session, const UiState& ui, bool legend) {
     ImGui::TextColored(warning_color(), "%zu non-finite loss%s (diverged) left out of the plot",
                        range.skipped, range.skipped == 1 ? "" : "es");
 
-  // The y axis spans the finite values; a flat history gets ±0.5 around its value.
-  Range shown = range;
+  // The y axis spans the finite values (their log10 on a log axis, which
+  // needs every loss above 0); a flat history gets ±0.5 around its value.
   const bool empty = range.lo > range.hi;
+  const bool log_y = ui.loss_log_scale && !empty && range.lo > 0.0;
+  Range shown = range;
+  if (!empty) shown.lo = axis_value(range.lo, log_y), shown.hi = axis_value(range.hi, log_y);
   if (!empty && shown.hi - shown.lo < 1e-12 * std::max(1.0, std::abs(shown.hi))) shown.lo -= 0.5, shown.hi += 0.5;
-  // Labels: top and bottom of the y axis on the left, first and last step below.
-  const std::string hi = empty ? "" : format_number(shown.hi, 4), lo = empty ? "" : format_number(shown.lo, 4);
-  const float margin = std::max(ImGui::CalcTextSize(hi.c_str()).x, ImGui::CalcTextSize(lo.c_str()).x) + 6.0f;
   const float line_h = ImGui::GetTextLineHeight();
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   // Whole pixels, and a little short of the edge: a legend beside the
@@ -235,12 +243,26 @@ void draw_history(const Session& session, const UiState& ui, bool legend) {
   const bool step_labels = avail.y - line_h - 2.0f >= 28.0f;
   const float plot_h = step_labels ? avail.y - line_h - 2.0f : avail.y;
   if (plot_h < 12.0f) return;
+  // Round ticks on the y axis, a label's height or more apart, labelled on the left.
+  const int max_ticks = std::max(2, static_cast<int>((plot_h - 12.0f) / (1.6f * line_h)));
+  const double lo_value = log_y ? std::pow(10.0, shown.lo) : shown.lo;
+  const double hi_value = log_y ? std::pow(10.0, shown.hi) : shown.hi;
+  const std::vector<double> ticks = empty ? std::vector<double>{}
+                                   : log_y ? log_ticks(lo_value, hi_value, max_ticks)
+                                           : linear_ticks(lo_value, hi_value, max_ticks);
+  std::vector<std::string> tick_text;
+  float margin = 6.0f;
+  for (double t : ticks) {
+    tick_text.push_back(format_number(t, 3));
+    margin = std::max(margin, ImGui::CalcTextSize(tick_text.back().c_str()).x + 6.0f);
+  }
   const ImVec2 a(origin.x + margin, origin.y), b(origin.x + avail.x, origin.y + plot_h);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRectFilled(a, b, pal.canvas_bg, 3.0f);
   dl->AddRect(a, b, pal.grid, 3.0f);
-  ImGui::InvisibleButton("##loss_plot", ImVec2(avail.x, avail.y));
+  ImGui::InvisibleButton("##loss_plot", ImVec2(avail.x, avail.y), ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
   const bool hovered = ImGui::IsItemHovered();
+  if (ImGui::IsItemClicked(ImGuiMouseButton_Right)) ui.loss_log_scale = !ui.loss_log_scale;
 
   if (empty) {  // nothing to plot
     const std::string hint =
@@ -261,13 +283,17 @@ void draw_history(const Session& session, const UiState& ui, bool legend) {
   }
   // Inset the curve so the extremes are not drawn on the frame.
   const ImVec2 ca(a.x + 6.0f, a.y + 6.0f), cb(b.x - 6.0f, b.y - 6.0f);
+  auto y_at = [&](double v) {
+    return cb.y - static_cast<float>((axis_value(v, log_y) - shown.lo) / (shown.hi - shown.lo)) * (cb.y - ca.y);
+  };
   dl->PushClipRect(a, b, true);
-  draw_curve(dl, h, shown, ca, cb, loss_line_color());
+  for (double t : ticks) dl->AddLine(ImVec2(a.x, std::round(y_at(t))), ImVec2(b.x, std::round(y_at(t))), pal.grid);
+  draw_curve(dl, h, shown, log_y, ca, cb, loss_line_color());
   // The epoch-end points at their step on the same axes; a line joins each set's.
   const int n_steps = static_cast<int>(h.size());
   auto point_at = [&](std::size_t step, double v) {
     const float x = n_steps > 1 ? ca.x + (cb.x - ca.x) * static_cast<float>(step - 1) / (n_steps - 1) : 0.5f * (ca.x + cb.x);
-    return ImVec2(x, cb.y - static_cast<float>((v - shown.lo) / (shown.hi - shown.lo)) * (cb.y - ca.y));
+    return ImVec2(x, y_at(v));
   };
   for (int set = 0; set < 2; ++set) {
     const ImU32 color = set == 0 ? train_set_color() : test_set_color();
@@ -284,11 +310,16 @@ void draw_history(const Session& session, const UiState& ui, bool legend) {
   if (legend) legend_in_plot(dl, a, b);
   dl->PopClipRect();
 
-  dl->AddText(ImVec2(origin.x, ca.y - line_h * 0.5f), pal.text_dim, hi.c_str());
-  dl->AddText(ImVec2(origin.x, cb.y - line_h * 0.5f), pal.text_dim, lo.c_str());
+  for (std::size_t k = 0; k < ticks.size(); ++k) {
+    const float y = std::clamp(y_at(ticks[k]) - line_h * 0.5f, a.y - line_h * 0.5f, b.y - line_h * 0.5f);
+    dl->AddText(ImVec2(a.x - 3.0f - ImGui::CalcTextSize(tick_text[k].c_str()).x, y), pal.text_dim, tick_text[k].c_str());
+  }
   if (step_labels) {
     const std::string first = "1", last = std::to_string(h.size());
-    const std::string axis = "training step (" + std::to_string(h.size()) + " completed)";
+    std::string axis = "training step (" + std::to_string(h.size()) + " completed)" + (log_y ? " · log y" : "");
+    // Between the first and last step's labels, or shorter.
+    const float room = b.x - a.x - 2.0f * (ImGui::CalcTextSize(last.c_str()).x + 12.0f);
+    if (ImGui::CalcTextSize(axis.c_str()).x > room) axis = std::string("training step") + (log_y ? " · log y" : "");
     if (h.size() > 1) {  // one step is drawn in the middle, under the axis title
       dl->AddText(ImVec2(ca.x, b.y + 1.0f), pal.text_dim, first.c_str());
       dl->AddText(ImVec2(cb.x - ImGui::CalcTextSize(last.c_str()).x, b.y + 1.0f), pal.text_dim, last.c_str());
@@ -302,15 +333,13 @@ void draw_history(const Session& session, const UiState& ui, bool legend) {
   const int k = static_cast<int>(std::lround(t * (n - 1)));
   const float x = n > 1 ? ca.x + (cb.x - ca.x) * static_cast<float>(k) / (n - 1) : (ca.x + cb.x) * 0.5f;
   dl->AddLine(ImVec2(x, a.y), ImVec2(x, b.y), pal.text_dim);
-  if (std::isfinite(h[k])) {
-    const float y = cb.y - static_cast<float>((h[k] - shown.lo) / (shown.hi - shown.lo)) * (cb.y - ca.y);
-    dl->AddCircleFilled(ImVec2(x, y), 4.0f, pal.writes);
-  }
+  if (std::isfinite(h[k]) && (!log_y || h[k] > 0.0)) dl->AddCircleFilled(ImVec2(x, y_at(h[k])), 4.0f, pal.writes);
   std::string tip = "training step " + std::to_string(k + 1) + "\nL = " + loss_text(h[k]);
   for (const EpochLoss& e : epochs)
     if (e.step == static_cast<std::size_t>(k + 1))
       tip += "\nend of epoch " + std::to_string(e.epoch + 1) + ": training set " + loss_text(e.train) + ", test set " +
              loss_text(e.test);
+  tip += log_y ? "\n(right-click: linear scale)" : "\n(right-click: log scale)";
   ImGui::SetTooltip("%s", tip.c_str());
 }
 

@@ -176,6 +176,7 @@ struct UiState {
   PredictUi predict;
   LayoutProbe layout_probe;
   bool gradcheck_edges = false;  // the canvas colours edges by gradient-check error
+  bool loss_log_scale = false;  // the loss panel's y axis logarithmic (right-click the plot)
   bool insight_compare_relu = false;  // the gradient bars also show the same net with ReLU
   // The decision region's own cost last frame (CPU grid, texture upload), for
   // `screenshot --frames` (app/gui_app.cpp); 0 when it was not recomputed.
