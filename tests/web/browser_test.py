@@ -22,7 +22,9 @@ Checks, each one failing the test with the reason:
   8. a link carrying a scenario and an op opens exactly there, and a bad link
      shows the loader's error and opens the seed;
   9. the page opens from a static web server too;
- 10. (Chromium) on a screen with two device pixels per CSS pixel the page
+ 10. a link opens a lesson at a beat, and PageDown (a clicker's key) enters
+     the next beat;
+ 11. (Chromium) on a screen with two device pixels per CSS pixel the page
      draws at the device's resolution with the UI at twice its size, and a
      click lands on the control under it.
 Prints the budgets' figures: page size, first frame, and the seed's fast-path
@@ -467,7 +469,29 @@ def main():
         wait_ready(wd, "http://")
         print(f"http: opened, {state(wd)['op_count']} ops")
 
-        # 10. HiDPI: a second browser whose screen has 2 device pixels per CSS pixel.
+        # 10. A lesson: a link opens the seed walkthrough at its first beat; PageDown enters the next.
+        seed_b64 = base64.urlsafe_b64encode(SEED.read_bytes()).decode().rstrip("=")
+        wd.go("about:blank")
+        wd.go(page.as_uri() + "#scenario=" + seed_b64 + "&lesson=1_seed_walkthrough&beat=0")
+        wait_ready(wd, "a lesson link")
+        end = time.time() + 20
+        while not (state(wd)["lesson"]["open"] and state(wd)["lesson"]["entered"]) and time.time() < end:
+            time.sleep(0.05)
+        l0 = state(wd)["lesson"]
+        if not l0["open"] or l0["beat"] != 0 or not l0["entered"]:
+            fail(f"a lesson link: {l0}")
+        wd.js("document.getElementById('canvas').focus();")
+        wd.key("\ue00f")  # PageDown
+        end = time.time() + 20
+        while not (state(wd)["lesson"]["beat"] == 1 and state(wd)["lesson"]["entered"]) and time.time() < end:
+            time.sleep(0.05)
+        l1, s1 = state(wd)["lesson"], state(wd)
+        if l1["beat"] != 1 or not l1["entered"] or s1["cursor"] != l1["cursor"]:
+            fail(f"PageDown in a lesson: beat {l1['beat']}, entered {l1['entered']}, "
+                 f"cursor {s1['cursor']} (the beat's {l1['cursor']})")
+        print(f"lesson: '{l1['title']}' opened from a link, PageDown entered beat 2 at op {s1['cursor']}")
+
+        # 11. HiDPI: a second browser whose screen has 2 device pixels per CSS pixel.
         if browser == "chromium":
             wd.quit()
             wd = WebDriver(port, downloads, ["--force-device-scale-factor=2"])
