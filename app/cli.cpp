@@ -265,6 +265,8 @@ int run_command(int argc, char** argv) {
   screenshot->add_flag("--check-layout", shot.check_layout,
                        "step through every op (every beat with --lesson); list cut equations, overlapping canvas "
                        "labels and lesson controls out of view; exit 1 if any");
+  screenshot->add_flag("--list-text", shot.list_text,
+                       "print every text item of the picture, one JSON line each: window, text, rect, visible");
   screenshot->add_flag("--training", shot.training,
                        "keep training while drawing; the Insight tab's decision region follows every frame");
   screenshot->add_flag("--refresh-insight", shot.refresh_insight,

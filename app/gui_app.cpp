@@ -44,6 +44,7 @@
 #include "scenario_io.hpp"
 #include "session.hpp"
 #include "share_link.hpp"
+#include "text_probe.hpp"
 #include "theme.hpp"
 #include "web_platform.hpp"
 #include "window.hpp"
@@ -264,7 +265,9 @@ std::vector<std::string> layout_problems(const Session& session, const UiState& 
         out.push_back("labels '" + labels[i].text + "' and '" + labels[j].text + "' overlap");
     const float cx = 0.5f * (a.x + a.z), cy = 0.5f * (a.y + a.w);
     for (const ImVec4& c : p.circles) {
-      const bool own = (cx - c.x) * (cx - c.x) + (cy - c.y) * (cy - c.y) <= c.z * c.z;  // the circle's own number
+      // The circle's own number: centred in it, or on a plate across its centre.
+      const bool own = (cx - c.x) * (cx - c.x) + (cy - c.y) * (cy - c.y) <= c.z * c.z ||
+                       (a.x <= c.x && c.x <= a.z && std::abs(cy - c.y) <= 2.0f);
       const float nx = std::clamp(c.x, a.x, a.z), ny = std::clamp(c.y, a.y, a.w);
       const float d = std::sqrt((nx - c.x) * (nx - c.x) + (ny - c.y) * (ny - c.y));
       if (!own && d < c.z - 1.0f) out.push_back("label '" + labels[i].text + "' overlaps a neuron");
@@ -290,6 +293,18 @@ void sync_ui_scale(Window& window, UiState& ui) {
 }
 
 namespace {
+
+// `screenshot --list-text`: every text of the last frame, one JSON object a
+// line: the window, the text, its rectangle and the rectangle that shows it.
+void print_drawn_text() {
+  for (const DrawnText& t : DrawnTexts()) {
+    const nlohmann::json line = {{"window", t.window},
+                                 {"text", t.text},
+                                 {"rect", {std::round(t.rect.x), std::round(t.rect.y), std::round(t.rect.z), std::round(t.rect.w)}},
+                                 {"visible", {std::round(t.visible.x), std::round(t.visible.y), std::round(t.visible.z), std::round(t.visible.w)}}};
+    std::printf("%s\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+  }
+}
 
 double median(std::vector<double> v) {
   if (v.empty()) return 0.0;
@@ -892,14 +907,27 @@ int run_screenshot(const ScreenshotRequest& request) {
       ui.layout_probe.on = true;
       int problems = 0;
       auto check = [&](const std::string& where) {
-        for (int i = 0; i < 4; ++i) {
+        // Until the panels stop resizing (the equation panel takes the
+        // height its text needed last frame), at least 4 frames, then one
+        // more whose text is recorded item by item.
+        float last_h = -1.0f;
+        for (int i = 0, stable = 0; i < 40 && (i < 4 || stable < 2); ++i) {
           ui.layout_probe.controls.clear();
           frame(nullptr);
           window.draw();
           window.present();
+          stable = ui.equation_essential_h == last_h ? stable + 1 : 0;
+          last_h = ui.equation_essential_h;
         }
+        ui.layout_probe.controls.clear();
+        RecordDrawnText(true);
+        frame(nullptr);
+        window.draw();
+        window.present();
         std::vector<std::string> found = layout_problems(session, ui, ImGui::GetIO().DisplaySize);
         for (std::string& w : WindowsThatCutText()) found.push_back(std::move(w));
+        for (std::string& t : TextsCut()) found.push_back(std::move(t));
+        RecordDrawnText(false);
         for (const std::string& p : found) {
           std::printf("%s: %s\n", where.c_str(), p.c_str());
           ++problems;
@@ -970,11 +998,13 @@ int run_screenshot(const ScreenshotRequest& request) {
     for (int i = 0; i < 6000 && ui.right_tab == RightTab::GradCheck && !CurrentGradCheckMaps(session); ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     for (int i = 0; i < settle; ++i) {
+      if (request.list_text) RecordDrawnText(i + 1 == settle);
       frame(nullptr);
       window.draw(/*force=*/i + 1 == settle);  // the last one is read back: draw it whatever
       if (i + 1 < settle) window.present();
       if (!request.dialog.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(8));
     }
+    if (request.list_text) print_drawn_text();
     if (!window.save_png(request.output_png)) {
       std::fprintf(stderr, "error: %s: cannot write the PNG\n", request.output_png.c_str());
       return 1;

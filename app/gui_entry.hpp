@@ -43,6 +43,8 @@ struct ScreenshotRequest {
   // Step through every op (with a lesson: every beat) and report what is cut
   // or overlaps (LayoutProbe); exit 1 when anything is.
   bool check_layout = false;
+  // Print every text item of the picture's frame with its rectangles (text_probe.hpp).
+  bool list_text = false;
 };
 
 // Opens the window. Returns the exit code (2 for a bad scenario file).

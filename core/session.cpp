@@ -11,6 +11,12 @@
 
 namespace bpv {
 
+std::uint64_t Session::next_revision() {
+  static std::atomic<std::uint64_t> last{0};
+  return ++last;
+}
+
+
 namespace {
 
 // Whether the epoch-end losses are kept: a data set with a test set to compare.
@@ -189,7 +195,7 @@ std::string Session::apply(const Command& cmd) {
         }
       },
       cmd);
-  if (refused.empty()) ++revision_;
+  if (refused.empty()) revision_ = next_revision();
   return refused;
 }
 
@@ -413,7 +419,7 @@ void Session::poll() {
   stepper_.replace_scenario(std::move(job_->result));
   stepper_.jump_to(cursor);
   job_.reset();
-  ++revision_;
+  revision_ = next_revision();
 }
 
 }  // namespace bpv

@@ -94,7 +94,9 @@ class Session {
   const std::vector<EpochLoss>& epoch_losses() const { return epoch_losses_; }
   // Training steps completed since the scenario was loaded.
   std::size_t training_step() const { return loss_history_.size(); }
-  // Changes whenever anything published changes (for caches such as textures).
+  // Changes whenever anything published changes (for caches such as
+  // textures), and is never the same in two sessions of one process: a cache
+  // keyed by it alone knows a newly opened file from the old one.
   std::uint64_t revision() const { return revision_; }
 
   bool training() const { return job_ != nullptr; }
@@ -157,7 +159,8 @@ class Session {
   std::string path_;
   std::vector<double> loss_history_;
   std::vector<EpochLoss> epoch_losses_;
-  std::uint64_t revision_ = 1;
+  static std::uint64_t next_revision();  // process-wide, from 1
+  std::uint64_t revision_ = next_revision();
   std::unique_ptr<TrainingJob> job_;
   std::vector<UndoRecord> undo_, redo_;
   std::size_t history_limit_ = std::size_t{256} << 20;

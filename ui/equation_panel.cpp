@@ -6,6 +6,7 @@
 
 #include "describe.hpp"
 #include "panels.hpp"
+#include "text_wrap.hpp"
 #include "theme.hpp"
 
 namespace bpv {
@@ -38,38 +39,13 @@ bool element_for_hover(const Op& op, const CanvasItem& hover, int example, Eleme
   }
 }
 
-// Wraps only at spaces. ImGui's TextWrapped also breaks after '.', which
-// would split "-1.0925" into "-1." and "0925".
-void wrapped_at_spaces(const std::string& text) {
-  const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
-  const float space = ImGui::CalcTextSize(" ").x;
-  std::size_t begin = 0;
-  bool first = true;
-  while (begin < text.size()) {
-    std::size_t end = text.find(' ', begin);
-    if (end == std::string::npos) end = text.size();
-    if (end > begin) {
-      const char* a = text.data() + begin;
-      const char* b = text.data() + end;
-      const float w = ImGui::CalcTextSize(a, b).x;
-      if (!first) {
-        ImGui::SameLine(0.0f, space);
-        if (ImGui::GetCursorScreenPos().x + w > right) ImGui::NewLine();
-      }
-      ImGui::TextUnformatted(a, b);
-      first = false;
-    }
-    begin = end + 1;
-  }
-}
-
 // The content height so far, in the panel's own coordinates (scrolling included).
 float content_height() { return ImGui::GetCursorPosY() + ImGui::GetScrollY(); }
 
 void labelled(const char* label, const std::string& text, ImFont* font) {
   ImGui::TextDisabled("%s", label);
   ImGui::PushFont(font);
-  wrapped_at_spaces(text);
+  TextWrappedAtSpaces(text);
   ImGui::PopFont();
 }
 
@@ -137,11 +113,11 @@ void draw_question(UiState& ui, CommandQueue& commands, const Session& session, 
   // and the guess field must stay in view.
   ImGui::TextDisabled("Predict before op %zu runs: work out the ?", q.op_index + 1);
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(palette().phase_text[static_cast<int>(op.phase)]));
-  wrapped_at_spaces(q.title);
+  TextWrappedAtSpaces(q.title);
   ImGui::PopStyleColor();
   ImGui::PushFont(f.large);
-  wrapped_at_spaces(q.equation);
-  wrapped_at_spaces(q.hidden_numbers);
+  TextWrappedAtSpaces(q.equation);
+  TextWrappedAtSpaces(q.hidden_numbers);
   ImGui::PopFont();
   ImGui::AlignTextToFramePadding();
   ImGui::Text("Your guess for %s =", q.symbol.c_str());
@@ -251,7 +227,7 @@ void DrawEquationPanel(const Session& session, UiState& ui, CommandQueue& comman
   const float top = content_height();
   ImGui::PushFont(eq_font);
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(palette().phase_text[static_cast<int>(op.phase)]));
-  wrapped_at_spaces((started ? "" : "Next: ") + text.title);
+  TextWrappedAtSpaces((started ? "" : "Next: ") + text.title);
   ImGui::PopStyleColor();
   ImGui::PopFont();
   ImGui::Separator();
@@ -285,17 +261,17 @@ void DrawEquationPanel(const Session& session, UiState& ui, CommandQueue& comman
   if (auto bad = st.first_non_finite()) {
     ImGui::Spacing();
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(palette().bad));
-    wrapped_at_spaces("Op " + std::to_string(bad->op_index + 1) + " (" + bad->op_title +
+    TextWrappedAtSpaces("Op " + std::to_string(bad->op_index + 1) + " (" + bad->op_title +
                       ") produced a non-finite value (NaN or ∞).");
     ImGui::PopStyleColor();
   }
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
   if (started && !st.at_end()) {
     ImGui::Spacing();
-    wrapped_at_spaces("Next: " + describe_title(st.ops()[st.cursor()], session.scenario()));
+    TextWrappedAtSpaces("Next: " + describe_title(st.ops()[st.cursor()], session.scenario()));
   }
   if (ui.predict.on && !revealing && !st.at_end())
-    wrapped_at_spaces("Predict is on (Q): Space asks for the next op's value before it runs.");
+    TextWrappedAtSpaces("Predict is on (Q): Space asks for the next op's value before it runs.");
   ImGui::PopStyleColor();
   ImGui::End();
 }

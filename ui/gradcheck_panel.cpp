@@ -40,7 +40,6 @@ struct CheckResult {
 // cache): a running job's future would block the exit.
 struct Cache {
   std::uint64_t revision = 0;
-  const Stepper* stepper = nullptr;
   Scenario wanted;         // the start-of-step network to show a check of
   bool have_wanted = false;
   Scenario running;        // what the job checks
@@ -78,9 +77,8 @@ void start_job(Cache& c) {
 // Once a frame from whoever asks first: notice new weights, take in a finished job.
 void update(const Session& session) {
   Cache& c = cache();
-  if (session.revision() != c.revision || &session.stepper() != c.stepper) {
+  if (session.revision() != c.revision) {
     c.revision = session.revision();
-    c.stepper = &session.stepper();
     if (!c.have_wanted || !same_numbers(c.wanted, session.scenario())) {
       c.wanted = session.scenario();
       c.have_wanted = true;

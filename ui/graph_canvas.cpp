@@ -42,6 +42,7 @@ struct Cache {
   std::uint64_t layout_key = 0;
   GraphLayout layout;
   std::vector<std::string> layer_symbols;  // "x", "h1", …, "o"
+  std::vector<std::string> input_labels;   // the features' names ("x₁²", "sin x₂"); empty: x₁, x₂, …
   int legend_rows = 2;  // the legend's rows last frame
 };
 
@@ -187,6 +188,9 @@ ImU32 backdrop_color() {
 std::uint64_t layout_key(const Scenario& sc, ImVec2 area, float text_px) {
   std::uint64_t h = mix(0, static_cast<std::uint64_t>(sc.input_size));
   for (const Layer& layer : sc.layers) h = mix(h, static_cast<std::uint64_t>(layer.size()));
+  for (const Feature& f : sc.data.features)
+    h = mix(h, static_cast<std::uint64_t>(f.kind) * 1000003ULL + static_cast<std::uint64_t>(f.a) * 1009ULL +
+                   static_cast<std::uint64_t>(f.b));
   h = mix(h, static_cast<std::uint64_t>(area.x));
   h = mix(h, static_cast<std::uint64_t>(text_px * 16.0f));
   return mix(h, static_cast<std::uint64_t>(area.y));
@@ -202,12 +206,13 @@ void update_cache(const Session& session, const UiState& ui, ImVec2 area, float 
     c.layout = make_graph_layout(widths, area, text_px);
     c.layer_symbols.clear();
     for (int l = 0; l <= sc.layer_count(); ++l) c.layer_symbols.push_back(layer_symbol(sc, l));
+    c.input_labels.clear();
+    for (const Feature& f : sc.data.features) c.input_labels.push_back(feature_label(f));
     c.layout_key = lk;
     c.values_key = ~0ULL;
   }
   // The values point into the stepper's matrices: a new revision (or another session) recomputes them.
   std::uint64_t vk = mix(session.revision(), static_cast<std::uint64_t>(ui.example + 1));
-  vk = mix(vk, static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(&session.stepper())));
   if (vk != c.values_key) {
     const std::uint64_t sk = mix(session.stepper().start_id(), static_cast<std::uint64_t>(ui.example + 1));
     if (sk != c.scales_key) {
@@ -568,12 +573,36 @@ void draw_circles(const Frame& f, int l) {
   const int n_cols = static_cast<int>(f.layout.columns.size());
   if (l > 0) col_room = std::min(col_room, (c.x - f.column(l - 1).x) * f.view.zoom - 8.0f);
   if (l + 1 < n_cols) col_room = std::min(col_room, (f.column(l + 1).x - c.x) * f.view.zoom - 8.0f);
-  // Edge numbers hanging beside these circles leave a plate no wider than the circle.
-  const bool numbers_beside = (l > 0 && !f.layout.gaps[static_cast<std::size_t>(l)].heatmap &&
-                               edge_numbers(f, l).shown && edge_numbers(f, l).near_target) ||
-                              (l + 1 < n_cols && !f.layout.gaps[static_cast<std::size_t>(l + 1)].heatmap &&
-                               edge_numbers(f, l + 1).shown && !edge_numbers(f, l + 1).near_target);
-  const float plate_room = std::min({2.0f * r + 36.0f, col_room - 6.0f, numbers_beside ? 2.0f * r + 2.0f : 1e9f});
+  // Edge numbers hanging beside these circles leave a plate no wider than
+  // the circle on that side. With numbers on one side only and nothing on the
+  // other (no numbers, no heatmap), the plate leans that way: its near edge
+  // stays at the circle's, and it reaches at most half-way to the next column.
+  const auto gap_shows_numbers = [&](int g) {
+    return g >= 1 && g < n_cols && !f.layout.gaps[static_cast<std::size_t>(g)].heatmap && edge_numbers(f, g).shown;
+  };
+  const auto gap_is_free = [&](int g) {
+    if (g >= n_cols) return false;  // right of the outputs: the targets
+    return g < 1 || (!f.layout.gaps[static_cast<std::size_t>(g)].heatmap && !edge_numbers(f, g).shown);
+  };
+  const bool numbers_left = gap_shows_numbers(l) && edge_numbers(f, l).near_target;
+  const bool numbers_right = gap_shows_numbers(l + 1) && !edge_numbers(f, l + 1).near_target;
+  const ImVec2 centre0 = f.screen(c.center(0));
+  const float half_left = l > 0 ? 0.5f * (c.x - f.column(l - 1).x) * f.view.zoom : centre0.x - f.clip_min.x;
+  const float half_right =
+      l + 1 < n_cols ? 0.5f * (f.column(l + 1).x - c.x) * f.view.zoom : f.clip_max.x - centre0.x;
+  int lean = 0;  // −1: the plate leans left, +1: right
+  float plate_room = std::min(2.0f * r + 36.0f, col_room - 6.0f);
+  if (numbers_left && numbers_right) {
+    plate_room = std::min(plate_room, 2.0f * r + 2.0f);
+  } else if (numbers_right || numbers_left) {
+    const bool can_lean = numbers_right ? gap_is_free(l) : gap_is_free(l + 1);
+    lean = can_lean ? (numbers_right ? -1 : 1) : 0;
+    plate_room = lean != 0 ? std::min(2.0f * r + 36.0f, r + 1.0f + (lean < 0 ? half_left : half_right) - 10.0f)
+                           : std::min(plate_room, 2.0f * r + 2.0f);
+  }
+  // Circles too small to hold a number still show it, on a plate across the
+  // circle, while the plates of two neighbours keep apart.
+  const bool plates_fit = c.size == 1 || c.pitch * f.view.zoom >= f.small_size + 6.0f;
   char buf[48];
   for (int j = 0; j < c.size; ++j) {
     const ImVec2 p = f.screen(c.center(j));
@@ -593,10 +622,10 @@ void draw_circles(const Frame& f, int l) {
     } else if (f.asked && shown_reveals(v.neurons, l, -1, j, f.asked->buffer, f.asked->layer, f.asked->row,
                                         f.asked->col)) {
       text_centered(f, f.small, f.small_size, p, text_on(fill, f.backdrop), "?");  // a question asks for it
-    } else if (r >= 11.0f) {
+    } else if (r >= 11.0f || plates_fit) {
       const double x = v.values[static_cast<std::size_t>(j)];
       format_compact(x, digits, buf, sizeof buf);
-      if (text_width(f.small, f.small_size, buf) <= 2.0f * r - 5.0f) {
+      if (r >= 11.0f && text_width(f.small, f.small_size, buf) <= 2.0f * r - 5.0f) {
         const ImU32 ink = text_on(fill, f.backdrop);
         text_centered(f, f.small, f.small_size, p, alpha < 1.0f ? with_alpha(ink, 0.6f) : ink, buf);
       } else if (const bool right =
@@ -606,7 +635,9 @@ void draw_circles(const Frame& f, int l) {
         // their right but the targets), else (or when even that is too
         // narrow) on a plate across the circle.
         const ImVec2 ts = f.small->CalcTextSizeA(f.small_size, 1e9f, 0.0f, buf);
-        const float left = right ? p.x + r + 5.0f : p.x - 0.5f * ts.x;
+        float left = right ? p.x + r + 5.0f : p.x - 0.5f * ts.x;
+        if (!right && lean != 0 && ts.x > 2.0f * r - 4.0f)  // away from the edge numbers
+          left = lean < 0 ? p.x + r - 2.0f - ts.x : p.x - r + 2.0f;
         const ImVec2 lo(std::floor(left) - 3.0f, std::floor(p.y - 0.5f * ts.y) - 1.0f);
         f.dl->AddRectFilled(lo, ImVec2(lo.x + ts.x + 6.0f, lo.y + ts.y + 2.0f),
                             with_alpha(f.backdrop, 0.85f * alpha + 0.1f), 3.0f);
@@ -627,7 +658,10 @@ void draw_circles(const Frame& f, int l) {
         text_centered(f, f.small, f.small_size, ImVec2(p.x, p.y + r + 3.0f + 0.5f * f.small_size), f.pal.text_dim, buf);
     }
     if (symbols) {
-      neuron_label(buf, sizeof buf, f.symbols[static_cast<std::size_t>(l)], j);
+      if (l == 0 && static_cast<std::size_t>(j) < cache().input_labels.size())  // an input feature: its name
+        std::snprintf(buf, sizeof buf, "%s", cache().input_labels[static_cast<std::size_t>(j)].c_str());
+      else
+        neuron_label(buf, sizeof buf, f.symbols[static_cast<std::size_t>(l)], j);
       text_centered(f, f.small, f.small_size, ImVec2(p.x, p.y - r - clearance - 0.5f * f.small_size),
                     alpha < 1.0f ? f.pal.text_dim : f.pal.text, buf);
     }
@@ -729,21 +763,31 @@ void draw_targets(const Frame& f) {
 }
 
 void draw_loss(const Frame& f) {
-  const ImVec2 c = f.screen(f.layout.loss_center);
-  const ImVec2 half(f.layout.loss_half.x * f.view.zoom, f.layout.loss_half.y * f.view.zoom);
-  const ImVec2 a(c.x - half.x, c.y - half.y), b(c.x + half.x, c.y + half.y);
-  if (!f.visible(a, b)) return;
   const Role role = f.values.loss_role;
   const bool done = f.st.is_computed(BufferRef{Buffer::LossValue, f.sc.layer_count()});
+  // A network shown small keeps its loss readable: the box grows to the
+  // right (nothing is there) until its number fits, with fewer digits where
+  // the canvas ends first, and is never lower than a line of text.
+  const ImVec2 fitted(f.layout.loss_half.x * f.view.zoom, f.layout.loss_half.y * f.view.zoom);
+  const float left = f.screen(f.layout.loss_center).x - fitted.x;
+  const float widest = std::max(fitted.x, 0.5f * (f.clip_max.x - 4.0f - left));
+  char buf[64];
+  for (int digits = 5; digits >= 2; --digits) {
+    if (done && f.asked && f.asked->buffer == Buffer::LossValue)
+      std::snprintf(buf, sizeof buf, "L = ?");  // a lesson question asks for it
+    else if (done)
+      std::snprintf(buf, sizeof buf, "L = %s", format_number(f.st.state().loss_value(), digits).c_str());
+    else
+      std::snprintf(buf, sizeof buf, "L = ·");
+    if (0.5f * text_width(f.small, f.small_size, buf) + 6.0f <= widest) break;
+  }
+  const ImVec2 half(std::max(fitted.x, std::min(0.5f * text_width(f.small, f.small_size, buf) + 6.0f, widest)),
+                    std::max(fitted.y, 0.5f * f.small_size + 4.0f));
+  const ImVec2 c(left + half.x, f.screen(f.layout.loss_center).y);
+  const ImVec2 a(c.x - half.x, c.y - half.y), b(c.x + half.x, c.y + half.y);
+  if (!f.visible(a, b)) return;
   f.dl->AddRectFilled(a, b, with_alpha(f.pal.grid, f.alpha(role)), 6.0f);
   if (role != Role::None) f.dl->AddRect(a, b, role_color(f.pal, role), 6.0f, 0, 3.0f);
-  char buf[64];
-  if (done && f.asked && f.asked->buffer == Buffer::LossValue)
-    std::snprintf(buf, sizeof buf, "L = ?");  // a lesson question asks for it
-  else if (done)
-    std::snprintf(buf, sizeof buf, "L = %s", format_number(f.st.state().loss_value(), 5).c_str());
-  else
-    std::snprintf(buf, sizeof buf, "L = ·");
   ImFont* font = text_width(f.regular, f.regular_size, buf) < 2.0f * half.x - 8.0f ? f.regular : f.small;
   const float size = font == f.regular ? f.regular_size : f.small_size;
   if (text_width(font, size, buf) < 2.0f * half.x - 4.0f)

@@ -36,6 +36,9 @@ struct Metrics {
   float k, symbol_space, caption_space, min_pitch, max_pitch, min_radius, max_radius;
   float edge_label_half_width, min_label_spacing, target_labels_width, number_inside_radius, number_beside_width;
   float below_space;
+  // The closest two circles may sit when the canvas is short: a number on a
+  // plate across each circle still clears its neighbours'.
+  float tight_pitch;
   ImVec2 loss_half;
   float loss_caption_half;
 };
@@ -54,6 +57,7 @@ Metrics metrics_for(float text_px) {
   // is not shrunk below its text.
   m.min_pitch = std::max(kMinPitch * k, 2.0f * m.min_radius + 6.0f);
   m.max_pitch = kMaxPitch * k;
+  m.tight_pitch = std::min(m.min_pitch, text_px + 10.0f);
   m.edge_label_half_width = kEdgeLabelHalfWidth * k;
   m.min_label_spacing = kMinLabelSpacing * k;
   m.target_labels_width = kTargetLabelsWidth * k;
@@ -167,7 +171,10 @@ GraphLayout layout_for(const std::vector<int>& widths, ImVec2 area, float height
   int most_circles = 1;
   for (int n : widths)
     if (n <= kMaxCircleNeurons) most_circles = std::max(most_circles, n);
-  const float pitch = std::clamp(height / static_cast<float>(most_circles), m.min_pitch, std::max(m.min_pitch, m.max_pitch));
+  // Short of height, the circles close up (down to tight_pitch) rather than
+  // the whole network being shown smaller than its text needs.
+  const float pitch =
+      std::clamp(height / static_cast<float>(most_circles), m.tight_pitch, std::max(m.min_pitch, m.max_pitch));
   g.columns.resize(static_cast<std::size_t>(n_cols));
   for (int l = 0; l < n_cols; ++l) {
     ColumnLayout& c = g.columns[static_cast<std::size_t>(l)];
@@ -178,7 +185,8 @@ GraphLayout layout_for(const std::vector<int>& widths, ImVec2 area, float height
     } else {
       // As large as the pitch allows once the symbol above and the line
       // below have their room, within the bounds that hold a number.
-      c.radius = std::clamp(0.5f * (pitch - m.symbol_space - m.below_space), m.min_radius, m.max_radius);
+      c.radius = std::min(std::clamp(0.5f * (pitch - m.symbol_space - m.below_space), m.min_radius, m.max_radius),
+                          0.5f * pitch - 3.0f);
       c.pitch = pitch;
     }
   }

@@ -309,7 +309,7 @@ void draw_region_key(const Scenario& sc) {
 void refresh_region(const Session& session, UiState& ui, Cache& c) {
   ui.insight_grid_ms = ui.insight_upload_ms = 0.0;
   const Scenario* weights = &session.stepper().state().scenario;  // live: the update ops move them
-  std::uint64_t key = mix(session.revision(), reinterpret_cast<std::uintptr_t>(&session.stepper()));
+  std::uint64_t key = session.revision();
   key = mix(key, theme_is_dark() ? 1 : 2);
   if (session.training()) {
     if (c.training.layer_count() != session.scenario().layer_count()) c.training = session.scenario();
@@ -338,7 +338,7 @@ void refresh_bars(const Session& session, const UiState& ui, Cache& c) {
   const bool snapshot = session.training() && c.snapshot_steps > 0;
   const Scenario& sc = snapshot ? c.training : session.scenario();
   std::uint64_t key = snapshot ? mix(~0ULL, static_cast<std::uint64_t>(c.snapshot_steps))
-                               : mix(session.revision(), reinterpret_cast<std::uintptr_t>(&session.stepper()));
+                               : session.revision();
   key = mix(key, ui.insight_compare_relu ? 1 : 0);
   if (key == c.bars_key) return;
   c.bars_key = key;

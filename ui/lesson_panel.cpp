@@ -19,6 +19,7 @@
 #include "describe.hpp"
 #include "file_dialog.hpp"
 #include "panels.hpp"
+#include "text_wrap.hpp"
 #include "theme.hpp"
 
 namespace bpv {
@@ -177,38 +178,10 @@ void remember_rect(UiState& ui, const char* name) {
   }
 }
 
-// The lines `text` takes at `width`, broken only at spaces (ImGui's own
-// wrapping breaks "1.35" after the '.').
-std::vector<std::string> wrap_at_spaces(const std::string& text, float width) {
-  ImFont* font = ImGui::GetFont();
-  const float size = ImGui::GetFontSize();
-  std::vector<std::string> lines;
-  std::size_t begin = 0;
-  while (begin < text.size()) {
-    std::size_t end = begin, last_space = std::string::npos;
-    while (end < text.size()) {  // the longest run of words that fits
-      const std::size_t next = text.find(' ', end + 1);
-      const std::size_t stop = next == std::string::npos ? text.size() : next;
-      if (font->CalcTextSizeA(size, 1e9f, 0.0f, text.data() + begin, text.data() + stop).x > width &&
-          last_space != std::string::npos)
-        break;
-      last_space = stop;
-      end = stop;
-    }
-    lines.emplace_back(text, begin, end - begin);
-    begin = end + 1;
-  }
-  return lines;
-}
-
-void wrapped(const std::string& text) {
-  for (const std::string& line : wrap_at_spaces(text, std::max(50.0f, ImGui::GetContentRegionAvail().x)))
-    ImGui::TextUnformatted(line.c_str());
-}
 
 // A selectable whose label wraps to the column instead of running past its edge.
 bool wrapped_selectable(const std::string& label) {
-  const std::vector<std::string> lines = wrap_at_spaces(label, std::max(50.0f, ImGui::GetContentRegionAvail().x));
+  const std::vector<std::string> lines = WrapAtSpaces(label, std::max(50.0f, ImGui::GetContentRegionAvail().x));
   const float line = ImGui::GetTextLineHeight();
   const float spacing = ImGui::GetTextLineHeightWithSpacing() - line;
   const ImVec2 at = ImGui::GetCursorScreenPos();
@@ -256,7 +229,7 @@ void draw_question(const Session& session, UiState& ui, const Question& q) {
   const std::string symbol = quantity_symbol(q.answer, sc);
   ImGui::Separator();
   ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette().lesson), "Your turn");
-  wrapped(q.text);
+  TextWrappedAtSpaces(q.text);
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8.0f);
   const bool enter = ImGui::InputText(("##answer " + symbol).c_str(), ls.answer, sizeof ls.answer,
                                       ImGuiInputTextFlags_CharsScientific | ImGuiInputTextFlags_EnterReturnsTrue);
@@ -270,7 +243,7 @@ void draw_question(const Session& session, UiState& ui, const Question& q) {
   if (ls.answer_right) {
     const std::string value = symbol + " = " + format_number(ls.answer_value, 5);
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(*ls.answer_right ? palette().good : palette().bad));
-    wrapped(*ls.answer_right ? "Right: " + value : "Not quite: the engine has " + value);
+    TextWrappedAtSpaces(*ls.answer_right ? "Right: " + value : "Not quite: the engine has " + value);
     ImGui::PopStyleColor();
   }
 }
@@ -321,7 +294,7 @@ void draw_errata(UiState& ui) {
     return;
   }
   static bool flagged_only = true;
-  wrapped(std::to_string(errata->flagged_count()) + " of " + std::to_string(errata->rows.size()) +
+  TextWrappedAtSpaces(std::to_string(errata->flagged_count()) + " of " + std::to_string(errata->rows.size()) +
           " published numbers differ from the engine's by more than one unit of their last printed digit.");
   ImGui::Checkbox("only the flagged ones", &flagged_only);
   // Large type in presenter mode where the four columns fit; else the body font,
@@ -354,10 +327,10 @@ void draw_errata(UiState& ui) {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s in the blog's names", r.label.c_str());
     ImGui::Indent(em);
     if (r.flagged) {
-      wrapped(r.reason);
+      TextWrappedAtSpaces(r.reason);
       if (!r.known_slip.empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
-        wrapped("known slip: " + r.known_slip);
+        TextWrappedAtSpaces("known slip: " + r.known_slip);
         ImGui::PopStyleColor();
       }
     } else {
@@ -375,7 +348,7 @@ void draw_lock_note(const LessonUiState& ls) {
   std::string parts;
   for (const std::string& h : ls.lesson->hide) parts += (parts.empty() ? "" : ", ") + h;
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
-  wrapped(ls.unlocked ? "Unlocked: " + parts + " shown again (F9 hides them)"
+  TextWrappedAtSpaces(ls.unlocked ? "Unlocked: " + parts + " shown again (F9 hides them)"
                       : "This lesson hides " + parts + " (F9 shows them)");
   ImGui::PopStyleColor();
 }
@@ -402,7 +375,7 @@ void draw_picker(const Session& session, UiState& ui) {
   if (ImGui::Button("Open a lesson file…")) OpenPathDialog(session, ui.files, FileAction::OpenLesson);
   remember_rect(ui, "lesson_open_file");
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
-  wrapped("Pick a lesson. Presenter mode (F5) shows only the graph and the beat.");
+  TextWrappedAtSpaces("Pick a lesson. Presenter mode (F5) shows only the graph and the beat.");
   ImGui::PopStyleColor();
   if (ls.files.empty()) ImGui::TextDisabled("No lessons in %s", ls.dir.c_str());
   for (std::size_t k = 0; k < ls.files.size(); ++k) {
@@ -418,19 +391,19 @@ void draw_picker(const Session& session, UiState& ui) {
 void draw_beat(const Session& session, UiState& ui, bool errata) {
   LessonUiState& ls = ui.lesson;
   const Beat& b = ls.lesson->beats[ls.beat];
-  wrapped(b.text);
+  TextWrappedAtSpaces(b.text);
   ImGui::Spacing();
   draw_navigation(session, ui);
   const Stepper& st = session.stepper();
   if (ui.presenter && st.last_op()) {  // the equation panel is hidden: say which op this is
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
-    wrapped("op " + std::to_string(st.cursor()) + " / " + std::to_string(st.op_count()) + ": " +
+    TextWrappedAtSpaces("op " + std::to_string(st.cursor()) + " / " + std::to_string(st.op_count()) + ": " +
             describe_title(*st.last_op(), st.scenario()));
     ImGui::PopStyleColor();
   }
   if (const auto bad = st.first_non_finite()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(palette().bad));
-    wrapped("First non-finite value (∞ or NaN): op " + std::to_string(bad->op_index + 1) + ", " + bad->op_title);
+    TextWrappedAtSpaces("First non-finite value (∞ or NaN): op " + std::to_string(bad->op_index + 1) + ", " + bad->op_title);
     ImGui::PopStyleColor();
   }
   if (ls.plan && (session.stepper().cursor() != ls.plan->cursor || !same_network(session.scenario(), ls.plan->start)) &&
@@ -452,18 +425,18 @@ void draw_beat(const Session& session, UiState& ui, bool errata) {
 void draw_beat_fixed_controls(const Session& session, UiState& ui, bool with_title) {
   LessonUiState& ls = ui.lesson;
   const Beat& b = ls.lesson->beats[ls.beat];
-  if (with_title) wrapped(ls.lesson->title);
+  if (with_title) TextWrappedAtSpaces(ls.lesson->title);
   draw_navigation(session, ui);
   // The beats of a batch talk about examples: the picker is here in every mode.
   if (session.scenario().batch_size() > 1) DrawExamplePicker(session, ui, ImGui::GetFontSize() * 9.0f);
   ImGui::Separator();
   const float bottom = b.question ? ls.question_h : 0.0f;
   ImGui::BeginChild("##presenter_beat_text", ImVec2(0, -bottom), false);
-  wrapped(b.text);
+  TextWrappedAtSpaces(b.text);
   const Stepper& st = session.stepper();
   if (const auto bad = st.first_non_finite()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(palette().bad));
-    wrapped("First non-finite value (∞ or NaN): op " + std::to_string(bad->op_index + 1) + ", " + bad->op_title);
+    TextWrappedAtSpaces("First non-finite value (∞ or NaN): op " + std::to_string(bad->op_index + 1) + ", " + bad->op_title);
     ImGui::PopStyleColor();
   }
   if (ls.plan && (st.cursor() != ls.plan->cursor || !same_network(session.scenario(), ls.plan->start)) &&
@@ -494,7 +467,7 @@ void DrawLessonPanel(const Session& session, UiState& ui, CommandQueue&, PanelRe
     draw_picker(session, ui);
   } else {
     ImGui::PushFont(fonts().large);
-    wrapped(ls.lesson->title);
+    TextWrappedAtSpaces(ls.lesson->title);
     ImGui::PopFont();
     if (!lesson_hides(ls, "lessons")) {
       if (ImGui::SmallButton("All lessons")) close_lesson(ui);
@@ -554,7 +527,7 @@ void DrawLessonBar(const Session& session, UiState& ui, CommandQueue&, PanelRect
     else
       ImGui::NewLine();
     ImGui::BeginChild("##beat_text", ImVec2(0, 0), false);
-    wrapped(b.text);
+    TextWrappedAtSpaces(b.text);
     if (b.question) ImGui::TextDisabled("A question waits in the Lesson tab.");
     ImGui::EndChild();
   }

@@ -11,6 +11,8 @@
 // so what the recorder saves always opens again.
 //
 // [SECTION] the draft and the player  [SECTION] clicks  [SECTION] the panel
+#include <imgui_internal.h>  // GetActiveID: is the text field being edited?
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -21,6 +23,7 @@
 #include "file_dialog.hpp"
 #include "lesson_writer.hpp"
 #include "panels.hpp"
+#include "text_wrap.hpp"
 #include "theme.hpp"
 
 namespace bpv {
@@ -65,6 +68,38 @@ void mark_entered(const Session& session, LessonUiState& ls) {
   ls.enter_requested = false;
   ls.stage = LessonUiState::Stage::Idle;
   ls.beat_revision = session.revision();
+}
+
+// ImGui 1.86's multi-line field does not wrap, so the beat's text is wrapped
+// in place: a space becomes a line break where the line would pass the
+// field's edge, and every break a space again first. No character moves, so
+// the cursor stays where it is; the beat stores the text with spaces only.
+void wrap_in_place(char* text, int length, float width) {
+  for (int i = 0; i < length; ++i)
+    if (text[i] == '\n') text[i] = ' ';
+  ImFont* font = ImGui::GetFont();
+  const float size = ImGui::GetFontSize();
+  int line_start = 0, last_space = -1;
+  for (int i = 0; i <= length; ++i) {
+    if (i < length && text[i] != ' ') continue;
+    if (last_space >= line_start && font->CalcTextSizeA(size, 1e9f, 0.0f, text + line_start, text + i).x > width) {
+      text[last_space] = '\n';
+      line_start = last_space + 1;
+    }
+    last_space = i;
+  }
+}
+
+int rewrap_on_edit(ImGuiInputTextCallbackData* data) {
+  wrap_in_place(data->Buf, data->BufTextLen, *static_cast<const float*>(data->UserData));
+  data->BufDirty = true;
+  return 0;
+}
+
+std::string unwrapped(const char* text) {
+  std::string s(text);
+  std::replace(s.begin(), s.end(), '\n', ' ');
+  return s;
 }
 
 void load_texts(LessonUiState& ls) {
@@ -383,10 +418,16 @@ void draw_beat_editor(const Session& session, UiState& ui) {
   if (ImGui::SmallButton("Move it to this op")) move_here(session, ui);
   rect(ui, "recorder_move");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("The beat goes where the session is now (op, training, network)");
+  const ImGuiStyle& style = ImGui::GetStyle();
+  float wrap_w = ImGui::GetContentRegionAvail().x - 2.0f * style.FramePadding.x - style.ScrollbarSize - 2.0f;
+  const ImGuiID text_id = ImGui::GetID("##recorded_text");
+  if (ImGui::GetActiveID() != text_id)  // ImGui holds its own copy while the field is being edited
+    wrap_in_place(r.text, static_cast<int>(std::strlen(r.text)), wrap_w);
   ImGui::InputTextMultiline("##recorded_text", r.text, sizeof r.text,
-                            ImVec2(-1.0f, 3.0f * ImGui::GetTextLineHeightWithSpacing()));
+                            ImVec2(-1.0f, 3.0f * ImGui::GetTextLineHeightWithSpacing()),
+                            ImGuiInputTextFlags_CallbackEdit, rewrap_on_edit, &wrap_w);
   rect(ui, "recorder_text");
-  if (ImGui::IsItemEdited()) b->text = r.text;
+  if (ImGui::IsItemEdited()) b->text = unwrapped(r.text);
   if (ImGui::IsItemDeactivatedAfterEdit()) publish(ui);
   const Highlight& h = b->highlight;
   ImGui::TextDisabled("highlighted: %zu neurons, %zu edges%s", h.neurons.size(), h.edges.size(), h.cell ? ", a cell" : "");
@@ -453,7 +494,7 @@ void DrawLessonRecorder(const Session& session, UiState& ui) {
   }
   rect(ui, "recorder_close");
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
-  ImGui::TextWrapped("%s", r.path.empty() ? "not saved yet" : r.path.c_str());
+  TextWrappedAtSpaces(r.path.empty() ? "not saved yet" : r.path);
   ImGui::PopStyleColor();
   // Two lines always, so that nothing under the mouse moves when the verdict changes.
   ImGui::BeginChild("##recorder_verdict", ImVec2(0.0f, 2.0f * ImGui::GetTextLineHeightWithSpacing()), false,
@@ -462,8 +503,8 @@ void DrawLessonRecorder(const Session& session, UiState& ui) {
   const std::string prefix = draft_path(r) + ": ";
   if (problem.rfind(prefix, 0) == 0) problem.erase(0, prefix.size());
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(problem.empty() ? palette().good : palette().warn));
-  ImGui::TextWrapped("%s", problem.empty() ? "Ready: it saves as a lesson file that opens again."
-                                           : ("Not a lesson yet: " + problem).c_str());
+  TextWrappedAtSpaces(problem.empty() ? std::string("Ready: it saves as a lesson file that opens again.")
+                                      : "Not a lesson yet: " + problem);
   ImGui::PopStyleColor();
   if (ImGui::IsWindowHovered() && !problem.empty()) ImGui::SetTooltip("%s", r.problem.c_str());
   ImGui::EndChild();

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "describe.hpp"
 #include "optimizer.hpp"
@@ -294,7 +295,10 @@ void draw_table(const LayerView& v, int tab, UiState& ui, CommandQueue& commands
   const ImGuiStyle& style = ImGui::GetStyle();
   const float row_h = ImGui::GetTextLineHeight() + 2.0f * style.CellPadding.y;
   const float want_h = (v.rows + 2) * row_h + style.ScrollbarSize + 2.0f;
-  const float height = std::min(std::max(ImGui::GetContentRegionAvail().y, 3.0f * row_h), want_h);
+  // Every row, even where the panel is short: the panel scrolls then. (A
+  // table squeezed below its rows loses its last one under the horizontal
+  // scrollbar, with no vertical one to reach it.)
+  const float height = want_h;
   constexpr ImGuiTableFlags flags = ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY |
                                     ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_BordersInnerV |
                                     ImGuiTableFlags_BordersOuter | ImGuiTableFlags_RowBg;
@@ -384,7 +388,15 @@ void draw_controls(const Scenario& sc, int followed, UiState& ui) {
   const float label_w = ImGui::CalcTextSize("decimals").x + ImGui::GetStyle().ItemSpacing.x * 2.0f;
   ImGui::SetNextItemWidth(std::max(120.0f * s, ImGui::GetContentRegionAvail().x - decimals_w - label_w));
   auto name = [&](int l) { return "layer " + std::to_string(l) + " (" + layer_symbol(sc, l) + ")"; };
-  const std::string preview = ui.inspector_layer == 0 ? "follow the op: " + name(followed) : name(ui.inspector_layer);
+  // The longest wording the box shows whole.
+  const float shown_w = ImGui::CalcItemWidth() - ImGui::GetFrameHeight() - 2.0f * ImGui::GetStyle().FramePadding.x;
+  std::string preview = name(ui.inspector_layer == 0 ? followed : ui.inspector_layer);
+  if (ui.inspector_layer == 0)
+    for (const char* lead : {"follow the op: ", "follow op: ", "op: "})
+      if (ImGui::CalcTextSize((lead + preview).c_str()).x <= shown_w || std::string_view(lead) == "op: ") {
+        preview = lead + preview;
+        break;
+      }
   if (ImGui::BeginCombo("##layer", preview.c_str())) {
     if (ImGui::Selectable("follow the current op", ui.inspector_layer == 0)) ui.inspector_layer = 0;
     for (int l = 1; l <= sc.layer_count(); ++l)
@@ -410,9 +422,15 @@ void DrawMatrixInspector(const Session& session, UiState& ui, CommandQueue& comm
   const int followed = op ? op->layer : 1;
   const int l = ui.inspector_layer == 0 ? followed : ui.inspector_layer;
 
-  const std::string title = L > 0 ? "Matrices of layer " + std::to_string(l) + " (" + layer_symbol(sc, l) +
-                                        "): weights, gradients, update###Matrices"
-                                  : std::string("Matrices###Matrices");
+  // The title in full where the panel is wide enough, else its start.
+  std::string title = "Matrices";
+  if (L > 0) {
+    const std::string layer = "layer " + std::to_string(l) + " (" + layer_symbol(sc, l) + ")";
+    const std::string full = "Matrices of " + layer + ": weights, gradients, update";
+    const float room = r.size.x - 2.0f * ImGui::GetStyle().FramePadding.x - 4.0f;
+    title = ImGui::CalcTextSize(full.c_str()).x <= room ? full : "Matrices of " + layer;
+  }
+  title += "###Matrices";
   if (!BeginPanel(title.c_str(), r) || L == 0) {
     ImGui::End();
     return;
