@@ -318,6 +318,9 @@ int run_command(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   import_csv->add_option("--name", import.name, "the scenario's name (default: the file's, and the shape)");
   import_csv->add_option("--description", import.description, "a sentence put before the importer's own description");
+  import_csv->add_option("--input-shape", import.input_shape,
+                         "ROWS COLS: the inputs are an image's pixels, row by row (the canvas draws it; it can be painted)")
+      ->expected(2);
   import_csv->add_flag("--no-header", no_header, "the first row is data; the columns are named c1, c2, ...");
   import_csv->add_option("--names", csv_read.names, "name the columns (comma-separated), in place of the header's")
       ->delimiter(',');

@@ -134,6 +134,8 @@ nlohmann::json state_json(const Session& session, const UiState& ui, const Windo
   doc["train_rows"] = sc.train_rows();
   doc["test_rows"] = sc.data.test_raw.rows();
   doc["undo_label"] = session.undo_label();
+  // For tests/gui/paint_test.sh: the shown example's inputs, summed.
+  doc["shown_inputs_sum"] = ui.example >= 0 && ui.example < sc.batch_size() ? sc.inputs.row(ui.example).sum() : 0.0;
   const ChangeMask& change = session.last_change();  // what the change flash marks
   int changed_neurons = 0, changed_weights = 0;
   for (const auto& n : change.neurons) changed_neurons += static_cast<int>(std::count(n.begin(), n.end(), 1));

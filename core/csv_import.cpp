@@ -472,6 +472,15 @@ ImportResult import_table(const CsvTable& t, const ImportOptions& o) {
                      std::to_string(n) + " rows. Inputs: " + column_list(t, input_cols) + ". " + result.summary +
                      "." + scaling + " The rows were shuffled from the seed before the test split.";
   j["input_size"] = inputs;
+  if (!o.input_shape.empty()) {
+    if (o.input_shape.size() != 2 || o.input_shape[0] < 1 || o.input_shape[1] < 1 ||
+        o.input_shape[0] * o.input_shape[1] != inputs)
+      throw CsvError(src + ": --input-shape " +
+                     (o.input_shape.size() == 2 ? std::to_string(o.input_shape[0]) + " " + std::to_string(o.input_shape[1])
+                                                : std::string("needs two numbers")) +
+                     " does not hold the " + std::to_string(inputs) + " input columns");
+    j["input_shape"] = o.input_shape;
+  }
   j["layers"] = json::array({{{"size", o.hidden}, {"activation", "relu"}},
                              {{"size", outputs}, {"activation", classify ? "softmax" : "identity"}}});
   j["init"] = {{"scheme", "he_normal"}, {"seed", o.seed}};

@@ -66,6 +66,7 @@ struct ImportOptions {
   double learning_rate = 0.01;       // with Adam
   std::string name;                  // the scenario's name; empty: from the file name
   std::string description;           // put before what the importer says of the file
+  std::vector<int> input_shape;      // {rows, cols}: the inputs are an image's pixels, row by row
 };
 
 // What the importer chose, in words and as the scenario file.

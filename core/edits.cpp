@@ -244,6 +244,29 @@ std::string add_data_point(Scenario& sc, const edit::AddDataPoint& e) {
   return finish_data_edit(sc);
 }
 
+std::string paint_image(Scenario& sc, const edit::PaintImage& e) {
+  if (!sc.image_input()) return "the input layer is not an image (no input_shape)";
+  if (static_cast<int>(e.pixels.size()) != sc.input_size)
+    return "the image has " + std::to_string(sc.input_size) + " pixels, not " + std::to_string(e.pixels.size());
+  for (double v : e.pixels)
+    if (auto err = check_finite(v); !err.empty()) return err;
+  const Eigen::Map<const Eigen::RowVectorXd> pixels(e.pixels.data(), static_cast<Eigen::Index>(e.pixels.size()));
+  if (!sc.data.active()) {
+    if (e.example < 0 || e.example >= sc.batch_size()) return "no such example";
+    sc.inputs.row(e.example) = pixels;
+    return "";
+  }
+  DataSet& d = sc.data;
+  // The pixels are the network's inputs only while no feature is computed from them.
+  if (d.raw_size != sc.input_size || (!d.features.empty() && d.features != raw_features(d.raw_size)))
+    return "the inputs are features computed from the data: paint needs the raw pixels";
+  const std::vector<int> rows = batch_rows(d.train_rows(), d.batching, sc.progress);
+  if (e.example < 0 || e.example >= static_cast<int>(rows.size())) return "no such example";
+  d.train_raw.row(rows[static_cast<std::size_t>(e.example)]) = pixels;
+  d.generator.reset();  // the rows are no longer the generator's
+  return finish_data_edit(sc);
+}
+
 std::string remove_data_point(Scenario& sc, const edit::RemoveDataPoint& e) {
   if (auto err = point_edit_problem(sc); !err.empty()) return err;
   adopt_rows_as_data_set(sc);
@@ -398,6 +421,7 @@ struct Applier {
   std::string operator()(const edit::SetBatching& e) { return set_batching(sc, e.batching); }
   std::string operator()(const edit::AddDataPoint& e) { return add_data_point(sc, e); }
   std::string operator()(const edit::RemoveDataPoint& e) { return remove_data_point(sc, e); }
+  std::string operator()(const edit::PaintImage& e) { return paint_image(sc, e); }
 
   // "" (no optimizer in the file) and "sgd" are the same optimizer.
   static std::string_view optimizer_kind(const OptimizerSpec& spec) {
@@ -498,6 +522,7 @@ std::string edit_label(const Scenario& sc, const Edit& e) {
     std::string operator()(const edit::RemoveDataPoint& e) {
       return std::string(e.test ? "remove test point " : "remove training point ") + std::to_string(e.index + 1);
     }
+    std::string operator()(const edit::PaintImage& e) { return "paint the image of example " + std::to_string(e.example + 1); }
   };
   return std::visit(Labeler{sc}, e);
 }

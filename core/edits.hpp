@@ -63,6 +63,12 @@ struct SetBatching { std::optional<Batching> batching; };
 // describes the rows afterwards, so it is dropped and a save writes the rows.
 struct AddDataPoint { double x1, x2, label; bool test = false; };
 struct RemoveDataPoint { int index; bool test = false; };  // 0-based row of that set
+// New pixels, row by row, for an image input (Scenario::input_shape): the
+// whole image of example `example` of this training step at once, so a brush
+// stroke is one undoable edit. With a data set it is the training-set row
+// that this step's mini-batch shows as that example, and the mini-batch op
+// then writes it into x.
+struct PaintImage { int example; std::vector<double> pixels; };
 }  // namespace edit
 
 using Edit = std::variant<edit::SetWeight, edit::SetBias, edit::SetInput, edit::SetTarget,
@@ -70,7 +76,8 @@ using Edit = std::variant<edit::SetWeight, edit::SetBias, edit::SetInput, edit::
                           edit::SetLoss, edit::SetActivation, edit::AddNeuron, edit::RemoveNeuron,
                           edit::AddLayer, edit::RemoveLayer, edit::Reinitialize, edit::Rename,
                           edit::SetOptimizer, edit::SetRegularization, edit::SetDataGenerator,
-                          edit::SetFeatures, edit::SetBatching, edit::AddDataPoint, edit::RemoveDataPoint>;
+                          edit::SetFeatures, edit::SetBatching, edit::AddDataPoint, edit::RemoveDataPoint,
+                          edit::PaintImage>;
 
 // Applies the edit to `scenario`. Returns "" on success; otherwise the reason,
 // and `scenario` is unchanged.

@@ -1,6 +1,7 @@
 #include "lesson.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -347,7 +348,18 @@ std::vector<std::string> list_lessons(const std::string& dir) {
   std::error_code ec;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
     if (it->is_regular_file(ec) && it->path().extension() == ".json") out.push_back(it->path().string());
-  std::sort(out.begin(), out.end());
+  // By the number a file name starts with ("10_…" after "9_…"), then by name.
+  auto number = [](const std::string& path) {
+    const std::string name = fs::path(path).filename().string();
+    long n = 0;
+    std::size_t k = 0;
+    for (; k < name.size() && k < 9 && std::isdigit(static_cast<unsigned char>(name[k])); ++k) n = 10 * n + (name[k] - '0');
+    return k == 0 ? -1L : n;
+  };
+  std::sort(out.begin(), out.end(), [&](const std::string& a, const std::string& b) {
+    const long na = number(a), nb = number(b);
+    return na != nb ? na < nb : a < b;
+  });
   return out;
 }
 

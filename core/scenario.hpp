@@ -37,6 +37,10 @@ struct Scenario {
   std::string name;
   std::string description;
   int input_size = 0;
+  // {rows, cols} when the inputs are the pixels of an image, row by row
+  // (rows·cols = input_size); empty otherwise. The canvas draws such an input
+  // layer as the image and lets the user paint it.
+  std::vector<int> input_shape;
   std::vector<Layer> layers;  // the non-input layers, in order
   const Loss* loss = nullptr;
   double learning_rate = 0.01;
@@ -56,6 +60,10 @@ struct Scenario {
   Progress progress;
 
   int layer_count() const { return static_cast<int>(layers.size()); }
+  // Whether input_shape still fits the input layer (an edit may have resized it).
+  bool image_input() const {
+    return input_shape.size() == 2 && input_shape[0] * input_shape[1] == input_size;
+  }
   int batch_size() const { return static_cast<int>(inputs.rows()); }  // this step's rows
   // Rows of the training set (with a data set, all of them; else the batch).
   int train_rows() const { return data.active() ? data.train_rows() : batch_size(); }

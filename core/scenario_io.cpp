@@ -284,6 +284,16 @@ Scenario parse_scenario(const std::string& text, const std::string& source) {
   if (const json* j = rd.find(doc, "description")) sc.description = rd.string(*j, "description");
   sc.input_size = static_cast<int>(rd.integer(rd.require(doc, "input_size", "input_size"),
                                               "input_size", 1, kMaxNeurons));
+  if (const json* j = rd.find(doc, "input_shape")) {
+    if (!j->is_array() || j->size() != 2) rd.fail("input_shape", "expected [rows, columns]");
+    for (std::size_t k = 0; k < 2; ++k)
+      sc.input_shape.push_back(static_cast<int>(
+          rd.integer((*j)[k], "input_shape[" + std::to_string(k) + "]", 1, kMaxNeurons)));
+    if (!sc.image_input())
+      rd.fail("input_shape", std::to_string(sc.input_shape[0]) + " x " + std::to_string(sc.input_shape[1]) + " = " +
+                                 std::to_string(sc.input_shape[0] * sc.input_shape[1]) +
+                                 " pixels, but input_size is " + std::to_string(sc.input_size));
+  }
   if (const json* j = rd.find(doc, "init")) {
     sc.has_init = true;
     sc.init = read_init(rd, *j);
@@ -376,6 +386,7 @@ json scenario_to_json(const Scenario& sc) {
   j["name"] = sc.name;
   j["description"] = sc.description;
   j["input_size"] = sc.input_size;
+  if (sc.image_input()) j["input_shape"] = sc.input_shape;
   json layers = json::array();
   for (const Layer& layer : sc.layers) {
     layers.push_back({{"size", layer.size()},

@@ -21,6 +21,7 @@
 #include "optimizer.hpp"
 #include "parameter_step.hpp"
 #include "heatmap_texture.hpp"
+#include "image_paint.hpp"
 #include "panels.hpp"
 #include "theme.hpp"
 #include "value_input.hpp"
@@ -44,6 +45,7 @@ struct Cache {
   std::vector<std::string> layer_symbols;  // "x", "h1", …, "o"
   std::vector<std::string> input_labels;   // the features' names ("x₁²", "sin x₂"); empty: x₁, x₂, …
   int legend_rows = 2;  // the legend's rows last frame
+  Eigen::MatrixXd mosaic;  // the weights out of an image input, tiled (draw_heatmap)
 };
 
 Cache& cache() {
@@ -188,6 +190,7 @@ ImU32 backdrop_color() {
 std::uint64_t layout_key(const Scenario& sc, ImVec2 area, float text_px) {
   std::uint64_t h = mix(0, static_cast<std::uint64_t>(sc.input_size));
   for (const Layer& layer : sc.layers) h = mix(h, static_cast<std::uint64_t>(layer.size()));
+  if (sc.image_input()) h = mix(h, static_cast<std::uint64_t>(sc.input_shape[0]) * 65537ULL);
   for (const Feature& f : sc.data.features)
     h = mix(h, static_cast<std::uint64_t>(f.kind) * 1000003ULL + static_cast<std::uint64_t>(f.a) * 1009ULL +
                    static_cast<std::uint64_t>(f.b));
@@ -203,7 +206,7 @@ void update_cache(const Session& session, const UiState& ui, ImVec2 area, float 
   if (lk != c.layout_key || c.layout.columns.size() != static_cast<std::size_t>(sc.layer_count() + 1)) {
     std::vector<int> widths;
     for (int l = 0; l <= sc.layer_count(); ++l) widths.push_back(sc.width(l));
-    c.layout = make_graph_layout(widths, area, text_px);
+    c.layout = make_graph_layout(widths, area, text_px, sc.image_input() ? sc.input_shape : std::vector<int>{});
     c.layer_symbols.clear();
     for (int l = 0; l <= sc.layer_count(); ++l) c.layer_symbols.push_back(layer_symbol(sc, l));
     c.input_labels.clear();
@@ -452,7 +455,24 @@ void draw_heatmap(const Frame& f, int l) {
     std::uint64_t bits = 0;
     std::memcpy(&bits, &keyed, sizeof bits);
     key = mix(mix(key, bits), theme_is_dark() ? 1 : 2);
-    tex.update(*v.matrix, v.factor, scale, key);
+    if (g.weight_images) {
+      // One small image per neuron of this layer: its weights where the
+      // input's pixels are. Spaces between the tiles show 0 (the neutral colour).
+      key = mix(key, static_cast<std::uint64_t>(g.tiles_across));
+      if (tex.needs(key)) {
+        Eigen::MatrixXd& mosaic = cache().mosaic;
+        mosaic.setZero(g.mosaic_rows(), g.mosaic_cols());
+        for (int j = 0; j < t.size; ++j)
+          for (int i = 0; i < s.size; ++i) {
+            int row = 0, col = 0;
+            g.mosaic_texel(i, j, row, col);
+            mosaic(row, col) = (*v.matrix)(i, j);
+          }
+        tex.update(mosaic, v.factor, scale, key);
+      }
+    } else {
+      tex.update(*v.matrix, v.factor, scale, key);
+    }
     f.dl->AddImage(tex.id(), a, b, ImVec2(0, 0), ImVec2(1, 1),
                    IM_COL32(255, 255, 255, static_cast<int>(alpha * 255)));
   }
@@ -465,8 +485,12 @@ void draw_heatmap(const Frame& f, int l) {
   // largest magnitude, which the shared colour scale may leave pale.
   char caption[96], num[32];
   const std::string sym = shown_symbol(v.edges == Shown::Nothing ? Shown::GradWeight : v.edges, f.sc, l);
-  std::snprintf(caption, sizeof caption, "%s  %d×%d%s", sym.c_str(), s.size, t.size,
-                v.edges == Shown::Nothing ? "  not yet" : "");
+  if (g.weight_images)  // one tile per neuron of the layer
+    std::snprintf(caption, sizeof caption, "%s: %d images of %d×%d%s", sym.c_str(), t.size, g.image_rows,
+                  g.image_cols, v.edges == Shown::Nothing ? "  not yet" : "");
+  else
+    std::snprintf(caption, sizeof caption, "%s  %d×%d%s", sym.c_str(), s.size, t.size,
+                  v.edges == Shown::Nothing ? "  not yet" : "");
   const ImU32 ink = v.edge_role != Role::None ? f.pal.text : f.pal.text_dim;
   const float cx = 0.5f * (a.x + b.x), room = b.x - a.x + 36.0f * f.view.zoom;
   if (text_width(f.small, f.small_size, caption) <= room)
@@ -486,7 +510,15 @@ void draw_edge_hover(const Frame& f) {
   const ColumnLayout& s = f.column(l - 1);
   const ColumnLayout& t = f.column(l);
   const GapLayout& g = f.layout.gaps[static_cast<std::size_t>(l)];
-  if (g.heatmap) {
+  if (g.weight_images) {
+    const float th = (g.max.y - g.min.y) / static_cast<float>(g.mosaic_rows()),
+                tw = (g.max.x - g.min.x) / static_cast<float>(g.mosaic_cols());
+    int row = 0, col = 0;
+    g.mosaic_texel(f.hover.i, f.hover.j, row, col);
+    const ImVec2 a = f.screen(ImVec2(g.min.x + tw * static_cast<float>(col), g.min.y + th * static_cast<float>(row)));
+    const ImVec2 b = f.screen(ImVec2(g.min.x + tw * static_cast<float>(col + 1), g.min.y + th * static_cast<float>(row + 1)));
+    f.dl->AddRect(ImVec2(a.x - 2, a.y - 2), ImVec2(b.x + 2, b.y + 2), f.pal.text, 0.0f, 0, 1.5f);
+  } else if (g.heatmap) {
     const float ch = (g.max.y - g.min.y) / static_cast<float>(s.size),
                 cw = (g.max.x - g.min.x) / static_cast<float>(t.size);
     const ImVec2 a = f.screen(
@@ -622,7 +654,7 @@ void draw_circles(const Frame& f, int l) {
     } else if (f.asked && shown_reveals(v.neurons, l, -1, j, f.asked->buffer, f.asked->layer, f.asked->row,
                                         f.asked->col)) {
       text_centered(f, f.small, f.small_size, p, text_on(fill, f.backdrop), "?");  // a question asks for it
-    } else if (r >= 11.0f || plates_fit) {
+    } else if (r >= 11.0f || plates_fit || beside) {
       const double x = v.values[static_cast<std::size_t>(j)];
       format_compact(x, digits, buf, sizeof buf);
       if (r >= 11.0f && text_width(f.small, f.small_size, buf) <= 2.0f * r - 5.0f) {
@@ -630,7 +662,7 @@ void draw_circles(const Frame& f, int l) {
         text_centered(f, f.small, f.small_size, p, alpha < 1.0f ? with_alpha(ink, 0.6f) : ink, buf);
       } else if (const bool right =
                      beside && fit_number(f, x, (f.layout.target_offset - c.radius) * f.view.zoom - 14.0f, buf, sizeof buf);
-                 right || fit_number(f, x, plate_room, buf, sizeof buf, digits)) {
+                 right || ((r >= 11.0f || plates_fit) && fit_number(f, x, plate_room, buf, sizeof buf, digits))) {
         // Too long for the circle: beside the output circles (nothing is to
         // their right but the targets), else (or when even that is too
         // narrow) on a plate across the circle.
@@ -680,10 +712,22 @@ void draw_cells(const Frame& f, int l) {
   const ImVec2 a = f.screen(c.min), b = f.screen(c.max);
   if (!f.visible(a, b)) return;
   char buf[32];
+  // An image's pixels in grey, black to white over [min(0, x), max(1, x)]:
+  // it reads as the picture (a digit), not as a diverging scale.
+  double lo = 0.0, hi = 1.0;
+  if (c.image && v.neurons != Shown::Nothing)
+    for (double x : v.values) {
+      lo = std::min(lo, x);
+      hi = std::max(hi, x);
+    }
   for (int j = 0; j < c.size; ++j) {
     const ImVec2 m = f.screen(c.cell_min(j));
     if (!f.visible(m, ImVec2(m.x + w, m.y + h))) continue;
-    const ImU32 fill = neuron_fill(f, v, j, alpha);
+    ImU32 fill = neuron_fill(f, v, j, alpha);
+    if (c.image && v.neurons != Shown::Nothing) {
+      const int g = static_cast<int>(std::lround(255.0 * (v.values[static_cast<std::size_t>(j)] - lo) / (hi - lo)));
+      fill = IM_COL32(g, g, g, static_cast<int>(255.0f * alpha));
+    }
     f.dl->AddRectFilled(ImVec2(m.x + gap, m.y + gap), ImVec2(m.x + w - gap, m.y + h - gap), fill);
     if (!numbers) continue;
     const ImU32 ink = text_on(fill, f.backdrop);
@@ -1294,7 +1338,7 @@ void draw_tooltip(const Frame& f) {
 }  // namespace
 
 // ---------------------------------------------------------------- [SECTION] DrawGraphCanvas()
-void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue&, PanelRect r) {
+void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r) {
   const Palette& pal = palette();
   // No window background: the canvas is the frame's clear colour (window.cpp
   // clears to WindowBg). Under software GL every blended pixel costs, and a
@@ -1334,7 +1378,15 @@ void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue&, PanelRe
   ImGui::InvisibleButton("##graph", size,
                          ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonMiddle);
   const bool hovered = ImGui::IsItemHovered(), active = ImGui::IsItemActive();
-  handle_view_input(ui, origin, size, area_min, area_size, c.layout, c.layout_key, hovered, active);
+  const bool painting =
+      PaintImageInput(session, ui, commands, c.layout.columns.front(), CanvasView{origin, ui.pan, ui.zoom}, hovered);
+  handle_view_input(ui, origin, size, area_min, area_size, c.layout, c.layout_key, hovered, active && !painting);
+  if (ui.paint.active) {  // the stroke so far, in place of x
+    LayerView& x = cache().values.layers.front();
+    x.neurons = Shown::Input;
+    x.values = ui.paint.pixels;
+    cache().values_key = ~0ULL;  // the engine's own values again once the stroke is done
+  }
 
   Frame f{st,
           st.state().scenario,
@@ -1369,7 +1421,7 @@ void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue&, PanelRe
   if (hovered && !in_bands && !ImGui::IsMouseDragging(ImGuiMouseButton_Left, 2.0f))
     f.hover = hit_test(f, mouse);
   ui.hover = f.hover;
-  if (ImGui::IsItemDeactivated() && ImGui::GetIO().MouseDragMaxDistanceSqr[0] < 16.0f) {
+  if (!painting && ImGui::IsItemDeactivated() && ImGui::GetIO().MouseDragMaxDistanceSqr[0] < 16.0f) {
     ui.selected = f.hover;
     ui.clicked = f.hover;
     ui.clicked_cell.reset();
@@ -1402,6 +1454,10 @@ void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue&, PanelRe
   draw_change_flash(f, session.last_change(), change_flash_strength(ui));
   draw_neuron_hover(f);
   draw_lesson_highlights(f, ui.lesson, ui.presenter);
+  if (f.column(0).image) {  // the image to paint on, for the GUI tests
+    const ImVec2 lo = f.screen(f.column(0).min), hi = f.screen(f.column(0).max);
+    ui.edit_rects.emplace_back("input_image", ImVec4(lo.x, lo.y, hi.x - lo.x, hi.y - lo.y));
+  }
   // The first neurons' boxes by name ("neuron_2_0"), for the GUI tests to click.
   for (int l = 0; l <= last; ++l)
     for (int j = 0; j < std::min(4, f.column(l).size); ++j) {

@@ -15,6 +15,7 @@ constexpr float kCaptionSpace = 36.0f;                      // under each heatma
 constexpr float kMinPitch = 44.0f, kMaxPitch = 170.0f;      // between two circles' centres
 constexpr float kMinRadius = 12.0f, kMaxRadius = 25.0f;
 constexpr float kMinCell = 8.0f, kMaxCell = 14.0f;          // cell height of a strip
+constexpr float kMaxImagePixel = 26.0f;                     // an 8×8 digit is ~200 px tall at most
 constexpr float kMinStripWidth = 28.0f;                     // thin strips are hard to hit with the mouse
 constexpr float kLineGapMin = 70.0f, kLineGapMax = 380.0f;  // lines without numbers can sit closer
 constexpr float kHeatGapMin = 100.0f, kHeatGapMax = 460.0f;
@@ -116,6 +117,32 @@ float label_distance(const ColumnLayout& s, const ColumnLayout& t, const Metrics
   return (std::max(s.radius, t.radius) + m.edge_label_half_width) / u;
 }
 
+// The tiles of the weights out of an image input, as many to a row as makes
+// them largest in the gap's rectangle; the rectangle shrinks to them, centred.
+void fit_weight_images(GapLayout& g, const ColumnLayout& image, int tiles) {
+  g.weight_images = true;
+  g.image_rows = image.rows;
+  g.image_cols = image.cols;
+  g.tile_count = tiles;
+  const float w = g.max.x - g.min.x, h = g.max.y - g.min.y;
+  float best = -1.0f;
+  for (int across = 1; across <= tiles; ++across) {
+    g.tiles_across = across;
+    const float texel = std::min(w / static_cast<float>(g.mosaic_cols()), h / static_cast<float>(g.mosaic_rows()));
+    if (texel > best) {
+      best = texel;
+      g.tiles_across = across;
+    } else {
+      g.tiles_across = across - 1;
+      break;
+    }
+  }
+  const ImVec2 c{0.5f * (g.min.x + g.max.x), 0.5f * (g.min.y + g.max.y)};
+  const ImVec2 half{0.5f * best * static_cast<float>(g.mosaic_cols()), 0.5f * best * static_cast<float>(g.mosaic_rows())};
+  g.min = {c.x - half.x, c.y - half.y};
+  g.max = {c.x + half.x, c.y + half.y};
+}
+
 }  // namespace
 
 ImVec2 ColumnLayout::center(int j) const {
@@ -125,6 +152,8 @@ ImVec2 ColumnLayout::center(int j) const {
 }
 
 ImVec2 ColumnLayout::cell_min(int j) const {
+  if (image)
+    return {cells_min.x + static_cast<float>(j % cols) * cell_w, cells_min.y + static_cast<float>(j / cols) * cell_h};
   return {cells_min.x + static_cast<float>(j / rows) * cell_w,
           cells_min.y + static_cast<float>(j % rows) * cell_h};
 }
@@ -134,6 +163,7 @@ int ColumnLayout::neuron_at(ImVec2 p) const {
     if (p.x < min.x || p.x >= max.x || p.y < min.y || p.y >= max.y) return -1;
     const int col = static_cast<int>((p.x - cells_min.x) / cell_w);
     const int row = static_cast<int>((p.y - cells_min.y) / cell_h);
+    if (image) return row < rows && col < cols ? row * cols + col : -1;
     const int j = col * rows + row;
     return row < rows && j < size ? j : -1;
   }
@@ -144,8 +174,28 @@ int ColumnLayout::neuron_at(ImVec2 p) const {
   return dx * dx + dy * dy <= hit * hit ? j : -1;
 }
 
+int GapLayout::mosaic_rows() const {
+  const int tiles_down = tiles_across > 0 ? (tile_count + tiles_across - 1) / tiles_across : 0;
+  return tiles_down * (image_rows + 1) - 1;
+}
+int GapLayout::mosaic_cols() const { return tiles_across * (image_cols + 1) - 1; }
+
+void GapLayout::mosaic_texel(int i, int j, int& row, int& col) const {
+  row = (j / tiles_across) * (image_rows + 1) + i / image_cols;
+  col = (j % tiles_across) * (image_cols + 1) + i % image_cols;
+}
+
 bool GapLayout::edge_at(ImVec2 p, int rows, int cols, int& i, int& j) const {
   if (!heatmap || p.x < min.x || p.x >= max.x || p.y < min.y || p.y >= max.y) return false;
+  if (weight_images) {  // the texel under p, then which tile and pixel it is (none on a space)
+    const int tr = static_cast<int>((p.y - min.y) / (max.y - min.y) * static_cast<float>(mosaic_rows()));
+    const int tc = static_cast<int>((p.x - min.x) / (max.x - min.x) * static_cast<float>(mosaic_cols()));
+    const int r = tr % (image_rows + 1), c = tc % (image_cols + 1);
+    if (r == image_rows || c == image_cols) return false;
+    j = (tr / (image_rows + 1)) * tiles_across + tc / (image_cols + 1);
+    i = r * image_cols + c;
+    return j < cols && i < rows;
+  }
   i = std::min(rows - 1, static_cast<int>((p.y - min.y) / (max.y - min.y) * static_cast<float>(rows)));
   j = std::min(cols - 1, static_cast<int>((p.x - min.x) / (max.x - min.x) * static_cast<float>(cols)));
   return true;
@@ -158,12 +208,13 @@ namespace {
 // circles; without, the gaps stay narrow and only the edges of the neuron
 // under the mouse (or selected) get numbers, halfway along.
 GraphLayout layout_for(const std::vector<int>& widths, ImVec2 area, float height, const Metrics& m,
-                       bool numbers_everywhere) {
+                       bool numbers_everywhere, const std::vector<int>& input_shape) {
+  const bool image = input_shape.size() == 2 && !widths.empty() && input_shape[0] * input_shape[1] == widths[0];
   GraphLayout g;
   g.edge_numbers_on_hover = !numbers_everywhere;
   const int n_cols = static_cast<int>(widths.size());
   if (n_cols == 0) return g;
-  bool any_compact = false;
+  bool any_compact = image;
   for (int n : widths) any_compact = any_compact || n > kMaxCircleNeurons;
   height = std::max(120.0f, height - m.symbol_space - (any_compact ? m.caption_space : 0.0f));
 
@@ -179,8 +230,15 @@ GraphLayout layout_for(const std::vector<int>& widths, ImVec2 area, float height
   for (int l = 0; l < n_cols; ++l) {
     ColumnLayout& c = g.columns[static_cast<std::size_t>(l)];
     c.size = std::max(1, widths[static_cast<std::size_t>(l)]);
-    c.compact = c.size > kMaxCircleNeurons;
-    if (c.compact) {
+    c.compact = c.size > kMaxCircleNeurons || (l == 0 && image);
+    if (l == 0 && image) {  // square pixels, as large as the height and a share of the width allow
+      c.image = true;
+      c.rows = input_shape[0];
+      c.cols = input_shape[1];
+      c.cell_h = c.cell_w = std::clamp(std::min({height / static_cast<float>(c.rows),
+                                                 0.22f * area.x / static_cast<float>(c.cols), kMaxImagePixel * m.k}),
+                                       1.0f, kMaxImagePixel * m.k);
+    } else if (c.compact) {
       size_cells(c, height);
     } else {
       // As large as the pitch allows once the symbol above and the line
@@ -211,6 +269,7 @@ GraphLayout layout_for(const std::vector<int>& widths, ImVec2 area, float height
       gap.heatmap = c.compact || g.columns[static_cast<std::size_t>(l - 1)].compact;
       const ColumnLayout& s = g.columns[static_cast<std::size_t>(l - 1)];
       float low = gap.heatmap ? kHeatGapMin : kLineGapMin;
+      if (gap.heatmap && s.image) low = std::max(low, 0.3f * area.x);  // one small image per neuron needs room
       if (!gap.heatmap) {  // widen a gap whose edge numbers would be readable, so they clear the circles
         choose_label_position(gap, s, c);
         if (numbers_everywhere && gap.label_spacing >= m.min_label_spacing)
@@ -234,6 +293,7 @@ GraphLayout layout_for(const std::vector<int>& widths, ImVec2 area, float height
       const float half_h = std::max(s.max.y, t.max.y);
       gap.min = {s.max.x + kHeatMargin, -half_h};
       gap.max = {t.min.x - kHeatMargin, half_h};
+      if (s.image) fit_weight_images(gap, s, t.size);
     } else {
       choose_label_position(gap, s, t);
       if (gap.label_spacing < m.min_label_spacing || !numbers_everywhere) gap.label_spacing = 0.0f;
@@ -257,22 +317,23 @@ GraphLayout layout_for(const std::vector<int>& widths, ImVec2 area, float height
 
 }  // namespace
 
-GraphLayout make_graph_layout(const std::vector<int>& widths, ImVec2 area, float text_px) {
+GraphLayout make_graph_layout(const std::vector<int>& widths, ImVec2 area, float text_px,
+                              const std::vector<int>& input_shape) {
   const Metrics m = metrics_for(text_px);
   auto zoom_of = [&](const GraphLayout& l) {
     const float w = std::max(1.0f, l.max.x - l.min.x), h = std::max(1.0f, l.max.y - l.min.y);
     return std::min(area.x / w, area.y / h);
   };
-  GraphLayout g = layout_for(widths, area, area.y, m, true);
+  GraphLayout g = layout_for(widths, area, area.y, m, true, input_shape);
   // Shown smaller than it is laid out, its text would no longer fit its
   // circles and gaps: numbers on every edge cost too much width here, so
   // they come on demand.
-  if (zoom_of(g) < 0.98f) g = layout_for(widths, area, area.y, m, false);
+  if (zoom_of(g) < 0.98f) g = layout_for(widths, area, area.y, m, false, input_shape);
   // Still too wide, it will be shown smaller, leaving height unused: lay it
   // out again as tall as it will then have room for.
   const float w = g.max.x - g.min.x, h = g.max.y - g.min.y;
   const float zoom = zoom_of(g);
-  if (zoom < 0.98f && area.x / w < area.y / h) g = layout_for(widths, area, area.y / zoom, m, false);
+  if (zoom < 0.98f && area.x / w < area.y / h) g = layout_for(widths, area, area.y / zoom, m, false, input_shape);
   return g;
 }
 

@@ -25,6 +25,9 @@ struct ColumnLayout {
   ImVec2 cells_min{0, 0};
   float cell_w = 0.0f, cell_h = 0.0f;
   int rows = 0, cols = 0;
+  // An image input (Scenario::input_shape): the cells are its pixels, row by
+  // row (neuron j in row j / cols, column j % cols), square.
+  bool image = false;
   ImVec2 min{0, 0}, max{0, 0};  // bounding box of the neurons
 
   ImVec2 center(int j) const;     // circles; for cells the cell's centre
@@ -36,6 +39,14 @@ struct ColumnLayout {
 struct GapLayout {
   bool heatmap = false;         // W as an image: row i = neuron i of l−1, column j = neuron j of l
   ImVec2 min{0, 0}, max{0, 0};  // heatmap rectangle
+  // Out of an image input: W as one small image per neuron j of l (its
+  // weights laid out like the input's pixels), tiles_across to a row, one
+  // texel of space between tiles. image_rows × image_cols is the input's shape.
+  bool weight_images = false;
+  int image_rows = 0, image_cols = 0, tiles_across = 0, tile_count = 0;
+  int mosaic_rows() const;  // texels of the whole picture, spaces included
+  int mosaic_cols() const;
+  void mosaic_texel(int i, int j, int& row, int& col) const;  // weight (i, j) → texel
   // Lines: each edge's number sits at this fraction of the way from its source
   // to its target, chosen so that no two numbers land on the same height.
   float label_t = 0.25f;
@@ -61,7 +72,9 @@ struct GraphLayout {
 // widths[l] = neurons of layer l (0 = input). `area`: the pixels available;
 // text_px: the height of the canvas text at zoom 1, which sizes the circles,
 // the label spacing and the room for labels.
-GraphLayout make_graph_layout(const std::vector<int>& widths, ImVec2 area, float text_px);
+// input_shape: {rows, cols} when the input layer is an image, else empty.
+GraphLayout make_graph_layout(const std::vector<int>& widths, ImVec2 area, float text_px,
+                              const std::vector<int>& input_shape = {});
 
 // screen = origin + pan + canvas · zoom
 struct CanvasView {

@@ -19,6 +19,8 @@ class HeatmapTexture {
   void update(const Eigen::MatrixXd& m, double factor, double scale, std::uint64_t key);
   ImTextureID id() const;
   bool ready() const { return texture_ != 0; }
+  // Whether update() with this key would upload (so a caller can skip building the matrix).
+  bool needs(std::uint64_t key) const { return !ready() || key != key_; }
 
  private:
   unsigned texture_ = 0;

@@ -36,6 +36,7 @@ constexpr Row kMouse[] = {
     {"click a neuron or an edge", "select it; the Edit tab then edits its bias or weight"},
     {"double-click a matrix cell", "type a new weight or bias (W tab of the matrix inspector)"},
     {"drag the canvas", "pan (left or middle button)"},
+    {"drag on an input image", "paint it (right button: erase); one undoable edit per stroke"},
     {"mouse wheel over the canvas", "zoom around the mouse"},
     {"click a timeline cell", "jump to right after that op"},
     {"drop a scenario file on the window", "open it"},

@@ -97,6 +97,15 @@ struct DataUi {
   bool click_test = false;    // into the test set instead of the training set
 };
 
+// A brush stroke on an image input, from press to release (image_paint.cpp).
+struct PaintUi {
+  bool active = false;
+  bool erase = false;          // the right button: erase
+  int example = 0;             // the example it paints
+  int last = -1;               // the pixel the brush was on last frame
+  std::vector<double> pixels;  // the image as painted so far
+};
+
 struct UiState {
   // Canvas view.
   float zoom = 1.0f;
@@ -153,6 +162,7 @@ struct UiState {
   bool help_open = false;         // the help overlay (F1 or ?)
   CompareUi compare;
   DataUi data;
+  PaintUi paint;  // a stroke on an image input, while the mouse is down
   // The equation panel's title, equation and numbers took this height last
   // frame; the layout makes room for it (app_view.cpp), and where it cannot,
   // equation_compact draws them in the body font.

@@ -65,6 +65,7 @@ def mnist_shaped():
                        "the speed of the real thing, not what it learns. A batch of 32. The weights start "
                        "random (He normal, seed 784).",
         "input_size": 784,
+        "input_shape": [28, 28],
         "layers": [
             {"size": 128, "activation": "relu"},
             {"size": 64, "activation": "relu"},

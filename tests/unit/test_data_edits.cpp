@@ -280,3 +280,49 @@ TEST(DataEdits, BatchAndInputLayerEditsAreRefusedWithADataSet) {
 
 }  // namespace
 }  // namespace bpv
+
+namespace bpv {
+namespace {
+
+// A brush stroke on an image input: one edit, the whole image. With a data
+// set it lands on the training row the mini-batch shows as that example.
+TEST(DataEdits, APaintedImageIsTheTrainingRowThisMiniBatchShowsAsThatExample) {
+  Scenario start = circle();
+  start.input_shape = {1, 2};  // two pixels: an image as far as the edit is concerned
+  const std::vector<int> rows = batch_rows(start.data.train_rows(), start.data.batching, start.progress);
+  ASSERT_GE(rows.size(), 2u);
+  const Scenario after = apply_and_undo(start, edit::PaintImage{1, {0.25, -0.5}});
+  EXPECT_EQ(after.data.train_raw.row(rows[1]), Eigen::RowVector2d(0.25, -0.5));
+  for (int r = 0; r < start.data.train_rows(); ++r)
+    if (r != rows[1]) EXPECT_EQ(after.data.train_raw.row(r), start.data.train_raw.row(r)) << "row " << r;
+  EXPECT_EQ(after.inputs.row(1), Eigen::RowVector2d(0.25, -0.5));  // the mini-batch op writes it into x
+  expect_loaded_batch(after);
+  EXPECT_EQ(edit_label(start, edit::PaintImage{1, {0.0, 0.0}}), "paint the image of example 2");
+}
+
+TEST(DataEdits, PaintingWithoutADataSetSetsTheBatchsExample) {
+  const Scenario start = load_scenario(test::scenario_path("mnist_shaped.json"));
+  ASSERT_FALSE(start.data.active());
+  std::vector<double> pixels(784, 0.0);
+  pixels[14 * 28 + 14] = 1.0;
+  Scenario sc = start;
+  EXPECT_EQ(apply_edit(sc, edit::PaintImage{3, pixels}), "");
+  EXPECT_EQ(sc.inputs.row(3), Eigen::Map<const Eigen::RowVectorXd>(pixels.data(), 784));
+  EXPECT_EQ(sc.inputs.row(2), start.inputs.row(2));
+}
+
+TEST(DataEdits, APaintingThatDoesNotFitTheImageIsRefused) {
+  Scenario start = circle();
+  expect_refused(start, edit::PaintImage{0, {0.0, 0.0}}, "not an image");
+  start.input_shape = {1, 2};
+  expect_refused(start, edit::PaintImage{0, {0.0}}, "2 pixels, not 1");
+  expect_refused(start, edit::PaintImage{0, {0.0, std::nan("")}}, "finite");
+  expect_refused(start, edit::PaintImage{99, {0.0, 0.0}}, "no such example");
+  Scenario features = load_scenario(test::scenario_path("spiral_features.json"));
+  features.input_shape = {1, features.input_size};
+  expect_refused(features, edit::PaintImage{0, std::vector<double>(static_cast<std::size_t>(features.input_size), 0.0)},
+                 "features");
+}
+
+}  // namespace
+}  // namespace bpv

@@ -416,3 +416,61 @@ TEST(LessonQuantities, SymbolsFollowTheAppsNotation) {
 
 }  // namespace
 }  // namespace bpv
+
+namespace bpv {
+namespace {
+
+TEST(Lessons, AreListedByTheNumberTheirFileStartsWith) {
+  const std::vector<std::string> files = list_lessons(lessons_dir());
+  ASSERT_GE(files.size(), 10u);
+  EXPECT_EQ(std::filesystem::path(files[0]).filename(), "1_seed_walkthrough.json");
+  EXPECT_EQ(std::filesystem::path(files[9]).filename(), "10_painted_digit.json");
+}
+
+// What the painted-digit lesson says, on the engine's numbers.
+TEST(LessonClaims, ThePaintedDigitLessonSaysWhatTheNetDoesWithAPicture) {
+  const Lesson lesson = load_lesson(lessons_dir() + "/10_painted_digit.json");
+  ASSERT_EQ(lesson.beats.size(), 4u);
+  const Scenario& start = lesson.scenarios.at("");
+  ASSERT_TRUE(start.image_input());
+  EXPECT_EQ(start.input_shape, (std::vector<int>{5, 5}));  // "5×5 pixels", "25 pixels row by row"
+  EXPECT_EQ(start.batch_size(), 12);                        // "twelve pictures"
+  auto outputs = [](const Scenario& sc) {  // o for every example, after the forward pass
+    Stepper st(sc);
+    st.jump_to(st.op_count());
+    return Eigen::MatrixXd(st.state().layers.back().activation);
+  };
+  auto trained = [](const Scenario& sc, int steps) {
+    Trainer trainer(sc);
+    for (int s = 0; s < steps; ++s) trainer.step();
+    return trainer.scenario();
+  };
+  auto digit = [](const Eigen::MatrixXd& rows, int b) {
+    Eigen::Index k = 0;
+    rows.row(b).maxCoeff(&k);
+    return static_cast<int>(k);
+  };
+  // "Untrained, … its most probable digit is the right one for only 3 of the 12 pictures."
+  const Eigen::MatrixXd before = outputs(start);
+  int right_before = 0;
+  for (int b = 0; b < start.batch_size(); ++b) right_before += digit(before, b) == digit(start.targets, b);
+  EXPECT_EQ(right_before, 3);
+  // "300 training steps later … every picture gets its own digit as the most probable."
+  EXPECT_EQ(lesson.beats[1].trained, 300);
+  const Scenario after = trained(start, 300);
+  const Eigen::MatrixXd o = outputs(after);
+  for (int b = 0; b < start.batch_size(); ++b) EXPECT_EQ(digit(o, b), digit(start.targets, b)) << "picture " << b + 1;
+  // "This picture is a 1": the example every beat shows.
+  for (const Beat& beat : lesson.beats) EXPECT_EQ(beat.example, 4);
+  EXPECT_EQ(digit(start.targets, 4), 1);
+  // "Turn this 1 into a 7 … o₃, the 7, becomes the most probable": the 1 painted over with the 7 as drawn.
+  Scenario painted = after;
+  painted.inputs.row(4) = start.inputs.row(8);
+  ASSERT_EQ(digit(start.targets, 8), 2);
+  EXPECT_EQ(digit(outputs(painted), 4), 2);
+  // "Training has moved them from their random start."
+  EXPECT_GT((after.layers[0].weights - start.layers[0].weights).cwiseAbs().maxCoeff(), 0.05);
+}
+
+}  // namespace
+}  // namespace bpv

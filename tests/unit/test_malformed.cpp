@@ -83,6 +83,20 @@ TEST(Malformed, InputSizeMissingNegativeZeroOrNotAnInteger) {
   expect_error_at(valid_net("\"input_size\": 2", "\"input_size\": 4097"), "input_size", "4096");
 }
 
+TEST(Malformed, InputShapeNotTwoPositiveIntegersOrNotTheInputSize) {
+  auto with_shape = [](const std::string& shape) {
+    return valid_net("\"input_size\": 2,", "\"input_size\": 2, \"input_shape\": " + shape + ",");
+  };
+  EXPECT_EQ(error_of(with_shape("[1, 2]")), "");
+  EXPECT_EQ(error_of(with_shape("[2, 1]")), "");
+  expect_error_at(with_shape("[2, 2]"), "input_shape", "input_size is 2");
+  expect_error_at(with_shape("[2]"), "input_shape", "[rows, columns]");
+  expect_error_at(with_shape("[1, 1, 2]"), "input_shape", "[rows, columns]");
+  expect_error_at(with_shape("\"1x2\""), "input_shape", "[rows, columns]");
+  expect_error_at(with_shape("[0, 2]"), "input_shape[0]");
+  expect_error_at(with_shape("[1, 2.5]"), "input_shape[1]", "integer");
+}
+
 TEST(Malformed, LayersMissingEmptyOrMoreThanSixteen) {
   const std::string no_layers = R"({"input_size": 2, "loss": "mse", "learning_rate": 0.1,
       "inputs": [[1, 2]], "targets": [[1]]})";

@@ -85,5 +85,16 @@ TEST(RealDataDigits, PixelsAreScaledToZeroToOne) {
   EXPECT_DOUBLE_EQ(s.data.train_raw.maxCoeff(), 1.0);
 }
 
+TEST(RealDataDigits, TheInputsAreAnEightByEightImage) {
+  Scenario s;
+  try {
+    s = real_scenario("digits");
+  } catch (const std::exception& x) {
+    FAIL() << x.what();
+  }
+  EXPECT_TRUE(s.image_input());
+  EXPECT_EQ(s.input_shape, (std::vector<int>{8, 8}));
+}
+
 }  // namespace
 }  // namespace bpv

@@ -23,6 +23,7 @@ void expect_same_scenario(const Scenario& a, const Scenario& b, const std::strin
   EXPECT_EQ(a.name, b.name) << what;
   EXPECT_EQ(a.description, b.description) << what;
   EXPECT_EQ(a.input_size, b.input_size) << what;
+  EXPECT_EQ(a.input_shape, b.input_shape) << what;
   ASSERT_EQ(a.layer_count(), b.layer_count()) << what;
   for (int l = 0; l < a.layer_count(); ++l) {
     EXPECT_EQ(a.layers[l].activation, b.layers[l].activation) << what << " layer " << l + 1;
@@ -46,6 +47,18 @@ TEST(RoundTrip, EveryAssetScenarioSurvivesToJsonAndBackExactly) {
     const std::string text = scenario_to_json(loaded).dump(2);
     expect_same_scenario(parse_scenario(text, file), loaded, file);
   }
+}
+
+TEST(RoundTrip, AnImageInputKeepsItsShapeUntilTheInputLayerNoLongerFitsIt) {
+  const Scenario mnist = load_scenario(test::scenario_path("mnist_shaped.json"));
+  ASSERT_TRUE(mnist.image_input());
+  EXPECT_EQ(mnist.input_shape, (std::vector<int>{28, 28}));
+  EXPECT_EQ(parse_scenario(scenario_to_json(mnist).dump(), "again").input_shape, mnist.input_shape);
+
+  Scenario resized = load_scenario(test::scenario_path("seed.json"));
+  resized.input_shape = {2, 2};  // the seed has 3 inputs: 2 × 2 no longer describes them
+  EXPECT_FALSE(resized.image_input());
+  EXPECT_FALSE(scenario_to_json(resized).contains("input_shape"));
 }
 
 TEST(RoundTrip, FullPrecisionRandomNumbersSurviveExactly) {
