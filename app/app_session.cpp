@@ -95,6 +95,8 @@ void read_string(const json& j, const char* field, std::string& out) {
 std::string app_session_to_text(const AppSession& s) {
   json losses = json::array();
   for (double l : s.loss_history) losses.push_back(l);  // NaN and ±∞ become null
+  json epochs = json::array();
+  for (const EpochLoss& e : s.epoch_losses) epochs.push_back({e.step, e.epoch, e.train, e.test});
   json doc{
       {"format", kFormat},
       {"version", kVersion},
@@ -103,12 +105,14 @@ std::string app_session_to_text(const AppSession& s) {
       {"modified", s.modified},
       {"cursor", s.cursor},
       {"loss_history", std::move(losses)},
+      {"epoch_losses", std::move(epochs)},
       {"view",
        {{"dark", s.dark},
         {"example", s.example},
         {"decimals", s.decimals},
         {"ops_per_second", s.ops_per_second},
         {"train_steps", s.train_steps},
+        {"loss_log_scale", s.loss_log_scale},
         {"text_scale", s.text_scale}}},
       {"window", {{"width", s.window_width}, {"height", s.window_height}}},
       {"recent", s.recent},
@@ -160,6 +164,24 @@ AppSession parse_app_session(const std::string& text) {
       else bad("loss_history", "expected an array of numbers");
     }
   }
+  if (doc.contains("epoch_losses")) {
+    // [step, epoch, train, test] each, steps rising, within the loss history.
+    const json& h = doc["epoch_losses"];
+    if (!h.is_array()) bad("epoch_losses", "expected an array of [step, epoch, train, test]");
+    for (const json& e : h) {
+      if (!e.is_array() || e.size() != 4 || !e[0].is_number_unsigned() || !e[1].is_number_integer())
+        bad("epoch_losses", "expected an array of [step, epoch, train, test]");
+      auto loss = [&](const json& v) {
+        if (v.is_null()) return std::numeric_limits<double>::quiet_NaN();
+        if (!v.is_number()) bad("epoch_losses", "expected an array of [step, epoch, train, test]");
+        return v.get<double>();
+      };
+      EpochLoss r{e[0].get<std::size_t>(), e[1].get<long long>(), loss(e[2]), loss(e[3])};
+      if (r.step > s.loss_history.size() || (!s.epoch_losses.empty() && r.step <= s.epoch_losses.back().step))
+        bad("epoch_losses", "steps must rise and stay within loss_history");
+      s.epoch_losses.push_back(r);
+    }
+  }
   if (doc.contains("view")) {
     const json& v = doc["view"];
     if (!v.is_object()) bad("view", "expected an object");
@@ -173,6 +195,7 @@ AppSession parse_app_session(const std::string& text) {
       s.ops_per_second = static_cast<float>(ops);
     }
     read_int(v, "train_steps", s.train_steps, 1, 1000000);
+    read_bool(v, "loss_log_scale", s.loss_log_scale);
     if (v.contains("text_scale")) {
       if (!v["text_scale"].is_number()) bad("view.text_scale", "expected a number");
       const double t = v["text_scale"].get<double>();

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "scenario.hpp"
+#include "session.hpp"
 
 namespace bpv {
 
@@ -41,6 +42,7 @@ struct AppSession {
   bool modified = false;  // the embedded scenario has edits not in `path`
   std::size_t cursor = 0;            // ops applied in the current training step
   std::vector<double> loss_history;  // one per completed training step (NaN kept as null)
+  std::vector<EpochLoss> epoch_losses;  // with a test set: one per epoch ended (the loss plot's two curves)
   // Session::history_json(): the undo/redo history, so undo reaches back past
   // a restart. Null when none. Kept as JSON here: the Session checks it.
   nlohmann::json history;
@@ -51,6 +53,7 @@ struct AppSession {
   int decimals = 4;
   float ops_per_second = 2.0f;
   int train_steps = 100;
+  bool loss_log_scale = false;  // the loss plot's y axis
   float text_scale = 1.0f;  // 0.75 … 2.5 (ui_state.hpp's next_text_scale)  // View ▸ Text size, on top of the monitor's content scale
 
   // Window size in screen units at content scale 1; 0 = the default.

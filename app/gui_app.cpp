@@ -559,7 +559,7 @@ Startup choose_start(const WindowRequest& request, const AppSessionRead& last) {
   if (a.scenario) {
     s.scenario = *a.scenario;
     s.path = a.path;
-    s.restore = SessionRestore{a.loss_history, a.modified};
+    s.restore = SessionRestore{a.loss_history, a.epoch_losses, a.modified};
     s.history = a.history;  // undo reaches back past the restart
   } else if (!a.path.empty()) {  // quit after "Discard": the file as it is on disk
     try {
@@ -580,6 +580,7 @@ void restore_view(const AppSession& a, const Session& session, UiState& ui) {
   ui.decimals = std::clamp(a.decimals, 1, 8);
   ui.ops_per_second = std::clamp(a.ops_per_second, 0.5f, 20.0f);
   ui.train_steps = std::clamp(a.train_steps, 1, 1000000);
+  ui.loss_log_scale = a.loss_log_scale;
   ui.text_scale = std::clamp(a.text_scale, kMinTextScale, kMaxTextScale);  // applied before the next frame
   ui.files.recent = a.recent;
   if (a.dark != ui.dark) {
@@ -596,6 +597,7 @@ AppSession snapshot(const Session& session, const UiState& ui, const Window& win
   if (!discarded && with_scenario) {
     a.scenario = session.scenario();
     a.loss_history = session.loss_history();
+    a.epoch_losses = session.epoch_losses();
     a.history = session.history_json();
   }
   a.path = session.path();
@@ -606,6 +608,7 @@ AppSession snapshot(const Session& session, const UiState& ui, const Window& win
   a.decimals = ui.decimals;
   a.ops_per_second = ui.ops_per_second;
   a.train_steps = ui.train_steps;
+  a.loss_log_scale = ui.loss_log_scale;
   a.text_scale = ui.text_scale;
   a.window_width = window.unscaled_width();
   a.window_height = window.unscaled_height();

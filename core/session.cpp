@@ -98,6 +98,7 @@ Session::Session(Scenario scenario, std::string path, SessionRestore restored)
     : stepper_(std::move(scenario)),
       path_(std::move(path)),
       loss_history_(std::move(restored.loss_history)),
+      epoch_losses_(std::move(restored.epoch_losses)),
       modified_(restored.modified) {}
 
 Session::~Session() = default;

@@ -55,14 +55,6 @@ struct ChangeMask {
   bool empty() const { return neurons.empty(); }
 };
 
-// What the app brings back from its session file on start (app/app_session.hpp):
-// the losses of the training steps already done, and whether the scenario had
-// unsaved edits (so quitting asks again).
-struct SessionRestore {
-  std::vector<double> loss_history;
-  bool modified = false;
-};
-
 // The whole training set's and the test set's data loss (no penalty) with the
 // weights after the last step of an epoch, as `train --csv` reports them.
 struct EpochLoss {
@@ -70,6 +62,16 @@ struct EpochLoss {
   long long epoch = 0;   // the epoch that ended (from 0)
   double train = 0.0, test = 0.0;
 };
+
+// What the app brings back from its session file on start (app/app_session.hpp):
+// the losses of the training steps already done (and of the epochs ended),
+// and whether the scenario had unsaved edits (so quitting asks again).
+struct SessionRestore {
+  std::vector<double> loss_history;
+  std::vector<EpochLoss> epoch_losses;
+  bool modified = false;
+};
+
 
 class Session {
  public:

@@ -76,6 +76,8 @@ AppSession full_session() {
   s.modified = true;
   s.cursor = 17;
   s.loss_history = {0.75, 0.5000000000000001, std::numeric_limits<double>::quiet_NaN(), 1e-300};
+  s.epoch_losses = {{2, 0, 0.61, 0.70000000000000007}, {4, 1, 0.25, std::numeric_limits<double>::quiet_NaN()}};
+  s.loss_log_scale = true;
   s.dark = false;
   s.example = -1;
   s.decimals = 6;
@@ -114,6 +116,12 @@ TEST_F(SessionFile, RoundTripBringsBackEverythingExactly) {
   EXPECT_EQ(b.loss_history[1], 0.5000000000000001);
   EXPECT_TRUE(std::isnan(b.loss_history[2])) << "a diverged step stays non-finite";
   EXPECT_EQ(b.loss_history[3], 1e-300);
+  ASSERT_EQ(b.epoch_losses.size(), 2u);  // the loss plot's training and test curves
+  EXPECT_EQ(b.epoch_losses[0].step, 2u);
+  EXPECT_EQ(b.epoch_losses[1].epoch, 1);
+  EXPECT_EQ(b.epoch_losses[0].test, 0.70000000000000007);
+  EXPECT_TRUE(std::isnan(b.epoch_losses[1].test));
+  EXPECT_EQ(b.loss_log_scale, true);
   EXPECT_EQ(b.dark, false);
   EXPECT_EQ(b.example, -1);
   EXPECT_EQ(b.decimals, 6);
@@ -132,6 +140,7 @@ TEST_F(SessionFile, AfterDiscardOnlyThePathIsKept) {
   AppSession a = full_session();
   a.scenario.reset();
   a.loss_history.clear();
+  a.epoch_losses.clear();
   a.modified = false;
   write_app_session(path("session.json"), a);
   const AppSessionRead r = read_app_session(path("session.json"));
@@ -176,6 +185,10 @@ TEST_F(SessionFile, ACorruptFileIsIgnoredWithTheReason) {
       {R"({"format": "backprop-viz session", "view": {"decimals": 1e9}})", "decimals"},
       {R"({"format": "backprop-viz session", "view": {"text_scale": 9}})", "text_scale"},
       {R"({"format": "backprop-viz session", "loss_history": "none"})", "loss_history"},
+      {R"({"format": "backprop-viz session", "epoch_losses": [[1, 0, 0.5]]})", "epoch_losses"},
+      {R"({"format": "backprop-viz session", "loss_history": [0.5], "epoch_losses": [[2, 0, 0.5, 0.6]]})",
+       "epoch_losses"},
+      {R"({"format": "backprop-viz session", "view": {"loss_log_scale": "yes"}})", "loss_log_scale"},
       {R"({"format": "backprop-viz session", "window": {"width": -5}})", "width"},
       {R"({"format": "backprop-viz session", "scenario": {"input_size": 3, "layers": []}})", "scenario"},
   };
@@ -225,8 +238,10 @@ TEST_F(SessionFile, AFailedWriteThrowsAndKeepsThePreviousSession) {
 // ------------------------------------------------------------ what the app restores into
 
 TEST(SessionRestoreInto, TheSessionCarriesItsLossesAndItsUnsavedFlag) {
-  Session s(seed_scenario(), "/x/seed.json", SessionRestore{{0.9, 0.8, 0.7}, true});
+  Session s(seed_scenario(), "/x/seed.json", SessionRestore{{0.9, 0.8, 0.7}, {{2, 0, 0.5, 0.6}}, true});
   EXPECT_EQ(s.loss_history(), (std::vector<double>{0.9, 0.8, 0.7}));
+  ASSERT_EQ(s.epoch_losses().size(), 1u);
+  EXPECT_EQ(s.epoch_losses()[0].test, 0.6);
   EXPECT_EQ(s.training_step(), 3u);
   EXPECT_TRUE(s.modified());
   EXPECT_EQ(s.path(), "/x/seed.json");

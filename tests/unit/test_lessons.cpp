@@ -422,7 +422,7 @@ namespace {
 
 TEST(Lessons, AreListedByTheNumberTheirFileStartsWith) {
   const std::vector<std::string> files = list_lessons(lessons_dir());
-  ASSERT_GE(files.size(), 10u);
+  ASSERT_GE(files.size(), 11u);
   EXPECT_EQ(std::filesystem::path(files[0]).filename(), "1_seed_walkthrough.json");
   EXPECT_EQ(std::filesystem::path(files[9]).filename(), "10_painted_digit.json");
 }
@@ -470,6 +470,86 @@ TEST(LessonClaims, ThePaintedDigitLessonSaysWhatTheNetDoesWithAPicture) {
   EXPECT_EQ(digit(outputs(painted), 4), 2);
   // "Training has moved them from their random start."
   EXPECT_GT((after.layers[0].weights - start.layers[0].weights).cwiseAbs().maxCoeff(), 0.05);
+}
+
+}  // namespace
+}  // namespace bpv
+
+namespace bpv {
+namespace {
+
+// What the overfitting lesson says about its two nets, on the engine's numbers.
+TEST(LessonClaims, TheOverfittingLessonSaysWhatL2Does) {
+  const Lesson lesson = load_lesson(lessons_dir() + "/11_overfitting_and_l2.json");
+  ASSERT_EQ(lesson.beats.size(), 4u);
+  const Scenario& plain = lesson.scenarios.at("");
+  const Scenario& l2 = lesson.scenarios.at("l2");
+  // "Forty noisy points …: the 20 filled ones train the net, the 20 hollow ones are kept back"; "two hidden layers of 16".
+  EXPECT_EQ(plain.train_rows(), 20);
+  EXPECT_EQ(plain.data.test_raw.rows(), 20);
+  EXPECT_EQ(plain.layer_count(), 3);
+  EXPECT_EQ(plain.width(1), 16);
+  EXPECT_EQ(plain.width(2), 16);
+  // "One training step here is one epoch".
+  EXPECT_EQ(steps_per_epoch(plain.train_rows(), plain.data.batching), 1);
+  // "L2 regularization, λ = 0.03": the same net otherwise.
+  EXPECT_EQ(l2.regularization.l2, 0.03);
+  EXPECT_EQ(plain.regularization.l2, 0.0);
+  for (int l = 0; l < plain.layer_count(); ++l) EXPECT_TRUE(plain.layers[l].weights == l2.layers[l].weights);
+  EXPECT_TRUE(plain.data.train_raw == l2.data.train_raw);
+  const int epochs = lesson.beats[1].trained;
+  EXPECT_EQ(epochs, 2000);
+  EXPECT_EQ(lesson.beats[2].trained, epochs) << "the same 2,000 epochs";
+  // Training and test data loss after every epoch.
+  auto curves = [&](const Scenario& start, std::vector<double>& train, std::vector<double>& test) {
+    SetEvaluator train_set(start, training_raw(start), training_targets(start));
+    SetEvaluator test_set(start, start.data.test_raw, start.data.test_targets);
+    Trainer trainer(start);
+    for (int e = 0; e < epochs; ++e) {
+      trainer.step();
+      train.push_back(train_set.data_loss(trainer.scenario()));
+      test.push_back(test_set.data_loss(trainer.scenario()));
+    }
+  };
+  std::vector<double> train, test, train_l2, test_l2;
+  curves(plain, train, test);
+  curves(l2, train_l2, test_l2);
+  // "the training loss is almost 0".
+  EXPECT_LT(train.back(), 0.01);
+  // "The test loss fell for the first epochs only, then turned and rose to more than three times its lowest".
+  const auto lowest = std::min_element(test.begin(), test.end());
+  EXPECT_LT(lowest - test.begin(), epochs / 100) << "the test loss is lowest in the first 1% of the epochs";
+  EXPECT_LT(*lowest, test.front());
+  EXPECT_GT(test.back(), 3.0 * *lowest);
+  // "the training loss stays well above 0, and the test loss ends close to its best, a third of the unregularized net's".
+  EXPECT_GT(train_l2.back(), 10.0 * train.back());
+  EXPECT_LT(test_l2.back(), 1.25 * *std::min_element(test_l2.begin(), test_l2.end()));
+  EXPECT_LT(test_l2.back(), 0.4 * test.back());
+  EXPECT_GT(test_l2.back(), 0.25 * test.back());
+  EXPECT_EQ(lesson.beats[1].panel, "loss");
+  EXPECT_EQ(lesson.beats[2].panel, "loss");
+}
+
+}  // namespace
+}  // namespace bpv
+
+namespace bpv {
+namespace {
+
+// overfit.json's description: "Train for a few hundred epochs: the training
+// loss keeps falling while the test loss turns and rises."
+TEST(AssetClaims, OverfitJsonOverfitsWithinAFewHundredEpochs) {
+  const Scenario start = load_scenario(test::scenario_path("overfit.json"));
+  SetEvaluator train_set(start, training_raw(start), training_targets(start));
+  SetEvaluator test_set(start, start.data.test_raw, start.data.test_targets);
+  Trainer trainer(start);
+  double lowest_test = test_set.data_loss(start), first_train = train_set.data_loss(start);
+  for (int e = 0; e < 500; ++e) {
+    trainer.step();
+    lowest_test = std::min(lowest_test, test_set.data_loss(trainer.scenario()));
+  }
+  EXPECT_LT(train_set.data_loss(trainer.scenario()), 0.25 * first_train);
+  EXPECT_GT(test_set.data_loss(trainer.scenario()), 2.0 * lowest_test);
 }
 
 }  // namespace
