@@ -712,8 +712,10 @@ void draw_cells(const Frame& f, int l) {
   const ImVec2 a = f.screen(c.min), b = f.screen(c.max);
   if (!f.visible(a, b)) return;
   char buf[32];
-  // An image's pixels in grey, black to white over [min(0, x), max(1, x)]:
-  // it reads as the picture (a digit), not as a diverging scale.
+  // An image's pixels in grey over [min(0, x), max(1, x)], so it reads as the
+  // picture (a digit), not as a diverging scale: white ink on black in the
+  // dark theme, as MNIST is shown; dark ink on paper in the light one.
+  const bool ink_is_dark = !theme_is_dark();
   double lo = 0.0, hi = 1.0;
   if (c.image && v.neurons != Shown::Nothing)
     for (double x : v.values) {
@@ -725,7 +727,8 @@ void draw_cells(const Frame& f, int l) {
     if (!f.visible(m, ImVec2(m.x + w, m.y + h))) continue;
     ImU32 fill = neuron_fill(f, v, j, alpha);
     if (c.image && v.neurons != Shown::Nothing) {
-      const int g = static_cast<int>(std::lround(255.0 * (v.values[static_cast<std::size_t>(j)] - lo) / (hi - lo)));
+      int g = static_cast<int>(std::lround(255.0 * (v.values[static_cast<std::size_t>(j)] - lo) / (hi - lo)));
+      if (ink_is_dark) g = 255 - g;
       fill = IM_COL32(g, g, g, static_cast<int>(255.0f * alpha));
     }
     f.dl->AddRectFilled(ImVec2(m.x + gap, m.y + gap), ImVec2(m.x + w - gap, m.y + h - gap), fill);
@@ -739,6 +742,9 @@ void draw_cells(const Frame& f, int l) {
     text_centered(f, f.small, f.small_size, ImVec2(m.x + 0.5f * w, m.y + 0.5f * h - dy),
                   with_alpha(ink, 0.7f), buf);
   }
+  if (c.image)  // the picture's edge, where its background meets the canvas'
+    f.dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(b.x + 1, b.y + 1), with_alpha(f.pal.neuron_outline, alpha), 0.0f, 0,
+                  1.0f);
   if (v.neuron_role == Role::Write)
     f.dl->AddRect(ImVec2(a.x - 6, a.y - 6), ImVec2(b.x + 6, b.y + 6), with_alpha(f.pal.just_computed, 0.35f),
                   2.0f, 0, 5.0f);
