@@ -1,11 +1,9 @@
-// The desktop app's frame loop, and the screenshot command that draws the
-// same frames into a PNG. Each frame:
-//   1. apply the commands the UI queued last frame,
-//   2. do the file requests it queued (open, save, export, quit; dropped
-//      files too): disk I/O here, engine changes only as commands,
-//   3. let the session take in a finished training job,
-//   4. build the UI from what the session publishes (panels queue commands),
-//   5. render (and read the picture back when a PNG export asked for it).
+// The desktop app's window, and the screenshot command that draws the same
+// frames into a PNG. Each frame is build_frame (frame_loop.hpp); between its
+// commands and its drawing the window does the file requests the UI queued
+// (open, save, export, quit; dropped files too): disk I/O here, engine
+// changes only as commands. Then it draws (and reads the picture back when a
+// PNG export asked for it) and presents.
 // The interactive window also keeps the user's session file (app_session.hpp):
 // read at start, written every few seconds when something changed and on quit.
 //
@@ -37,6 +35,7 @@
 #include "assets_dir.hpp"
 #include "file_actions.hpp"
 #include "file_dialog.hpp"
+#include "frame_loop.hpp"
 #include "gui_entry.hpp"
 #include "lesson.hpp"
 #include "lesson_writer.hpp"
@@ -68,14 +67,6 @@ Scenario open_scenario(const std::string& path) {
 // "seed" on the command line is the built-in example: it has no file of its
 // own, so Save asks for one instead of writing ./seed.
 std::string file_of(const std::string& argument) { return argument == "seed" ? "" : argument; }
-
-void apply_queued(Session& session, UiState& ui, CommandQueue& commands) {
-  for (const Command& c : commands) {
-    const std::string refused = session.apply(c);
-    if (!refused.empty()) show_status(ui, refused);
-  }
-  commands.clear();
-}
 
 std::string display_name(const Session& session) {
   return session.path().empty() ? session.scenario().name
@@ -280,21 +271,6 @@ std::vector<std::string> layout_problems(const Session& session, const UiState& 
     if (!inside(c.rect, c.window) || !inside(c.rect, screen)) out.push_back("control '" + c.name + "' is cut off");
   return out;
 }
-
-}  // namespace
-
-// Between frames: the fonts and the style follow the monitor's content scale
-// times the user's text size.
-void sync_ui_scale(Window& window, UiState& ui) {
-  const float scale = window.content_scale() * ui.text_scale;
-  if (scale == ui.content_scale) return;
-  window.set_font_scale(scale);
-  ui.content_scale = scale;
-  apply_theme(ui.dark, scale);
-  ui.fit_requested = true;
-}
-
-namespace {
 
 // `screenshot --list-text`: every text of the last frame, one JSON object a
 // line: the window, the text, its rectangle and the rectangle that shows it.
@@ -694,17 +670,18 @@ class AppLoop {
   // One frame; false once the user quit.
   bool frame() {
     // Sleep while nothing moves; wake for input, playing, training, or work queued.
-    const FileUiState& f = ui_.files;
-    const bool busy = ui_.playing || session_.training() || !commands_.empty() || !f.requests.empty() ||
-                      f.dialog.open_requested || f.error_requested || change_flash_strength(ui_) > 0.0f;
-    window_.poll_events(busy ? 0.0 : 0.25);
-    queue_dropped(window_, ui_);
-    apply_queued(session_, ui_, commands_);
-    if (window_.should_close()) {  // the close button: File ▸ Quit, which may ask first
-      window_.cancel_close();
-      ui_.files.requests.push_back(FileRequest{FileAction::Quit, "", false});
-    }
-    perform_file_requests(session_, ui_, loop_);
+    const FileUiState& files = ui_.files;
+    const bool busy = ui_.playing || session_.training() || !commands_.empty() || !files.requests.empty() ||
+                      files.dialog.open_requested || files.error_requested || change_flash_strength(ui_) > 0.0f;
+    FrameContext f{window_, session_, ui_, commands_};
+    build_frame(f, busy ? 0.0 : 0.25, [&] {
+      queue_dropped(window_, ui_);
+      if (window_.should_close()) {  // the close button: File ▸ Quit, which may ask first
+        window_.cancel_close();
+        ui_.files.requests.push_back(FileRequest{FileAction::Quit, "", false});
+      }
+      perform_file_requests(session_, ui_, loop_);
+    });
 #ifdef __EMSCRIPTEN__
     if (loop_.quit) {  // a page cannot close its own tab: keep the session, say so
       write_on_quit();
@@ -712,14 +689,8 @@ class AppLoop {
       show_status(ui_, "the session is kept in this browser; close the tab to leave", 10.0);
     }
 #else
-    if (loop_.quit) return false;
+    if (loop_.quit) return false;  // the frame just built is never shown
 #endif
-    session_.poll();
-
-    sync_ui_scale(window_, ui_);
-    window_.begin_frame();
-    DrawApp(session_, ui_, commands_);
-    ImGui::Render();
     window_.draw(/*force=*/!loop_.png_path.empty());
     if (!loop_.png_path.empty()) {  // the frame just drawn, before it is shown
       if (window_.save_png(loop_.png_path)) {
@@ -879,16 +850,11 @@ int run_screenshot(const ScreenshotRequest& request) {
     }
     std::vector<double> insight_grid_ms, insight_upload_ms;
 
+    FrameContext f{window, session, ui, commands};
     auto frame = [&](double* build_ms) {
       const Clock::time_point t0 = Clock::now();
       if (request.training && !session.training()) session.apply(command::TrainSteps{1000000});
-      window.poll_events();
-      apply_queued(session, ui, commands);
-      session.poll();
-      sync_ui_scale(window, ui);
-      window.begin_frame();
-      if (!request.empty_frame) DrawApp(session, ui, commands);
-      ImGui::Render();
+      build_frame(f, 0.0, {}, !request.empty_frame);
       if (build_ms) *build_ms = ms_since(t0);
     };
     // The first frame, timed from process start: what a user waits for.
@@ -1000,7 +966,7 @@ int run_screenshot(const ScreenshotRequest& request) {
     // the picture.
     const int settle = request.dialog.empty() ? 3 : 40;
     // The gradient check runs on a worker thread: wait (up to a minute) for it.
-    for (int i = 0; i < 6000 && ui.right_tab == RightTab::GradCheck && !CurrentGradCheckMaps(session); ++i)
+    for (int i = 0; i < 6000 && ui.right_tab == RightTab::GradCheck && !CurrentGradCheckMaps(session, ui); ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     for (int i = 0; i < settle; ++i) {
       if (request.list_text) RecordDrawnText(i + 1 == settle);

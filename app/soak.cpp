@@ -33,6 +33,7 @@
 #include "activations.hpp"
 #include "assets_dir.hpp"
 #include "file_actions.hpp"
+#include "frame_loop.hpp"
 #include "losses.hpp"
 #include "optimizer.hpp"
 #include "panels.hpp"
@@ -188,24 +189,20 @@ class Soak {
     return ui_input();
   }
 
-  // One frame of the real app: input (synthetic), commands, draw, present.
+  // One frame of the real app (frame_loop.hpp) on synthetic input. File
+  // requests from random clicks (Save, Quit, Open…) are dropped where the
+  // app would do them: the soak must not write over anything, and opens are
+  // its own actions.
   void frame() {
     window_.set_synthetic_input(&input_);
-    window_.poll_events();
-    apply_queued();
-    session_.poll();
-    sync_ui_scale(window_, ui_);
-    window_.begin_frame();
-    DrawApp(session_, ui_, commands_);
-    ImGui::Render();
+    FrameContext f{window_, session_, ui_, commands_};
+    build_frame(f, 0.0, [&] {
+      ui_.files.requests.clear();
+      ui_.files.ask_unsaved.reset();
+      ui_.files.after_save.reset();
+    });
     window_.draw();
     window_.present();
-    apply_queued();
-    // File requests from random clicks (Save, Quit, Open…) are dropped: the
-    // soak must not write over anything, and opens are its own actions.
-    ui_.files.requests.clear();
-    ui_.files.ask_unsaved.reset();
-    ui_.files.after_save.reset();
     ++frames_;
   }
 
@@ -372,7 +369,7 @@ class Soak {
     const int steps = uniform(1, 30);
     commands_.push_back(command::TrainSteps{steps});
     if (uniform(0, 3) == 0) {
-      apply_queued();
+      apply_queued(session_, ui_, commands_);  // the job starts, then is cancelled
       commands_.push_back(command::CancelTraining{});
       return "train " + std::to_string(steps) + " then cancel";
     }
@@ -470,11 +467,6 @@ class Soak {
     char buf[48];
     std::snprintf(buf, sizeof buf, " at (%.0f, %.0f)", x, y);
     return what + buf;
-  }
-
-  void apply_queued() {
-    for (const Command& c : commands_) session_.apply(c);
-    commands_.clear();
   }
 
   const SoakRequest& request_;

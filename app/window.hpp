@@ -7,7 +7,6 @@
 #include <vector>
 
 struct GLFWwindow;
-namespace bpv { struct UiState; }
 struct ImFontAtlas;
 
 namespace bpv {
@@ -97,10 +96,5 @@ class Window {
   bool drawn_since_present_ = false;
   double last_present_time_ = 0.0;
 };
-
-// Between frames, in every frame loop (the app, screenshot, soak): rebuilds
-// the fonts and the style when the monitor's content scale or the user's text
-// size changed (gui_app.cpp).
-void sync_ui_scale(Window& window, UiState& ui);
 
 }  // namespace bpv

@@ -6,7 +6,6 @@
 #include "train.hpp"
 
 namespace bpv {
-namespace {
 
 // The forward and loss ops of a step, and where each layer's forward starts:
 // a change to layer l's parameters only needs the ops from affine(l) on.
@@ -29,6 +28,8 @@ struct ForwardProbe {
   }
 };
 
+namespace {
+
 bool has_kink(const Activation* a) { return a->name == "relu" || a->name == "leaky_relu"; }
 
 // Signs of every pre-activation that feeds a kinked activation, from layer l on.
@@ -45,65 +46,83 @@ void kink_signs(const PassState& st, int l, std::vector<bool>& out) {
 
 double forward_loss(const Scenario& scenario) { return ForwardProbe(scenario).state.loss_value(); }
 
-GradCheckResult gradcheck(const Scenario& scenario, std::size_t max_parameters) {
-  // The analytic gradients: one step through the shared op list.
-  Trainer trainer(scenario);
-  trainer.step();
-  const PassState& analytic = trainer.state();
-
-  GradCheckResult result;
-  ForwardProbe probe(scenario);
-  std::vector<bool> signs_up, signs_down;
-  // Returns false when the probe crossed a ReLU kink: the loss is not
-  // differentiable in between, so finite differences say nothing there.
-  auto numeric_derivative = [&](int l, double& param, double& derivative) {
-    const double w = param;
-    const double h = 1e-4 * std::max(1.0, std::abs(w));
-    bool smooth = true;
-    auto central = [&](double step) {
-      param = w + step;
-      const double up = probe.run_from(l);
-      kink_signs(probe.state, l, signs_up);
-      param = w - step;
-      const double down = probe.run_from(l);
-      kink_signs(probe.state, l, signs_down);
-      smooth = smooth && signs_up == signs_down;
-      return (up - down) / (2.0 * step);
-    };
-    derivative = (4.0 * central(h / 2) - central(h)) / 3.0;
-    param = w;
-    probe.run_from(l);
-    return smooth;
+// Returns false when the probe crossed a ReLU kink: the loss is not
+// differentiable in between, so finite differences say nothing there.
+bool GradChecker::numeric_derivative(int l, double& param, double& derivative) {
+  ForwardProbe& probe = *probe_;
+  const double w = param;
+  const double h = 1e-4 * std::max(1.0, std::abs(w));
+  bool smooth = true;
+  auto central = [&](double step) {
+    param = w + step;
+    const double up = probe.run_from(l);
+    kink_signs(probe.state, l, signs_up_);
+    param = w - step;
+    const double down = probe.run_from(l);
+    kink_signs(probe.state, l, signs_down_);
+    smooth = smooth && signs_up_ == signs_down_;
+    return (up - down) / (2.0 * step);
   };
-  auto record = [&](int l, bool is_bias, int r, int c, double a, double n) {
-    const double denom = std::max({std::abs(a), std::abs(n), kGradCheckFloor});
-    const double err = std::abs(a - n) / denom;
-    result.entries.push_back({l, is_bias, r, c, a, n, err});
-    if (!(err <= result.max_relative_error)) {  // also catches NaN
-      result.max_relative_error = err;
-      result.worst = static_cast<int>(result.entries.size()) - 1;
-    }
-  };
+  derivative = (4.0 * central(h / 2) - central(h)) / 3.0;
+  param = w;
+  probe.run_from(l);
+  return smooth;
+}
 
+GradChecker::GradChecker(const Scenario& scenario, std::size_t max_parameters)
+    : analytic_(std::make_unique<Trainer>(scenario)), probe_(std::make_unique<ForwardProbe>(scenario)) {
+  analytic_->step();  // the analytic gradients: one step through the shared op list
   for (const Layer& layer : scenario.layers)
-    result.parameter_count += static_cast<std::size_t>(layer.weights.size() + layer.bias.size());
+    result_.parameter_count += static_cast<std::size_t>(layer.weights.size() + layer.bias.size());
   max_parameters = std::max<std::size_t>(1, max_parameters);
-  const std::size_t stride = std::max<std::size_t>(1, (result.parameter_count + max_parameters - 1) / max_parameters);
-  std::size_t index = 0;
-  auto check = [&](int l, bool is_bias, int r, int c, double analytic_value, double& param) {
-    if (index++ % stride != 0) return;
-    double numeric = 0.0;
-    if (numeric_derivative(l, param, numeric)) record(l, is_bias, r, c, analytic_value, numeric);
-    else ++result.skipped_at_kinks;
-  };
-  for (int l = 1; l <= scenario.layer_count(); ++l) {
-    Layer& layer = probe.state.scenario.layers[l - 1];
-    const LayerState& ls = analytic.layers[l - 1];
-    for (int i = 0; i < layer.weights.rows(); ++i)
-      for (int j = 0; j < layer.weights.cols(); ++j) check(l, false, i, j, ls.grad_weights(i, j), layer.weights(i, j));
-    for (int j = 0; j < layer.bias.cols(); ++j) check(l, true, 0, j, ls.grad_bias(0, j), layer.bias(0, j));
+  stride_ = std::max<std::size_t>(1, (result_.parameter_count + max_parameters - 1) / max_parameters);
+}
+
+GradChecker::~GradChecker() = default;
+
+std::size_t GradChecker::to_check() const { return (result_.parameter_count + stride_ - 1) / stride_; }
+
+bool GradChecker::check_next() {
+  if (done()) return false;
+  // The index-th parameter in layer order: layer l's weights row by row, then its bias.
+  std::size_t k = index_;
+  int l = 1;
+  for (;; ++l) {
+    const Layer& layer = probe_->state.scenario.layers[l - 1];
+    const auto n = static_cast<std::size_t>(layer.weights.size() + layer.bias.size());
+    if (k < n) break;
+    k -= n;
   }
-  return result;
+  Layer& layer = probe_->state.scenario.layers[l - 1];
+  const LayerState& ls = analytic_->state().layers[l - 1];
+  const auto n_weights = static_cast<std::size_t>(layer.weights.size());
+  const bool is_bias = k >= n_weights;
+  const int r = is_bias ? 0 : static_cast<int>(k / static_cast<std::size_t>(layer.weights.cols()));
+  const int c = is_bias ? static_cast<int>(k - n_weights) : static_cast<int>(k % static_cast<std::size_t>(layer.weights.cols()));
+  double& param = is_bias ? layer.bias(0, c) : layer.weights(r, c);
+  const double analytic = is_bias ? ls.grad_bias(0, c) : ls.grad_weights(r, c);
+  double numeric = 0.0;
+  if (numeric_derivative(l, param, numeric)) {
+    const double denom = std::max({std::abs(analytic), std::abs(numeric), kGradCheckFloor});
+    const double err = std::abs(analytic - numeric) / denom;
+    result_.entries.push_back({l, is_bias, r, c, analytic, numeric, err});
+    if (!(err <= result_.max_relative_error)) {  // also catches NaN
+      result_.max_relative_error = err;
+      result_.worst = static_cast<int>(result_.entries.size()) - 1;
+    }
+  } else {
+    ++result_.skipped_at_kinks;
+  }
+  index_ += stride_;
+  ++checked_;
+  return !done();
+}
+
+GradCheckResult gradcheck(const Scenario& scenario, std::size_t max_parameters) {
+  GradChecker checker(scenario, max_parameters);
+  while (checker.check_next()) {
+  }
+  return checker.result();
 }
 
 GradCheckMaps gradcheck_maps(const GradCheckResult& result, const Scenario& scenario) {

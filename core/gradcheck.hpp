@@ -6,6 +6,7 @@
 #pragma once
 #include <Eigen/Dense>
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 #include "scenario.hpp"
@@ -40,6 +41,36 @@ inline constexpr double kGradCheckTolerance = 1e-6;
 // evenly spread subset of this size is checked (every k-th), so a
 // 784-128-64-10 net takes seconds, not minutes.
 inline constexpr std::size_t kGradCheckMaxParameters = 4096;
+
+// The check one parameter at a time, so a job can run it in slices and stop
+// between any two (core/gradcheck_job.hpp). gradcheck() runs it to the end.
+class Trainer;
+struct ForwardProbe;  // the forward ops alone, rerun from the nudged layer (gradcheck.cpp)
+
+class GradChecker {
+ public:
+  GradChecker(const Scenario& scenario, std::size_t max_parameters = kGradCheckMaxParameters);
+  ~GradChecker();
+  GradChecker(const GradChecker&) = delete;
+  GradChecker& operator=(const GradChecker&) = delete;
+
+  // Checks the next parameter of the subset; false once none is left.
+  bool check_next();
+  bool done() const { return index_ >= result_.parameter_count; }
+  std::size_t checked() const { return checked_; }
+  std::size_t to_check() const;  // the subset's size
+  const GradCheckResult& result() const { return result_; }
+
+ private:
+  bool numeric_derivative(int layer, double& param, double& derivative);
+  std::unique_ptr<Trainer> analytic_;  // one step: the analytic gradients
+  std::unique_ptr<ForwardProbe> probe_;  // forward only, parameters nudged in place
+  GradCheckResult result_;
+  std::size_t stride_ = 1;  // every stride-th parameter in layer order
+  std::size_t index_ = 0;   // the next one's index
+  std::size_t checked_ = 0;
+  std::vector<bool> signs_up_, signs_down_;
+};
 
 // The batch loss of the scenario's network, forward only.
 double forward_loss(const Scenario& scenario);

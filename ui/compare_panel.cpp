@@ -18,18 +18,14 @@
 namespace bpv {
 namespace {
 
-// The job running or done, and which start of a step it trained from. Never
-// destroyed (like the gradient check's): a running job would hold up the exit.
+// The job running or done, and which start of a step it trained from.
+// Dropping a running job cancels it after its current training step.
 struct Cache {
   std::unique_ptr<CompareJob> job;
   std::uint64_t start_id = 0;  // Stepper::start_id() of the network it trained
   std::size_t training_step = 0;
 };
 
-Cache& cache() {
-  static auto* c = new Cache();
-  return *c;
-}
 
 // One colour per candidate, from the palette's text colours, so each line
 // reads at 4.5:1 on the window in both themes (contrast_pairs(), test_contrast.cpp):
@@ -210,7 +206,7 @@ void DrawComparePanel(const Session& session, UiState& ui) {
     ImGui::End();
     return;
   }
-  Cache& c = cache();
+  Cache& c = ui.caches.get<Cache>();
   const std::vector<CompareRun> candidates = compare_candidates();
   ImGui::TextWrapped("The network and data of this step's start, trained with each optimizer from zero state, "
                      "with the scenario's learning rate.");

@@ -77,18 +77,14 @@ struct PlotFrame {
 };
 
 // ---------------------------------------------------------------- [SECTION] decision region
-// Kept between frames; never destroyed (it holds a GL texture, which must not
-// outlive the context).
+// Kept between frames in ui.caches (panel_caches.hpp), which frees the
+// texture before the GL context goes.
 struct Cache {
   std::uint64_t key = ~0ULL;
   DecisionGrid grid;
   std::vector<std::uint32_t> pixels;
   RegionTexture texture;
 };
-Cache& cache() {
-  static auto* c = new Cache();
-  return *c;
-}
 
 // The region's colour at one grid point: paler than the points, so they stay
 // readable on it. One output: its place in the targets' range; two: o₂ − o₁.
@@ -100,8 +96,7 @@ ImU32 region_color(const ValueRange& range, const Eigen::MatrixXd& out, Eigen::I
   return blend_over(diverging_color(t, 0.45f), palette().canvas_bg);
 }
 
-void refresh_region(const Session& session, const PlaneExtent& e, bool classes, const ValueRange& range) {
-  Cache& c = cache();
+void refresh_region(const Session& session, Cache& c, const PlaneExtent& e, bool classes, const ValueRange& range) {
   const Scenario& weights = session.stepper().state().scenario;  // live: the update ops move them
   const std::uint64_t key = (session.revision() * 1099511628211ULL) ^ (theme_is_dark() ? 1 : 2);
   if (key == c.key && c.texture.id != 0) return;
@@ -155,8 +150,9 @@ void draw_plot(const Session& session, UiState& ui, CommandQueue& commands, floa
   dl->PushClipRect(f.a, f.b, true);
   dl->AddRectFilled(f.a, f.b, pal.canvas_bg);
   if (has_plane_inputs(sc)) {
-    refresh_region(session, f.e, classes, range);
-    if (cache().texture.id != 0) dl->AddImage(cache().texture.texture_id(), f.a, f.b);
+    Cache& c = ui.caches.get<Cache>();
+    refresh_region(session, c, f.e, classes, range);
+    if (c.texture.id != 0) dl->AddImage(c.texture.texture_id(), f.a, f.b);
   }
   const float r = std::max(3.0f, small * 0.28f);
   const ImU32 outline = theme_is_dark() ? IM_COL32(235, 235, 240, 255) : IM_COL32(20, 20, 28, 255);

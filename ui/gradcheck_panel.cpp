@@ -1,15 +1,15 @@
 // The Gradient check tab: every weight's analytic gradient ∂L/∂W (the
 // engine's backward pass) beside a central finite difference of the loss, and
-// their relative error (core/gradcheck.hpp). The check runs on a worker
-// thread on a copy of the start-of-step network, only when the weights or the
+// their relative error (core/gradcheck.hpp). The check runs beside the UI
+// (core/gradcheck_job.hpp) on a copy of the start-of-step network, only when the weights or the
 // data change — a 784-128-64-10 net takes seconds — and the canvas can colour
 // its edges by the same errors (ui.gradcheck_edges, graph_canvas.cpp).
 #include <chrono>
 #include <cmath>
-#include <future>
+#include <memory>
 
 #include "describe.hpp"
-#include "gradcheck.hpp"
+#include "gradcheck_job.hpp"
 #include "panels.hpp"
 #include "theme.hpp"
 
@@ -30,70 +30,36 @@ bool same_numbers(const Scenario& a, const Scenario& b) {
   return true;
 }
 
-struct CheckResult {
-  GradCheckResult result;
-  GradCheckMaps maps;
-  double seconds = 0.0;
-};
-
-// The last check and the one running. Never destroyed (like the canvas
-// cache): a running job's future would block the exit.
+// The check shown and the one running, of copies of the start-of-step
+// network. Dropping a running job stops it within one parameter
+// (gradcheck_job.hpp), so the cache can go with the UiState.
 struct Cache {
   std::uint64_t revision = 0;
-  Scenario wanted;         // the start-of-step network to show a check of
+  Scenario wanted;  // the start-of-step network to show a check of
   bool have_wanted = false;
-  Scenario running;        // what the job checks
-  std::future<CheckResult> job;
-  bool have = false;
-  Scenario checked;        // what `check` is of
-  CheckResult check;
+  std::unique_ptr<GradCheckJob> running;
+  std::unique_ptr<GradCheckJob> shown;  // the last finished check
 };
 
-Cache& cache() {
-  static auto* c = new Cache();
-  return *c;
-}
-
-// The browser gives this page no threads: there the check runs (deferred)
-// when update() takes it in.
-#ifdef __EMSCRIPTEN__
-constexpr std::launch kJobLaunch = std::launch::deferred;
-#else
-constexpr std::launch kJobLaunch = std::launch::async;
-#endif
-
-void start_job(Cache& c) {
-  c.running = c.wanted;
-  c.job = std::async(kJobLaunch, [sc = c.running] {
-    const auto t0 = std::chrono::steady_clock::now();
-    CheckResult r;
-    r.result = gradcheck(sc);
-    r.maps = gradcheck_maps(r.result, sc);
-    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    return r;
-  });
-}
-
-// Once a frame from whoever asks first: notice new weights, take in a finished job.
-void update(const Session& session) {
-  Cache& c = cache();
+// Once a frame from whoever asks first: notice new weights, take in a
+// finished job. A job of older weights runs to its end (it is shown, marked
+// as older, while the next one runs), then the newest weights are checked.
+void update(const Session& session, Cache& c) {
   if (session.revision() != c.revision) {
     c.revision = session.revision();
     if (!c.have_wanted || !same_numbers(c.wanted, session.scenario())) {
       c.wanted = session.scenario();
       c.have_wanted = true;
-      if (!c.job.valid()) start_job(c);  // else: started when the running one is done
+      if (!c.running) c.running = std::make_unique<GradCheckJob>(c.wanted);
     }
   }
-  if (c.job.valid() && c.job.wait_for(std::chrono::seconds(0)) != std::future_status::timeout) {  // ready, or deferred
-    c.check = c.job.get();
-    c.checked = c.running;
-    c.have = true;
-    if (!same_numbers(c.running, c.wanted)) start_job(c);
+  if (c.running && c.running->ready()) {
+    c.shown = std::move(c.running);
+    if (!same_numbers(c.shown->scenario(), c.wanted)) c.running = std::make_unique<GradCheckJob>(c.wanted);
   }
 }
 
-bool current(const Cache& c) { return c.have && same_numbers(c.checked, c.wanted); }
+bool current(const Cache& c) { return c.shown && same_numbers(c.shown->scenario(), c.wanted); }
 
 std::string parameter_symbol(const GradCheckEntry& e) {
   return e.is_bias ? "b" + superscript(e.layer) + subscript(e.col + 1) : weight_symbol(e.layer, e.row, e.col);
@@ -130,10 +96,10 @@ void DrawGradCheckLegend() {
   ImGui::TextUnformatted("not checked");
 }
 
-const GradCheckMaps* CurrentGradCheckMaps(const Session& session) {
-  update(session);
-  const Cache& c = cache();
-  return current(c) ? &c.check.maps : nullptr;
+const GradCheckMaps* CurrentGradCheckMaps(const Session& session, UiState& ui) {
+  Cache& c = ui.caches.get<Cache>();
+  update(session, c);
+  return current(c) ? &c.shown->maps() : nullptr;
 }
 
 void DrawGradCheckPanel(const Session& session, UiState& ui, CommandQueue&, PanelRect r) {
@@ -141,8 +107,8 @@ void DrawGradCheckPanel(const Session& session, UiState& ui, CommandQueue&, Pane
     ImGui::End();
     return;
   }
-  update(session);
-  const Cache& c = cache();
+  Cache& c = ui.caches.get<Cache>();
+  update(session, c);
   ImGui::TextWrapped(
       "Is the backward pass right? Each parameter's gradient from backpropagation (analytic) beside "
       "the slope of the loss measured by nudging that parameter up and down (a central finite "
@@ -153,21 +119,22 @@ void DrawGradCheckPanel(const Session& session, UiState& ui, CommandQueue&, Pane
   ImGui::Separator();
 
   if (!current(c)) {
-    ImGui::TextDisabled("Computing the finite differences…");
-    if (!c.have) {
+    ImGui::TextDisabled("Computing the finite differences… %.0f %%",
+                        c.running ? 100.0 * c.running->progress() : 0.0);
+    if (!c.shown) {
       ImGui::End();
       return;
     }
     ImGui::TextDisabled("(below: the check of the weights before the last change)");
   }
-  const GradCheckResult& res = c.check.result;
+  const GradCheckResult& res = c.shown->result();
   const std::size_t checked = res.entries.size() + res.skipped_at_kinks;
   if (checked < res.parameter_count)
     ImGui::TextWrapped("A bounded subset: %zu of the %zu parameters (1 in %zu, spread evenly), so the "
                        "check takes seconds, not minutes.",
                        checked, res.parameter_count, (res.parameter_count + checked - 1) / std::max<std::size_t>(1, checked));
   else
-    ImGui::Text("All %zu parameters checked (%.0f ms).", res.parameter_count, 1000.0 * c.check.seconds);
+    ImGui::Text("All %zu parameters checked (%.0f ms).", res.parameter_count, 1000.0 * c.shown->seconds());
   if (res.skipped_at_kinks > 0)
     ImGui::TextWrapped("%zu left out: nudging them moved a ReLU input across 0, where the slope jumps "
                        "and a finite difference means nothing.",

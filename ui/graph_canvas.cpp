@@ -46,12 +46,8 @@ struct Cache {
   std::vector<std::string> input_labels;   // the features' names ("x₁²", "sin x₂"); empty: x₁, x₂, …
   int legend_rows = 2;  // the legend's rows last frame
   Eigen::MatrixXd mosaic;  // the weights out of an image input, tiled (draw_heatmap)
+  std::vector<HeatmapTexture> heatmaps;  // heatmaps[l]: layer l's weights as an image
 };
-
-Cache& cache() {
-  static auto* c = new Cache();  // holds no GL objects; never destroyed like the textures
-  return *c;
-}
 
 std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
   return (h ^ v) * 1099511628211ULL + 0x9e3779b97f4a7c15ULL;
@@ -83,6 +79,7 @@ struct Frame {
   // The neurons the lesson's beat rings (draw_lesson_highlights), or nullptr:
   // their symbols move up to clear the ring.
   const std::vector<NeuronRef>* ringed = nullptr;
+  Cache* cache = nullptr;  // this UiState's (ui.caches): the textures, the labels
 
   bool is_ringed(int l, int j) const {
     if (!ringed) return false;
@@ -199,8 +196,7 @@ std::uint64_t layout_key(const Scenario& sc, ImVec2 area, float text_px) {
   return mix(h, static_cast<std::uint64_t>(area.y));
 }
 
-void update_cache(const Session& session, const UiState& ui, ImVec2 area, float text_px) {
-  Cache& c = cache();
+void update_cache(Cache& c, const Session& session, const UiState& ui, ImVec2 area, float text_px) {
   const Scenario& sc = session.stepper().state().scenario;
   const std::uint64_t lk = layout_key(sc, area, text_px);
   if (lk != c.layout_key || c.layout.columns.size() != static_cast<std::size_t>(sc.layer_count() + 1)) {
@@ -448,7 +444,9 @@ void draw_heatmap(const Frame& f, int l) {
     f.dl->AddRectFilled(a, b, diverging_color(0.0, alpha));
   } else {
     const double scale = f.values.scale_of(v.edges);
-    HeatmapTexture& tex = heatmap_for_layer(l);
+    std::vector<HeatmapTexture>& heatmaps = f.cache->heatmaps;
+    if (static_cast<std::size_t>(l) >= heatmaps.size()) heatmaps.resize(static_cast<std::size_t>(l) + 1);
+    HeatmapTexture& tex = heatmaps[static_cast<std::size_t>(l)];
     std::uint64_t key = mix(f.revision, static_cast<std::uint64_t>(v.edges));
     // The double's bits, through memcpy: the web build's libc++ (emscripten 3.1.6) has no std::bit_cast.
     const double keyed = scale * v.factor;
@@ -460,7 +458,7 @@ void draw_heatmap(const Frame& f, int l) {
       // input's pixels are. Spaces between the tiles show 0 (the neutral colour).
       key = mix(key, static_cast<std::uint64_t>(g.tiles_across));
       if (tex.needs(key)) {
-        Eigen::MatrixXd& mosaic = cache().mosaic;
+        Eigen::MatrixXd& mosaic = f.cache->mosaic;
         mosaic.setZero(g.mosaic_rows(), g.mosaic_cols());
         for (int j = 0; j < t.size; ++j)
           for (int i = 0; i < s.size; ++i) {
@@ -690,8 +688,8 @@ void draw_circles(const Frame& f, int l) {
         text_centered(f, f.small, f.small_size, ImVec2(p.x, p.y + r + 3.0f + 0.5f * f.small_size), f.pal.text_dim, buf);
     }
     if (symbols) {
-      if (l == 0 && static_cast<std::size_t>(j) < cache().input_labels.size())  // an input feature: its name
-        std::snprintf(buf, sizeof buf, "%s", cache().input_labels[static_cast<std::size_t>(j)].c_str());
+      if (l == 0 && static_cast<std::size_t>(j) < f.cache->input_labels.size())  // an input feature: its name
+        std::snprintf(buf, sizeof buf, "%s", f.cache->input_labels[static_cast<std::size_t>(j)].c_str());
       else
         neuron_label(buf, sizeof buf, f.symbols[static_cast<std::size_t>(l)], j);
       text_centered(f, f.small, f.small_size, ImVec2(p.x, p.y - r - clearance - 0.5f * f.small_size),
@@ -1371,15 +1369,15 @@ void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue& commands
   const ImVec2 size(std::max(avail.x, 50.0f), std::max(avail.y, 50.0f));
   const float header = kHeaderRows * (fo.small->FontSize + 4.0f) + 10.0f;
   // As many rows as the legend used last frame (it wraps on a narrow canvas).
-  const float legend = static_cast<float>(cache().legend_rows) * (fo.small->FontSize + 8.0f) + 10.0f;
+  Cache& c = ui.caches.get<Cache>();
+  const float legend = static_cast<float>(c.legend_rows) * (fo.small->FontSize + 8.0f) + 10.0f;
   const ImVec2 area_min(12.0f, header + 8.0f),
       area_size(size.x - 24.0f, std::max(40.0f, size.y - header - legend - 16.0f));
 
   // The layout is made in unscaled pixels; on a HiDPI screen the fit zooms it
   // by the content scale, in step with the fonts.
   const float scale = std::max(0.5f, ui.content_scale);
-  update_cache(session, ui, ImVec2(area_size.x / scale, area_size.y / scale), fo.small->FontSize / scale);
-  const Cache& c = cache();
+  update_cache(c, session, ui, ImVec2(area_size.x / scale, area_size.y / scale), fo.small->FontSize / scale);
 
   ImGui::InvisibleButton("##graph", size,
                          ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonMiddle);
@@ -1388,10 +1386,10 @@ void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue& commands
       PaintImageInput(session, ui, commands, c.layout.columns.front(), CanvasView{origin, ui.pan, ui.zoom}, hovered);
   handle_view_input(ui, origin, size, area_min, area_size, c.layout, c.layout_key, hovered, active && !painting);
   if (ui.paint.active) {  // the stroke so far, in place of x
-    LayerView& x = cache().values.layers.front();
+    LayerView& x = c.values.layers.front();
     x.neurons = Shown::Input;
     x.values = ui.paint.pixels;
-    cache().values_key = ~0ULL;  // the engine's own values again once the stroke is done
+    c.values_key = ~0ULL;  // the engine's own values again once the stroke is done
   }
 
   Frame f{st,
@@ -1419,7 +1417,8 @@ void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue& commands
     f.probe->circles.clear();
     f.probe->canvas = ImVec4(f.clip_min.x, f.clip_min.y, f.clip_max.x, f.clip_max.y);
   }
-  if (ui.gradcheck_edges) f.gradcheck = CurrentGradCheckMaps(session);
+  f.cache = &c;
+  if (ui.gradcheck_edges) f.gradcheck = CurrentGradCheckMaps(session, ui);
   if (!ui.lesson.left_beat(f.revision)) f.ringed = &ui.lesson.neurons;
 
   const ImVec2 mouse = ImGui::GetIO().MousePos;
@@ -1476,8 +1475,8 @@ void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue& commands
   draw_loss(f);
   draw_headers(f, header);
   const int rows = draw_legend(f, legend);
-  if (rows != cache().legend_rows) {
-    cache().legend_rows = rows;
+  if (rows != c.legend_rows) {
+    c.legend_rows = rows;
     ui.fit_requested = true;  // the network's area changed
   }
   if (ui.gradcheck_edges) draw_gradcheck_key(f, header);

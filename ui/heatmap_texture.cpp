@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <utility>
 
 #include "theme.hpp"
 
@@ -29,6 +30,45 @@ const std::array<std::uint32_t, kLutSize>& color_table() {
 
 std::uint64_t g_texture_generation = 0;
 
+// Uploads width × height ImU32 texels into `texture` (made on first use),
+// allocating storage only when the size changed from the texture's
+// (width_now × height_now, updated). The caller's texture binding is kept.
+void upload_texels(unsigned& texture, int& width_now, int& height_now, const std::uint32_t* pixels, int width,
+                   int height, GLint filter) {
+  GLint previous = 0;
+  glGetIntegerv(GL_TEXTURE_BINDING_2D, &previous);
+  if (texture == 0) {
+    GLuint t = 0;
+    glGenTextures(1, &t);
+    texture = t;
+    width_now = height_now = -1;
+  }
+  glBindTexture(GL_TEXTURE_2D, texture);
+  glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+  // ImU32 is 0xAABBGGRR: in memory, on a little-endian machine, R G B A.
+  if (width != width_now || height != height_now) {
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, filter);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, filter);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, pixels);
+    width_now = width;
+    height_now = height;
+  } else {
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, pixels);
+  }
+  glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(previous));
+  ++g_texture_generation;  // the window must draw this frame (app/window.cpp)
+}
+
+void delete_texture(unsigned& texture) {
+  if (texture == 0) return;
+  const GLuint t = texture;
+  glDeleteTextures(1, &t);
+  texture = 0;
+}
+
 }  // namespace
 
 std::uint64_t texture_content_generation() { return g_texture_generation; }
@@ -52,30 +92,7 @@ void HeatmapTexture::update(const Eigen::MatrixXd& m, double factor, double scal
       pixels_[static_cast<std::size_t>(i) * static_cast<std::size_t>(cols) + static_cast<std::size_t>(j)] = c;
     }
 
-  GLint previous = 0;
-  glGetIntegerv(GL_TEXTURE_BINDING_2D, &previous);
-  if (texture_ == 0) {
-    GLuint t = 0;
-    glGenTextures(1, &t);
-    texture_ = t;
-  }
-  glBindTexture(GL_TEXTURE_2D, texture_);
-  glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
-  glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
-  // ImU32 is 0xAABBGGRR: in memory, on a little-endian machine, R G B A.
-  if (rows != rows_ || cols != cols_) {
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, cols, rows, 0, GL_RGBA, GL_UNSIGNED_BYTE, pixels_.data());
-  } else {
-    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, cols, rows, GL_RGBA, GL_UNSIGNED_BYTE, pixels_.data());
-  }
-  glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(previous));
-  note_texture_content_changed();
-  rows_ = rows;
-  cols_ = cols;
+  upload_texels(texture_, cols_, rows_, pixels_.data(), cols, rows, GL_NEAREST);
   key_ = key;
 }
 
@@ -84,35 +101,18 @@ ImTextureID HeatmapTexture::id() const {
   return reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(texture_));
 }
 
-HeatmapTexture& heatmap_for_layer(int layer) {
-  static auto* slots = new std::vector<HeatmapTexture>();  // never destroyed: see the header
-  if (layer >= static_cast<int>(slots->size())) slots->resize(static_cast<std::size_t>(layer) + 1);
-  return (*slots)[static_cast<std::size_t>(layer)];
-}
+HeatmapTexture::~HeatmapTexture() { delete_texture(texture_); }
+
+HeatmapTexture::HeatmapTexture(HeatmapTexture&& o) noexcept
+    : texture_(std::exchange(o.texture_, 0)), rows_(o.rows_), cols_(o.cols_), key_(o.key_),
+      pixels_(std::move(o.pixels_)) {}
 
 void RegionTexture::upload(const std::vector<std::uint32_t>& pixels, int size) {
-  GLint previous = 0;
-  glGetIntegerv(GL_TEXTURE_BINDING_2D, &previous);
-  if (id == 0) {
-    GLuint t = 0;
-    glGenTextures(1, &t);
-    id = t;
-  }
-  glBindTexture(GL_TEXTURE_2D, id);
-  glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
-  glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
-  if (size != n) {
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, size, size, 0, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
-    n = size;
-  } else {
-    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, size, size, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
-  }
-  glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(previous));
-  note_texture_content_changed();  // the window must draw this frame (app/window.cpp)
+  int width = n, height = n;
+  upload_texels(id, width, height, pixels.data(), size, size, GL_LINEAR);
+  n = size;
 }
+
+RegionTexture::~RegionTexture() { delete_texture(id); }
 
 }  // namespace bpv

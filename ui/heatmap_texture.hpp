@@ -11,8 +11,17 @@
 
 namespace bpv {
 
+// Both texture types free their GL texture when destroyed, so they live in
+// a panel's cache (panel_caches.hpp), which goes while the context is alive.
 class HeatmapTexture {
  public:
+  HeatmapTexture() = default;
+  ~HeatmapTexture();
+  HeatmapTexture(HeatmapTexture&& other) noexcept;  // (std::vector of them grows)
+  HeatmapTexture(const HeatmapTexture&) = delete;
+  HeatmapTexture& operator=(const HeatmapTexture&) = delete;
+  HeatmapTexture& operator=(HeatmapTexture&&) = delete;
+
   // Shows factor · m(i, j) with ±scale as full colour. Uploads only when `key`
   // (which must change whenever m, factor, scale or the theme do) differs
   // from the last upload's.
@@ -33,6 +42,10 @@ class HeatmapTexture {
 // is a continuous function of the input, not a matrix of separate cells
 // (insight_panel.cpp, data_panel.cpp). Texels are ImU32 colours, row 0 on top.
 struct RegionTexture {
+  RegionTexture() = default;
+  ~RegionTexture();
+  RegionTexture(const RegionTexture&) = delete;
+  RegionTexture& operator=(const RegionTexture&) = delete;
   unsigned id = 0;
   int n = 0;
   void upload(const std::vector<std::uint32_t>& pixels, int size);
@@ -45,9 +58,5 @@ struct RegionTexture {
 // note_texture_content_changed().
 std::uint64_t texture_content_generation();
 void note_texture_content_changed();
-
-// One texture per layer for the whole process: GL objects live as long as the
-// context, and a static destructor would run after the context is gone.
-HeatmapTexture& heatmap_for_layer(int layer);
 
 }  // namespace bpv

@@ -34,8 +34,8 @@ constexpr int kGridSize = 100;  // 10 000 forward passes per refresh
 
 double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 
-// What the panel derived from the session, kept between frames. Never
-// destroyed: it holds a GL texture, which must not outlive the context.
+// What the panel derived from the session, kept between frames in ui.caches
+// (panel_caches.hpp), which frees the texture before the GL context goes.
 struct Cache {
   // The gradient bars: of the start-of-step weights, or the training snapshot's.
   std::uint64_t bars_key = ~0ULL;
@@ -53,10 +53,6 @@ struct Cache {
   double out_min = 0.0, out_max = 0.0;  // of o₁ over the grid (one output)
 };
 
-Cache& cache() {
-  static auto* c = new Cache();
-  return *c;
-}
 
 std::uint64_t mix(std::uint64_t h, std::uint64_t v) { return (h ^ v) * 1099511628211ULL + 0x9e3779b97f4a7c15ULL; }
 
@@ -354,7 +350,7 @@ void DrawInsightPanel(const Session& session, UiState& ui, CommandQueue&, PanelR
     ImGui::End();
     return;
   }
-  Cache& c = cache();
+  Cache& c = ui.caches.get<Cache>();
   const Scenario& sc = session.scenario();
   const bool plane = sc.input_size == 2 && sc.layer_count() > 0;
   if (plane) refresh_region(session, ui, c);

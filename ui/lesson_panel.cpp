@@ -293,7 +293,7 @@ void draw_errata(UiState& ui) {
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette().bad), "%s", ui.lesson.errata_error.c_str());
     return;
   }
-  static bool flagged_only = true;
+  bool& flagged_only = ui.lesson.errata_flagged_only;
   TextWrappedAtSpaces(std::to_string(errata->flagged_count()) + " of " + std::to_string(errata->rows.size()) +
           " published numbers differ from the engine's by more than one unit of their last printed digit.");
   ImGui::Checkbox("only the flagged ones", &flagged_only);

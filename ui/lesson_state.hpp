@@ -19,6 +19,7 @@ struct LessonUiState {
   std::vector<std::string> files;  // its lessons, listed on first use
   std::vector<std::string> titles;  // and their titles
   bool listed = false;
+  bool errata_flagged_only = true;  // the errata table shows only the numbers the blog got wrong
   std::shared_ptr<const Lesson> lesson;  // the open lesson; nullptr: the picker
   std::string error;                     // why the last lesson did not open or a beat not play
 

@@ -74,13 +74,24 @@ struct Range {
 // Same bits: a cached result is reused only for the very same numbers.
 bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
-// The history only grows (or is replaced by a new one), and a long training
-// run leaves millions of steps: the range is extended by the new steps only,
-// not recomputed over the whole history every frame.
-Range finite_range(const std::vector<double>& values) {
-  static Range cached;
-  static std::size_t cached_size = 0;
-  static double cached_first = 0.0, cached_last = 0.0;
+// What the plot derived from the loss history, kept between frames in
+// ui.caches: a history can hold millions of steps.
+struct Cache {
+  Range range;  // of the first range_size values
+  std::size_t range_size = 0;
+  double range_first = 0.0, range_last = 0.0;
+  std::vector<std::pair<double, double>> column;  // each pixel column's min and max
+  std::size_t column_n = 0;
+  double column_first = 0.0, column_last = 0.0;
+};
+
+// The history only grows (or is replaced by a new one): the range is
+// extended by the new steps only, not recomputed over the whole history
+// every frame.
+Range finite_range(Cache& c, const std::vector<double>& values) {
+  Range& cached = c.range;
+  std::size_t& cached_size = c.range_size;
+  double &cached_first = c.range_first, &cached_last = c.range_last;
   std::size_t from = 0;
   if (cached_size > 0 && values.size() >= cached_size && same_bits(values[0], cached_first) &&
       same_bits(values[cached_size - 1], cached_last))
@@ -107,8 +118,8 @@ Range finite_range(const std::vector<double>& values) {
 // y: where a loss sits on the axis (log10 of it on a log axis), in r's units.
 double axis_value(double v, bool log_y) { return log_y ? std::log10(v) : v; }
 
-void draw_curve(ImDrawList* dl, const std::vector<double>& h, const Range& r, bool log_y, ImVec2 a, ImVec2 b,
-                ImU32 color) {
+void draw_curve(Cache& c, ImDrawList* dl, const std::vector<double>& h, const Range& r, bool log_y, ImVec2 a,
+                ImVec2 b, ImU32 color) {
   const int n = static_cast<int>(h.size());
   const float width = b.x - a.x;
   const int buckets = std::max(1, std::min(n, static_cast<int>(width)));
@@ -126,9 +137,9 @@ void draw_curve(ImDrawList* dl, const std::vector<double>& h, const Range& r, bo
   };
   // Each pixel column's min and max, recomputed only when the history or
   // the width changes (not every frame: a history can hold millions of steps).
-  static std::vector<std::pair<double, double>> column;
-  static std::size_t column_n = 0;
-  static double column_first = 0.0, column_last = 0.0;
+  std::vector<std::pair<double, double>>& column = c.column;
+  std::size_t& column_n = c.column_n;
+  double &column_first = c.column_first, &column_last = c.column_last;
   if (column_n != h.size() || static_cast<int>(column.size()) != buckets || (n > 0 && !same_bits(column_first, h[0])) ||
       (n > 0 && !same_bits(column_last, h[n - 1]))) {
     column.assign(static_cast<std::size_t>(buckets), {std::numeric_limits<double>::infinity(),
@@ -217,7 +228,8 @@ void draw_history(const Session& session, UiState& ui, bool legend) {
   const std::vector<double>& h = session.loss_history();
   const std::vector<EpochLoss>& epochs = session.epoch_losses();
   const Palette& pal = palette();
-  Range range = finite_range(h);
+  Cache& cache = ui.caches.get<Cache>();
+  Range range = finite_range(cache, h);
   for (const EpochLoss& e : epochs)  // the y axis takes these points too
     for (double v : {e.train, e.test})
       if (std::isfinite(v)) range.lo = std::min(range.lo, v), range.hi = std::max(range.hi, v);
@@ -288,7 +300,7 @@ void draw_history(const Session& session, UiState& ui, bool legend) {
   };
   dl->PushClipRect(a, b, true);
   for (double t : ticks) dl->AddLine(ImVec2(a.x, std::round(y_at(t))), ImVec2(b.x, std::round(y_at(t))), pal.grid);
-  draw_curve(dl, h, shown, log_y, ca, cb, loss_line_color());
+  draw_curve(cache, dl, h, shown, log_y, ca, cb, loss_line_color());
   // The epoch-end points at their step on the same axes; a line joins each set's.
   const int n_steps = static_cast<int>(h.size());
   auto point_at = [&](std::size_t step, double v) {

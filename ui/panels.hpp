@@ -74,7 +74,7 @@ void DrawGradCheckPanel(const Session& session, UiState& ui, CommandQueue& comma
 // worker thread when they change: the per-parameter relative errors, or
 // nullptr while it is being computed. The canvas colours edges by it.
 struct GradCheckMaps;
-const GradCheckMaps* CurrentGradCheckMaps(const Session& session);
+const GradCheckMaps* CurrentGradCheckMaps(const Session& session, UiState& ui);
 // Green within 1e-6, amber to 1e-3, red beyond, grey for NaN (not checked);
 // the table's and the edges' colours, and their key.
 ImU32 GradCheckErrorColor(double relative_error);

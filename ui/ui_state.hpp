@@ -13,6 +13,7 @@
 
 #include "file_ui.hpp"
 #include "lesson_state.hpp"
+#include "panel_caches.hpp"
 #include "predict.hpp"
 #include "session.hpp"
 
@@ -192,6 +193,10 @@ struct UiState {
   // `screenshot --frames` (app/gui_app.cpp); 0 when it was not recomputed.
   double insight_grid_ms = 0.0, insight_upload_ms = 0.0;
   bool insight_force_refresh = false;  // recompute the decision region every frame (timing)
+
+  // Each panel's derived state and GL textures (panel_caches.hpp). Last, so
+  // it goes first when the UiState does.
+  PanelCaches caches;
 };
 
 // How strongly changed values are marked now: 1 just after an edit, fading

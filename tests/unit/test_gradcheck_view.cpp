@@ -3,9 +3,12 @@
 // gradient sizes that show vanishing gradients.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
+#include <thread>
 
 #include "gradcheck.hpp"
+#include "gradcheck_job.hpp"
 #include "layer_gradients.hpp"
 #include "stepper.hpp"
 #include "test_helpers.hpp"
@@ -38,6 +41,77 @@ TEST(GradCheckMaps, ABoundedSubsetLeavesTheRestUnchecked) {
   for (const auto* side : {&maps.weights, &maps.bias})
     for (const Eigen::MatrixXd& m : *side) checked += static_cast<std::size_t>((m.array() == m.array()).count());
   EXPECT_EQ(checked, r.entries.size()) << "NaN marks exactly the parameters not checked";
+}
+
+void expect_same_check(const GradCheckResult& a, const GradCheckResult& b) {
+  ASSERT_EQ(a.entries.size(), b.entries.size());
+  EXPECT_EQ(a.parameter_count, b.parameter_count);
+  EXPECT_EQ(a.skipped_at_kinks, b.skipped_at_kinks);
+  EXPECT_EQ(a.worst, b.worst);
+  EXPECT_EQ(a.max_relative_error, b.max_relative_error);
+  for (std::size_t k = 0; k < a.entries.size(); ++k) {
+    const GradCheckEntry &x = a.entries[k], &y = b.entries[k];
+    EXPECT_EQ(x.layer, y.layer);
+    EXPECT_EQ(x.is_bias, y.is_bias);
+    EXPECT_EQ(x.row, y.row);
+    EXPECT_EQ(x.col, y.col);
+    EXPECT_EQ(x.analytic, y.analytic);
+    EXPECT_EQ(x.numeric, y.numeric);
+  }
+}
+
+void wait_ready(const GradCheckJob& job) {
+  for (int i = 0; i < 60000 && !job.ready(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  ASSERT_TRUE(job.ready());
+}
+
+TEST(GradCheckJob, ChecksInSlicesWhatTheCheckInOneGoChecks) {
+  for (const char* file : {"seed.json", "xor.json", "mnist_shaped.json"}) {
+    SCOPED_TRACE(file);
+    const Scenario sc = load_scenario(test::scenario_path(file));
+    const std::size_t bound = std::string(file) == "mnist_shaped.json" ? 64 : kGradCheckMaxParameters;
+    GradCheckJob job(sc, bound);
+    wait_ready(job);
+    EXPECT_EQ(job.progress(), 1.0);
+    expect_same_check(job.result(), gradcheck(sc, bound));
+    const GradCheckMaps maps = gradcheck_maps(job.result(), sc);
+    ASSERT_EQ(job.maps().weights.size(), maps.weights.size());
+    for (std::size_t l = 0; l < maps.weights.size(); ++l)
+      EXPECT_TRUE(job.maps().weights[l].cwiseEqual(maps.weights[l]).count() +
+                      (maps.weights[l].array() != maps.weights[l].array()).count() ==
+                  maps.weights[l].size())
+          << "the same errors, NaN where not checked";
+  }
+}
+
+TEST(GradCheckChecker, CountsTheSubsetItChecks) {
+  const Scenario sc = load_scenario(test::scenario_path("mnist_shaped.json"));
+  GradChecker checker(sc, 100);
+  const std::size_t n = checker.to_check();
+  EXPECT_LE(n, 100u);
+  EXPECT_GT(n, 50u);
+  std::size_t steps = 0;
+  while (checker.check_next()) ++steps;
+  EXPECT_EQ(steps + 1, n);  // the last call checks the last one and says none is left
+  EXPECT_EQ(checker.checked(), n);
+  EXPECT_EQ(checker.result().entries.size() + checker.result().skipped_at_kinks, n);
+  EXPECT_FALSE(checker.check_next());  // done stays done
+  EXPECT_EQ(checker.checked(), n);
+}
+
+TEST(GradCheckJob, ADroppedJobStopsAndANewOneStillFinishes) {
+  // The whole bound of a 784-128-64-10 net takes seconds: a job dropped at
+  // once (the app closing, the panel's UiState going) must stop, not finish
+  // first; the next job on the same weights gives the full result.
+  const Scenario sc = load_scenario(test::scenario_path("mnist_shaped.json"));
+  for (int k = 0; k < 3; ++k) {
+    auto dropped = std::make_unique<GradCheckJob>(sc);
+    EXPECT_LT(dropped->progress(), 1.0);
+    dropped.reset();
+  }
+  GradCheckJob job(sc, 32);
+  wait_ready(job);
+  expect_same_check(job.result(), gradcheck(sc, 32));
 }
 
 TEST(LayerGradients, AreTheEnginesGradWeights) {
