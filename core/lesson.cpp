@@ -7,8 +7,10 @@
 #include <nlohmann/json.hpp>
 
 #include "describe.hpp"
+#include "scenario_compare.hpp"
 #include "scenario_io.hpp"
 #include "stepper.hpp"
+#include "tensors.hpp"
 #include "train.hpp"
 
 namespace bpv {
@@ -75,11 +77,6 @@ std::string quantity_names() {
   return s;
 }
 
-bool per_example(Buffer b) {
-  return b == Buffer::Input || b == Buffer::Target || b == Buffer::PreActivation || b == Buffer::Activation ||
-         b == Buffer::GradActivation || b == Buffer::Delta;
-}
-
 // {"quantity": "delta", "layer": 2, "index": 1, "example": 0} or
 // {"quantity": "grad_weights", "layer": 3, "row": 0, "col": 1}.
 QuantityRef read_quantity(const Reader& rd, const json& j, const std::string& field, const Scenario& sc) {
@@ -116,7 +113,7 @@ QuantityRef read_quantity(const Reader& rd, const json& j, const std::string& fi
     q.col = static_cast<int>(rd.integer(*col, field + (rd.find(j, "index") ? ".index" : ".col"), 0, m.cols() - 1));
     if (row)
       q.row = static_cast<int>(rd.integer(*row, field + (rd.find(j, "row") ? ".row" : ".example"), 0, m.rows() - 1));
-    else if (!per_example(q.buffer) && m.rows() > 1)
+    else if (!tensor_info(q.buffer).per_example && m.rows() > 1)
       rd.fail(field + ".row", "missing (the neuron i of the layer before, 0-based)");
   }
   return q;
@@ -402,40 +399,6 @@ BeatPlan plan_beat(const Lesson& lesson, std::size_t index) {
   return plan;
 }
 
-namespace {
-bool same_matrix(const Eigen::MatrixXd& x, const Eigen::MatrixXd& y) {
-  return x.rows() == y.rows() && x.cols() == y.cols() && x == y;
-}
-// The optimizer, its hyperparameters and its state: two networks with the same
-// weights but different momenta train differently.
-bool same_optimizer(const Scenario& a, const Scenario& b) {
-  if (!(a.optimizer == b.optimizer) || !(a.regularization == b.regularization)) return false;
-  const OptimizerState &x = a.optimizer_state, &y = b.optimizer_state;
-  if (x.step() != y.step() || x.layers.size() != y.layers.size()) return false;
-  for (std::size_t l = 0; l < x.layers.size(); ++l)
-    for (int s = 0; s < kStateSlotCount; ++s)
-      if (!same_matrix(x.layers[l].weights.tensors[s], y.layers[l].weights.tensors[s]) ||
-          !same_matrix(x.layers[l].bias.tensors[s], y.layers[l].bias.tensors[s]))
-        return false;
-  return true;
-}
-}  // namespace
-
-bool same_network(const Scenario& a, const Scenario& b) {
-  if (!same_optimizer(a, b)) return false;
-  if (a.layer_count() != b.layer_count() || a.input_size != b.input_size || a.loss != b.loss ||
-      a.learning_rate != b.learning_rate || a.inputs.rows() != b.inputs.rows() || a.inputs != b.inputs ||
-      a.targets.rows() != b.targets.rows() || a.targets != b.targets)
-    return false;
-  for (int l = 0; l < a.layer_count(); ++l) {
-    const Layer &x = a.layers[l], &y = b.layers[l];
-    if (x.activation != y.activation || x.weights.rows() != y.weights.rows() ||
-        x.weights.cols() != y.weights.cols() || x.weights != y.weights || x.bias != y.bias)
-      return false;
-  }
-  return true;
-}
-
 double resolve_quantity(const QuantityRef& q, const PassState& state) {
   if (q.layer < 0 || q.layer > static_cast<int>(state.layers.size()))
     throw LessonError(std::string(buffer_name(q.buffer)) + ": no layer " + std::to_string(q.layer));
@@ -447,28 +410,8 @@ double resolve_quantity(const QuantityRef& q, const PassState& state) {
 }
 
 std::string quantity_symbol(const QuantityRef& q, const Scenario& sc) {
-  const std::string L = superscript(q.layer), J = subscript(q.col + 1);
-  std::string s;
-  switch (q.buffer) {
-    case Buffer::Input: s = neuron_symbol(sc, 0, q.col); break;
-    case Buffer::Target: s = "y" + J; break;
-    case Buffer::PreActivation: s = "z" + L + J; break;
-    case Buffer::Activation: s = neuron_symbol(sc, q.layer, q.col); break;
-    case Buffer::GradActivation: s = "∂L/∂" + neuron_symbol(sc, q.layer, q.col); break;
-    case Buffer::Delta: s = "δ" + L + J; break;
-    case Buffer::Weights: return weight_symbol(q.layer, q.row, q.col);
-    case Buffer::Bias: return "b" + L + J;
-    case Buffer::GradWeights: return "∂L/∂" + weight_symbol(q.layer, q.row, q.col);
-    case Buffer::GradBias: return "∂L/∂b" + L + J;
-    case Buffer::LossValue: return "L";
-    case Buffer::LearningRate: return "η";
-    case Buffer::Penalty: return "P";
-    case Buffer::Step: return "t";
-    case Buffer::WeightState:
-    case Buffer::BiasState:
-    case Buffer::BatchRows: return std::string(buffer_name(q.buffer));  // not a lesson quantity
-  }
-  if (sc.batch_size() > 1) s += " (example " + std::to_string(q.row + 1) + ")";
+  std::string s = element_symbol(sc, BufferRef{q.buffer, q.layer}, q.row, q.col);
+  if (tensor_info(q.buffer).per_example && sc.batch_size() > 1) s += " (example " + std::to_string(q.row + 1) + ")";
   return s;
 }
 

@@ -18,6 +18,7 @@
 
 #include "ops.hpp"
 #include "scenario.hpp"
+#include "scenario_compare.hpp"  // same_network: a beat needs no reload when the session is its plan's start
 
 namespace bpv {
 
@@ -121,11 +122,6 @@ struct BeatPlan {
 };
 // Throws LessonError when the beat cannot be placed (no op becomes non-finite, …).
 BeatPlan plan_beat(const Lesson& lesson, std::size_t beat);
-
-// Whether two scenarios are the same network, data and set-up (optimizer and
-// its state included), bit for bit:
-// the session needs no reload for a beat when its scenario equals the plan's.
-bool same_network(const Scenario& a, const Scenario& b);
 
 // The value of a quantity in a pass state; throws LessonError when it names
 // an element that does not exist.

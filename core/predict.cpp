@@ -3,13 +3,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "tensors.hpp"
+
 namespace bpv {
 namespace {
-
-bool per_example(Buffer b) {
-  return b == Buffer::PreActivation || b == Buffer::Activation || b == Buffer::GradActivation ||
-         b == Buffer::Delta;
-}
 
 // The element clamped into the shape of the op's output, as describe() does.
 Element clamp_element(const Op& op, const PassState& state, Element e) {
@@ -30,40 +27,16 @@ Element clamp_element(const Op& op, const PassState& state, Element e) {
 // Where the element sits in the output matrix.
 Eigen::Index row_of(Buffer b, Element e) {
   if (b == Buffer::Weights || b == Buffer::GradWeights || b == Buffer::WeightState) return e.row;
-  return per_example(b) ? e.example : 0;
+  return tensor_info(b).per_example ? e.example : 0;
 }
 
-// "∂L/∂" + symbol, appended rather than `const char* + std::string&&`, which
-// trips GCC 12's -Wrestrict false positive.
-std::string prefixed(const char* prefix, const std::string& rest) {
-  std::string s(prefix);
-  s += rest;
-  return s;
-}
-
+// "new W²₁₂" for what an update writes; "δ²₁ (example 2)" in a batch.
 std::string element_symbol(const Scenario& sc, BufferRef w, Element e) {
-  const int l = w.layer;
-  const std::string L = superscript(l), j = subscript(e.col + 1);
+  const TensorInfo& info = tensor_info(w.buffer);
   std::string s;
-  switch (w.buffer) {
-    case Buffer::PreActivation: s = prefixed("z", L + j); break;
-    case Buffer::Activation: s = neuron_symbol(sc, l, e.col); break;
-    case Buffer::GradActivation: s = prefixed("∂L/∂", neuron_symbol(sc, l, e.col)); break;
-    case Buffer::Delta: s = prefixed("δ", L + j); break;
-    case Buffer::GradWeights: s = prefixed("∂L/∂", weight_symbol(l, e.row, e.col)); break;
-    case Buffer::GradBias: s = prefixed("∂L/∂b", L + j); break;
-    case Buffer::Weights: s = prefixed("new ", weight_symbol(l, e.row, e.col)); break;
-    case Buffer::Bias: s = prefixed("new b", L + j); break;
-    case Buffer::LossValue: s = "L"; break;
-    case Buffer::Penalty: s = "P"; break;
-    case Buffer::Step: s = "t"; break;
-    case Buffer::WeightState:
-      s = prefixed("new ", std::string(state_slot_symbol(w.slot)) + weight_symbol(l, e.row, e.col).substr(1));
-      break;
-    case Buffer::BiasState: s = prefixed("new ", std::string(state_slot_symbol(w.slot)) + L + j); break;
-    default: s = std::string(buffer_name(w.buffer)); break;
-  }
-  if (per_example(w.buffer) && sc.batch_size() > 1) s += prefixed(" (example ", std::to_string(e.example + 1)) + ")";
+  if (info.role == TensorRole::Parameter || w.buffer == Buffer::WeightState || w.buffer == Buffer::BiasState) s = "new ";
+  s += element_symbol(sc, w, row_of(w.buffer, e), e.col);
+  if (info.per_example && sc.batch_size() > 1) s += " (example " + std::to_string(e.example + 1) + ")";
   return s;
 }
 

@@ -6,6 +6,7 @@
 #include "background_work.hpp"
 #include "edits_json.hpp"
 #include "evaluate.hpp"
+#include "scenario_compare.hpp"
 #include "scenario_io.hpp"
 #include "train.hpp"
 
@@ -208,14 +209,6 @@ void or_columns(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, std::vector<
   for (Eigen::Index c = 0; c < a.cols(); ++c)
     for (Eigen::Index r = 0; r < a.rows(); ++r)
       if (a(r, c) != b(r, c)) flags[c] = 1;
-}
-
-bool same_shape(const Scenario& a, const Scenario& b) {
-  if (a.input_size != b.input_size || a.layer_count() != b.layer_count() || a.batch_size() != b.batch_size())
-    return false;
-  for (int l = 1; l <= a.layer_count(); ++l)
-    if (a.width(l) != b.width(l)) return false;
-  return true;
 }
 
 ChangeMask compare(const PassState& before, const PassState& after) {

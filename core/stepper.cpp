@@ -4,6 +4,7 @@
 
 #include "describe.hpp"
 #include "optimizer.hpp"
+#include "scenario_compare.hpp"
 
 namespace bpv {
 
@@ -17,11 +18,7 @@ namespace {
 // Same architecture and batch: the op list and every buffer keep their shapes.
 bool same_layout(const PassState& state, const Scenario& sc) {
   const Scenario& old = state.scenario;
-  if (old.layer_count() != sc.layer_count() || old.input_size != sc.input_size ||
-      old.batch_size() != sc.batch_size())
-    return false;
-  for (int l = 1; l <= sc.layer_count(); ++l)
-    if (old.width(l) != sc.width(l)) return false;
+  if (!same_shape(old, sc)) return false;
   // Which buffers the output layer's loss ops read depends on its activation
   // and the loss (ops.cpp, build_ops).
   const int last = sc.layer_count();

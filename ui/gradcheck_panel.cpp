@@ -4,31 +4,17 @@
 // (core/gradcheck_job.hpp) on a copy of the start-of-step network, only when the weights or the
 // data change — a 784-128-64-10 net takes seconds — and the canvas can colour
 // its edges by the same errors (ui.gradcheck_edges, graph_canvas.cpp).
-#include <chrono>
 #include <cmath>
 #include <memory>
 
 #include "describe.hpp"
 #include "gradcheck_job.hpp"
+#include "scenario_compare.hpp"
 #include "panels.hpp"
 #include "theme.hpp"
 
 namespace bpv {
 namespace {
-
-// Everything the gradients depend on, the learning rate aside.
-bool same_numbers(const Scenario& a, const Scenario& b) {
-  if (a.input_size != b.input_size || a.layer_count() != b.layer_count() || a.loss != b.loss) return false;
-  auto same = [](const Eigen::MatrixXd& x, const Eigen::MatrixXd& y) {
-    return x.rows() == y.rows() && x.cols() == y.cols() && x == y;
-  };
-  if (!same(a.inputs, b.inputs) || !same(a.targets, b.targets)) return false;
-  for (int l = 0; l < a.layer_count(); ++l) {
-    const Layer &p = a.layers[l], &q = b.layers[l];
-    if (p.activation != q.activation || !same(p.weights, q.weights) || !same(p.bias, q.bias)) return false;
-  }
-  return true;
-}
 
 // The check shown and the one running, of copies of the start-of-step
 // network. Dropping a running job stops it within one parameter
@@ -47,7 +33,7 @@ struct Cache {
 void update(const Session& session, Cache& c) {
   if (session.revision() != c.revision) {
     c.revision = session.revision();
-    if (!c.have_wanted || !same_numbers(c.wanted, session.scenario())) {
+    if (!c.have_wanted || !same_gradients(c.wanted, session.scenario())) {
       c.wanted = session.scenario();
       c.have_wanted = true;
       if (!c.running) c.running = std::make_unique<GradCheckJob>(c.wanted);
@@ -55,11 +41,11 @@ void update(const Session& session, Cache& c) {
   }
   if (c.running && c.running->ready()) {
     c.shown = std::move(c.running);
-    if (!same_numbers(c.shown->scenario(), c.wanted)) c.running = std::make_unique<GradCheckJob>(c.wanted);
+    if (!same_gradients(c.shown->scenario(), c.wanted)) c.running = std::make_unique<GradCheckJob>(c.wanted);
   }
 }
 
-bool current(const Cache& c) { return c.shown && same_numbers(c.shown->scenario(), c.wanted); }
+bool current(const Cache& c) { return c.shown && same_gradients(c.shown->scenario(), c.wanted); }
 
 std::string parameter_symbol(const GradCheckEntry& e) {
   return e.is_bias ? "b" + superscript(e.layer) + subscript(e.col + 1) : weight_symbol(e.layer, e.row, e.col);

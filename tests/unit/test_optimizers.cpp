@@ -14,6 +14,7 @@
 #include "predict.hpp"
 #include "stepper.hpp"
 #include "test_helpers.hpp"
+#include "tensors.hpp"
 #include "train.hpp"
 
 namespace bpv {
@@ -278,22 +279,6 @@ TEST_P(EveryOptimizer, PredictAsksForEveryNewOpsValueAndKnowsTheAnswer) {
 
 // Every matrix an op could touch in this pass state (the learning rate and the
 // hyperparameters are scalars of the scenario, not tensors).
-std::vector<BufferRef> every_tensor(const PassState& st) {
-  const int L = st.scenario.layer_count();
-  std::vector<BufferRef> refs = {{Buffer::Input, 0}, {Buffer::Target, L}, {Buffer::LossValue, L},
-                                 {Buffer::Penalty, L}, {Buffer::Step, 0}};
-  for (int l = 1; l <= L; ++l) {
-    for (Buffer b : {Buffer::PreActivation, Buffer::Activation, Buffer::GradActivation, Buffer::Delta,
-                     Buffer::Weights, Buffer::Bias, Buffer::GradWeights, Buffer::GradBias})
-      refs.push_back({b, l});
-    for (int k = 0; k < kStateSlotCount; ++k)
-      for (Buffer b : {Buffer::WeightState, Buffer::BiasState})
-        if (buffer_matrix(st, BufferRef{b, l, static_cast<StateSlot>(k)}).size() > 0)
-          refs.push_back({b, l, static_cast<StateSlot>(k)});
-  }
-  return refs;
-}
-
 bool declares_read(const Op& op, const BufferRef& r) {
   for (int k = 0; k < op.read_count; ++k)
     if (op.reads[static_cast<std::size_t>(k)] == r) return true;
@@ -313,7 +298,7 @@ void expect_ops_keep_to_their_declarations(const Scenario& sc, const std::string
                                 std::string(op_kind_name(op.kind)) + " layer " + std::to_string(op.layer);
       PassState after = state;
       apply_op(op, after);
-      for (const BufferRef& r : every_tensor(state)) {
+      for (const BufferRef& r : registered_tensors(state)) {
         if (r == op.writes) continue;
         EXPECT_TRUE(bit_identical(buffer_matrix(state, r), buffer_matrix(after, r)))
             << where << " wrote " << buffer_name(r.buffer) << " of layer " << r.layer << ", undeclared";
