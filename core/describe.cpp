@@ -1,5 +1,6 @@
 #include "describe.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string_view>
@@ -7,6 +8,7 @@
 #include "batching.hpp"
 #include "describe_text.hpp"
 #include "op_kind.hpp"
+#include "tensors.hpp"
 
 // The symbols every op kind and panel shares, and describe(): the op kinds'
 // own equations are in their files (op_kind.hpp lists them).
@@ -102,26 +104,25 @@ std::string with_parameter(std::string_view formula, const std::string& param) {
 std::string describe_title(const Op& op, const Scenario& sc) { return op_kind(op.kind).title(op, sc); }
 
 // ---------------------------------------------------------------- [SECTION] describe()
+Element clamp_element(const Op& op, const PassState& state, Element e) {
+  const Eigen::MatrixXd& out = buffer_matrix(state, op.writes);
+  auto clamp = [](int v, Eigen::Index n) { return std::clamp(v, 0, std::max(0, static_cast<int>(n) - 1)); };
+  const Buffer b = op.writes.buffer;
+  e.example = clamp(e.example, state.scenario.batch_size());
+  // A state tensor has its parameter's shape (SGD's velocity may not exist yet).
+  const Eigen::MatrixXd& shape =
+      b == Buffer::WeightState ? buffer_matrix(state, {Buffer::Weights, op.writes.layer})
+      : b == Buffer::BiasState ? buffer_matrix(state, {Buffer::Bias, op.writes.layer})
+                               : out;
+  const TensorLayout layout = tensor_info(b).layout;
+  e.row = layout == TensorLayout::Edges ? clamp(e.row, shape.rows()) : 0;
+  e.col = layout == TensorLayout::Scalar ? 0 : clamp(e.col, shape.cols());
+  return e;
+}
+
 OpText describe(const Op& op, const PassState& state, const Eigen::MatrixXd* before,
                 Element e) {
-  // Clamp the element into the output's shape so any hover is safe. A state
-  // tensor has its parameter's shape (an SGD velocity may not exist yet).
-  const Buffer wb = op.writes.buffer;
-  const bool is_state = wb == Buffer::WeightState || wb == Buffer::BiasState;
-  const Eigen::MatrixXd& out =
-      is_state ? buffer_matrix(state, {wb == Buffer::WeightState ? Buffer::Weights : Buffer::Bias, op.writes.layer})
-               : buffer_matrix(state, op.writes);
-  auto clamp = [](int v, Eigen::Index n) { return v < 0 ? 0 : (v >= n ? static_cast<int>(n) - 1 : v); };
-  const bool scalar = wb == Buffer::LossValue || wb == Buffer::Penalty || wb == Buffer::Step;
-  const bool is_matrix_param = wb == Buffer::Weights || wb == Buffer::GradWeights || wb == Buffer::WeightState;
-  if (is_matrix_param) {
-    e.row = clamp(e.row, out.rows());
-  } else if (!scalar) {
-    e.example = clamp(e.example, state.scenario.batch_size());
-  }
-  if (!scalar) e.col = clamp(e.col, out.cols());
-  e.example = clamp(e.example, state.scenario.batch_size());
-
+  e = clamp_element(op, state, e);  // any hover is safe
   const OpKindDef& kind = op_kind(op.kind);
   OpText t = kind.describe(op, state, before, e);
   t.title = kind.title(op, state.scenario);

@@ -40,6 +40,11 @@ std::string weight_symbol(int l, int i, int j);
 // Compact, round-trippable-enough number for equations: 5 significant digits.
 std::string format_number(double v, int significant = 5);
 
+// The element clamped into the shape of op's output (a state tensor has its
+// parameter's shape: an SGD velocity may not exist yet); the indices the
+// output does not have are 0.
+Element clamp_element(const Op& op, const PassState& state, Element element);
+
 std::string describe_title(const Op& op, const Scenario& scenario);
 // `state` holds the values after the op when `before` is the old value of the
 // op's output (the stepper keeps it); with before == nullptr the op is taken

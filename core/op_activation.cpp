@@ -25,17 +25,18 @@ std::string title_activate(const Op& op, const Scenario& sc) {
   return "Forward, " + layer_where(sc, op.layer) + ": " + std::string(sc.layers[op.layer - 1].activation->symbol);
 }
 
-OpText activation_text(const PassState& st, int l, Element e) {
+OpText activation_text(const PassState& st, int l, Element e, bool applied) {
   const Scenario& sc = st.scenario;
   const Activation& act = *sc.layers[l - 1].activation;
   const Eigen::MatrixXd& z = st.layers[l - 1].pre_activation;
   const std::string L = superscript(l), out = layer_symbol(sc, l);
   const std::string j = subscript(e.col + 1);
+  const double a_now = st.layers[l - 1].activation(e.example, e.col);  // what the op wrote, once applied
   OpText t;
   if (act.elementwise()) {
     t.equation = out + "ⱼ = " + std::string(act.symbol) + "(z" + L + "ⱼ)";
     t.numbers = out + j + " = " + std::string(act.symbol) + "(" + format_number(z(e.example, e.col)) +
-                ") = " + format_number(act.f(z(e.example, e.col))) + example_note(sc, e.example);
+                ") = " + format_number(applied ? a_now : act.f(z(e.example, e.col))) + example_note(sc, e.example);
     t.explanation = "The " + std::string(act.name) +
                     " activation is applied to each neuron's weighted sum on its own.";
     return t;
@@ -49,7 +50,7 @@ OpText activation_text(const PassState& st, int l, Element e) {
       n, [&](int k) { return "e^" + format_number(z(e.example, k)); },
       [&](int k) { return "e^" + format_number(z(e.example, k)); });
   t.numbers = out + j + " = e^" + format_number(z(e.example, e.col)) + " / (" + sum.numbers +
-              ") = " + format_number(std::exp(z(e.example, e.col) - shift) / denom) +
+              ") = " + format_number(applied ? a_now : std::exp(z(e.example, e.col) - shift) / denom) +
               example_note(sc, e.example);
   t.explanation =
       "Softmax turns the layer's sums into probabilities: each is exponentiated, then all are "
@@ -57,8 +58,8 @@ OpText activation_text(const PassState& st, int l, Element e) {
   return t;
 }
 
-OpText describe_activate(const Op& op, const PassState& st, const Eigen::MatrixXd*, Element e) {
-  return activation_text(st, op.layer, e);
+OpText describe_activate(const Op& op, const PassState& st, const Eigen::MatrixXd* before, Element e) {
+  return activation_text(st, op.layer, e, before != nullptr);
 }
 
 // ---------------------------------------------------------------- δ = ∂L/∂a · f′(z)
@@ -90,7 +91,7 @@ std::string title_activation_backward(const Op& op, const Scenario& sc) {
          std::string(sc.layers[l - 1].activation->symbol);
 }
 
-OpText activation_backward_text(const PassState& st, int l, Element e) {
+OpText activation_backward_text(const PassState& st, int l, Element e, bool applied) {
   const Scenario& sc = st.scenario;
   const Activation& act = *sc.layers[l - 1].activation;
   const LayerState& ls = st.layers[l - 1];
@@ -107,7 +108,7 @@ OpText activation_backward_text(const PassState& st, int l, Element e) {
   // Softmax with binary cross-entropy keeps the Jacobian text below (the seed's
   // worked example); the others have a short closed form.
   if (from_logits && !(act.name == "softmax" && sc.loss->name == "binary_cross_entropy")) {
-    const double d = row_delta(0, e.col) / sc.batch_size();
+    const double d = applied ? ls.delta(b, e.col) : row_delta(0, e.col) / sc.batch_size();
     const std::string oj = out + "ⱼ", yj = "yⱼ", prefix = batch_prefix(sc);
     const bool sigmoid = act.name == "sigmoid", ce = sc.loss->name == "cross_entropy";
     const std::string closed = sigmoid ? (ce ? "−" + yj + "·(1 − " + oj + ")" : oj + " − " + yj)
@@ -132,7 +133,7 @@ OpText activation_backward_text(const PassState& st, int l, Element e) {
                  "ⱼ),   " + std::string(act.symbol) + "′(z) = " + std::string(act.derivative_text);
     const double g = ls.grad_activation(b, e.col);
     const double d = act.df(ls.pre_activation(b, e.col), ls.activation(b, e.col));
-    t.numbers = "δ" + L + j + " = " + factor(g) + " × " + factor(d) + " = " + format_number(g * d) +
+    t.numbers = "δ" + L + j + " = " + factor(g) + " × " + factor(d) + " = " + format_number(applied ? ls.delta(b, e.col) : g * d) +
                 example_note(sc, b);
     t.explanation = "The chain rule through the activation: the gradient arriving at each neuron's "
                     "output times the activation's slope at its input.";
@@ -149,15 +150,17 @@ OpText activation_backward_text(const PassState& st, int l, Element e) {
   const double a = ls.activation(b, e.col), g = ls.grad_activation(b, e.col);
   t.numbers = "δ" + L + j + " = " + format_number(a) + " × (" + format_number(g) + " − (" +
               sum.numbers + ")) = " +
-              format_number(from_logits ? row_delta(0, e.col) / sc.batch_size() : a * (g - weighted)) +
+              format_number(applied      ? ls.delta(b, e.col)
+                            : from_logits ? row_delta(0, e.col) / sc.batch_size()
+                                          : a * (g - weighted)) +
               example_note(sc, b);
   t.explanation = "Softmax ties its outputs together, so every output's gradient reaches every "
                   "input: the full Jacobian, not just its diagonal.";
   return t;
 }
 
-OpText describe_activation_backward(const Op& op, const PassState& st, const Eigen::MatrixXd*, Element e) {
-  return activation_backward_text(st, op.layer, e);
+OpText describe_activation_backward(const Op& op, const PassState& st, const Eigen::MatrixXd* before, Element e) {
+  return activation_backward_text(st, op.layer, e, before != nullptr);
 }
 
 }  // namespace

@@ -31,7 +31,7 @@ std::string title_affine(const Op& op, const Scenario& sc) {
   return "Forward, " + layer_where(sc, op.layer) + ": weighted sum z" + superscript(op.layer);
 }
 
-OpText affine_text(const PassState& st, int l, Element e) {
+OpText affine_text(const PassState& st, int l, Element e, bool applied) {
   const Scenario& sc = st.scenario;
   const Layer& layer = sc.layers[l - 1];
   const Eigen::MatrixXd& a_prev = st.activation(l - 1);
@@ -51,15 +51,16 @@ OpText affine_text(const PassState& st, int l, Element e) {
   // push the numbers off a panel.
   const std::string spelled = layer.fan_in() <= 3 ? sum.symbols + " + " + b + " = " : "";
   t.numbers = "z" + L + subscript(e.col + 1) + " = " + spelled +
-              sum.numbers + " + " + factor(layer.bias(0, e.col)) + " = " + format_number(z) +
+              sum.numbers + " + " + factor(layer.bias(0, e.col)) + " = " +
+              format_number(applied ? st.layers[l - 1].pre_activation(e.example, e.col) : z) +
               example_note(sc, e.example);
   t.explanation = "Each neuron of layer " + std::to_string(l) +
                   " adds up its inputs, each times the weight on its edge, plus its bias.";
   return t;
 }
 
-OpText describe_affine(const Op& op, const PassState& st, const Eigen::MatrixXd*, Element e) {
-  return affine_text(st, op.layer, e);
+OpText describe_affine(const Op& op, const PassState& st, const Eigen::MatrixXd* before, Element e) {
+  return affine_text(st, op.layer, e, before != nullptr);
 }
 
 // ---------------------------------------------------------------- ∂L/∂W = a_prevᵀ · δ
@@ -79,7 +80,7 @@ std::string title_grad_weights(const Op& op, const Scenario& sc) {
   return "Backward, " + layer_where(sc, op.layer) + ": weight gradients ∂L/∂W" + superscript(op.layer);
 }
 
-OpText grad_weights_text(const PassState& st, int l, Element e) {
+OpText grad_weights_text(const PassState& st, int l, Element e, bool applied) {
   const Scenario& sc = st.scenario;
   const Eigen::MatrixXd& a_prev = st.activation(l - 1);
   const Eigen::MatrixXd& delta = st.layers[l - 1].delta;
@@ -93,15 +94,16 @@ OpText grad_weights_text(const PassState& st, int l, Element e) {
     return format_number(a_prev(b, e.row)) + "×" + factor(delta(b, e.col));
   });
   t.numbers = "∂L/∂" + weight_symbol(l, e.row, e.col) + " = " + neuron_symbol(sc, l - 1, e.row) +
-              " · δ" + L + subscript(e.col + 1) + " = " + sum.numbers + " = " + format_number(g);
+              " · δ" + L + subscript(e.col + 1) + " = " + sum.numbers + " = " +
+              format_number(applied ? st.layers[l - 1].grad_weights(e.row, e.col) : g);
   t.explanation = "A weight's gradient is the signal that flowed in along its edge times the "
                   "error δ at the neuron it feeds" +
                   std::string(B > 1 ? ", summed over the batch." : ".");
   return t;
 }
 
-OpText describe_grad_weights(const Op& op, const PassState& st, const Eigen::MatrixXd*, Element e) {
-  return grad_weights_text(st, op.layer, e);
+OpText describe_grad_weights(const Op& op, const PassState& st, const Eigen::MatrixXd* before, Element e) {
+  return grad_weights_text(st, op.layer, e, before != nullptr);
 }
 
 // ---------------------------------------------------------------- ∂L/∂b = Σ_b δ
@@ -123,7 +125,7 @@ std::string title_grad_bias(const Op& op, const Scenario& sc) {
   return "Backward, " + layer_where(sc, op.layer) + ": bias gradients ∂L/∂b" + superscript(op.layer);
 }
 
-OpText grad_bias_text(const PassState& st, int l, Element e) {
+OpText grad_bias_text(const PassState& st, int l, Element e, bool applied) {
   const Scenario& sc = st.scenario;
   const Eigen::MatrixXd& delta = st.layers[l - 1].delta;
   const std::string L = superscript(l), j = subscript(e.col + 1);
@@ -134,13 +136,15 @@ OpText grad_bias_text(const PassState& st, int l, Element e) {
   for (int b = 0; b < B; ++b) g += delta(b, e.col);
   const SumText sum = written_sum(B, [](int) { return std::string(); },
                                   [&](int b) { return format_number(delta(b, e.col)); });
-  t.numbers = "∂L/∂b" + L + j + " = " + sum.numbers + (B > 1 ? " = " + format_number(g) : "");
+  const double result = applied ? st.layers[l - 1].grad_bias(0, e.col) : g;
+  // One example: the gradient is that example's δ, named and then its value.
+  t.numbers = "∂L/∂b" + L + j + " = " + (B > 1 ? sum.numbers : "δ" + L + j) + " = " + format_number(result);
   t.explanation = "A bias is a weight on a constant input of 1, so its gradient is just δ.";
   return t;
 }
 
-OpText describe_grad_bias(const Op& op, const PassState& st, const Eigen::MatrixXd*, Element e) {
-  return grad_bias_text(st, op.layer, e);
+OpText describe_grad_bias(const Op& op, const PassState& st, const Eigen::MatrixXd* before, Element e) {
+  return grad_bias_text(st, op.layer, e, before != nullptr);
 }
 
 // ---------------------------------------------------------------- ∂L/∂a_prev = δ · Wᵀ
@@ -163,7 +167,7 @@ std::string title_grad_input(const Op& op, const Scenario& sc) {
   return "Backward, " + layer_where(sc, op.layer) + ": pass back to ∂L/∂" + layer_symbol(sc, op.layer - 1);
 }
 
-OpText grad_input_text(const PassState& st, int l, Element e) {
+OpText grad_input_text(const PassState& st, int l, Element e, bool applied) {
   const Scenario& sc = st.scenario;
   const Layer& layer = sc.layers[l - 1];
   const Eigen::MatrixXd& delta = st.layers[l - 1].delta;
@@ -178,14 +182,14 @@ OpText grad_input_text(const PassState& st, int l, Element e) {
       [&](int j) { return format_number(delta(b, j)) + "×" + factor(layer.weights(i, j)); });
   const std::string spelled = layer.size() <= 3 ? sum.symbols + " = " : "";
   t.numbers = "∂L/∂" + neuron_symbol(sc, l - 1, i) + " = " + spelled + sum.numbers +
-              " = " + format_number(g) + example_note(sc, b);
+              " = " + format_number(applied ? st.layers[l - 2].grad_activation(b, i) : g) + example_note(sc, b);
   t.explanation = "Each neuron of the layer below collects the errors of every neuron it feeds, "
                   "weighted by the edges between them.";
   return t;
 }
 
-OpText describe_grad_input(const Op& op, const PassState& st, const Eigen::MatrixXd*, Element e) {
-  return grad_input_text(st, op.layer, e);
+OpText describe_grad_input(const Op& op, const PassState& st, const Eigen::MatrixXd* before, Element e) {
+  return grad_input_text(st, op.layer, e, before != nullptr);
 }
 
 }  // namespace

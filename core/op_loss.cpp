@@ -41,7 +41,7 @@ std::string loss_term_text(const Loss& loss, double o, double y) {
   return "−(" + ys + "·ln " + os + " + " + format_number(1.0 - y) + "·ln(1 − " + os + "))";
 }
 
-OpText loss_text(const PassState& st, int l, Element e) {
+OpText loss_text(const PassState& st, int l, Element e, bool applied) {
   const Scenario& sc = st.scenario;
   const Loss& loss = *sc.loss;
   const Eigen::MatrixXd& o = st.layers[l - 1].activation;
@@ -53,8 +53,10 @@ OpText loss_text(const PassState& st, int l, Element e) {
   // output is sigmoid or softmax), so a saturated output shows the true loss.
   const Activation& out = *sc.layers[l - 1].activation;
   const Eigen::MatrixXd& z = st.layers[l - 1].pre_activation;
-  const double example_loss = output_loss(loss, out, z.row(e.example), o.row(e.example),
-                                          sc.targets.row(e.example));
+  // One example's term; with one example that is the loss the op wrote.
+  const double example_loss = applied && sc.batch_size() == 1
+                                  ? st.data_loss()
+                                  : output_loss(loss, out, z.row(e.example), o.row(e.example), sc.targets.row(e.example));
   // Each term carries its own sign ("−(…)" or "½(…)²"), so they are joined by spaces.
   std::string terms;
   const int n = static_cast<int>(o.cols());
@@ -69,13 +71,13 @@ OpText loss_text(const PassState& st, int l, Element e) {
   const std::string lhs = sc.batch_size() > 1 ? "L" + subscript(e.example + 1) : "L";
   t.numbers = lhs + " = " + terms + " = " + format_number(example_loss);
   if (sc.batch_size() > 1)
-    t.numbers += ";  L = (1/B)·Σ_b L_b = " + format_number(output_loss(loss, out, z, o, sc.targets));
+    t.numbers += ";  L = (1/B)·Σ_b L_b = " + format_number(applied ? st.data_loss() : output_loss(loss, out, z, o, sc.targets));
   t.explanation = "The loss measures how far the outputs are from the targets; training lowers it.";
   return t;
 }
 
-OpText describe_loss(const Op& op, const PassState& st, const Eigen::MatrixXd*, Element e) {
-  return loss_text(st, op.layer, e);
+OpText describe_loss(const Op& op, const PassState& st, const Eigen::MatrixXd* before, Element e) {
+  return loss_text(st, op.layer, e, before != nullptr);
 }
 
 // ---------------------------------------------------------------- ∂L/∂o
@@ -96,7 +98,7 @@ std::string title_loss_gradient(const Op& op, const Scenario& sc) {
   return "Backward: loss gradient ∂L/∂" + layer_symbol(sc, op.layer);
 }
 
-OpText loss_gradient_text(const PassState& st, int l, Element e) {
+OpText loss_gradient_text(const PassState& st, int l, Element e, bool applied) {
   const Scenario& sc = st.scenario;
   const Loss& loss = *sc.loss;
   const double o = st.layers[l - 1].activation(e.example, e.col);
@@ -113,7 +115,7 @@ OpText loss_gradient_text(const PassState& st, int l, Element e) {
   Eigen::MatrixXd row_grad(1, z.cols());  // the engine's formulation, for one example
   output_loss_gradient(loss, out, z.row(e.example), st.layers[l - 1].activation.row(e.example),
                        sc.targets.row(e.example), row_grad);
-  const double g = row_grad(0, e.col) / sc.batch_size();
+  const double g = applied ? st.layers[l - 1].grad_activation(e.example, e.col) : row_grad(0, e.col) / sc.batch_size();
   const std::string prefix = batch_prefix(sc);
   t.numbers = "∂L/∂" + neuron_symbol(sc, l, e.col) + " = " + prefix +
               (prefix.empty() ? inner : "(" + inner + ")") + " = " + format_number(g) +
@@ -122,8 +124,8 @@ OpText loss_gradient_text(const PassState& st, int l, Element e) {
   return t;
 }
 
-OpText describe_loss_gradient(const Op& op, const PassState& st, const Eigen::MatrixXd*, Element e) {
-  return loss_gradient_text(st, op.layer, e);
+OpText describe_loss_gradient(const Op& op, const PassState& st, const Eigen::MatrixXd* before, Element e) {
+  return loss_gradient_text(st, op.layer, e, before != nullptr);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // optimizers (optimizer.hpp): t ← t + 1, then per parameter one op per state
 // tensor and the parameter's step, each running its optimizer table entry's
 // apply and describe.
+#include <cmath>
 #include <string>
 
 #include "describe_text.hpp"
@@ -14,6 +15,16 @@ namespace {
 bool of_bias(const Op& op) { return op.writes.buffer == Buffer::Bias || op.writes.buffer == Buffer::BiasState; }
 
 // ---------------------------------------------------------------- an optimizer's op
+OptimizerScalars scalars_of(const Scenario& sc) {
+  OptimizerScalars s{sc.optimizer, sc.learning_rate, sc.optimizer_state.step()};
+  const Eigen::MatrixXd& corrections = sc.optimizer_state.bias_correction;
+  if (corrections.size() == 2) {
+    s.bias_correction1 = corrections(0, 0);
+    s.bias_correction2 = corrections(0, 1);
+  }
+  return s;
+}
+
 // op.optimizer and op.writes are set: the state tensor (or parameter) it writes.
 void declare_optimizer_reads(const Scenario& sc, Op& op) {
   const bool bias = of_bias(op);
@@ -24,7 +35,10 @@ void declare_optimizer_reads(const Scenario& sc, Op& op) {
   if (op.optimizer->writes == StateSlot::None) op.reads[op.read_count++] = {bias ? Buffer::Bias : Buffer::Weights, l};
   for (int s = 0; s < kStateSlotCount; ++s)
     if (keep[s]) op.reads[op.read_count++] = {bias ? Buffer::BiasState : Buffer::WeightState, l, static_cast<StateSlot>(s)};
-  if (op.optimizer->reads_step) op.reads[op.read_count++] = {Buffer::Step, 0};
+  if (op.optimizer->reads_step) {
+    op.reads[op.read_count++] = {Buffer::Step, 0};
+    op.reads[op.read_count++] = {Buffer::BiasCorrection, 0};
+  }
   if (op.read_count < static_cast<int>(op.reads.size())) op.reads[op.read_count++] = {Buffer::LearningRate, 0};
 }
 
@@ -37,8 +51,7 @@ void apply_optimizer_op(const Op& op, PassState& state) {
   LayerOptimizerState& os = sc.optimizer_state.layers[l - 1];
   OptimizerTensors tensors{bias ? layer.bias : layer.weights, bias ? ls.grad_bias : ls.grad_weights,
                            bias ? os.bias : os.weights};
-  const OptimizerScalars scalars{sc.optimizer, sc.learning_rate, sc.optimizer_state.step()};
-  op.optimizer->apply(tensors, scalars);
+  op.optimizer->apply(tensors, scalars_of(sc));
 }
 
 OpText optimizer_op_text(const Op& op, const PassState& st, const Eigen::MatrixXd* before, Element e) {
@@ -72,7 +85,7 @@ OpText optimizer_op_text(const Op& op, const PassState& st, const Eigen::MatrixX
     for (int s = 0; s < kStateSlotCount; ++s)
       if (ps.tensors[s].size()) one.tensors[s] = Eigen::MatrixXd::Constant(1, 1, el.state[s]);
     OptimizerTensors x{param, grad, one};
-    op.optimizer->apply(x, OptimizerScalars{sc.optimizer, sc.learning_rate, el.t});
+    op.optimizer->apply(x, scalars_of(sc));
     if (slot == StateSlot::None) el.param = param(0, 0);
     else el.state[static_cast<int>(slot)] = one[slot](0, 0);
   }
@@ -175,6 +188,42 @@ OpText describe_optimizer_step(const Op&, const PassState& st, const Eigen::Matr
   return optimizer_step_text(st, before);
 }
 
+// ---------------------------------------------------------------- 1 − β₁ᵗ, 1 − β₂ᵗ
+// Once per step, so every parameter's step reads the same two numbers.
+void declare_bias_correction(const Scenario&, Op& op) {
+  declare_reads(op, {{Buffer::Step, 0}});
+  op.writes = {Buffer::BiasCorrection, 0};
+}
+
+void apply_bias_correction(const Op&, PassState& state) {
+  OptimizerState& os = state.scenario.optimizer_state;
+  const OptimizerSpec& spec = state.scenario.optimizer;
+  os.bias_correction(0, 0) = 1.0 - std::pow(spec.beta1, os.step());
+  os.bias_correction(0, 1) = 1.0 - std::pow(spec.beta2, os.step());
+}
+
+std::string title_bias_correction(const Op&, const Scenario& sc) {
+  return "Update: " + sc.optimizer.name + " bias corrections 1 − β₁ᵗ, 1 − β₂ᵗ";
+}
+
+OpText describe_bias_correction(const Op&, const PassState& st, const Eigen::MatrixXd* before, Element) {
+  const OptimizerState& os = st.scenario.optimizer_state;
+  const OptimizerSpec& spec = st.scenario.optimizer;
+  const double t = os.step();
+  // Not run yet: what it will write, from the t the op before wrote.
+  const double c1 = before ? os.bias_correction(0, 0) : 1.0 - std::pow(spec.beta1, t);
+  const double c2 = before ? os.bias_correction(0, 1) : 1.0 - std::pow(spec.beta2, t);
+  const std::string sup = superscript(static_cast<int>(t));
+  OpText text;
+  text.equation = "1 − β₁ᵗ,  1 − β₂ᵗ,   β₁ = " + format_number(spec.beta1) + ", β₂ = " + format_number(spec.beta2) +
+                  ", t = " + format_number(t, 17);
+  text.numbers = "1 − β₁ᵗ = 1 − " + format_number(spec.beta1) + sup + " = " + format_number(c1, 8) + ";  1 − β₂ᵗ = 1 − " +
+                 format_number(spec.beta2) + sup + " = " + format_number(c2, 8);
+  text.explanation = "m and v start at 0, so early on they are too small; dividing by these factors (near 0 at "
+                     "first, then toward 1) corrects them.";
+  return text;
+}
+
 // ---------------------------------------------------------------- one state tensor (velocity, m, v, …)
 void declare_optimizer_state(const Scenario& sc, Op& op) { declare_optimizer_reads(sc, op); }
 
@@ -187,6 +236,7 @@ std::vector<Op> optimizer_ops(const Scenario& sc) {
   // t ← t + 1 once, then per layer the ops of W, then those of b, each
   // state tensor's update before the parameter's step (PyTorch's order).
   ops.push_back(make_op(sc, OpKind::OptimizerStep, 1));
+  if (optimizer->bias_corrections) ops.push_back(make_op(sc, OpKind::BiasCorrection, 1));
   const std::vector<const OptimizerOpDef*> defs = optimizer->param_ops(sc.optimizer);
   for (int l = 1; l <= sc.layer_count(); ++l)
     for (const bool bias : {false, true})
@@ -210,5 +260,8 @@ extern const OpKindDef kOptimizerStepOp{OpKind::OptimizerStep, "optimizer_step",
 extern const OpKindDef kOptimizerStateOp{OpKind::OptimizerState, "optimizer_state", Phase::Update,
                                          declare_optimizer_state, apply_optimizer_op, optimizer_op_title,
                                          optimizer_op_text};
+extern const OpKindDef kBiasCorrectionOp{OpKind::BiasCorrection, "bias_correction", Phase::Update,
+                                         declare_bias_correction, apply_bias_correction, title_bias_correction,
+                                         describe_bias_correction};
 
 }  // namespace bpv

@@ -23,13 +23,14 @@ std::string_view op_kind_name(OpKind k) { return op_kind(k).name; }
 // The kinds, one file each (op_kind.hpp), in OpKind's order.
 extern const OpKindDef kMiniBatchOp, kAffineOp, kActivateOp, kLossOp, kLossGradientOp, kActivationBackwardOp,
     kGradWeightsOp, kGradBiasOp, kGradInputOp, kUpdateWeightsOp, kUpdateBiasOp, kPenaltyOp, kPenaltyGradientOp,
-    kOptimizerStepOp, kOptimizerStateOp;
+    kOptimizerStepOp, kOptimizerStateOp, kBiasCorrectionOp;
 
 namespace {
 const OpKindDef* const kOpKinds[] = {
     &kMiniBatchOp,       &kAffineOp,      &kActivateOp,    &kLossOp,          &kLossGradientOp,
     &kActivationBackwardOp, &kGradWeightsOp, &kGradBiasOp, &kGradInputOp,     &kUpdateWeightsOp,
     &kUpdateBiasOp,      &kPenaltyOp,     &kPenaltyGradientOp, &kOptimizerStepOp, &kOptimizerStateOp,
+    &kBiasCorrectionOp,
 };
 }  // namespace
 
@@ -148,6 +149,7 @@ const Eigen::MatrixXd& buffer_matrix(const PassState& state, BufferRef ref) {
     case Buffer::WeightState: return sc.optimizer_state.layers[l - 1].weights[ref.slot];
     case Buffer::BiasState: return sc.optimizer_state.layers[l - 1].bias[ref.slot];
     case Buffer::BatchRows: return state.batch_rows;
+    case Buffer::BiasCorrection: return sc.optimizer_state.bias_correction;
     case Buffer::LearningRate: break;
   }
   throw std::logic_error("buffer_matrix: the learning rate is a scalar, not a matrix");

@@ -36,6 +36,7 @@ enum class OpKind {
   PenaltyGradient,     // ∂L/∂W_l += l2·W_l + l1·sign(W_l) (after GradWeights of layer l)
   OptimizerStep,       // t ← t + 1 (first op of the update phase)
   OptimizerState,      // one state tensor of W_l or b_l (velocity, m, v, …)
+  BiasCorrection,      // 1 − β₁ᵗ and 1 − β₂ᵗ, once per step (Adam, AdamW; after the t op)
 };
 std::string_view op_kind_name(OpKind k);  // snake_case id used in the trace
 
@@ -58,6 +59,7 @@ enum class Buffer {
   WeightState,  // a state tensor of W_l (BufferRef::slot says which)
   BiasState,    // a state tensor of b_l
   BatchRows,    // the step's row indices in the training set (1 × B), layer 0
+  BiasCorrection,  // Adam's 1 − β₁ᵗ and 1 − β₂ᵗ (1 × 2), layer 0
 };
 std::string_view buffer_name(Buffer b);
 
@@ -74,9 +76,9 @@ struct Op {
   OpKind kind;
   int layer;  // 1..L; the loss ops and the penalty carry L, the t op and the mini-batch 1
   Phase phase;
-  std::array<BufferRef, 8> reads;
-  int read_count;
-  BufferRef writes;
+  std::array<BufferRef, 8> reads{};
+  int read_count = 0;
+  BufferRef writes{};
   // OptimizerState, and UpdateWeights / UpdateBias of an optimizer other than
   // plain SGD: the table entry whose apply and describe it runs.
   const OptimizerOpDef* optimizer = nullptr;

@@ -148,6 +148,12 @@ void conform_optimizer_state(Scenario& sc) {
   if (os.t.rows() != 1 || os.t.cols() != 1) os.t = Eigen::MatrixXd::Zero(1, 1);
   if (static_cast<int>(os.layers.size()) != sc.layer_count()) os.layers.resize(sc.layers.size());
   const std::array<bool, kStateSlotCount> keep = kept_state(sc.optimizer);
+  const Optimizer* optimizer = stateful_optimizer(sc.optimizer);
+  if (optimizer && optimizer->bias_corrections) {
+    if (os.bias_correction.rows() != 1 || os.bias_correction.cols() != 2) os.bias_correction = Eigen::MatrixXd::Zero(1, 2);
+  } else if (os.bias_correction.size() != 0) {
+    os.bias_correction.resize(0, 0);
+  }
   // SGD's velocity is "none yet" until its first step (§4), so it is never zero-filled.
   const bool velocity_may_be_absent = sc.optimizer.name == "sgd";
   for (int l = 1; l <= sc.layer_count(); ++l) {

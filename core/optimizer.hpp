@@ -45,6 +45,8 @@ struct OptimizerScalars {
   const OptimizerSpec& spec;
   double learning_rate;
   double t;  // this update's t (the t op has run)
+  // 1 − β₁ᵗ and 1 − β₂ᵗ of this t (Adam and AdamW; their op has run).
+  double bias_correction1 = 1.0, bias_correction2 = 1.0;
 };
 
 // One element of those tensors, for the equation with its numbers. "now" is
@@ -70,7 +72,8 @@ struct OptimizerOpDef {
   std::string_view formula;
   void (*apply)(OptimizerTensors& tensors, const OptimizerScalars& scalars);
   OptimizerText (*describe)(const OptimizerElement& element);
-  bool reads_step = false;  // reads t (Adam's bias corrections): declared, so the t it used is highlighted
+  // Reads t and the bias corrections (Adam's step): declared, so the t it used is highlighted.
+  bool reads_step = false;
 };
 
 struct Optimizer {
@@ -83,6 +86,9 @@ struct Optimizer {
   // Rules between fields ("nesterov needs momentum > 0"): "" or the problem,
   // with `field` set to the field it names.
   std::string (*check)(const OptimizerSpec& spec, std::string& field);
+  // 1 − β₁ᵗ and 1 − β₂ᵗ, from its fields beta1 and beta2: an op after t's
+  // works them out once per step (Adam, AdamW).
+  bool bias_corrections = false;
 };
 
 // sgd, rmsprop, adam, adamw, in that order.

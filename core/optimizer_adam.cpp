@@ -33,14 +33,16 @@ void v_max_apply(OptimizerTensors& x, const OptimizerScalars&) {
 
 void param_apply(OptimizerTensors& x, const OptimizerScalars& s) {
   const OptimizerSpec& p = s.spec;
-  if (p.name == "adamw") x.param *= 1.0 - s.learning_rate * p.weight_decay;
-  const double bias_correction1 = 1.0 - std::pow(p.beta1, s.t);
-  const double bias_correction2 = 1.0 - std::pow(p.beta2, s.t);
-  const double step_size = s.learning_rate / bias_correction1;
-  const double bias_correction2_sqrt = std::sqrt(bias_correction2);
+  const double step_size = s.learning_rate / s.bias_correction1;
+  const double bias_correction2_sqrt = std::sqrt(s.bias_correction2);
   const Eigen::MatrixXd& v = p.amsgrad ? x.state[S::VMax] : x.state[S::V];
   x.param.array() -=
       step_size * (x.state[S::M].array() / (v.array().sqrt() / bias_correction2_sqrt + p.eps));
+}
+
+void param_apply_decoupled(OptimizerTensors& x, const OptimizerScalars& s) {
+  x.param *= 1.0 - s.learning_rate * s.spec.weight_decay;
+  param_apply(x, s);
 }
 
 double at(const OptimizerElement& e, S s) { return e.state[static_cast<int>(s)]; }
@@ -107,10 +109,10 @@ const OptimizerOpDef kParam{S::None, "θ ← θ − η/(1 − β₁ᵗ) · m / (
                             param_describe, true};
 const OptimizerOpDef kParamAms{S::None, "θ ← θ − η/(1 − β₁ᵗ) · m / (√vₘₐₓ / √(1 − β₂ᵗ) + ε)", param_apply,
                                param_describe, true};
-const OptimizerOpDef kParamW{S::None, "θ ← θ·(1 − η·λ) − η/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)", param_apply,
+const OptimizerOpDef kParamW{S::None, "θ ← θ·(1 − η·λ) − η/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)", param_apply_decoupled,
                              param_describe, true};
 const OptimizerOpDef kParamWAms{S::None, "θ ← θ·(1 − η·λ) − η/(1 − β₁ᵗ) · m / (√vₘₐₓ / √(1 − β₂ᵗ) + ε)",
-                                param_apply, param_describe, true};
+                                param_apply_decoupled, param_describe, true};
 
 std::array<bool, kStateSlotCount> keeps(const OptimizerSpec& spec) {
   std::array<bool, kStateSlotCount> k{};
@@ -139,7 +141,7 @@ std::string check(const OptimizerSpec&, std::string&) { return ""; }
 }  // namespace
 
 extern const Optimizer kAdamOptimizer;
-const Optimizer kAdamOptimizer{"adam", {BPV_ADAM_FIELDS}, keeps, param_ops, check};
+const Optimizer kAdamOptimizer{"adam", {BPV_ADAM_FIELDS}, keeps, param_ops, check, true};
 
 extern const Optimizer kAdamWOptimizer;
 const Optimizer kAdamWOptimizer{
@@ -148,7 +150,8 @@ const Optimizer kAdamWOptimizer{
      {"weight_decay", &OptimizerSpec::weight_decay, nullptr, 0.01, false, 0.0, 0.0, true, false, false}},
     keeps,
     param_ops,
-    check};
+    check,
+    true};
 
 #undef BPV_ADAM_FIELDS
 

@@ -61,6 +61,9 @@ struct OptimizerState {
   // increment is an op with one written buffer like every other.
   Eigen::MatrixXd t = Eigen::MatrixXd::Zero(1, 1);
   std::vector<LayerOptimizerState> layers;  // layers[l-1] for layer l
+  // Adam's 1 − β₁ᵗ and 1 − β₂ᵗ (1 × 2), worked out once per step from t by
+  // their own op; empty for the other optimizers. Not saved: t gives them.
+  Eigen::MatrixXd bias_correction;
   double step() const { return t.size() ? t(0, 0) : 0.0; }
 };
 

@@ -8,25 +8,9 @@
 namespace bpv {
 namespace {
 
-// The element clamped into the shape of the op's output, as describe() does.
-Element clamp_element(const Op& op, const PassState& state, Element e) {
-  const Eigen::MatrixXd& out = buffer_matrix(state, op.writes);
-  auto clamp = [](int v, Eigen::Index n) { return std::clamp(v, 0, std::max(0, static_cast<int>(n) - 1)); };
-  const Buffer b = op.writes.buffer;
-  e.example = clamp(e.example, state.scenario.batch_size());
-  // A state tensor has its parameter's shape (SGD's velocity may not exist yet).
-  const Eigen::MatrixXd& shape =
-      b == Buffer::WeightState ? buffer_matrix(state, {Buffer::Weights, op.writes.layer})
-      : b == Buffer::BiasState ? buffer_matrix(state, {Buffer::Bias, op.writes.layer})
-                               : out;
-  e.row = (b == Buffer::Weights || b == Buffer::GradWeights || b == Buffer::WeightState) ? clamp(e.row, shape.rows()) : 0;
-  e.col = (b == Buffer::LossValue || b == Buffer::Penalty || b == Buffer::Step) ? 0 : clamp(e.col, shape.cols());
-  return e;
-}
-
 // Where the element sits in the output matrix.
 Eigen::Index row_of(Buffer b, Element e) {
-  if (b == Buffer::Weights || b == Buffer::GradWeights || b == Buffer::WeightState) return e.row;
+  if (tensor_info(b).layout == TensorLayout::Edges) return e.row;
   return tensor_info(b).per_example ? e.example : 0;
 }
 

@@ -6,26 +6,29 @@ namespace bpv {
 namespace {
 
 using R = TensorRole;
+constexpr TensorLayout N = TensorLayout::Neurons, E = TensorLayout::Edges, S = TensorLayout::Scalar,
+                       W = TensorLayout::Row;
 
 // In Buffer's order (tensor_info indexes it; a test checks the order).
 const std::vector<TensorInfo> kTensors = {
-    {Buffer::Input, "input", R::Data, true, false},
-    {Buffer::Target, "target", R::Data, true, false},
-    {Buffer::PreActivation, "z", R::Value, true, true},
-    {Buffer::Activation, "a", R::Value, true, true},
-    {Buffer::GradActivation, "grad_a", R::Gradient, true, true},
-    {Buffer::Delta, "delta", R::Gradient, true, true},
-    {Buffer::Weights, "weights", R::Parameter, false, true},
-    {Buffer::Bias, "bias", R::Parameter, false, true},
-    {Buffer::GradWeights, "grad_weights", R::Gradient, false, true},
-    {Buffer::GradBias, "grad_bias", R::Gradient, false, true},
-    {Buffer::LossValue, "loss", R::Value, false, false},
-    {Buffer::LearningRate, "learning_rate", R::Hyperparameter, false, false},
-    {Buffer::Penalty, "penalty", R::Value, false, false},
-    {Buffer::Step, "t", R::OptimizerState, false, false},
-    {Buffer::WeightState, "weights_state", R::OptimizerState, false, true},
-    {Buffer::BiasState, "bias_state", R::OptimizerState, false, true},
-    {Buffer::BatchRows, "batch_rows", R::Data, false, false},
+    {Buffer::Input, "input", R::Data, N, true, false},
+    {Buffer::Target, "target", R::Data, N, true, false},
+    {Buffer::PreActivation, "z", R::Value, N, true, true},
+    {Buffer::Activation, "a", R::Value, N, true, true},
+    {Buffer::GradActivation, "grad_a", R::Gradient, N, true, true},
+    {Buffer::Delta, "delta", R::Gradient, N, true, true},
+    {Buffer::Weights, "weights", R::Parameter, E, false, true},
+    {Buffer::Bias, "bias", R::Parameter, N, false, true},
+    {Buffer::GradWeights, "grad_weights", R::Gradient, E, false, true},
+    {Buffer::GradBias, "grad_bias", R::Gradient, N, false, true},
+    {Buffer::LossValue, "loss", R::Value, S, false, false},
+    {Buffer::LearningRate, "learning_rate", R::Hyperparameter, S, false, false},
+    {Buffer::Penalty, "penalty", R::Value, S, false, false},
+    {Buffer::Step, "t", R::OptimizerState, S, false, false},
+    {Buffer::WeightState, "weights_state", R::OptimizerState, E, false, true},
+    {Buffer::BiasState, "bias_state", R::OptimizerState, N, false, true},
+    {Buffer::BatchRows, "batch_rows", R::Data, W, false, false},
+    {Buffer::BiasCorrection, "bias_correction", R::OptimizerState, W, false, false},
 };
 
 }  // namespace
@@ -60,6 +63,7 @@ std::vector<BufferRef> registered_tensors(const PassState& state) {
   refs.push_back({Buffer::LossValue, last});
   refs.push_back({Buffer::Penalty, last});
   refs.push_back({Buffer::Step, 0});
+  if (state.scenario.optimizer_state.bias_correction.size() > 0) refs.push_back({Buffer::BiasCorrection, 0});
   return refs;
 }
 
@@ -86,6 +90,7 @@ std::string element_symbol(const Scenario& sc, BufferRef ref, int row, int col) 
     case Buffer::WeightState: s = state_slot_symbol(ref.slot); s += weight_symbol(l, row, col).substr(1); return s;
     case Buffer::BiasState: s = state_slot_symbol(ref.slot); s += L + j; return s;
     case Buffer::BatchRows: return "row" + subscript(col + 1);
+    case Buffer::BiasCorrection: return col == 0 ? "1 − β₁ᵗ" : "1 − β₂ᵗ";
   }
   return "?";
 }

@@ -22,10 +22,20 @@ enum class TensorRole {
 };
 std::string_view tensor_role_name(TensorRole role);  // "data", "parameter", "optimizer state", …
 
+// How a tensor's elements map onto the network: what the canvas shows one
+// element on, and which of an Element's indices pick it.
+enum class TensorLayout {
+  Neurons,  // column j = neuron j of its layer (B × n, or 1 × n for a bias)
+  Edges,    // (i, j) = the edge from neuron i below to neuron j (n_prev × n)
+  Scalar,   // 1 × 1
+  Row,      // one row of numbers of the step (the mini-batch's rows, 1 − βᵗ)
+};
+
 struct TensorInfo {
   Buffer buffer;
   std::string_view name;  // "delta", "grad_weights", …
   TensorRole role;
+  TensorLayout layout;
   bool per_example;  // B rows, one per example of the batch
   bool per_layer;    // one per layer 1..L (the input x is layer 0); else one for the step
 };

@@ -79,7 +79,8 @@ void mark(CanvasValues& out, BufferRef ref, Role role) {
     case Buffer::Step:
     case Buffer::WeightState:
     case Buffer::BiasState:
-    case Buffer::BatchRows: break;
+    case Buffer::BatchRows:
+    case Buffer::BiasCorrection: break;
   }
 }
 

@@ -7,6 +7,7 @@
 #include "describe.hpp"
 #include "panels.hpp"
 #include "text_wrap.hpp"
+#include "tensors.hpp"
 #include "theme.hpp"
 
 namespace bpv {
@@ -16,27 +17,20 @@ namespace {
 bool element_for_hover(const Op& op, const CanvasItem& hover, int example, Element& e) {
   e.example = example < 0 ? 0 : example;
   const BufferRef w = op.writes;
-  switch (w.buffer) {
-    case Buffer::PreActivation:
-    case Buffer::Activation:
-    case Buffer::GradActivation:
-    case Buffer::Delta:
-    case Buffer::Bias:
-    case Buffer::GradBias:
-    case Buffer::BiasState:
-      if (hover.kind != CanvasItem::Kind::Neuron || hover.layer != w.layer) return false;
-      e.col = hover.j;
-      return true;
-    case Buffer::Weights:
-    case Buffer::GradWeights:
-    case Buffer::WeightState:
-      if (hover.kind != CanvasItem::Kind::Edge || hover.layer != w.layer) return false;
-      e.row = hover.i;
-      e.col = hover.j;
-      return true;
-    default:
-      return false;
+  const TensorInfo& tensor = tensor_info(w.buffer);
+  // The input x is on the canvas too, but only a mini-batch writes it: rows, not neurons.
+  if (tensor.layout == TensorLayout::Neurons && tensor.role != TensorRole::Data) {
+    if (hover.kind != CanvasItem::Kind::Neuron || hover.layer != w.layer) return false;
+    e.col = hover.j;
+    return true;
   }
+  if (tensor.layout == TensorLayout::Edges) {
+    if (hover.kind != CanvasItem::Kind::Edge || hover.layer != w.layer) return false;
+    e.row = hover.i;
+    e.col = hover.j;
+    return true;
+  }
+  return false;
 }
 
 // The content height so far, in the panel's own coordinates (scrolling included).

@@ -4,6 +4,11 @@
 // nothing from core/ except the starting weights and data, and allocates
 // nothing per step (scratch matrices are members, sized for the scenario's
 // batch), so timing it beside the engine is fair.
+//
+// With `engine_loss` it takes one thing from core/: the output layer's loss,
+// ∂L/∂o and δ through losses.hpp (from the logits for sigmoid and softmax
+// under a cross-entropy loss, stable where the output saturates), so both
+// compute the same formulas and the ratio measures what the op list costs.
 #pragma once
 #include <Eigen/Dense>
 #include <cmath>
@@ -12,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "losses.hpp"
 #include "scenario.hpp"
 
 namespace bpv::bench {
@@ -22,10 +28,11 @@ using Eigen::VectorXd;
 
 class ReferenceMlp {
  public:
-  explicit ReferenceMlp(const bpv::Scenario& s)
+  explicit ReferenceMlp(const bpv::Scenario& s, bool engine_loss = false)
       : x_(s.inputs), y_(s.targets), lr_(s.learning_rate), loss_kind_(loss_of(s.loss->name)),
         adam_(s.optimizer.name == "adam"), beta1_(s.optimizer.beta1), beta2_(s.optimizer.beta2),
-        eps_(s.optimizer.eps) {
+        eps_(s.optimizer.eps), loss_(s.loss), output_(s.layers.back().activation),
+        engine_loss_(engine_loss && bpv::uses_logits(*s.loss, *s.layers.back().activation)) {
     if (!s.optimizer.name.empty() && !adam_) throw std::invalid_argument("reference: only plain SGD and adam");
     const Eigen::Index batch = s.inputs.rows();
     for (const bpv::Layer& src : s.layers) {
@@ -65,7 +72,10 @@ class ReferenceMlp {
     const auto o = out.a.array();
     const auto y = y_.array();
     double loss = 0.0;
-    switch (loss_kind_) {
+    if (engine_loss_) {
+      loss = bpv::output_loss(*loss_, *output_, out.z, out.a, y_);
+      bpv::output_loss_gradient(*loss_, *output_, out.z, out.a, y_, out.grad_a);
+    } else switch (loss_kind_) {
       case LossKind::CrossEntropy:
         loss = -(y * o.max(kMinP).log()).sum() * inv_batch;
         out.grad_a = -(y / o.max(kMinP)) * inv_batch;
@@ -83,7 +93,8 @@ class ReferenceMlp {
     // Backward, last layer first.
     for (std::size_t i = layers_.size(); i-- > 0;) {
       Layer& l = layers_[i];
-      backward(l);
+      if (!(engine_loss_ && i + 1 == layers_.size() && bpv::output_delta(*loss_, *output_, l.z, l.a, y_, l.delta)))
+        backward(l);
       l.grad_w.noalias() = input_of(i).transpose() * l.delta;
       l.grad_b.noalias() = l.delta.colwise().sum();
       if (i > 0) layers_[i - 1].grad_a.noalias() = l.delta * l.w.transpose();
@@ -198,6 +209,9 @@ class ReferenceMlp {
   LossKind loss_kind_;
   bool adam_;
   double beta1_, beta2_, eps_;
+  const bpv::Loss* loss_;
+  const bpv::Activation* output_;
+  bool engine_loss_;
   int t_ = 0;
   std::vector<Layer> layers_;
   VectorXd row_scratch_, row_scratch2_;  // one value per example

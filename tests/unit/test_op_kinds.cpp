@@ -11,6 +11,7 @@
 #include "describe.hpp"
 #include "op_kind.hpp"
 #include "optimizer.hpp"
+#include "stepper.hpp"
 #include "scenario_io.hpp"
 #include "tensors.hpp"
 #include "test_helpers.hpp"
@@ -18,7 +19,7 @@
 namespace bpv {
 namespace {
 
-constexpr int kOpKindCount = static_cast<int>(OpKind::OptimizerState) + 1;
+constexpr int kOpKindCount = static_cast<int>(OpKind::BiasCorrection) + 1;
 
 TEST(OpKinds, EveryKindHasItsOwnEntryNameAndFunctions) {
   std::set<std::string> names;
@@ -47,7 +48,9 @@ TEST(OpKinds, EveryOpIsWhatItsEntryDeclares) {
     for (const Op& op : build_ops(sc)) {
       const OpKindDef& def = op_kind(op.kind);
       EXPECT_EQ(op.phase, def.phase) << def.name;
-      if (!op.optimizer) EXPECT_EQ(op, make_op(sc, op.kind, op.layer)) << def.name << " layer " << op.layer;
+      if (!op.optimizer) {
+        EXPECT_EQ(op, make_op(sc, op.kind, op.layer)) << def.name << " layer " << op.layer;
+      }
       EXPECT_FALSE(describe_title(op, sc).empty()) << def.name;
     }
 }
@@ -88,7 +91,9 @@ TEST(Tensors, EveryTensorAnOpWritesIsRegisteredAndHasItsShape) {
       EXPECT_NE(std::find(tensors.begin(), tensors.end(), op.writes), tensors.end())
           << op_kind_name(op.kind) << " writes " << buffer_name(op.writes.buffer) << ", not registered";
       const Eigen::MatrixXd& m = buffer_matrix(state, op.writes);
-      if (tensor_info(op.writes.buffer).per_example) EXPECT_EQ(m.rows(), sc.batch_size()) << buffer_name(op.writes.buffer);
+      if (tensor_info(op.writes.buffer).per_example) {
+        EXPECT_EQ(m.rows(), sc.batch_size()) << buffer_name(op.writes.buffer);
+      }
     }
   }
 }
@@ -105,6 +110,33 @@ TEST(Tensors, ElementSymbolsAreTheEquationsSymbols) {
   EXPECT_EQ(element_symbol(sc, {Buffer::LossValue, 3}, 0, 0), "L");
   // The equation panel writes a weight the same way.
   EXPECT_EQ(element_symbol(sc, {Buffer::Weights, 2}, 0, 2), weight_symbol(2, 0, 2));
+}
+
+}  // namespace
+}  // namespace bpv
+
+namespace bpv {
+namespace {
+
+// describe() of an op that ran shows the number the op wrote, never one it
+// works out again: a different number planted in the output must show up.
+TEST(OpKinds, DescribeShowsWhatTheOpWrote) {
+  for (const Scenario& start : every_kind_of_step()) {
+    if (start.data.active()) continue;  // the mini-batch op writes rows, described as rows
+    Stepper st(start);
+    while (st.step_forward()) {
+      const std::size_t k = st.cursor() - 1;
+      const Op& op = st.ops()[k];
+      if (op.writes.buffer == Buffer::Input) continue;
+      PassState planted = st.state();
+      Eigen::MatrixXd& out = buffer_matrix(planted, op.writes);
+      if (out.size() == 0) continue;
+      out(0, 0) = 4321.5;
+      const OpText text = describe(op, planted, &st.value_before(k), Element{0, 0, 0});
+      EXPECT_NE(text.numbers.find("4321.5"), std::string::npos)
+          << op_kind_name(op.kind) << " layer " << op.layer << ": " << text.numbers;
+    }
+  }
 }
 
 }  // namespace
