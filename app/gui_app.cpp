@@ -971,6 +971,9 @@ int run_screenshot(const ScreenshotRequest& request) {
     for (int i = 0; i < settle; ++i) {
       if (request.list_text) RecordDrawnText(i + 1 == settle);
       frame(nullptr);
+      // The decision region's job, started by this frame: the next one shows it.
+      for (int k = 0; k < 6000 && ui.right_tab == RightTab::Insight && InsightRegionPending(ui); ++k)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
       window.draw(/*force=*/i + 1 == settle);  // the last one is read back: draw it whatever
       if (i + 1 < settle) window.present();
       if (!request.dialog.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(8));

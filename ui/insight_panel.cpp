@@ -16,10 +16,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <string>
 
 #include "canvas_values.hpp"
 #include "decision_grid.hpp"
+#include "decision_region_job.hpp"
 #include "describe.hpp"
 #include "heatmap_texture.hpp"
 #include "layer_gradients.hpp"
@@ -45,7 +47,9 @@ struct Cache {
   int snapshot_steps = 0;
   double snapshot_loss = 0.0;
   Scenario training;  // the weights of a running job (a copy sized like the session's)
-  DecisionGrid grid;
+  DecisionGrid grid;  // its buffers, between jobs
+  std::unique_ptr<DecisionRegionJob> job;  // the one running, if any
+  bool shown_dark = true;  // the theme the texture was coloured for
   PlaneExtent extent;
   std::vector<std::uint32_t> pixels;
   RegionTexture texture;
@@ -300,13 +304,14 @@ void draw_region_key(const Scenario& sc) {
   }
 }
 
-// Recomputes the region when the weights shown change; every frame while a
-// job trains (its weights move every step) or when asked to (timing runs).
+// Starts the region's job when the weights shown change (every frame while a
+// job trains: its weights move every step; or when asked to, for timing), at
+// most one at a time: when it finishes, its picture is coloured and uploaded
+// and the newest weights get the next job. Until then the last picture stays.
 void refresh_region(const Session& session, UiState& ui, Cache& c) {
-  ui.insight_grid_ms = ui.insight_upload_ms = 0.0;
+  ui.insight_upload_ms = 0.0;
   const Scenario* weights = &session.stepper().state().scenario;  // live: the update ops move them
   std::uint64_t key = session.revision();
-  key = mix(key, theme_is_dark() ? 1 : 2);
   if (session.training()) {
     if (c.training.layer_count() != session.scenario().layer_count()) c.training = session.scenario();
     const int steps = session.training_snapshot(c.training, &c.snapshot_loss);
@@ -318,16 +323,23 @@ void refresh_region(const Session& session, UiState& ui, Cache& c) {
   } else {
     c.snapshot_steps = 0;
   }
-  if (key == c.region_key && !ui.insight_force_refresh && c.texture.id != 0) return;
+  if (c.job && c.job->ready()) {
+    const Clock::time_point t0 = Clock::now();
+    c.extent = c.job->extent();
+    colour_region(c.job->scenario(), c.job->output(), c);
+    c.texture.upload(c.pixels, kGridSize);
+    c.shown_dark = theme_is_dark();
+    ui.insight_grid_ms = c.job->milliseconds();
+    ui.insight_upload_ms = ms_since(t0);
+    c.grid = c.job->take_grid();
+    c.job.reset();
+  }
+  // The colours follow the theme: a switch recolours what is shown.
+  const bool recolour = c.texture.id != 0 && c.shown_dark != theme_is_dark();
+  if (c.job || (key == c.region_key && !ui.insight_force_refresh && !recolour)) return;
   c.region_key = key;
-  const Clock::time_point t0 = Clock::now();
-  c.extent = extent_around_inputs(weights->inputs);
-  const Eigen::MatrixXd& out = c.grid.evaluate(*weights, c.extent, kGridSize);
-  colour_region(*weights, out, c);
-  const Clock::time_point t1 = Clock::now();
-  c.texture.upload(c.pixels, kGridSize);
-  ui.insight_grid_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
-  ui.insight_upload_ms = ms_since(t1);
+  c.job = std::make_unique<DecisionRegionJob>(*weights, extent_around_inputs(weights->inputs), kGridSize,
+                                              std::move(c.grid));
 }
 
 void refresh_bars(const Session& session, const UiState& ui, Cache& c) {
@@ -343,6 +355,8 @@ void refresh_bars(const Session& session, const UiState& ui, Cache& c) {
 }
 
 }  // namespace
+
+bool InsightRegionPending(UiState& ui) { return ui.caches.get<Cache>().job != nullptr; }
 
 // ---------------------------------------------------------------- [SECTION] DrawInsightPanel()
 void DrawInsightPanel(const Session& session, UiState& ui, CommandQueue&, PanelRect r) {

@@ -75,6 +75,9 @@ void DrawGradCheckPanel(const Session& session, UiState& ui, CommandQueue& comma
 // nullptr while it is being computed. The canvas colours edges by it.
 struct GradCheckMaps;
 const GradCheckMaps* CurrentGradCheckMaps(const Session& session, UiState& ui);
+// Whether the Insight panel's decision region is being worked out (its job
+// runs): `screenshot` waits for it, as for the gradient check.
+bool InsightRegionPending(UiState& ui);
 // Green within 1e-6, amber to 1e-3, red beyond, grey for NaN (not checked);
 // the table's and the edges' colours, and their key.
 ImU32 GradCheckErrorColor(double relative_error);

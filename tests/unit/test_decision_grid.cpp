@@ -7,8 +7,12 @@
 #include <cmath>
 #include <random>
 #include <stdexcept>
+#include <chrono>
+#include <thread>
 
 #include "decision_grid.hpp"
+#include "decision_region_job.hpp"
+#include "scenario_io.hpp"
 #include "stepper.hpp"
 #include "test_helpers.hpp"
 
@@ -137,6 +141,38 @@ TEST(DecisionGrid, PointsAreCellCentresWithX2UpAndX1Right) {
 TEST(DecisionGrid, RefusesNetworksWithoutTwoInputs) {
   DecisionGrid grid;
   EXPECT_THROW(grid.evaluate(seed_scenario(), PlaneExtent{}, 10), std::invalid_argument);
+}
+
+// The Insight panel's job computes off the UI thread exactly what the grid
+// computes in place, and hands its buffers back for the next one.
+TEST(DecisionRegionJob, GivesTheGridsOutputAndItsBuffersBack) {
+  const Scenario sc = load_scenario(test::scenario_path("xor.json"));
+  const PlaneExtent extent = extent_around_inputs(sc.inputs);
+  DecisionGrid direct;
+  const Eigen::MatrixXd expected = direct.evaluate(sc, extent, 40);
+  DecisionRegionJob job(sc, extent, 40);
+  while (!job.ready()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_TRUE(test::bit_identical(job.output(), expected));
+  EXPECT_GE(job.milliseconds(), 0.0);
+  EXPECT_EQ(job.extent(), extent);
+  // The next job on the same buffers, with other weights: their output, not the last one's.
+  Scenario moved = sc;
+  moved.layers[0].weights *= 1.5;
+  DecisionRegionJob next(moved, extent, 40, job.take_grid());
+  while (!next.ready()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_TRUE(test::bit_identical(next.output(), direct.evaluate(moved, extent, 40)));
+}
+
+TEST(DecisionRegionJob, JobsDroppedWhileRunningDoNotDisturbTheNext) {
+  // The panel drops a job whenever it goes: each waits for its own pass on
+  // its own copy of the weights, so the next job's output is untouched.
+  const Scenario sc = load_scenario(test::scenario_path("spiral.json"));
+  const PlaneExtent extent = extent_around_inputs(sc.inputs);
+  for (int k = 0; k < 20; ++k) DecisionRegionJob dropped(sc, extent, 100);
+  DecisionRegionJob kept(sc, extent, 100);
+  while (!kept.ready()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  DecisionGrid direct;
+  EXPECT_TRUE(test::bit_identical(kept.output(), direct.evaluate(sc, extent, 100)));
 }
 
 }  // namespace
