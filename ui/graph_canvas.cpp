@@ -4,9 +4,11 @@
 // legend of what the colours mean. Layers wider than kMaxCircleNeurons are
 // strips of cells and their weight matrices heatmaps (graph_layout.hpp).
 //
-// [SECTION] frame state      [SECTION] view and input   [SECTION] edges
-// [SECTION] neurons          [SECTION] labels and legend [SECTION] hit test
-// [SECTION] lesson highlights [SECTION] tooltips  [SECTION] DrawGraphCanvas()
+// What the canvas keeps and the per-frame view it draws from: graph_canvas_frame.hpp;
+// hit testing: canvas_hit_test.cpp; the hover tooltips: canvas_tooltips.cpp.
+//
+// [SECTION] view and input   [SECTION] edges   [SECTION] neurons
+// [SECTION] labels and legend [SECTION] lesson highlights  [SECTION] DrawGraphCanvas()
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -17,6 +19,7 @@
 #include "canvas_values.hpp"
 #include "describe.hpp"
 #include "gradcheck.hpp"
+#include "graph_canvas_frame.hpp"
 #include "graph_layout.hpp"
 #include "optimizer.hpp"
 #include "parameter_step.hpp"
@@ -29,79 +32,16 @@
 namespace bpv {
 namespace {
 
-constexpr float kDimAlpha = 0.28f;   // what the current op does not touch
+using namespace canvas;  // Frame, Cache and the canvas's own helpers
+
 constexpr float kMaxFitZoom = 1.0f;  // the layout is made for the panel: never blow it up
 constexpr float kHeaderRows = 2.0f;
-
-// ---------------------------------------------------------------- [SECTION] frame state
-// Derived from the session and the panel size, rebuilt only when those change.
-struct Cache {
-  std::uint64_t values_key = ~0ULL;
-  CanvasValues values;
-  std::uint64_t scales_key = ~0ULL;  // the step's start and the example shown
-  std::array<double, kScaleGroups> step_scales{};
-  std::uint64_t layout_key = 0;
-  GraphLayout layout;
-  std::vector<std::string> layer_symbols;  // "x", "h1", …, "o"
-  std::vector<std::string> input_labels;   // the features' names ("x₁²", "sin x₂"); empty: x₁, x₂, …
-  int legend_rows = 2;  // the legend's rows last frame
-  Eigen::MatrixXd mosaic;  // the weights out of an image input, tiled (draw_heatmap)
-  std::vector<HeatmapTexture> heatmaps;  // heatmaps[l]: layer l's weights as an image
-};
-
-std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
-  return (h ^ v) * 1099511628211ULL + 0x9e3779b97f4a7c15ULL;
-}
-
-struct Frame {
-  const Stepper& st;
-  const Scenario& sc;  // the live one: weights as updated so far
-  const GraphLayout& layout;
-  const CanvasValues& values;
-  const std::vector<std::string>& symbols;
-  const Palette& pal;
-  CanvasView view;
-  ImDrawList* dl;
-  ImVec2 clip_min, clip_max;
-  ImFont* small;
-  float small_size;
-  ImFont* regular;
-  float regular_size;
-  std::uint64_t revision;
-  CanvasItem hover;
-  CanvasItem selected;  // last clicked (ui.selected), drawn with a ring
-  const QuantityRef* asked;  // a lesson question's answer, not to be drawn (lesson_state.hpp)
-  LayoutProbe* probe;        // non-null: record every label and circle (layout checks)
-  ImU32 backdrop;  // what the canvas shows where nothing is drawn
-  // Colour the edges by gradient-check error (ui.gradcheck_edges): the
-  // per-weight errors, or nullptr (the mode is off, or still computing).
-  const GradCheckMaps* gradcheck = nullptr;
-  // The neurons the lesson's beat rings (draw_lesson_highlights), or nullptr:
-  // their symbols move up to clear the ring.
-  const std::vector<NeuronRef>* ringed = nullptr;
-  Cache* cache = nullptr;  // this UiState's (ui.caches): the textures, the labels
-
-  bool is_ringed(int l, int j) const {
-    if (!ringed) return false;
-    for (const NeuronRef& n : *ringed)
-      if (n.layer == l && n.j == j) return true;
-    return false;
-  }
-  float alpha(Role r) const { return !values.started || r != Role::None ? 1.0f : kDimAlpha; }
-  const LayerView& layer(int l) const { return values.layers[static_cast<std::size_t>(l)]; }
-  const ColumnLayout& column(int l) const { return layout.columns[static_cast<std::size_t>(l)]; }
-  ImVec2 screen(ImVec2 c) const { return view.to_screen(c); }
-  bool visible(ImVec2 a, ImVec2 b) const {  // the screen box [a, b] meets the canvas
-    return b.x >= clip_min.x && a.x <= clip_max.x && b.y >= clip_min.y && a.y <= clip_max.y;
-  }
-};
 
 ImU32 with_alpha(ImU32 c, float a) {
   const auto old = static_cast<float>((c >> IM_COL32_A_SHIFT) & 0xFF);
   return (c & ~IM_COL32_A_MASK) | (static_cast<ImU32>(old * a + 0.5f) << IM_COL32_A_SHIFT);
 }
 
-ImU32 role_color(const Palette& pal, Role r) { return r == Role::Write ? pal.writes : pal.reads; }
 
 // "h1₂" into buf, without allocating: the prefix is the layer's symbol.
 void neuron_label(char* buf, std::size_t size, const std::string& prefix, int j) {
@@ -251,14 +191,6 @@ void handle_view_input(UiState& ui, ImVec2 origin, ImVec2 size, ImVec2 area_min,
 }
 
 // ---------------------------------------------------------------- [SECTION] edges
-// From circle edge to circle edge: a dimmed, translucent circle shows no line through it.
-ImVec2 edge_start(const ColumnLayout& s, const ColumnLayout& t, int i, int j, ImVec2& end) {
-  const ImVec2 a = s.center(i), b = t.center(j);
-  const float dx = b.x - a.x, dy = b.y - a.y, len = std::max(1e-3f, std::sqrt(dx * dx + dy * dy));
-  end = {b.x - dx / len * t.radius, b.y - dy / len * t.radius};
-  return {a.x + dx / len * s.radius, a.y + dy / len * s.radius};
-}
-
 float edge_thickness(double v, double scale, float zoom) {
   const double m = scale > 0.0 && std::isfinite(v) ? std::min(1.0, std::abs(v) / scale) : 0.0;
   return static_cast<float>(0.8 + 4.2 * m) * std::clamp(zoom, 0.6f, 1.6f);
@@ -347,20 +279,6 @@ bool edge_number_plate(const Frame& f, int l, const EdgeNumbers& en, int i, int 
   lo = ImVec2(std::floor(x0) - 3.0f, std::floor(p.y - 0.5f * ts.y) - 1.0f);
   hi = ImVec2(lo.x + ts.x + 6.0f, lo.y + ts.y + 2.0f);
   return true;
-}
-
-// Whether the mouse is on an edge's number (which hides the line under it).
-bool on_edge_number(const Frame& f, int l, ImVec2 mouse, int& i, int& j) {
-  const EdgeNumbers en = edge_numbers(f, l);
-  if (!en.shown) return false;
-  char buf[32];
-  ImVec2 lo, hi;
-  for (i = 0; i < f.column(l - 1).size; ++i)
-    for (j = 0; j < f.column(l).size; ++j)
-      if (edge_number_plate(f, l, en, i, j, buf, sizeof buf, lo, hi) && mouse.x >= lo.x && mouse.x <= hi.x &&
-          mouse.y >= lo.y && mouse.y <= hi.y)
-        return true;
-  return false;
 }
 
 // One edge's number on a plate centred at p, at most `room` wide.
@@ -1061,42 +979,6 @@ void draw_gradcheck_key(const Frame& f, float header) {
   }
 }
 
-// ---------------------------------------------------------------- [SECTION] hit test
-CanvasItem hit_test(const Frame& f, ImVec2 mouse) {
-  CanvasItem item;
-  const ImVec2 p = f.view.to_canvas(mouse);
-  const int last = static_cast<int>(f.layout.columns.size()) - 1;
-  for (int l = 0; l <= last; ++l) {
-    const int j = f.column(l).neuron_at(p);
-    if (j >= 0) return CanvasItem{CanvasItem::Kind::Neuron, l, 0, j};
-  }
-  for (int l = 1; l <= last; ++l) {
-    const GapLayout& g = f.layout.gaps[static_cast<std::size_t>(l)];
-    const ColumnLayout& s = f.column(l - 1);
-    const ColumnLayout& t = f.column(l);
-    int i = 0, j = 0;
-    if (g.heatmap) {
-      if (g.edge_at(p, s.size, t.size, i, j)) return CanvasItem{CanvasItem::Kind::Edge, l, i, j};
-      continue;
-    }
-    if (p.x < s.x || p.x > t.x) continue;
-    if (on_edge_number(f, l, mouse, i, j)) return CanvasItem{CanvasItem::Kind::Edge, l, i, j};
-    float best = 5.0f / f.view.zoom;  // within 5 pixels of a line
-    for (i = 0; i < s.size; ++i)
-      for (j = 0; j < t.size; ++j) {
-        ImVec2 b;
-        const ImVec2 a = edge_start(s, t, i, j, b);
-        const float d = distance_to_segment(p, a, b);
-        if (d < best) {
-          best = d;
-          item = CanvasItem{CanvasItem::Kind::Edge, l, i, j};
-        }
-      }
-    if (item.kind != CanvasItem::Kind::None) return item;
-  }
-  return item;
-}
-
 // ---------------------------------------------------------------- [SECTION] lesson highlights
 // What the lesson's beat points at (lesson_panel.cpp): edges traced and
 // neurons ringed in the lesson colour; with a focus, all but one neuron dimmed.
@@ -1154,192 +1036,22 @@ void draw_lesson_highlights(const Frame& f, const LessonUiState& ls, bool presen
                   0, 4.0f);
 }
 
-// ---------------------------------------------------------------- [SECTION] tooltips
-// A row of the tooltip's table, its label in the op's read/write colour when
-// the current op touches that buffer.
-void row(const char* label, const std::string& value, Role role = Role::None) {
-  ImGui::TableNextRow();
-  ImGui::TableNextColumn();
-  if (role != Role::None)
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(role_color(palette(), role)), "%s", label);
-  else
-    ImGui::TextUnformatted(label);
-  ImGui::TableNextColumn();
-  ImGui::TextUnformatted(value.c_str());
-}
-
-Role role_of(const Stepper& st, BufferRef ref) {
-  const Op* op = st.last_op();
-  if (!op) return Role::None;
-  if (op->writes == ref) return Role::Write;
-  for (int r = 0; r < op->read_count; ++r)
-    if (op->reads[static_cast<std::size_t>(r)] == ref) return Role::Read;
-  return Role::None;
-}
-
-int op_index(const Stepper& st, OpKind kind, int layer) {
-  for (std::size_t k = 0; k < st.op_count(); ++k)
-    if (st.ops()[k].kind == kind && st.ops()[k].layer == layer) return static_cast<int>(k);
-  return -1;
-}
-
-const std::string kNotYet = "· (not computed yet)";
-
-// A number as a factor of a product: negative ones in brackets, "0.5×(-0.3)".
-std::string factor(double v) {
-  const std::string s = format_number(v, 4);
-  return v < 0 ? "(" + s + ")" : s;
-}
-
-void neuron_tooltip(const Frame& f, int l, int j) {
-  const Stepper& st = f.st;
-  const PassState& ps = st.state();
-  const Scenario& sc = f.sc;
-  const int ex = f.values.example, batch = sc.batch_size();
-  const std::string name = neuron_symbol(sc, l, j), L = superscript(l), J = subscript(j + 1);
-  if (l == 0)
-    ImGui::Text("%s: input %d", name.c_str(), j + 1);
-  else
-    ImGui::Text("%s: layer %d (%s), neuron %d", name.c_str(), l,
-                sc.layers[static_cast<std::size_t>(l - 1)].activation->symbol.data(), j + 1);
-  if (batch > 1)
-    ImGui::TextDisabled(
-        "%s", ex < 0
-                  ? ("per-example values: the mean of the " + std::to_string(batch) + " examples").c_str()
-                  : ("per-example values: example " + std::to_string(ex + 1) + " of " + std::to_string(batch))
-                        .c_str());
-  if (!ImGui::BeginTable("##neuron", 2, ImGuiTableFlags_SizingFixedFit)) return;
-  auto value = [&](Buffer b) -> std::string {
-    if (!st.is_computed(BufferRef{b, l})) return kNotYet;
-    return format_number(example_value(buffer_matrix(ps, BufferRef{b, l}), ex, j));
-  };
-  if (l == 0) {
-    row(("x" + J + " (input)").c_str(), format_number(example_value(sc.inputs, ex, j)),
-        role_of(st, {Buffer::Input, 0}));
-  } else {
-    row(("z" + L + J + " = Σᵢ " + f.symbols[static_cast<std::size_t>(l - 1)] + "ᵢ·W" + L + "ᵢ" + J + " + b" +
-         L + J)
-            .c_str(),
-        value(Buffer::PreActivation), role_of(st, {Buffer::PreActivation, l}));
-    row((name + " = " + std::string(sc.layers[static_cast<std::size_t>(l - 1)].activation->symbol) + "(z" +
-         L + J + ")")
-            .c_str(),
-        value(Buffer::Activation), role_of(st, {Buffer::Activation, l}));
-    if (l == sc.layer_count())
-      row(("y" + J + " (target)").c_str(), format_number(example_value(sc.targets, ex, j)),
-          role_of(st, {Buffer::Target, l}));
-    row(("∂L/∂" + name).c_str(), value(Buffer::GradActivation), role_of(st, {Buffer::GradActivation, l}));
-    row(("δ" + L + J + " = ∂L/∂z" + L + J).c_str(), value(Buffer::Delta), role_of(st, {Buffer::Delta, l}));
-    // The bias and its gradient belong to the whole batch.
-    const double b_now = sc.layers[static_cast<std::size_t>(l - 1)].bias(0, j);
-    const int k = op_index(st, OpKind::UpdateBias, l);
-    std::string bias = format_number(b_now);
-    if (k >= 0 && static_cast<std::size_t>(k) < st.cursor())
-      bias = format_number(st.value_before(static_cast<std::size_t>(k))(0, j)) + " → " +
-             format_number(b_now, 8) + " (updated)";
-    row(("b" + L + J + " (bias)").c_str(), bias, role_of(st, {Buffer::Bias, l}));
-    const bool grad = st.is_computed(BufferRef{Buffer::GradBias, l});
-    const double gb = ps.layers[static_cast<std::size_t>(l - 1)].grad_bias(0, j);
-    row(("∂L/∂b" + L + J + (batch > 1 ? " = Σ_b δ" : " = δ") + L + J).c_str(),
-        grad ? format_number(gb) : kNotYet, role_of(st, {Buffer::GradBias, l}));
-    Eigen::MatrixXd step;
-    if (grad && parameter_step(st, BufferRef{Buffer::Bias, l}, step)) {
-      const bool applied = k >= 0 && static_cast<std::size_t>(k) < st.cursor();
-      row("step Δb", format_number(step(0, j)) + (applied ? "" : " (not applied yet)"));
-    }
-  }
-  ImGui::EndTable();
-}
-
-void edge_tooltip(const Frame& f, int l, int i, int j) {
-  const Stepper& st = f.st;
-  const PassState& ps = st.state();
-  const Scenario& sc = f.sc;
-  const int batch = sc.batch_size(), ex = f.values.example;
-  const std::string w_sym = weight_symbol(l, i, j), from = neuron_symbol(sc, l - 1, i),
-                    to = neuron_symbol(sc, l, j);
-  const std::string delta = "δ" + superscript(l) + subscript(j + 1);
-  ImGui::Text("%s: the weight from %s to %s", w_sym.c_str(), from.c_str(), to.c_str());
-  if (!ImGui::BeginTable("##edge", 2, ImGuiTableFlags_SizingFixedFit)) return;
-  const double w = sc.layers[static_cast<std::size_t>(l - 1)].weights(i, j);
-  const int k = op_index(st, OpKind::UpdateWeights, l);
-  const bool applied = k >= 0 && static_cast<std::size_t>(k) < st.cursor();
-  row(("w = " + w_sym).c_str(), format_number(w, applied ? 8 : 5) + (applied ? " (updated)" : ""),
-      role_of(st, {Buffer::Weights, l}));
-
-  const Eigen::MatrixXd& a_prev = ps.activation(l - 1);
-  const bool a_done = l == 1 || st.is_computed(BufferRef{Buffer::Activation, l - 1});
-  if (a_done && (f.values.phase == Phase::Forward || f.values.phase == Phase::Loss)) {
-    const double a = example_value(a_prev, ex, i);
-    row(("carries " + from + "·" + w_sym + " into z" + superscript(l) + subscript(j + 1)).c_str(),
-        format_number(a) + " × " + format_number(w) + " = " + format_number(a * w) +
-            (batch > 1 && ex < 0 ? " (batch mean of " + from + ")" : ""));
-  }
-
-  const bool grad = st.is_computed(BufferRef{Buffer::GradWeights, l});
-  const double g = ps.layers[static_cast<std::size_t>(l - 1)].grad_weights(i, j);
-  if (!grad) {
-    row(("∂L/∂" + w_sym).c_str(), kNotYet, role_of(st, {Buffer::GradWeights, l}));
-  } else {
-    // The chain rule with its numbers: ∂L/∂w = δ_j · a_i, summed over the batch.
-    const Eigen::MatrixXd& d = ps.layers[static_cast<std::size_t>(l - 1)].delta;
-    std::string product;
-    if (batch == 1) {
-      product = "= " + delta + " · " + from + " = " + format_number(d(0, j)) + " × " +
-                format_number(a_prev(0, i)) + " = " + format_number(g);
-    } else {
-      product = "= Σ_b " + delta + " · " + from + " = ";
-      for (int b = 0; b < batch; ++b) {
-        if (batch > 4 && b == 3) {
-          product += "… + ";
-          b = batch - 1;
-        }
-        product += factor(d(b, j)) + "×" + factor(a_prev(b, i)) + (b + 1 < batch ? " + " : "");
-      }
-      product += " = " + format_number(g);
-    }
-    row(("∂L/∂" + w_sym).c_str(), product, role_of(st, {Buffer::GradWeights, l}));
-    // The step from the engine (parameter_step.hpp): new − old, or plain
-    // SGD's −η·∂L/∂w before it runs; another optimizer's is known once it ran.
-    Eigen::MatrixXd steps;
-    const bool known = parameter_step(st, BufferRef{Buffer::Weights, l}, steps);
-    if (known && is_plain_sgd(sc.optimizer)) {
-      std::string factor = format_number(g);
-      if (g < 0) factor = "(" + factor + ")";
-      row("step −η·∂L/∂w", "−" + format_number(sc.learning_rate) + " × " + factor + " = " + format_number(steps(i, j)));
-    } else if (known) {
-      row(("step (" + std::string(sc.optimizer.name) + ")").c_str(), format_number(steps(i, j)));
-    }
-    if (applied) {
-      const double old = st.value_before(static_cast<std::size_t>(k))(i, j);
-      row("old → new", format_number(old) + " → " + format_number(w, 8), role_of(st, {Buffer::Weights, l}));
-    } else if (known) {
-      row("old → new", format_number(w) + " → " + format_number(w + steps(i, j), 8) + " (when op " +
-                           std::to_string(k + 1) + " runs)");
-    } else {
-      row("old → new", format_number(w) + " → · (when op " + std::to_string(k + 1) + " runs)");
-    }
-  }
-  ImGui::EndTable();
-}
-
-void draw_tooltip(const Frame& f) {
-  if (f.hover.kind == CanvasItem::Kind::None) return;
-  ImGui::BeginTooltip();
-  // Every number of the item a lesson question asks about would give the answer away.
-  const bool asked = f.asked && f.hover.layer == f.asked->layer &&
-                     (f.hover.kind == CanvasItem::Kind::Neuron ? f.hover.j == f.asked->col
-                                                               : f.hover.i == f.asked->row && f.hover.j == f.asked->col);
-  if (asked)
-    ImGui::TextUnformatted("The lesson asks about this one: answer first, then hover again.");
-  else if (f.hover.kind == CanvasItem::Kind::Neuron)
-    neuron_tooltip(f, f.hover.layer, f.hover.j);
-  else
-    edge_tooltip(f, f.hover.layer, f.hover.i, f.hover.j);
-  ImGui::EndTooltip();
-}
-
 }  // namespace
+
+// Whether the mouse is on an edge's number (which hides the line under it).
+bool canvas::on_edge_number(const Frame& f, int l, ImVec2 mouse, int& i, int& j) {
+  const EdgeNumbers en = edge_numbers(f, l);
+  if (!en.shown) return false;
+  char buf[32];
+  ImVec2 lo, hi;
+  for (i = 0; i < f.column(l - 1).size; ++i)
+    for (j = 0; j < f.column(l).size; ++j)
+      if (edge_number_plate(f, l, en, i, j, buf, sizeof buf, lo, hi) && mouse.x >= lo.x && mouse.x <= hi.x &&
+          mouse.y >= lo.y && mouse.y <= hi.y)
+        return true;
+  return false;
+}
+
 
 // ---------------------------------------------------------------- [SECTION] DrawGraphCanvas()
 void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r) {
