@@ -252,7 +252,7 @@ int run_command(int argc, char** argv) {
       ->check(CLI::IsMember({"open", "save-as", "export", "unsaved", "error"}));
   screenshot->add_option("--import", shot.import_csv, "show File > Import data's preview of this CSV file");
   screenshot->add_option("--tab", shot.tab, "show this tab of the right column (gradcheck: edges coloured by it too)")
-      ->check(CLI::IsMember({"matrices", "edit", "lesson", "gradcheck", "insight", "data"}));
+      ->check(CLI::IsMember(std::vector<std::string>(tab_names().begin(), tab_names().end())));
   screenshot->add_option("--lesson", shot.lesson, "open this lesson file (shipped: share/backprop-viz/lessons/)");
   screenshot->add_option("--beat", shot.beat, "the lesson's beat, 0-based")->check(CLI::Range(0, 10000));
   screenshot->add_flag("--presenter", shot.presenter, "presenter mode: the graph and the beat text only");

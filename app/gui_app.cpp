@@ -815,11 +815,8 @@ int run_screenshot(const ScreenshotRequest& request) {
     // through every frame and the Insight tab recomputes its decision region
     // each frame; --refresh-insight: the recomputation alone, no job competing
     // for the CPU (the timing figures in README).
-    static const std::pair<const char*, RightTab> kTabs[] = {{"matrices", RightTab::Matrices}, {"edit", RightTab::Edit},
-        {"lesson", RightTab::Lesson}, {"gradcheck", RightTab::GradCheck}, {"insight", RightTab::Insight}, {"data", RightTab::Data}};
-    for (const auto& [name, tab] : kTabs) {
-      if (request.tab != name) continue;
-      ui.right_tab = tab;
+    if (!request.tab.empty()) {
+      ui.right_tab = right_tab_named(request.tab);
       ui.right_tab_requested = true;
     }
     ui.insight_force_refresh = request.training || request.refresh_insight;

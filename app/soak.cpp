@@ -318,9 +318,8 @@ class Soak {
         break;
       }
       default: {
-        static constexpr const char* kSchemes[] = {"xavier_uniform", "he_normal", "uniform", "constant"};
         InitSpec init;
-        init.scheme = kSchemes[uniform(0, 3)];
+        init.scheme = std::string(init_schemes()[static_cast<std::size_t>(uniform(0, 3))]);
         init.seed = static_cast<std::uint64_t>(uniform(0, 1000));
         init.value = value();
         edit = edit::Reinitialize{init};

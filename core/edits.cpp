@@ -381,7 +381,7 @@ struct Applier {
   }
   std::string operator()(const edit::Reinitialize& e) {
     const InitSpec& init = e.init;
-    if (init.scheme != "xavier_uniform" && init.scheme != "he_normal" && init.scheme != "uniform" && init.scheme != "constant")
+    if (!is_init_scheme(init.scheme))
       return "unknown init scheme '" + init.scheme + "'";
     if (!std::isfinite(init.low) || !std::isfinite(init.high) || !std::isfinite(init.value) || init.low > init.high)
       return "the init parameters must be finite, with low ≤ high";

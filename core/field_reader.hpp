@@ -1,9 +1,12 @@
 // Reads a JSON document field by field, failing with formats.md §2's one
-// line: "FILE: FIELD: problem" (a ScenarioError). Shared by the parts of the
-// scenario loader (scenario_io.cpp, data_io.cpp).
+// line: "FILE: FIELD: problem", thrown as `Error`. The scenario loader
+// (scenario_io.cpp, data_io.cpp) reads with FieldReader (a ScenarioError),
+// the lesson loader (lesson.cpp) with BasicFieldReader<LessonError>.
 #pragma once
 #include <Eigen/Dense>
+#include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -14,11 +17,19 @@ namespace bpv {
 using nlohmann::json;
 
 // Builds the "FILE: FIELD: problem" messages while walking the document.
-struct FieldReader {
+template <class Error>
+struct BasicFieldReader {
   const std::string& source;
 
   [[noreturn]] void fail(const std::string& field, const std::string& problem) const {
-    throw ScenarioError(source + ": " + field + ": " + problem);
+    throw Error(source + ": " + field + ": " + problem);
+  }
+
+  // An object's keys must all be known: a typo ("hightlight") is an error, not silence.
+  void only_keys(const json& obj, std::initializer_list<const char*> keys, const std::string& field) const {
+    for (auto it = obj.begin(); it != obj.end(); ++it)
+      if (std::none_of(keys.begin(), keys.end(), [&](const char* k) { return it.key() == k; }))
+        fail(field.empty() ? it.key() : field + "." + it.key(), "unknown field");
   }
 
   static std::string type_of(const json& j) {
@@ -95,6 +106,8 @@ struct FieldReader {
     return m;
   }
 };
+
+using FieldReader = BasicFieldReader<ScenarioError>;
 
 // "32 examples × 1,000 neurons = … values per buffer; at most …".
 std::string too_many_values(long long batch, long long neurons);

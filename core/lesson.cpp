@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "describe.hpp"
+#include "field_reader.hpp"
 #include "scenario_compare.hpp"
 #include "scenario_io.hpp"
 #include "stepper.hpp"
@@ -14,43 +15,33 @@
 #include "train.hpp"
 
 namespace bpv {
+
+const std::vector<std::string_view>& tab_names() {
+  static const std::vector<std::string_view> names = {"matrices", "edit", "lesson", "gradcheck", "insight", "data"};
+  return names;
+}
+
+const std::vector<std::string_view>& presenter_panel_names() {
+  static const std::vector<std::string_view> names = {"loss", "matrices", "gradcheck", "insight", "data"};
+  return names;
+}
+
+namespace {
+bool named_in(const std::vector<std::string_view>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+std::string joined(const std::vector<std::string_view>& names) {
+  std::string s;
+  for (std::string_view n : names) (s += s.empty() ? "" : ", ") += n;
+  return s;
+}
+}  // namespace
 namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-// Builds the "FILE: FIELD: problem" messages while walking the document.
-struct Reader {
-  std::string source;
-
-  [[noreturn]] void fail(const std::string& field, const std::string& problem) const {
-    throw LessonError(source + ": " + field + ": " + problem);
-  }
-  const json* find(const json& obj, const char* key) const {
-    auto it = obj.find(key);
-    return it == obj.end() ? nullptr : &*it;
-  }
-  std::string string(const json& j, const std::string& field) const {
-    if (!j.is_string()) fail(field, "expected a string");
-    return j.get<std::string>();
-  }
-  long long integer(const json& j, const std::string& field, long long lo, long long hi) const {
-    if (!j.is_number_integer() && !j.is_number_unsigned()) fail(field, "expected an integer");
-    const long long v = j.is_number_unsigned() ? static_cast<long long>(std::min<unsigned long long>(
-                                                     j.get<unsigned long long>(), 1ULL << 62))
-                                               : j.get<long long>();
-    if (v < lo || v > hi)
-      fail(field, "must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " +
-                      std::to_string(v));
-    return v;
-  }
-  // An object's keys must all be known: a typo ("hightlight") is an error, not silence.
-  void only_keys(const json& obj, std::initializer_list<const char*> keys, const std::string& field) const {
-    for (auto it = obj.begin(); it != obj.end(); ++it)
-      if (std::none_of(keys.begin(), keys.end(), [&](const char* k) { return it.key() == k; }))
-        fail(field.empty() ? it.key() : field + "." + it.key(), "unknown field");
-  }
-};
+using Reader = BasicFieldReader<LessonError>;
 
 // A scenario given as a path (relative to the lesson file) or inline.
 Scenario read_scenario(const Reader& rd, const json& j, const std::string& field, const fs::path& base) {
@@ -232,17 +223,14 @@ Beat read_beat(const Reader& rd, const json& j, const std::string& field, const 
   if (const json* h = rd.find(j, "highlight")) b.highlight = read_highlight(rd, *h, field + ".highlight", sc);
   if (const json* t = rd.find(j, "tab")) {
     b.tab = rd.string(*t, field + ".tab");
-    static const char* const tabs[] = {"matrices", "edit", "lesson", "gradcheck", "insight", "data"};
-    if (std::none_of(std::begin(tabs), std::end(tabs), [&](const char* x) { return b.tab == x; }))
-      rd.fail(field + ".tab", "unknown '" + b.tab + "' (matrices, edit, lesson, gradcheck, insight, data)");
+    if (!named_in(tab_names(), b.tab)) rd.fail(field + ".tab", "unknown '" + b.tab + "' (" + joined(tab_names()) + ")");
   }
   // The panel presenter mode shows beside the graph; by default the one the tab names.
-  if (b.tab == "matrices" || b.tab == "gradcheck" || b.tab == "insight" || b.tab == "data") b.panel = b.tab;
+  if (named_in(presenter_panel_names(), b.tab)) b.panel = b.tab;
   if (const json* p = rd.find(j, "panel")) {
     b.panel = rd.string(*p, field + ".panel");
-    static const char* const panels[] = {"loss", "matrices", "gradcheck", "insight", "data"};
-    if (std::none_of(std::begin(panels), std::end(panels), [&](const char* x) { return b.panel == x; }))
-      rd.fail(field + ".panel", "unknown '" + b.panel + "' (loss, matrices, gradcheck, insight, data)");
+    if (!named_in(presenter_panel_names(), b.panel))
+      rd.fail(field + ".panel", "unknown '" + b.panel + "' (" + joined(presenter_panel_names()) + ")");
   }
   if (const json* e = rd.find(j, "errata")) {
     if (!e->is_boolean()) rd.fail(field + ".errata", "expected true or false");

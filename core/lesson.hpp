@@ -14,6 +14,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ops.hpp"
@@ -120,6 +121,13 @@ struct BeatPlan {
   Scenario start;          // the scenario after train_steps (what Session::scenario() should equal)
   std::size_t cursor = 0;  // ops applied
 };
+// The right column's tabs by the names lesson files (and `screenshot --tab`)
+// use, in the app's order: matrices, edit, lesson, gradcheck, insight, data.
+const std::vector<std::string_view>& tab_names();
+// The panels presenter mode can show beside the graph: loss, matrices,
+// gradcheck, insight, data.
+const std::vector<std::string_view>& presenter_panel_names();
+
 // Throws LessonError when the beat cannot be placed (no op becomes non-finite, …).
 BeatPlan plan_beat(const Lesson& lesson, std::size_t beat);
 

@@ -49,6 +49,17 @@ Eigen::MatrixXd init_bias(const InitSpec& init, int size, std::uint64_t stream) 
   return fill(init, 1, size, 1, size, stream, true);
 }
 
+const std::vector<std::string_view>& init_schemes() {
+  static const std::vector<std::string_view> schemes = {"xavier_uniform", "he_normal", "uniform", "constant"};
+  return schemes;
+}
+
+bool is_init_scheme(std::string_view scheme) {
+  for (std::string_view s : init_schemes())
+    if (s == scheme) return true;
+  return false;
+}
+
 Scenario seed_scenario() {
   Scenario s;
   s.name = "Seed example (3-3-3-3)";

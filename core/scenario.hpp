@@ -4,6 +4,7 @@
 #include <Eigen/Dense>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "activations.hpp"
@@ -74,6 +75,12 @@ struct Scenario {
 
 // Deterministic, platform-independent fills (our own uniform and normal draws
 // on top of mt19937_64, whose sequence the C++ standard fixes).
+// The init schemes, in the order the app offers them: xavier_uniform,
+// he_normal, uniform, constant. The file format, the edits and the UI read
+// them from here.
+const std::vector<std::string_view>& init_schemes();
+bool is_init_scheme(std::string_view scheme);
+
 Eigen::MatrixXd init_weights(const InitSpec& init, int fan_in, int fan_out,
                              std::uint64_t stream);
 Eigen::MatrixXd init_bias(const InitSpec& init, int size, std::uint64_t stream);

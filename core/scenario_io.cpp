@@ -84,8 +84,7 @@ InitSpec read_init(const Reader& rd, const json& j) {
   if (!j.is_object()) rd.fail("init", "expected an object, got " + Reader::type_of(j));
   InitSpec init;
   init.scheme = rd.string(rd.require(j, "scheme", "init.scheme"), "init.scheme");
-  if (init.scheme != "xavier_uniform" && init.scheme != "he_normal" && init.scheme != "uniform" &&
-      init.scheme != "constant")
+  if (!is_init_scheme(init.scheme))
     rd.fail("init.scheme", "unknown scheme '" + init.scheme +
                                "' (expected xavier_uniform, he_normal, uniform or constant)");
   if (const json* s = rd.find(j, "seed")) {

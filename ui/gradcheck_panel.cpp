@@ -11,6 +11,7 @@
 #include "gradcheck_job.hpp"
 #include "scenario_compare.hpp"
 #include "panels.hpp"
+#include "text_wrap.hpp"
 #include "theme.hpp"
 
 namespace bpv {
@@ -99,7 +100,10 @@ void DrawGradCheckPanel(const Session& session, UiState& ui, CommandQueue&, Pane
       "Is the backward pass right? Each parameter's gradient from backpropagation (analytic) beside "
       "the slope of the loss measured by nudging that parameter up and down (a central finite "
       "difference), for this training step's starting weights.");
-  ImGui::TextDisabled("relative error = |analytic − numeric| / max(|analytic|, |numeric|, 1e-4)");
+  // Wrapped: on a 1280×800 screen the formula is wider than the panel.
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+  TextWrappedAtSpaces("relative error = |analytic − numeric| / max(|analytic|, |numeric|, 1e-4)");
+  ImGui::PopStyleColor();
   ImGui::Checkbox("Colour the network's edges by this error", &ui.gradcheck_edges);
   DrawGradCheckLegend();
   ImGui::Separator();

@@ -26,21 +26,12 @@ namespace bpv {
 namespace {
 
 // ---------------------------------------------------------------- [SECTION] entering a beat
-RightTab tab_named(const std::string& name) {
-  if (name == "edit") return RightTab::Edit;
-  if (name == "lesson") return RightTab::Lesson;
-  if (name == "gradcheck") return RightTab::GradCheck;
-  if (name == "insight") return RightTab::Insight;
-  if (name == "data") return RightTab::Data;
-  return RightTab::Matrices;
-}
-
 // The UI side of a beat: the example shown, the tab, the highlights; the question starts blank.
 void show_beat(UiState& ui, const Beat& b) {
   LessonUiState& ls = ui.lesson;
   if (b.example) ui.example = *b.example;
   if (!b.tab.empty() && !ls.recorder.on) {  // the recorder keeps the Lesson tab
-    ui.right_tab = tab_named(b.tab);
+    ui.right_tab = right_tab_named(b.tab);
     ui.right_tab_requested = true;
   }
   ShowBeatHighlights(ui, b);

@@ -323,8 +323,14 @@ void draw_beat_list(const Session& session, UiState& ui) {
   rect(ui, "recorder_delete");
 }
 
-const char* const kTabNames[] = {"", "matrices", "edit", "gradcheck", "insight", "data"};
-const char* const kPanelNames[] = {"", "loss", "matrices", "gradcheck", "insight", "data"};
+// "" (none) and the names a beat can take; not the lesson tab, which the
+// recorder itself is in.
+std::vector<const char*> combo_names(const std::vector<std::string_view>& names, std::string_view leave_out) {
+  std::vector<const char*> out{""};
+  for (std::string_view n : names)
+    if (n != leave_out) out.push_back(n.data());  // literals: NUL-terminated
+  return out;
+}
 
 bool name_combo(const char* label, std::string& value, const char* const* names, int count) {
   bool changed = false;
@@ -440,10 +446,12 @@ void draw_beat_editor(const Session& session, UiState& ui) {
   }
   const float combo_w = ImGui::GetFontSize() * 7.0f;
   ImGui::SetNextItemWidth(combo_w);
-  if (name_combo("tab", b->tab, kTabNames, IM_ARRAYSIZE(kTabNames))) publish(ui);
+  static const std::vector<const char*> tabs = combo_names(tab_names(), "lesson");
+  if (name_combo("tab", b->tab, tabs.data(), static_cast<int>(tabs.size()))) publish(ui);
   SameLineIfFits(combo_w + ImGui::CalcTextSize(" presenter panel").x + ImGui::GetStyle().ItemInnerSpacing.x);
   ImGui::SetNextItemWidth(combo_w);
-  if (name_combo("presenter panel", b->panel, kPanelNames, IM_ARRAYSIZE(kPanelNames))) publish(ui);
+  static const std::vector<const char*> panels = combo_names(presenter_panel_names(), "");
+  if (name_combo("presenter panel", b->panel, panels.data(), static_cast<int>(panels.size()))) publish(ui);
   draw_question_editor(session, ui, *b);
 }
 

@@ -23,7 +23,6 @@ namespace bpv {
 namespace {
 
 constexpr int kMaxExampleColumns = 24;  // inputs or targets shown per table; the rest are noted
-const char* const kSchemes[] = {"xavier_uniform", "he_normal", "uniform", "constant"};
 
 void push(CommandQueue& commands, Edit e) { commands.push_back(command::ApplyEdit{std::move(e)}); }
 
@@ -200,8 +199,8 @@ void draw_reinit(const Session& session, UiState& ui, CommandQueue& commands) {
   if (ui.init_seed < 0) ui.init_seed = static_cast<int>(sc.init.seed & 0x7fffffff);
   ImGui::SetNextItemWidth(150.0f * ui.content_scale);
   if (ImGui::BeginCombo("scheme", ui.init_scheme.c_str())) {
-    for (const char* s : kSchemes)
-      if (ImGui::Selectable(s, ui.init_scheme == s)) ui.init_scheme = s;
+    for (const std::string_view s : init_schemes())
+      if (ImGui::Selectable(s.data(), ui.init_scheme == s)) ui.init_scheme = s;  // the names are literals: NUL-terminated
     ImGui::EndCombo();
   }
   ImGui::SameLine();

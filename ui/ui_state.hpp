@@ -8,6 +8,7 @@
 #include <iterator>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -29,7 +30,15 @@ struct CanvasItem {
 
 // The right column's middle slot, picked by the tab strip above it
 // (app_view.cpp). A lesson beat may switch it (lesson_panel.cpp).
+// In the order of tab_names() (core/lesson.hpp), whose names they go by.
 enum class RightTab { Matrices, Edit, Lesson, GradCheck, Insight, Data };
+// "gradcheck" → GradCheck; an unknown name → Matrices.
+inline RightTab right_tab_named(std::string_view name) {
+  const std::vector<std::string_view>& names = tab_names();
+  for (std::size_t k = 0; k < names.size(); ++k)
+    if (names[k] == name) return static_cast<RightTab>(k);
+  return RightTab::Matrices;
+}
 
 // Predict-then-reveal (equation_panel.cpp): with `on`, a single step forward
 // first asks for one number the next op writes; the answer is checked against
