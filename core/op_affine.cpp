@@ -11,6 +11,14 @@ namespace {
 // a_{l-1}: the input x below layer 1.
 BufferRef below(int l) { return l == 1 ? BufferRef{Buffer::Input, 0} : BufferRef{Buffer::Activation, l - 1}; }
 
+// Products up to this many multiply-adds are plain loops: on the small nets
+// a class steps through (3-3-3-3, 2-8-8-1 at batch 1) Eigen's size dispatch
+// costs more than the arithmetic (docs/performance.md). Both paths of a
+// scenario take the same branch, so stepped and fast stay bit for bit equal.
+constexpr Eigen::Index kSmallProduct = 32;
+
+bool small(Eigen::Index rows, Eigen::Index depth, Eigen::Index cols) { return rows * depth * cols <= kSmallProduct; }
+
 // ---------------------------------------------------------------- z = a·W + b
 void declare_affine(const Scenario&, Op& op) {
   const int l = op.layer;
@@ -23,8 +31,19 @@ void apply_affine(const Op& op, PassState& state) {
   Layer& layer = sc.layers[op.layer - 1];
   LayerState& ls = state.layers[op.layer - 1];
   const Eigen::MatrixXd& a_prev = state.activation(op.layer - 1);
-  ls.pre_activation.noalias() = a_prev * layer.weights;
-  ls.pre_activation.rowwise() += layer.bias.row(0);
+  const Eigen::MatrixXd& w = layer.weights;
+  Eigen::MatrixXd& z = ls.pre_activation;
+  if (small(a_prev.rows(), w.rows(), w.cols())) {
+    for (Eigen::Index j = 0; j < w.cols(); ++j)
+      for (Eigen::Index b = 0; b < a_prev.rows(); ++b) {
+        double sum = 0.0;
+        for (Eigen::Index i = 0; i < w.rows(); ++i) sum += a_prev(b, i) * w(i, j);
+        z(b, j) = sum + layer.bias(0, j);
+      }
+    return;
+  }
+  z.noalias() = a_prev * w;
+  z.rowwise() += layer.bias.row(0);
 }
 
 std::string title_affine(const Op& op, const Scenario& sc) {
@@ -73,7 +92,17 @@ void declare_grad_weights(const Scenario&, Op& op) {
 void apply_grad_weights(const Op& op, PassState& state) {
   LayerState& ls = state.layers[op.layer - 1];
   const Eigen::MatrixXd& a_prev = state.activation(op.layer - 1);
-  ls.grad_weights.noalias() = a_prev.transpose() * ls.delta;
+  const Eigen::MatrixXd& delta = ls.delta;
+  if (small(a_prev.cols(), a_prev.rows(), delta.cols())) {
+    for (Eigen::Index j = 0; j < delta.cols(); ++j)
+      for (Eigen::Index i = 0; i < a_prev.cols(); ++i) {
+        double sum = 0.0;
+        for (Eigen::Index b = 0; b < a_prev.rows(); ++b) sum += a_prev(b, i) * delta(b, j);
+        ls.grad_weights(i, j) = sum;
+      }
+    return;
+  }
+  ls.grad_weights.noalias() = a_prev.transpose() * delta;
 }
 
 std::string title_grad_weights(const Op& op, const Scenario& sc) {
@@ -160,7 +189,18 @@ void apply_grad_input(const Op& op, PassState& state) {
   const int l = op.layer;
   Layer& layer = sc.layers[l - 1];
   LayerState& ls = state.layers[l - 1];
-  state.layers[l - 2].grad_activation.noalias() = ls.delta * layer.weights.transpose();
+  const Eigen::MatrixXd& w = layer.weights;
+  Eigen::MatrixXd& grad = state.layers[l - 2].grad_activation;
+  if (small(ls.delta.rows(), w.cols(), w.rows())) {
+    for (Eigen::Index i = 0; i < w.rows(); ++i)
+      for (Eigen::Index b = 0; b < ls.delta.rows(); ++b) {
+        double sum = 0.0;
+        for (Eigen::Index j = 0; j < w.cols(); ++j) sum += ls.delta(b, j) * w(i, j);
+        grad(b, i) = sum;
+      }
+    return;
+  }
+  grad.noalias() = ls.delta * w.transpose();
 }
 
 std::string title_grad_input(const Op& op, const Scenario& sc) {
