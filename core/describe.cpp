@@ -64,8 +64,8 @@ std::string format_number(double v, int significant) {
 }
 
 // ---------------------------------------------------------------- [SECTION] the pieces of describe_text.hpp
-std::string factor(double v) {
-  const std::string s = format_number(v);
+std::string factor(double v, int significant) {
+  const std::string s = format_number(v, significant);
   return v < 0 ? "(" + s + ")" : s;
 }
 

@@ -39,6 +39,8 @@ std::string neuron_symbol(const Scenario& scenario, int l, int j);
 std::string weight_symbol(int l, int i, int j);
 // Compact, round-trippable-enough number for equations: 5 significant digits.
 std::string format_number(double v, int significant = 5);
+// A number as a factor of a product: negative ones in brackets, "0.5 × (-0.3)".
+std::string factor(double v, int significant = 5);
 
 // The element clamped into the shape of op's output (a state tensor has its
 // parameter's shape: an SGD velocity may not exist yet); the indices the

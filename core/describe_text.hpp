@@ -10,8 +10,6 @@ namespace bpv {
 
 inline constexpr int kMaxTermsShown = 4;  // longer sums show the first 3 terms, "…", the last
 
-// A number as a factor: negative ones get brackets, "0.5 × (-0.3)".
-std::string factor(double v);
 // "  (example 2)" when the batch has more than one example, else "".
 std::string example_note(const Scenario& sc, int b);
 // "(1/B)·" when the batch has more than one example, else "".

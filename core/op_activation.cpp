@@ -25,7 +25,9 @@ std::string title_activate(const Op& op, const Scenario& sc) {
   return "Forward, " + layer_where(sc, op.layer) + ": " + std::string(sc.layers[op.layer - 1].activation->symbol);
 }
 
-OpText activation_text(const PassState& st, int l, Element e, bool applied) {
+OpText describe_activate(const Op& op, const PassState& st, const Eigen::MatrixXd* before, Element e) {
+  const int l = op.layer;
+  const bool applied = before != nullptr;
   const Scenario& sc = st.scenario;
   const Activation& act = *sc.layers[l - 1].activation;
   const Eigen::MatrixXd& z = st.layers[l - 1].pre_activation;
@@ -58,10 +60,6 @@ OpText activation_text(const PassState& st, int l, Element e, bool applied) {
   return t;
 }
 
-OpText describe_activate(const Op& op, const PassState& st, const Eigen::MatrixXd* before, Element e) {
-  return activation_text(st, op.layer, e, before != nullptr);
-}
-
 // ---------------------------------------------------------------- δ = ∂L/∂a · f′(z)
 void declare_activation_backward(const Scenario& sc, Op& op) {
   const int l = op.layer;
@@ -91,7 +89,9 @@ std::string title_activation_backward(const Op& op, const Scenario& sc) {
          std::string(sc.layers[l - 1].activation->symbol);
 }
 
-OpText activation_backward_text(const PassState& st, int l, Element e, bool applied) {
+OpText describe_activation_backward(const Op& op, const PassState& st, const Eigen::MatrixXd* before, Element e) {
+  const int l = op.layer;
+  const bool applied = before != nullptr;
   const Scenario& sc = st.scenario;
   const Activation& act = *sc.layers[l - 1].activation;
   const LayerState& ls = st.layers[l - 1];
@@ -157,10 +157,6 @@ OpText activation_backward_text(const PassState& st, int l, Element e, bool appl
   t.explanation = "Softmax ties its outputs together, so every output's gradient reaches every "
                   "input: the full Jacobian, not just its diagonal.";
   return t;
-}
-
-OpText describe_activation_backward(const Op& op, const PassState& st, const Eigen::MatrixXd* before, Element e) {
-  return activation_backward_text(st, op.layer, e, before != nullptr);
 }
 
 }  // namespace

@@ -50,7 +50,9 @@ std::string title_affine(const Op& op, const Scenario& sc) {
   return "Forward, " + layer_where(sc, op.layer) + ": weighted sum z" + superscript(op.layer);
 }
 
-OpText affine_text(const PassState& st, int l, Element e, bool applied) {
+OpText describe_affine(const Op& op, const PassState& st, const Eigen::MatrixXd* before, Element e) {
+  const int l = op.layer;
+  const bool applied = before != nullptr;
   const Scenario& sc = st.scenario;
   const Layer& layer = sc.layers[l - 1];
   const Eigen::MatrixXd& a_prev = st.activation(l - 1);
@@ -76,10 +78,6 @@ OpText affine_text(const PassState& st, int l, Element e, bool applied) {
   t.explanation = "Each neuron of layer " + std::to_string(l) +
                   " adds up its inputs, each times the weight on its edge, plus its bias.";
   return t;
-}
-
-OpText describe_affine(const Op& op, const PassState& st, const Eigen::MatrixXd* before, Element e) {
-  return affine_text(st, op.layer, e, before != nullptr);
 }
 
 // ---------------------------------------------------------------- ∂L/∂W = a_prevᵀ · δ
@@ -109,7 +107,9 @@ std::string title_grad_weights(const Op& op, const Scenario& sc) {
   return "Backward, " + layer_where(sc, op.layer) + ": weight gradients ∂L/∂W" + superscript(op.layer);
 }
 
-OpText grad_weights_text(const PassState& st, int l, Element e, bool applied) {
+OpText describe_grad_weights(const Op& op, const PassState& st, const Eigen::MatrixXd* before, Element e) {
+  const int l = op.layer;
+  const bool applied = before != nullptr;
   const Scenario& sc = st.scenario;
   const Eigen::MatrixXd& a_prev = st.activation(l - 1);
   const Eigen::MatrixXd& delta = st.layers[l - 1].delta;
@@ -131,10 +131,6 @@ OpText grad_weights_text(const PassState& st, int l, Element e, bool applied) {
   return t;
 }
 
-OpText describe_grad_weights(const Op& op, const PassState& st, const Eigen::MatrixXd* before, Element e) {
-  return grad_weights_text(st, op.layer, e, before != nullptr);
-}
-
 // ---------------------------------------------------------------- ∂L/∂b = Σ_b δ
 void declare_grad_bias(const Scenario&, Op& op) {
   declare_reads(op, {{Buffer::Delta, op.layer}});
@@ -154,7 +150,9 @@ std::string title_grad_bias(const Op& op, const Scenario& sc) {
   return "Backward, " + layer_where(sc, op.layer) + ": bias gradients ∂L/∂b" + superscript(op.layer);
 }
 
-OpText grad_bias_text(const PassState& st, int l, Element e, bool applied) {
+OpText describe_grad_bias(const Op& op, const PassState& st, const Eigen::MatrixXd* before, Element e) {
+  const int l = op.layer;
+  const bool applied = before != nullptr;
   const Scenario& sc = st.scenario;
   const Eigen::MatrixXd& delta = st.layers[l - 1].delta;
   const std::string L = superscript(l), j = subscript(e.col + 1);
@@ -170,10 +168,6 @@ OpText grad_bias_text(const PassState& st, int l, Element e, bool applied) {
   t.numbers = "∂L/∂b" + L + j + " = " + (B > 1 ? sum.numbers : "δ" + L + j) + " = " + format_number(result);
   t.explanation = "A bias is a weight on a constant input of 1, so its gradient is just δ.";
   return t;
-}
-
-OpText describe_grad_bias(const Op& op, const PassState& st, const Eigen::MatrixXd* before, Element e) {
-  return grad_bias_text(st, op.layer, e, before != nullptr);
 }
 
 // ---------------------------------------------------------------- ∂L/∂a_prev = δ · Wᵀ
@@ -207,7 +201,9 @@ std::string title_grad_input(const Op& op, const Scenario& sc) {
   return "Backward, " + layer_where(sc, op.layer) + ": pass back to ∂L/∂" + layer_symbol(sc, op.layer - 1);
 }
 
-OpText grad_input_text(const PassState& st, int l, Element e, bool applied) {
+OpText describe_grad_input(const Op& op, const PassState& st, const Eigen::MatrixXd* before, Element e) {
+  const int l = op.layer;
+  const bool applied = before != nullptr;
   const Scenario& sc = st.scenario;
   const Layer& layer = sc.layers[l - 1];
   const Eigen::MatrixXd& delta = st.layers[l - 1].delta;
@@ -226,10 +222,6 @@ OpText grad_input_text(const PassState& st, int l, Element e, bool applied) {
   t.explanation = "Each neuron of the layer below collects the errors of every neuron it feeds, "
                   "weighted by the edges between them.";
   return t;
-}
-
-OpText describe_grad_input(const Op& op, const PassState& st, const Eigen::MatrixXd* before, Element e) {
-  return grad_input_text(st, op.layer, e, before != nullptr);
 }
 
 }  // namespace

@@ -41,7 +41,9 @@ std::string loss_term_text(const Loss& loss, double o, double y) {
   return "−(" + ys + "·ln " + os + " + " + format_number(1.0 - y) + "·ln(1 − " + os + "))";
 }
 
-OpText loss_text(const PassState& st, int l, Element e, bool applied) {
+OpText describe_loss(const Op& op, const PassState& st, const Eigen::MatrixXd* before, Element e) {
+  const int l = op.layer;
+  const bool applied = before != nullptr;
   const Scenario& sc = st.scenario;
   const Loss& loss = *sc.loss;
   const Eigen::MatrixXd& o = st.layers[l - 1].activation;
@@ -76,10 +78,6 @@ OpText loss_text(const PassState& st, int l, Element e, bool applied) {
   return t;
 }
 
-OpText describe_loss(const Op& op, const PassState& st, const Eigen::MatrixXd* before, Element e) {
-  return loss_text(st, op.layer, e, before != nullptr);
-}
-
 // ---------------------------------------------------------------- ∂L/∂o
 void declare_loss_gradient(const Scenario& sc, Op& op) {
   declare_output_reads(sc, op);
@@ -98,7 +96,9 @@ std::string title_loss_gradient(const Op& op, const Scenario& sc) {
   return "Backward: loss gradient ∂L/∂" + layer_symbol(sc, op.layer);
 }
 
-OpText loss_gradient_text(const PassState& st, int l, Element e, bool applied) {
+OpText describe_loss_gradient(const Op& op, const PassState& st, const Eigen::MatrixXd* before, Element e) {
+  const int l = op.layer;
+  const bool applied = before != nullptr;
   const Scenario& sc = st.scenario;
   const Loss& loss = *sc.loss;
   const double o = st.layers[l - 1].activation(e.example, e.col);
@@ -122,10 +122,6 @@ OpText loss_gradient_text(const PassState& st, int l, Element e, bool applied) {
               example_note(sc, e.example);
   t.explanation = "Backpropagation starts here: how much the loss changes when each output changes.";
   return t;
-}
-
-OpText describe_loss_gradient(const Op& op, const PassState& st, const Eigen::MatrixXd* before, Element e) {
-  return loss_gradient_text(st, op.layer, e, before != nullptr);
 }
 
 }  // namespace

@@ -35,7 +35,7 @@ void declare_optimizer_reads(const Scenario& sc, Op& op) {
   if (op.optimizer->writes == StateSlot::None) op.reads[op.read_count++] = {bias ? Buffer::Bias : Buffer::Weights, l};
   for (int s = 0; s < kStateSlotCount; ++s)
     if (keep[s]) op.reads[op.read_count++] = {bias ? Buffer::BiasState : Buffer::WeightState, l, static_cast<StateSlot>(s)};
-  if (op.optimizer->reads_step) {
+  if (op.optimizer->reads_bias_corrections) {
     op.reads[op.read_count++] = {Buffer::Step, 0};
     op.reads[op.read_count++] = {Buffer::BiasCorrection, 0};
   }

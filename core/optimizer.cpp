@@ -175,11 +175,6 @@ void conform_optimizer_state(Scenario& sc) {
   }
 }
 
-std::string optimizer_number(double v) {
-  const std::string s = format_number(v);
-  return v < 0 ? "(" + s + ")" : s;
-}
-
 std::string slot_symbol(const OptimizerElement& e, StateSlot s) {
   return std::string(state_slot_symbol(s)) + e.index;
 }

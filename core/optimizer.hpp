@@ -72,8 +72,8 @@ struct OptimizerOpDef {
   std::string_view formula;
   void (*apply)(OptimizerTensors& tensors, const OptimizerScalars& scalars);
   OptimizerText (*describe)(const OptimizerElement& element);
-  // Reads t and the bias corrections (Adam's step): declared, so the t it used is highlighted.
-  bool reads_step = false;
+  // Reads t and the bias corrections 1 − βᵗ (Adam's step): declared, so what it used is highlighted.
+  bool reads_bias_corrections = false;
 };
 
 struct Optimizer {
@@ -131,7 +131,6 @@ std::string_view field_symbol(std::string_view field_name);
 void conform_optimizer_state(Scenario& scenario);
 
 // Helpers for the optimizer files' equations.
-std::string optimizer_number(double v);  // format_number, negatives in brackets
 std::string slot_symbol(const OptimizerElement& e, StateSlot s);  // "m²₁₂"
 
 }  // namespace bpv

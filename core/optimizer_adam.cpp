@@ -51,8 +51,8 @@ double before(const OptimizerElement& e, S s) { return e.state_before[static_cas
 OptimizerText m_describe(const OptimizerElement& e) {
   OptimizerText t;
   t.equation = "m ← β₁·m + (1 − β₁)·∂L/∂θ,   β₁ = " + format_number(e.spec.beta1);
-  t.numbers = slot_symbol(e, S::M) + " ← " + format_number(e.spec.beta1) + " × " + optimizer_number(before(e, S::M)) +
-              " + " + format_number(1.0 - e.spec.beta1) + " × " + optimizer_number(e.grad) + " = " +
+  t.numbers = slot_symbol(e, S::M) + " ← " + format_number(e.spec.beta1) + " × " + factor(before(e, S::M)) +
+              " + " + format_number(1.0 - e.spec.beta1) + " × " + factor(e.grad) + " = " +
               format_number(at(e, S::M), 8);
   t.explanation = "The first moment m: a running average of the gradient, Adam's momentum.";
   return t;
@@ -62,7 +62,7 @@ OptimizerText v_describe(const OptimizerElement& e) {
   OptimizerText t;
   t.equation = "v ← β₂·v + (1 − β₂)·(∂L/∂θ)²,   β₂ = " + format_number(e.spec.beta2);
   t.numbers = slot_symbol(e, S::V) + " ← " + format_number(e.spec.beta2) + " × " + format_number(before(e, S::V)) +
-              " + " + format_number(1.0 - e.spec.beta2) + " × " + optimizer_number(e.grad) + "² = " +
+              " + " + format_number(1.0 - e.spec.beta2) + " × " + factor(e.grad) + "² = " +
               format_number(at(e, S::V), 8);
   t.explanation = "The second moment v: a running average of the squared gradient, the size of recent steps.";
   return t;
@@ -91,7 +91,7 @@ OptimizerText param_describe(const OptimizerElement& e) {
                                             " × " + format_number(p.weight_decay) + ")"
                                       : format_number(e.param_before);
   t.numbers = e.param_symbol + " ← " + theta + " − " + format_number(e.learning_rate) + "/(1 − " +
-              format_number(p.beta1) + t_sup + ") × " + optimizer_number(at(e, S::M)) + " / (√" + format_number(v) +
+              format_number(p.beta1) + t_sup + ") × " + factor(at(e, S::M)) + " / (√" + format_number(v) +
               " / √(1 − " + format_number(p.beta2) + t_sup + ") + " + format_number(p.eps) + ") = " +
               format_number(e.param, 8);
   t.explanation = decoupled

@@ -56,7 +56,7 @@ double before(const OptimizerElement& e, S s) { return e.state_before[static_cas
 std::string d_text(const OptimizerElement& e) {
   const std::string v = format_number(at(e, S::SquareAvg));
   if (e.spec.centered)
-    return "(√(" + v + " − " + optimizer_number(at(e, S::GradAvg)) + "²) + " + format_number(e.spec.eps) + ")";
+    return "(√(" + v + " − " + factor(at(e, S::GradAvg)) + "²) + " + format_number(e.spec.eps) + ")";
   return "(√" + v + " + " + format_number(e.spec.eps) + ")";
 }
 
@@ -69,7 +69,7 @@ OptimizerText square_avg_describe(const OptimizerElement& e) {
   t.equation = "v ← α·v + (1 − α)·(∂L/∂θ)²,   α = " + format_number(e.spec.alpha);
   t.numbers = slot_symbol(e, S::SquareAvg) + " ← " + format_number(e.spec.alpha) + " × " +
               format_number(before(e, S::SquareAvg)) + " + " + format_number(1.0 - e.spec.alpha) + " × " +
-              optimizer_number(e.grad) + "² = " + format_number(at(e, S::SquareAvg), 8);
+              factor(e.grad) + "² = " + format_number(at(e, S::SquareAvg), 8);
   t.explanation = "A running average of the squared gradient: how large this parameter's gradients have been.";
   return t;
 }
@@ -78,8 +78,8 @@ OptimizerText grad_avg_describe(const OptimizerElement& e) {
   OptimizerText t;
   t.equation = "gₐᵥ ← α·gₐᵥ + (1 − α)·∂L/∂θ,   α = " + format_number(e.spec.alpha);
   t.numbers = slot_symbol(e, S::GradAvg) + " ← " + format_number(e.spec.alpha) + " × " +
-              optimizer_number(before(e, S::GradAvg)) + " + " + format_number(1.0 - e.spec.alpha) + " × " +
-              optimizer_number(e.grad) + " = " + format_number(at(e, S::GradAvg), 8);
+              factor(before(e, S::GradAvg)) + " + " + format_number(1.0 - e.spec.alpha) + " × " +
+              factor(e.grad) + " = " + format_number(at(e, S::GradAvg), 8);
   t.explanation = "Centered RMSprop also averages the gradient itself, to divide by its spread, not its size.";
   return t;
 }
@@ -88,7 +88,7 @@ OptimizerText velocity_describe(const OptimizerElement& e) {
   OptimizerText t;
   t.equation = "b ← μ·b + ∂L/∂θ / D,   " + d_symbolic(e.spec) + ",   μ = " + format_number(e.spec.momentum);
   t.numbers = slot_symbol(e, S::Velocity) + " ← " + format_number(e.spec.momentum) + " × " +
-              optimizer_number(before(e, S::Velocity)) + " + " + optimizer_number(e.grad) + " / " + d_text(e) +
+              factor(before(e, S::Velocity)) + " + " + factor(e.grad) + " / " + d_text(e) +
               " = " + format_number(at(e, S::Velocity), 8);
   t.explanation = "The scaled gradient is gathered into a velocity, as momentum does with the plain one.";
   return t;
@@ -100,10 +100,10 @@ OptimizerText param_describe(const OptimizerElement& e) {
                            format_number(e.learning_rate) + " × ";
   if (e.spec.momentum > 0.0) {
     t.equation = "θ ← θ − η·b,   η = " + format_number(e.learning_rate);
-    t.numbers = head + optimizer_number(at(e, S::Velocity)) + " = " + format_number(e.param, 8);
+    t.numbers = head + factor(at(e, S::Velocity)) + " = " + format_number(e.param, 8);
   } else {
     t.equation = "θ ← θ − η·∂L/∂θ / D,   " + d_symbolic(e.spec) + ",   η = " + format_number(e.learning_rate);
-    t.numbers = head + optimizer_number(e.grad) + " / " + d_text(e) + " = " + format_number(e.param, 8);
+    t.numbers = head + factor(e.grad) + " / " + d_text(e) + " = " + format_number(e.param, 8);
   }
   t.explanation = "Each parameter's step is divided by the size of its recent gradients, so all move at a similar pace.";
   return t;

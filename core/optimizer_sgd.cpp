@@ -31,8 +31,8 @@ OptimizerText velocity_describe(const OptimizerElement& e) {
   if (!e.had_velocity)
     t.numbers = b + " ← " + g + " = " + format_number(now, 8) + "   (no velocity yet: it starts as the gradient)";
   else
-    t.numbers = b + " ← " + format_number(e.spec.momentum) + " × " + optimizer_number(old) + " + " +
-                format_number(1.0 - e.spec.dampening) + " × " + optimizer_number(e.grad) + " = " +
+    t.numbers = b + " ← " + format_number(e.spec.momentum) + " × " + factor(old) + " + " +
+                format_number(1.0 - e.spec.dampening) + " × " + factor(e.grad) + " = " +
                 format_number(now, 8);
   t.explanation = "The velocity is a running sum of past gradients: steps that agree build up speed.";
   return t;
@@ -51,13 +51,13 @@ OptimizerText param_describe(const OptimizerElement& e) {
   if (e.spec.nesterov) {
     t.equation = "θ ← θ − η·(∂L/∂θ + μ·b),   η = " + format_number(e.learning_rate);
     t.numbers = th + " ← " + format_number(e.param_before) + " − " + format_number(e.learning_rate) + " × (" +
-                format_number(e.grad) + " + " + format_number(e.spec.momentum) + " × " + optimizer_number(vel) +
+                format_number(e.grad) + " + " + format_number(e.spec.momentum) + " × " + factor(vel) +
                 ") = " + format_number(e.param, 8);
     t.explanation = "Nesterov momentum steps along the gradient plus the velocity it is about to have.";
   } else {
     t.equation = "θ ← θ − η·b,   η = " + format_number(e.learning_rate);
     t.numbers = th + " ← " + format_number(e.param_before) + " − " + format_number(e.learning_rate) + " × " +
-                optimizer_number(vel) + " = " + format_number(e.param, 8);
+                factor(vel) + " = " + format_number(e.param, 8);
     t.explanation = "With momentum the parameter moves along its velocity, not just this step's gradient.";
   }
   return t;

@@ -42,12 +42,6 @@ int op_index(const Stepper& st, OpKind kind, int layer) {
 
 const std::string kNotYet = "· (not computed yet)";
 
-// A number as a factor of a product: negative ones in brackets, "0.5×(-0.3)".
-std::string factor(double v) {
-  const std::string s = format_number(v, 4);
-  return v < 0 ? "(" + s + ")" : s;
-}
-
 void neuron_tooltip(const Frame& f, int l, int j) {
   const Stepper& st = f.st;
   const PassState& ps = st.state();
@@ -151,7 +145,7 @@ void edge_tooltip(const Frame& f, int l, int i, int j) {
           product += "… + ";
           b = batch - 1;
         }
-        product += factor(d(b, j)) + "×" + factor(a_prev(b, i)) + (b + 1 < batch ? " + " : "");
+        product += factor(d(b, j), 4) + "×" + factor(a_prev(b, i), 4) + (b + 1 < batch ? " + " : "");
       }
       product += " = " + format_number(g);
     }
@@ -161,9 +155,7 @@ void edge_tooltip(const Frame& f, int l, int i, int j) {
     Eigen::MatrixXd steps;
     const bool known = parameter_step(st, BufferRef{Buffer::Weights, l}, steps);
     if (known && is_plain_sgd(sc.optimizer)) {
-      std::string factor = format_number(g);
-      if (g < 0) factor = "(" + factor + ")";
-      row("step −η·∂L/∂w", "−" + format_number(sc.learning_rate) + " × " + factor + " = " + format_number(steps(i, j)));
+      row("step −η·∂L/∂w", "−" + format_number(sc.learning_rate) + " × " + factor(g) + " = " + format_number(steps(i, j)));
     } else if (known) {
       row(("step (" + std::string(sc.optimizer.name) + ")").c_str(), format_number(steps(i, j)));
     }
