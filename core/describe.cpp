@@ -58,6 +58,8 @@ std::string weight_symbol(int l, int i, int j) {
 
 std::string format_number(double v, int significant) {
   if (v == 0.0) return "0";  // no "-0"
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "∞" : "−∞";
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*g", significant, v);
   return buf;

@@ -37,7 +37,8 @@ std::string layer_symbol(const Scenario& scenario, int l);
 std::string neuron_symbol(const Scenario& scenario, int l, int j);
 // "W²₁₃" for weight (i, j) of layer l (0-based i, j).
 std::string weight_symbol(int l, int i, int j);
-// Compact, round-trippable-enough number for equations: 5 significant digits.
+// Compact, round-trippable-enough number for equations: 5 significant digits
+// ("NaN", "∞" and "−∞" for the others, as a diverged loss is shown).
 std::string format_number(double v, int significant = 5);
 // A number as a factor of a product: negative ones in brackets, "0.5 × (-0.3)".
 std::string factor(double v, int significant = 5);

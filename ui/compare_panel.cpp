@@ -37,12 +37,6 @@ ImU32 run_color(std::size_t k) {
   return colors[k % 5];
 }
 
-std::string loss_text(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "∞" : "−∞";
-  return format_number(v, 4);
-}
-
 void draw_controls(const Session& session, UiState& ui, Cache& c, const std::vector<CompareRun>& runs) {
   CompareUi& cu = ui.compare;
   for (std::size_t k = 0; k < runs.size(); ++k) {
@@ -159,7 +153,7 @@ void draw_plot(const CompareJob& job, UiState& ui) {
   std::string tip = "training step " + std::to_string(k + 1);
   for (std::size_t r = 0; r < curves.size(); ++r)
     tip += "\n" + job.runs()[r].label + ": " +
-           (k < static_cast<int>(curves[r].size()) ? loss_text(curves[r][k]) : std::string("(diverged)"));
+           (k < static_cast<int>(curves[r].size()) ? format_number(curves[r][k], 4) : std::string("(diverged)"));
   ImGui::SetTooltip("%s", tip.c_str());
 }
 
@@ -173,7 +167,7 @@ void draw_legend(const CompareJob& job, const std::vector<CompareRun>& candidate
     const bool diverged = !curve.empty() && !std::isfinite(curve.back());
     const std::string last = curve.empty() ? "—"
                              : diverged     ? "diverged at step " + std::to_string(curve.size())
-                                            : "L = " + loss_text(curve.back());
+                                            : "L = " + format_number(curve.back(), 4);
     const std::string text = job.runs()[r].label + "  " + last;
     // The next entry on this line when it fits, else on the next.
     const float entry_w = 1.5f * h + 4.0f + ImGui::CalcTextSize(text.c_str()).x;

@@ -24,12 +24,6 @@ namespace {
 ImU32 loss_line_color() { return palette().phase_text[static_cast<int>(Phase::Loss)]; }
 ImVec4 warning_color() { return ImGui::ColorConvertU32ToFloat4(palette().bad); }
 
-std::string loss_text(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "∞" : "−∞";
-  return format_number(v);
-}
-
 // The current loss in the large font, and how it compares with the last step.
 void draw_current(const Session& session, bool hidden) {
   const Stepper& st = session.stepper();
@@ -41,7 +35,7 @@ void draw_current(const Session& session, bool hidden) {
     const double v = st.state().loss_value();
     const ImU32 color = std::isfinite(v) ? loss_line_color() : ImGui::ColorConvertFloat4ToU32(warning_color());
     ImGui::PushStyleColor(ImGuiCol_Text, color);
-    ImGui::Text("L = %s", hidden ? "?" : loss_text(v).c_str());  // hidden: a lesson question asks for it
+    ImGui::Text("L = %s", hidden ? "?" : format_number(v).c_str());  // hidden: a lesson question asks for it
     ImGui::PopStyleColor();
   } else {
     ImGui::TextUnformatted("L = —");
@@ -346,11 +340,11 @@ void draw_history(const Session& session, UiState& ui, bool legend) {
   const float x = n > 1 ? ca.x + (cb.x - ca.x) * static_cast<float>(k) / (n - 1) : (ca.x + cb.x) * 0.5f;
   dl->AddLine(ImVec2(x, a.y), ImVec2(x, b.y), pal.text_dim);
   if (std::isfinite(h[k]) && (!log_y || h[k] > 0.0)) dl->AddCircleFilled(ImVec2(x, y_at(h[k])), 4.0f, pal.writes);
-  std::string tip = "training step " + std::to_string(k + 1) + "\nL = " + loss_text(h[k]);
+  std::string tip = "training step " + std::to_string(k + 1) + "\nL = " + format_number(h[k]);
   for (const EpochLoss& e : epochs)
     if (e.step == static_cast<std::size_t>(k + 1))
-      tip += "\nend of epoch " + std::to_string(e.epoch + 1) + ": training set " + loss_text(e.train) + ", test set " +
-             loss_text(e.test);
+      tip += "\nend of epoch " + std::to_string(e.epoch + 1) + ": training set " + format_number(e.train) + ", test set " +
+             format_number(e.test);
   tip += log_y ? "\n(right-click: linear scale)" : "\n(right-click: log scale)";
   ImGui::SetTooltip("%s", tip.c_str());
 }

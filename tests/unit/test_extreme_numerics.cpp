@@ -379,3 +379,14 @@ TEST(ExtremeNumerics, SteppedAndFastPathsAgreeAndStepBackRestoresOnExtremeScenar
 
 }  // namespace
 }  // namespace bpv
+
+// A diverged run shows its loss as a person writes it, in the equations and
+// in the loss panel alike.
+TEST(ExtremeNumerics, NonFiniteNumbersAreWrittenAsNaNAndInfinity) {
+  EXPECT_EQ(bpv::format_number(std::numeric_limits<double>::quiet_NaN()), "NaN");
+  EXPECT_EQ(bpv::format_number(std::numeric_limits<double>::infinity()), "∞");
+  EXPECT_EQ(bpv::format_number(-std::numeric_limits<double>::infinity(), 4), "−∞");
+  EXPECT_EQ(bpv::factor(-0.25), "(-0.25)");
+  EXPECT_EQ(bpv::factor(-0.123456, 4), "(-0.1235)");
+  EXPECT_EQ(bpv::factor(0.5), "0.5");
+}
