@@ -528,12 +528,16 @@ void draw_circles(const Frame& f, int l) {
   const auto gap_shows_numbers = [&](int g) {
     return g >= 1 && g < n_cols && !f.layout.gaps[static_cast<std::size_t>(g)].heatmap && edge_numbers(f, g).shown;
   };
+  // The frame of the edges the op reads or writes (draw_role_frame) stands
+  // just clear of the circles: a plate keeps out of it, as out of numbers.
+  const auto gap_is_framed = [&](int g) { return g >= 1 && g < n_cols && f.layer(g).edge_role != Role::None; };
   const auto gap_is_free = [&](int g) {
     if (g >= n_cols) return false;  // right of the outputs: the targets
-    return g < 1 || (!f.layout.gaps[static_cast<std::size_t>(g)].heatmap && !edge_numbers(f, g).shown);
+    return g < 1 || (!f.layout.gaps[static_cast<std::size_t>(g)].heatmap && !edge_numbers(f, g).shown &&
+                     !gap_is_framed(g));
   };
-  const bool numbers_left = gap_shows_numbers(l) && edge_numbers(f, l).near_target;
-  const bool numbers_right = gap_shows_numbers(l + 1) && !edge_numbers(f, l + 1).near_target;
+  const bool numbers_left = (gap_shows_numbers(l) && edge_numbers(f, l).near_target) || gap_is_framed(l);
+  const bool numbers_right = (gap_shows_numbers(l + 1) && !edge_numbers(f, l + 1).near_target) || gap_is_framed(l + 1);
   const ImVec2 centre0 = f.screen(c.center(0));
   const float half_left = l > 0 ? 0.5f * (c.x - f.column(l - 1).x) * f.view.zoom : centre0.x - f.clip_min.x;
   const float half_right =
@@ -545,8 +549,15 @@ void draw_circles(const Frame& f, int l) {
   } else if (numbers_right || numbers_left) {
     const bool can_lean = numbers_right ? gap_is_free(l) : gap_is_free(l + 1);
     lean = can_lean ? (numbers_right ? -1 : 1) : 0;
-    plate_room = lean != 0 ? std::min(2.0f * r + 36.0f, r + 1.0f + (lean < 0 ? half_left : half_right) - 10.0f)
-                           : std::min(plate_room, 2.0f * r + 2.0f);
+    // Away from a frame (not numbers), the plate may reach to just short of
+    // the next column's circles: that gap holds only lines, and the frame
+    // moves on with the next op.
+    const int far = lean < 0 ? l - 1 : l + 1;
+    const bool from_frame = numbers_right ? gap_is_framed(l + 1) : gap_is_framed(l);
+    const float reach = from_frame && far >= 0 && far < n_cols
+                            ? std::abs(f.column(far).x - c.x) * f.view.zoom - f.column(far).radius * f.view.zoom - 12.0f
+                            : (lean < 0 ? half_left : half_right) - 10.0f;
+    plate_room = lean != 0 ? std::min(2.0f * r + 36.0f, r + 1.0f + reach) : std::min(plate_room, 2.0f * r + 2.0f);
   }
   // Circles too small to hold a number still show it, on a plate across the
   // circle, while the plates of two neighbours keep apart.
