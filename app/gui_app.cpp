@@ -265,6 +265,13 @@ std::vector<std::string> layout_problems(const Session& session, const UiState& 
       const float d = std::sqrt((nx - c.x) * (nx - c.x) + (ny - c.y) * (ny - c.y));
       if (!own && d < c.z - 1.0f) out.push_back("label '" + labels[i].text + "' overlaps a neuron");
     }
+    // A frame's tag sits above it, inside its sides; no number crosses a side.
+    for (const ImVec4& fr : p.frames) {
+      const bool level = std::min(a.w, fr.w) - std::max(a.y, fr.y) > 1.0f;
+      const auto crosses = [&](float side) { return a.x < side - 1.0f && a.z > side + 1.0f; };
+      if (level && (crosses(fr.x) || crosses(fr.z)))
+        out.push_back("label '" + labels[i].text + "' crosses the frame round the op's edges");
+    }
   }
   const ImVec4 screen(0.0f, 0.0f, display.x, display.y);
   for (const LayoutProbe::Control& c : p.controls)

@@ -202,6 +202,7 @@ void draw_role_frame(const Frame& f, ImVec2 a, ImVec2 b, Role role, Shown shown,
   if (role == Role::None) return;
   const ImU32 col = role_color(f.pal, role);
   f.dl->AddRect(a, b, col, 4.0f, 0, 2.0f);
+  if (f.probe) f.probe->frames.push_back(ImVec4(a.x, a.y, b.x, b.y));
   const std::string tag = (role == Role::Write ? "written: " : "read: ") + shown_symbol(shown, f.sc, l);
   if (text_width(f.small, f.small_size, tag.c_str()) <= b.x - a.x - 4.0f)  // clear of the neurons' symbols
     text_centered(f, f.small, f.small_size, ImVec2(0.5f * (a.x + b.x), a.y - 3.0f - 0.5f * f.small_size), col,
@@ -549,16 +550,24 @@ void draw_circles(const Frame& f, int l) {
   } else if (numbers_right || numbers_left) {
     const bool can_lean = numbers_right ? gap_is_free(l) : gap_is_free(l + 1);
     lean = can_lean ? (numbers_right ? -1 : 1) : 0;
-    // Away from a frame (not numbers), the plate may reach to just short of
-    // the next column's circles: that gap holds only lines, and the frame
-    // moves on with the next op.
+    // Away from a frame (not numbers), the plate may reach past half-way, to
+    // just short of the widest plate the next column centres on its circles
+    // (2r + 36 wide), unless that column leans its own plates this way.
     const int far = lean < 0 ? l - 1 : l + 1;
     const bool from_frame = numbers_right ? gap_is_framed(l + 1) : gap_is_framed(l);
-    const float reach = from_frame && far >= 0 && far < n_cols
-                            ? std::abs(f.column(far).x - c.x) * f.view.zoom - f.column(far).radius * f.view.zoom - 12.0f
-                            : (lean < 0 ? half_left : half_right) - 10.0f;
+    const bool far_leans_here = lean < 0 ? gap_shows_numbers(l - 1) && edge_numbers(f, l - 1).near_target
+                                         : gap_shows_numbers(l + 2) && !edge_numbers(f, l + 2).near_target;
+    const float half = (lean < 0 ? half_left : half_right) - 10.0f;
+    const float reach =
+        from_frame && !far_leans_here && far >= 0 && far < n_cols
+            ? std::max(half, std::abs(f.column(far).x - c.x) * f.view.zoom - f.column(far).radius * f.view.zoom - 24.0f)
+            : half;
     plate_room = lean != 0 ? std::min(2.0f * r + 36.0f, r + 1.0f + reach) : std::min(plate_room, 2.0f * r + 2.0f);
   }
+  // Text centred on a circle next to a frame (the number below it, its
+  // symbol) stays inside the frame's margin, 6 units either side.
+  const float framed_room =
+      gap_is_framed(l) || gap_is_framed(l + 1) ? 2.0f * r + 12.0f * f.view.zoom - 4.0f : 1e9f;
   // Circles too small to hold a number still show it, on a plate across the
   // circle, while the plates of two neighbours keep apart.
   const bool plates_fit = c.size == 1 || c.pitch * f.view.zoom >= f.small_size + 6.0f;
@@ -611,7 +620,7 @@ void draw_circles(const Frame& f, int l) {
       for (int sig = below_digits; sig >= 2 && !fits; --sig) {
         format_compact(v.below_values[static_cast<std::size_t>(j)], sig, buf + n, static_cast<int>(sizeof buf) - n);
         // No wider than the circle: edge numbers hang beside it.
-        fits = text_width(f.small, f.small_size, buf) <= std::min(col_room, 2.0f * r + 10.0f);
+        fits = text_width(f.small, f.small_size, buf) <= std::min({col_room, 2.0f * r + 10.0f, framed_room});
       }
       if (fits)
         text_centered(f, f.small, f.small_size, ImVec2(p.x, p.y + r + 3.0f + 0.5f * f.small_size), f.pal.text_dim, buf);
@@ -621,8 +630,9 @@ void draw_circles(const Frame& f, int l) {
         std::snprintf(buf, sizeof buf, "%s", f.cache->input_labels[static_cast<std::size_t>(j)].c_str());
       else
         neuron_label(buf, sizeof buf, f.symbols[static_cast<std::size_t>(l)], j);
-      text_centered(f, f.small, f.small_size, ImVec2(p.x, p.y - r - clearance - 0.5f * f.small_size),
-                    alpha < 1.0f ? f.pal.text_dim : f.pal.text, buf);
+      if (text_width(f.small, f.small_size, buf) <= framed_room)  // else the column's header names it
+        text_centered(f, f.small, f.small_size, ImVec2(p.x, p.y - r - clearance - 0.5f * f.small_size),
+                      alpha < 1.0f ? f.pal.text_dim : f.pal.text, buf);
     }
   }
 }
@@ -1138,6 +1148,7 @@ void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue& commands
   if (f.probe) {
     f.probe->labels.clear();
     f.probe->circles.clear();
+    f.probe->frames.clear();
     f.probe->canvas = ImVec4(f.clip_min.x, f.clip_min.y, f.clip_max.x, f.clip_max.y);
   }
   f.cache = &c;

@@ -75,6 +75,7 @@ struct LayoutProbe {
   };
   std::vector<Label> labels;
   std::vector<ImVec4> circles;  // x, y, radius
+  std::vector<ImVec4> frames;   // x0, y0, x1, y1: the frame round the edges the op touches
   ImVec4 canvas{0, 0, 0, 0};    // the canvas' visible rectangle
   struct Control {
     std::string name;
