@@ -95,6 +95,7 @@ nlohmann::json state_json(const Session& session, const UiState& ui, const Windo
                      {"title", window_title(session)},
                      {"recent", ui.files.recent},
                      {"asking_unsaved", ui.files.ask_unsaved.has_value()},
+                     {"path_dialog_open", ui.files.dialog.showing},
                      {"file_error", ui.files.error},
                      {"status", ui.status},
                      {"framebuffer", {window.framebuffer_width(), window.framebuffer_height()}},

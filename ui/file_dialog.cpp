@@ -224,7 +224,8 @@ void draw_path_dialog(FileUiState& files, float s) {
                                   std::min(520.0f * s, vp->WorkSize.y - 40.0f)),
                            ImGuiCond_Appearing);
   const std::string title = std::string(info(d.action).title) + kDialogId;
-  if (!ImGui::BeginPopupModal(title.c_str(), nullptr, ImGuiWindowFlags_NoSavedSettings)) return;
+  d.showing = ImGui::BeginPopupModal(title.c_str(), nullptr, ImGuiWindowFlags_NoSavedSettings);
+  if (!d.showing) return;
   if (d.listed_directory != d.directory) refresh_listing(d);
 
   // Row 1: where we are.

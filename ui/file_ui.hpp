@@ -51,6 +51,7 @@ struct PathDialog {
   std::string error;            // shown under the field, in the dialog
   bool confirm_replace = false; // OK pressed once on an existing file: a second OK replaces it
   bool show_hidden = false;
+  bool showing = false;  // drawn this frame (the GUI tests wait for it before typing)
   // The listing of `listed_directory` (re-read when `directory` changes).
   std::vector<PathDialogEntry> entries;
   std::string listed_directory;

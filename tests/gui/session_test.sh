@@ -86,7 +86,8 @@ echo "ok: restored $net at op 2"
 #    counts as an edit): Ctrl+Q asks and Esc cancels; the close button asks
 #    and D discards.
 ctrl o
-sleep 0.3
+wait_until "d['path_dialog_open']" "Ctrl+O did not open the path dialog"
+sleep 0.2  # the field takes the keyboard focus the frame after it appears
 xdotool type --delay 20 "$other"; sleep 0.1
 key Return
 wait_until "d['path'] == '$other' and d['recent'][:2] == ['$other', '$net']" "Ctrl+O did not open $other"
