@@ -7,6 +7,7 @@
 
 #include "describe.hpp"
 #include "parameter_step.hpp"
+#include "tensors.hpp"
 #include "train.hpp"
 
 namespace bpv {
@@ -44,43 +45,67 @@ Shown default_edges(const Stepper& st, int l, Phase phase) {
   return Shown::Nothing;
 }
 
-// The current op's reads and writes take over what their layer shows. Reads
-// are marked first, so a buffer the op writes wins over one it reads.
-void mark(CanvasValues& out, BufferRef ref, Role role) {
-  const bool update = out.phase == Phase::Update;
-  auto neurons = [&](Shown s) {
-    LayerView& v = out.layers[static_cast<std::size_t>(ref.layer)];
-    if (s != Shown::Nothing) v.neurons = s;
-    v.neuron_role = role;
-  };
-  auto edges = [&](Shown s) {
-    LayerView& v = out.layers[static_cast<std::size_t>(ref.layer)];
-    v.edges = s;
-    v.edge_role = role;
-  };
-  switch (ref.buffer) {
-    case Buffer::Input: neurons(Shown::Input); break;
-    case Buffer::Target: out.target_role = role; break;
-    case Buffer::LossValue: out.loss_role = role; break;
-    case Buffer::LearningRate: out.rate_role = role; break;
-    case Buffer::PreActivation: neurons(Shown::PreActivation); break;
-    case Buffer::Activation: neurons(ref.layer == 0 ? Shown::Input : Shown::Activation); break;
-    case Buffer::GradActivation: neurons(Shown::GradActivation); break;
-    case Buffer::Delta: neurons(Shown::Delta); break;
-    case Buffer::GradBias: neurons(update ? Shown::BiasUpdate : Shown::GradBias); break;
+// The picture the canvas draws a per-neuron or per-edge tensor as: its own
+// value, and in the update phase the step its parameter takes. A tensor
+// missing here (the targets, optimizer state) takes no neurons or edges.
+struct CanvasMode {
+  Buffer tensor;
+  Shown shown, in_update;
+};
+constexpr CanvasMode kCanvasModes[] = {
+    {Buffer::Input, Shown::Input, Shown::Input},
+    {Buffer::PreActivation, Shown::PreActivation, Shown::PreActivation},
+    {Buffer::Activation, Shown::Activation, Shown::Activation},
+    {Buffer::GradActivation, Shown::GradActivation, Shown::GradActivation},
+    {Buffer::Delta, Shown::Delta, Shown::Delta},
+    {Buffer::GradBias, Shown::GradBias, Shown::BiasUpdate},
     // The affine op reads b, but the z it writes is what its neurons show.
-    case Buffer::Bias: neurons(update ? Shown::BiasUpdate : Shown::Nothing); break;
-    case Buffer::Weights: edges(update ? Shown::WeightUpdate : Shown::Weight); break;
-    case Buffer::GradWeights: edges(update ? Shown::WeightUpdate : Shown::GradWeight); break;
-    // The penalty is part of the loss. t and the optimizer's state tensors
-    // have no place on the canvas (the equation panel and the matrix
-    // inspector show them); marking the edges would claim they hold them.
-    case Buffer::Penalty: out.loss_role = role; break;
-    case Buffer::Step:
-    case Buffer::WeightState:
-    case Buffer::BiasState:
-    case Buffer::BatchRows:
-    case Buffer::BiasCorrection: break;
+    {Buffer::Bias, Shown::Nothing, Shown::BiasUpdate},
+    {Buffer::Weights, Shown::Weight, Shown::WeightUpdate},
+    {Buffer::GradWeights, Shown::GradWeight, Shown::WeightUpdate},
+};
+
+const CanvasMode* canvas_mode(Buffer b) {
+  for (const CanvasMode& m : kCanvasModes)
+    if (m.tensor == b) return &m;
+  return nullptr;
+}
+
+// The current op's reads and writes take over what their layer shows. Reads
+// are marked first, so a buffer the op writes wins over one it reads. Where a
+// tensor goes comes from the registry (core/tensors.hpp): its layout puts it
+// on neurons, edges or the loss box; optimizer state and the step's rows have
+// no place on the canvas (the equation panel and the matrix inspector show
+// them), and marking the edges would claim they hold them.
+void mark(CanvasValues& out, BufferRef ref, Role role) {
+  const TensorInfo& info = tensor_info(ref.buffer);
+  if (info.role == TensorRole::OptimizerState) return;
+  if (info.role == TensorRole::Hyperparameter) {
+    out.rate_role = role;  // η
+    return;
+  }
+  const CanvasMode* mode = canvas_mode(ref.buffer);
+  Shown s = mode ? (out.phase == Phase::Update ? mode->in_update : mode->shown) : Shown::Nothing;
+  if (s == Shown::Activation && ref.layer == 0) s = Shown::Input;  // the input layer's a is x
+  switch (info.layout) {
+    case TensorLayout::Scalar: out.loss_role = role; break;  // L, and the penalty that is part of it
+    case TensorLayout::Row: break;
+    case TensorLayout::Edges: {
+      LayerView& v = out.layers[static_cast<std::size_t>(ref.layer)];
+      v.edges = s;
+      v.edge_role = role;
+      break;
+    }
+    case TensorLayout::Neurons: {
+      if (!mode) {  // the targets: the labels beside the outputs
+        out.target_role = role;
+        break;
+      }
+      LayerView& v = out.layers[static_cast<std::size_t>(ref.layer)];
+      if (s != Shown::Nothing) v.neurons = s;
+      v.neuron_role = role;
+      break;
+    }
   }
 }
 

@@ -1,0 +1,70 @@
+// What the canvas marks for the current op follows the tensor registry
+// (core/tensors.hpp): a per-edge tensor the op writes rings its layer's
+// edges, a per-neuron one its neurons, the loss and the penalty the loss box;
+// optimizer state has no place on the canvas (the equation panel and the
+// matrix inspector show it), so its ops ring nothing as written.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "canvas_values.hpp"
+#include "scenario_io.hpp"
+#include "stepper.hpp"
+#include "tensors.hpp"
+
+namespace bpv {
+namespace {
+
+Scenario scenario_named(const std::string& file) {
+  return load_scenario(std::string(BPV_SOURCE_DIR) + "/assets/scenarios/" + file);
+}
+
+bool anything_written(const CanvasValues& v) {
+  if (v.loss_role == Role::Write || v.target_role == Role::Write || v.rate_role == Role::Write) return true;
+  for (const LayerView& l : v.layers)
+    if (l.neuron_role == Role::Write || l.edge_role == Role::Write) return true;
+  return false;
+}
+
+TEST(CanvasMarks, TheWrittenTensorIsRingedWhereItsLayoutPutsIt) {
+  for (const char* file : {"seed.json", "seed_adam.json", "seed_momentum.json", "overfit.json", "spiral.json"}) {
+    Stepper st(scenario_named(file));
+    const std::array<double, kScaleGroups> scales = compute_step_scales(st, 0);
+    int checked = 0;
+    while (st.step_forward()) {
+      const Op& op = *st.last_op();
+      CanvasValues v;
+      compute_canvas_values(st, 0, scales, v);
+      const TensorInfo& info = tensor_info(op.writes.buffer);
+      const std::string where = std::string(file) + " op " + std::to_string(st.cursor()) + " (" +
+                                std::string(info.name) + " of layer " + std::to_string(op.writes.layer) + ")";
+      const auto l = static_cast<std::size_t>(op.writes.layer);
+      if (info.role == TensorRole::OptimizerState || info.layout == TensorLayout::Row) {
+        EXPECT_FALSE(anything_written(v)) << where << ": state and rows have no place on the canvas";
+      } else if (info.layout == TensorLayout::Edges) {
+        EXPECT_EQ(v.layers[l].edge_role, Role::Write) << where;
+        EXPECT_NE(v.layers[l].edges, Shown::Nothing) << where;
+      } else if (info.layout == TensorLayout::Neurons) {
+        EXPECT_EQ(v.layers[l].neuron_role, Role::Write) << where;
+        EXPECT_NE(v.layers[l].neurons, Shown::Nothing) << where;
+      } else {
+        EXPECT_EQ(v.loss_role, Role::Write) << where << ": the loss and the penalty are the loss box";
+      }
+      // Every per-edge parameter or gradient it reads is ringed too.
+      for (int r = 0; r < op.read_count; ++r) {
+        const BufferRef read = op.reads[static_cast<std::size_t>(r)];
+        const TensorInfo& ri = tensor_info(read.buffer);
+        if (ri.layout == TensorLayout::Edges && ri.role != TensorRole::OptimizerState)
+          EXPECT_NE(v.layers[static_cast<std::size_t>(read.layer)].edge_role, Role::None)
+              << where << " reads " << ri.name << " of layer " << read.layer;
+        if (read.buffer == Buffer::LearningRate) EXPECT_EQ(v.rate_role, Role::Read) << where;
+        if (read.buffer == Buffer::Target) EXPECT_EQ(v.target_role, Role::Read) << where;
+      }
+      ++checked;
+    }
+    EXPECT_GT(checked, 20) << file;
+  }
+}
+
+}  // namespace
+}  // namespace bpv
