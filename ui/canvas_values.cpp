@@ -74,11 +74,27 @@ const CanvasMode* canvas_mode(Buffer b) {
 // The current op's reads and writes take over what their layer shows. Reads
 // are marked first, so a buffer the op writes wins over one it reads. Where a
 // tensor goes comes from the registry (core/tensors.hpp): its layout puts it
-// on neurons, edges or the loss box; optimizer state and the step's rows have
-// no place on the canvas (the equation panel and the matrix inspector show
-// them), and marking the edges would claim they hold them.
+// on neurons, edges or the loss box; a parameter's optimizer state goes on
+// that parameter's edges or neurons; t, the bias corrections and the step's
+// rows have no place on the canvas (the equation panel and the matrix
+// inspector show them).
 void mark(CanvasValues& out, BufferRef ref, Role role) {
   const TensorInfo& info = tensor_info(ref.buffer);
+  if (ref.buffer == Buffer::WeightState || ref.buffer == Buffer::BiasState) {
+    // An optimizer's state on its parameter's edges or neurons; t and the
+    // bias corrections (scalars of the step) have no place on the canvas.
+    LayerView& v = out.layers[static_cast<std::size_t>(ref.layer)];
+    if (ref.buffer == Buffer::WeightState) {
+      v.edges = Shown::WeightState;
+      v.edge_state = ref.slot;
+      v.edge_role = role;
+    } else {
+      v.neurons = Shown::BiasState;
+      v.neuron_state = ref.slot;
+      v.neuron_role = role;
+    }
+    return;
+  }
   if (info.role == TensorRole::OptimizerState) return;
   if (info.role == TensorRole::Hyperparameter) {
     out.rate_role = role;  // η
@@ -131,7 +147,8 @@ Shown below_neurons(const Stepper& st, int l, Shown main) {
     case Shown::GradBias:
       return done(Buffer::Activation) ? Shown::Activation : done(Buffer::PreActivation) ? Shown::PreActivation
                                                                                          : Shown::Nothing;
-    case Shown::BiasUpdate: return Shown::Bias;
+    case Shown::BiasUpdate:
+    case Shown::BiasState: return Shown::Bias;
     default: return Shown::Nothing;
   }
 }
@@ -170,6 +187,8 @@ ScaleGroup scale_group(Shown s) {
     case Shown::Weight: return ScaleGroup::Weights;
     case Shown::GradWeight: return ScaleGroup::WeightGradients;
     case Shown::WeightUpdate: return ScaleGroup::WeightSteps;
+    case Shown::BiasState: return ScaleGroup::BiasStates;
+    case Shown::WeightState: return ScaleGroup::WeightStates;
   }
   return ScaleGroup::Values;
 }
@@ -192,6 +211,8 @@ bool shown_reveals(Shown s, int l, int i, int j, Buffer b, int layer, int row, i
     case Shown::Weight: return b == Buffer::Weights;
     case Shown::GradWeight:
     case Shown::WeightUpdate: return b == Buffer::GradWeights;
+    case Shown::WeightState: return b == Buffer::WeightState;
+    case Shown::BiasState: return b == Buffer::BiasState;
     case Shown::Nothing: return false;
   }
   return false;
@@ -284,9 +305,15 @@ void compute_canvas_values(const Stepper& st, int example, const std::array<doub
     if (v.neurons == Shown::BiasUpdate &&
         !parameter_step(st, BufferRef{Buffer::Bias, l}, out.bias_steps[static_cast<std::size_t>(l)]))
       v.neurons = Shown::GradBias;
+    const Eigen::MatrixXd* bias_state = nullptr;
+    if (v.neurons == Shown::BiasState) {
+      bias_state = &sc.optimizer_state.layers[static_cast<std::size_t>(l - 1)].bias[v.neuron_state];
+      if (bias_state->size() == 0) v.neurons = Shown::Nothing;  // SGD's velocity before its first step
+    }
     if (v.neurons != Shown::Nothing) {
-      const Eigen::MatrixXd& m =
-          v.neurons == Shown::BiasUpdate ? out.bias_steps[static_cast<std::size_t>(l)] : neuron_matrix(ps, v.neurons, l);
+      const Eigen::MatrixXd& m = v.neurons == Shown::BiasUpdate  ? out.bias_steps[static_cast<std::size_t>(l)]
+                                 : v.neurons == Shown::BiasState ? *bias_state
+                                                                 : neuron_matrix(ps, v.neurons, l);
       const double factor = 1.0;
       double& big = largest[static_cast<int>(scale_group(v.neurons))];
       for (int j = 0; j < n; ++j) {
@@ -303,8 +330,16 @@ void compute_canvas_values(const Stepper& st, int example, const std::array<doub
     Eigen::MatrixXd& step = out.weight_steps[static_cast<std::size_t>(l)];
     if (v.edges == Shown::WeightUpdate && !parameter_step(st, BufferRef{Buffer::Weights, l}, step))
       v.edges = Shown::GradWeight;
+    const Eigen::MatrixXd* weight_state =
+        v.edges == Shown::WeightState ? &sc.optimizer_state.layers[static_cast<std::size_t>(l - 1)].weights[v.edge_state]
+                                      : nullptr;
+    if (weight_state && weight_state->size() == 0) {  // SGD's velocity before its first step
+      v.edges = Shown::Nothing;
+      continue;
+    }
     v.matrix = v.edges == Shown::Weight         ? &sc.layers[static_cast<std::size_t>(l - 1)].weights
                : v.edges == Shown::WeightUpdate ? &step
+               : weight_state                   ? weight_state
                                                 : &ls.grad_weights;
     v.factor = 1.0;
     v.edge_max = std::abs(v.factor) * max_abs(*v.matrix);
@@ -318,7 +353,7 @@ void compute_canvas_values(const Stepper& st, int example, const std::array<doub
         std::max(step_scales[static_cast<std::size_t>(g)], nice_ceiling(largest[static_cast<std::size_t>(g)]));
 }
 
-std::string shown_symbol(Shown s, const Scenario& sc, int l) {
+std::string shown_symbol(Shown s, const Scenario& sc, int l, StateSlot slot) {
   const std::string L = superscript(l);
   switch (s) {
     case Shown::Nothing: return "·";
@@ -333,6 +368,8 @@ std::string shown_symbol(Shown s, const Scenario& sc, int l) {
     case Shown::Weight: return "W" + L;
     case Shown::GradWeight: return "∂L/∂W" + L;
     case Shown::WeightUpdate: return "ΔW" + L;
+    case Shown::WeightState: return std::string(state_slot_symbol(slot)) + " of W" + L;
+    case Shown::BiasState: return std::string(state_slot_symbol(slot)) + " of b" + L;
   }
   return "?";
 }
@@ -345,6 +382,8 @@ const char* scale_group_name(ScaleGroup g) {
     case ScaleGroup::Weights: return "weight W";
     case ScaleGroup::WeightGradients: return "gradient ∂L/∂W";
     case ScaleGroup::WeightSteps: return "weight step ΔW = new − old";
+    case ScaleGroup::BiasStates:
+    case ScaleGroup::WeightStates: return "optimizer state";
     case ScaleGroup::Count: break;
   }
   return "";
@@ -358,6 +397,8 @@ const char* scale_group_symbol(ScaleGroup g) {
     case ScaleGroup::Weights: return "W";
     case ScaleGroup::WeightGradients: return "∂L/∂W";
     case ScaleGroup::WeightSteps: return "ΔW";
+    case ScaleGroup::BiasStates:
+    case ScaleGroup::WeightStates: return "state";
     case ScaleGroup::Count: break;
   }
   return "";

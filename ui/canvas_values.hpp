@@ -32,6 +32,11 @@ enum class Shown : std::uint8_t {
   Weight,
   GradWeight,
   WeightUpdate,  // the step ΔW = new − old (−η·∂L/∂W for plain SGD)
+  // An optimizer's state tensor (LayerView::edge_state / neuron_state says
+  // which: m, v, velocity, …), while an op of the update phase reads or
+  // writes it: WeightState on the edges, BiasState on the neurons.
+  WeightState,
+  BiasState,
 };
 
 // Quantities that share one colour scale (and one line of the legend).
@@ -39,9 +44,11 @@ enum class ScaleGroup : std::uint8_t {
   Values,
   Gradients,
   BiasSteps,
-  Weights,
+  BiasStates,  // the neurons' optimizer state (one tensor shown at a time)
+  Weights,     // the first of the edges' groups
   WeightGradients,
   WeightSteps,
+  WeightStates,
   Count
 };
 inline constexpr int kScaleGroups = static_cast<int>(ScaleGroup::Count);
@@ -52,6 +59,7 @@ enum class Role : std::uint8_t { None, Read, Write };  // by the last applied op
 struct LayerView {
   Shown neurons = Shown::Nothing;
   Role neuron_role = Role::None;
+  StateSlot neuron_state = StateSlot::None;  // which, when neurons == BiasState
   std::vector<double> values;  // one per neuron, when neurons != Nothing
   // A second value per neuron, drawn under its circle, so the forward pass
   // stays in sight: while the neuron shows a gradient, its a (or z); in the
@@ -62,6 +70,7 @@ struct LayerView {
   // The edges into this layer (l ≥ 1): weight (i, j) shows factor · (*matrix)(i, j).
   Shown edges = Shown::Nothing;
   Role edge_role = Role::None;
+  StateSlot edge_state = StateSlot::None;  // which, when edges == WeightState
   const Eigen::MatrixXd* matrix = nullptr;
   double factor = 1.0;
   double edge_max = 0.0;  // the largest |edge value|
@@ -106,8 +115,11 @@ double example_value(const Eigen::MatrixXd& m, int example, int j);
 
 // Short symbols for headers and tooltips, in the notation of the equations
 // (describe.hpp): "z²", "h1", "δ²", "∂L/∂h1", "∂L/∂b²", "Δb²", "W²", …
-std::string shown_symbol(Shown s, const Scenario& sc, int layer);
+// An optimizer state is written with its parameter: "m of W²", "v of b²".
+std::string shown_symbol(Shown s, const Scenario& sc, int layer, StateSlot slot = StateSlot::None);
 // What a scale group means, for the legend: "x, z, a (values)".
+// (The state groups name the tensor shown: "m (first moment)"; this gives
+// "optimizer state".)
 const char* scale_group_name(ScaleGroup g);
 // The same as a symbol alone, for a narrow legend: "−η·∂L/∂W".
 const char* scale_group_symbol(ScaleGroup g);

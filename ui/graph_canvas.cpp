@@ -199,11 +199,12 @@ float edge_thickness(double v, double scale, float zoom) {
 // The edges the op touches are framed in its read or write colour, with a tag
 // saying which: the edges' own colours are taken by the values' signs.
 void draw_role_frame(const Frame& f, ImVec2 a, ImVec2 b, Role role, Shown shown, int l) {
+  const StateSlot slot = f.layer(l).edge_state;
   if (role == Role::None) return;
   const ImU32 col = role_color(f.pal, role);
   f.dl->AddRect(a, b, col, 4.0f, 0, 2.0f);
   if (f.probe) f.probe->frames.push_back(ImVec4(a.x, a.y, b.x, b.y));
-  const std::string tag = (role == Role::Write ? "written: " : "read: ") + shown_symbol(shown, f.sc, l);
+  const std::string tag = (role == Role::Write ? "written: " : "read: ") + shown_symbol(shown, f.sc, l, slot);
   if (text_width(f.small, f.small_size, tag.c_str()) <= b.x - a.x - 4.0f)  // clear of the neurons' symbols
     text_centered(f, f.small, f.small_size, ImVec2(0.5f * (a.x + b.x), a.y - 3.0f - 0.5f * f.small_size), col,
                   tag.c_str());
@@ -366,7 +367,7 @@ void draw_heatmap(const Frame& f, int l) {
     std::vector<HeatmapTexture>& heatmaps = f.cache->heatmaps;
     if (static_cast<std::size_t>(l) >= heatmaps.size()) heatmaps.resize(static_cast<std::size_t>(l) + 1);
     HeatmapTexture& tex = heatmaps[static_cast<std::size_t>(l)];
-    std::uint64_t key = mix(f.revision, static_cast<std::uint64_t>(v.edges));
+    std::uint64_t key = mix(f.revision, static_cast<std::uint64_t>(v.edges) * 16 + static_cast<std::uint64_t>(v.edge_state) + 1);
     // The double's bits, through memcpy: the web build's libc++ (emscripten 3.1.6) has no std::bit_cast.
     const double keyed = scale * v.factor;
     std::uint64_t bits = 0;
@@ -401,7 +402,7 @@ void draw_heatmap(const Frame& f, int l) {
   // Caption under it: what it shows, its shape (rows × columns) and its
   // largest magnitude, which the shared colour scale may leave pale.
   char caption[96], num[32];
-  const std::string sym = shown_symbol(v.edges == Shown::Nothing ? Shown::GradWeight : v.edges, f.sc, l);
+  const std::string sym = shown_symbol(v.edges == Shown::Nothing ? Shown::GradWeight : v.edges, f.sc, l, v.edge_state);
   if (g.weight_images)  // one tile per neuron of the layer
     std::snprintf(caption, sizeof caption, "%s: %d images of %d×%d%s", sym.c_str(), t.size, g.image_rows,
                   g.image_cols, v.edges == Shown::Nothing ? "  not yet" : "");
@@ -812,7 +813,7 @@ std::string main_quantity(const Frame& f, int l) {
       return sym + " = " + std::string(f.sc.layers[static_cast<std::size_t>(l - 1)].activation->symbol) +
              "(z" + L + ")";
     case Shown::Delta: return "δ" + L + " = ∂L/∂z" + L;
-    default: return shown_symbol(v.neurons, f.sc, l);
+    default: return shown_symbol(v.neurons, f.sc, l, v.neuron_state);
   }
 }
 
@@ -855,6 +856,15 @@ void draw_headers(const Frame& f, float band) {
       text_centered(f, f.small, f.small_size, ImVec2(inside(x, text_width(f.small, f.small_size, q.c_str())), y + f.regular_size + 3.0f + 0.5f * f.small_size),
                     f.pal.text_dim, q.c_str());
   }
+}
+
+// The state tensor a state group of the legend shows (one at a time: the op's).
+StateSlot state_slot_shown(const Frame& f, ScaleGroup group) {
+  for (const LayerView& v : f.values.layers) {
+    if (group == ScaleGroup::WeightStates && v.edges == Shown::WeightState) return v.edge_state;
+    if (group == ScaleGroup::BiasStates && v.neurons == Shown::BiasState) return v.neuron_state;
+  }
+  return StateSlot::None;
 }
 
 // The legend: the neuron scales, then the edge scales, then the key to the
@@ -920,6 +930,11 @@ int draw_legend(const Frame& f, float band) {
       }
       const bool step = group == ScaleGroup::WeightSteps || group == ScaleGroup::BiasSteps;
       std::snprintf(name, sizeof name, "%s", scale_group_name(group));
+      // A state group names the tensor it shows: "optimizer state m".
+      const StateSlot slot = state_slot_shown(f, group);
+      if (slot != StateSlot::None)
+        std::snprintf(name + std::strlen(name), sizeof name - std::strlen(name), " %s",
+                      std::string(state_slot_symbol(slot)).c_str());
       if (step)
         std::snprintf(name + std::strlen(name), sizeof name - std::strlen(name), ", η = %s",
                       format_number(f.sc.learning_rate, 4).c_str());

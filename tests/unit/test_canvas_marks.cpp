@@ -1,8 +1,9 @@
 // What the canvas marks for the current op follows the tensor registry
 // (core/tensors.hpp): a per-edge tensor the op writes rings its layer's
-// edges, a per-neuron one its neurons, the loss and the penalty the loss box;
-// optimizer state has no place on the canvas (the equation panel and the
-// matrix inspector show it), so its ops ring nothing as written.
+// edges, a per-neuron one its neurons, the loss and the penalty the loss box.
+// An optimizer's m, v or velocity shows on its parameter's edges or neurons
+// (the equation panel and the matrix inspector show it too), while t and
+// 1 − βᵗ, scalars of the step, ring nothing as written.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -39,8 +40,21 @@ TEST(CanvasMarks, TheWrittenTensorIsRingedWhereItsLayoutPutsIt) {
       const std::string where = std::string(file) + " op " + std::to_string(st.cursor()) + " (" +
                                 std::string(info.name) + " of layer " + std::to_string(op.writes.layer) + ")";
       const auto l = static_cast<std::size_t>(op.writes.layer);
-      if (info.role == TensorRole::OptimizerState || info.layout == TensorLayout::Row) {
-        EXPECT_FALSE(anything_written(v)) << where << ": state and rows have no place on the canvas";
+      if (op.writes.buffer == Buffer::WeightState) {
+        EXPECT_EQ(v.layers[l].edges, Shown::WeightState) << where;
+        EXPECT_EQ(v.layers[l].edge_state, op.writes.slot) << where;
+        EXPECT_EQ(v.layers[l].edge_role, Role::Write) << where;
+        EXPECT_EQ(v.layers[l].matrix, &st.state().scenario.optimizer_state.layers[l - 1].weights[op.writes.slot])
+            << where << ": the edges show the state tensor itself";
+        EXPECT_NE(v.scale[static_cast<int>(ScaleGroup::WeightStates)], 0.0) << where;
+      } else if (op.writes.buffer == Buffer::BiasState) {
+        EXPECT_EQ(v.layers[l].neurons, Shown::BiasState) << where;
+        EXPECT_EQ(v.layers[l].neuron_state, op.writes.slot) << where;
+        EXPECT_EQ(v.layers[l].neuron_role, Role::Write) << where;
+        const Eigen::MatrixXd& state = st.state().scenario.optimizer_state.layers[l - 1].bias[op.writes.slot];
+        for (int j = 0; j < state.cols(); ++j) EXPECT_EQ(v.layers[l].values[static_cast<std::size_t>(j)], state(0, j)) << where;
+      } else if (info.role == TensorRole::OptimizerState || info.layout == TensorLayout::Row) {
+        EXPECT_FALSE(anything_written(v)) << where << ": t, 1 − βᵗ and the rows have no place on the canvas";
       } else if (info.layout == TensorLayout::Edges) {
         EXPECT_EQ(v.layers[l].edge_role, Role::Write) << where;
         EXPECT_NE(v.layers[l].edges, Shown::Nothing) << where;
