@@ -353,6 +353,12 @@ void compute_canvas_values(const Stepper& st, int example, const std::array<doub
         std::max(step_scales[static_cast<std::size_t>(g)], nice_ceiling(largest[static_cast<std::size_t>(g)]));
 }
 
+std::string state_slot_label(StateSlot slot) {
+  // SGD's velocity is b in the equations (PyTorch's buffer), which on the
+  // canvas would read as the bias: "b of b¹".
+  return slot == StateSlot::Velocity ? "velocity" : std::string(state_slot_symbol(slot));
+}
+
 std::string shown_symbol(Shown s, const Scenario& sc, int l, StateSlot slot) {
   const std::string L = superscript(l);
   switch (s) {
@@ -368,8 +374,8 @@ std::string shown_symbol(Shown s, const Scenario& sc, int l, StateSlot slot) {
     case Shown::Weight: return "W" + L;
     case Shown::GradWeight: return "∂L/∂W" + L;
     case Shown::WeightUpdate: return "ΔW" + L;
-    case Shown::WeightState: return std::string(state_slot_symbol(slot)) + " of W" + L;
-    case Shown::BiasState: return std::string(state_slot_symbol(slot)) + " of b" + L;
+    case Shown::WeightState: return state_slot_label(slot) + " of W" + L;
+    case Shown::BiasState: return state_slot_label(slot) + " of b" + L;
   }
   return "?";
 }

@@ -115,7 +115,9 @@ double example_value(const Eigen::MatrixXd& m, int example, int j);
 
 // Short symbols for headers and tooltips, in the notation of the equations
 // (describe.hpp): "z²", "h1", "δ²", "∂L/∂h1", "∂L/∂b²", "Δb²", "W²", …
-// An optimizer state is written with its parameter: "m of W²", "v of b²".
+// An optimizer state is written with its parameter: "m of W²", "v of b²",
+// "velocity of W²" (state_slot_label).
+std::string state_slot_label(StateSlot slot);
 std::string shown_symbol(Shown s, const Scenario& sc, int layer, StateSlot slot = StateSlot::None);
 // What a scale group means, for the legend: "x, z, a (values)".
 // (The state groups name the tensor shown: "m (first moment)"; this gives

@@ -933,8 +933,7 @@ int draw_legend(const Frame& f, float band) {
       // A state group names the tensor it shows: "optimizer state m".
       const StateSlot slot = state_slot_shown(f, group);
       if (slot != StateSlot::None)
-        std::snprintf(name + std::strlen(name), sizeof name - std::strlen(name), " %s",
-                      std::string(state_slot_symbol(slot)).c_str());
+        std::snprintf(name + std::strlen(name), sizeof name - std::strlen(name), " %s", state_slot_label(slot).c_str());
       if (step)
         std::snprintf(name + std::strlen(name), sizeof name - std::strlen(name), ", η = %s",
                       format_number(f.sc.learning_rate, 4).c_str());
