@@ -47,7 +47,7 @@ Shown default_edges(const Stepper& st, int l, Phase phase) {
 
 // The picture the canvas draws a per-neuron or per-edge tensor as: its own
 // value, and in the update phase the step its parameter takes. A tensor
-// missing here (the targets, optimizer state) takes no neurons or edges.
+// missing here (the targets, t, 1 − βᵗ) takes no neurons or edges.
 struct CanvasMode {
   Buffer tensor;
   Shown shown, in_update;
@@ -63,6 +63,9 @@ constexpr CanvasMode kCanvasModes[] = {
     {Buffer::Bias, Shown::Nothing, Shown::BiasUpdate},
     {Buffer::Weights, Shown::Weight, Shown::WeightUpdate},
     {Buffer::GradWeights, Shown::GradWeight, Shown::WeightUpdate},
+    // An optimizer's m, v, velocity, … (BufferRef::slot says which).
+    {Buffer::WeightState, Shown::WeightState, Shown::WeightState},
+    {Buffer::BiasState, Shown::BiasState, Shown::BiasState},
 };
 
 const CanvasMode* canvas_mode(Buffer b) {
@@ -80,27 +83,12 @@ const CanvasMode* canvas_mode(Buffer b) {
 // inspector show them).
 void mark(CanvasValues& out, BufferRef ref, Role role) {
   const TensorInfo& info = tensor_info(ref.buffer);
-  if (ref.buffer == Buffer::WeightState || ref.buffer == Buffer::BiasState) {
-    // An optimizer's state on its parameter's edges or neurons; t and the
-    // bias corrections (scalars of the step) have no place on the canvas.
-    LayerView& v = out.layers[static_cast<std::size_t>(ref.layer)];
-    if (ref.buffer == Buffer::WeightState) {
-      v.edges = Shown::WeightState;
-      v.edge_state = ref.slot;
-      v.edge_role = role;
-    } else {
-      v.neurons = Shown::BiasState;
-      v.neuron_state = ref.slot;
-      v.neuron_role = role;
-    }
-    return;
-  }
-  if (info.role == TensorRole::OptimizerState) return;
+  const CanvasMode* mode = canvas_mode(ref.buffer);
+  if (info.role == TensorRole::OptimizerState && !mode) return;  // t, 1 − βᵗ
   if (info.role == TensorRole::Hyperparameter) {
     out.rate_role = role;  // η
     return;
   }
-  const CanvasMode* mode = canvas_mode(ref.buffer);
   Shown s = mode ? (out.phase == Phase::Update ? mode->in_update : mode->shown) : Shown::Nothing;
   if (s == Shown::Activation && ref.layer == 0) s = Shown::Input;  // the input layer's a is x
   switch (info.layout) {
@@ -109,6 +97,7 @@ void mark(CanvasValues& out, BufferRef ref, Role role) {
     case TensorLayout::Edges: {
       LayerView& v = out.layers[static_cast<std::size_t>(ref.layer)];
       v.edges = s;
+      v.edge_state = ref.slot;
       v.edge_role = role;
       break;
     }
@@ -118,7 +107,10 @@ void mark(CanvasValues& out, BufferRef ref, Role role) {
         break;
       }
       LayerView& v = out.layers[static_cast<std::size_t>(ref.layer)];
-      if (s != Shown::Nothing) v.neurons = s;
+      if (s != Shown::Nothing) {
+        v.neurons = s;
+        v.neuron_state = ref.slot;
+      }
       v.neuron_role = role;
       break;
     }
