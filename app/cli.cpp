@@ -16,6 +16,9 @@
 #include "errata.hpp"
 #include "evaluate.hpp"
 #include "export_markdown.hpp"
+#include "expression/expression_describe.hpp"
+#include "expression/expression_io.hpp"
+#include "expression/expression_report.hpp"
 #include "gradcheck.hpp"
 #include "gui_entry.hpp"
 #include "lesson.hpp"
@@ -46,7 +49,78 @@ Scenario trained_for(const Scenario& scenario, long long after) {
   return trainer.scenario();
 }
 
+// ---------------------------------------------------------------- expressions (formats.md §7)
+
+Expression expression_trained_for(const std::string& path, long long after) {
+  Expression e = load_expression(path);
+  if (after == 0) return e;
+  ExprTrainer trainer(e);
+  for (long long s = 0; s < after; ++s) trainer.step();
+  return trainer.expression();
+}
+
+int cmd_trace_expression(const std::string& path, bool as_json, long long after) {
+  const Expression expression = expression_trained_for(path, after);
+  if (as_json) {
+    std::cout << expression_trace_json(expression).dump(2) << "\n";
+    return 0;
+  }
+  ExprStepper stepper(expression);
+  Eigen::MatrixXd before_tensor;
+  while (!stepper.at_end()) {
+    const std::size_t k = stepper.cursor();
+    const ExprStepOp& op = stepper.ops()[k];
+    if (op.kind == ExprStepKind::OptimizerState) before_tensor = stepper.state().optimizer_state[op.parameter][op.writes[0].slot];
+    stepper.step_forward();
+    const OpText t = describe_expr_op(op, stepper.expression(), stepper.graph(), stepper.state(), stepper.before(k),
+                                      op.kind == ExprStepKind::OptimizerState ? &before_tensor : nullptr);
+    std::cout << k << "  " << t.title << "\n    " << t.equation << "\n    " << t.numbers << "\n";
+  }
+  const ExpressionGraph& g = stepper.graph();
+  std::cout << g.nodes[g.output].name << ": " << format_number(stepper.state().value[g.output], 10) << "\n";
+  return 0;
+}
+
+// Its CSV rows are step,loss with the output's value as the loss.
+int cmd_train_expression(const std::string& path, long long steps, const std::string& csv_path,
+                         const std::string& save_path) {
+  ExprTrainer trainer(load_expression(path));
+  std::ostringstream csv;
+  csv.precision(17);
+  csv << "step,loss\n";
+  const auto start = std::chrono::steady_clock::now();
+  long long done = 0;
+  bool finite = true;
+  for (; done < steps && finite; ++done) {
+    const double value = trainer.step();
+    finite = std::isfinite(value);
+    for (int p : trainer.graph().parameters) finite = finite && std::isfinite(trainer.state().value[p]);
+    if (!csv_path.empty()) csv << done + 1 << "," << value << "\n";
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!csv_path.empty()) write_file_atomic(csv_path, csv.str());
+  if (!finite) return fail(1, path + ": training produced a non-finite value in step " + std::to_string(done));
+  if (!save_path.empty()) save_expression(trainer.expression(), save_path);
+  std::printf("steps: %lld, seconds: %.6f, us_per_step: %.3f\n", steps, seconds,
+              steps > 0 ? seconds * 1e6 / static_cast<double>(steps) : 0.0);
+  return 0;
+}
+
+int cmd_gradcheck_expression(const std::string& path) {
+  const Expression expression = load_expression(path);
+  const ExprGradCheckResult r = expression_gradcheck(expression);
+  std::printf("values checked: %zu of %zu (%zu skipped: their probe crossed a relu or abs kink)\n", r.entries.size(),
+              r.value_count, r.skipped_at_kinks);
+  if (r.worst >= 0) {
+    const ExprGradCheckEntry& e = r.entries[r.worst];
+    std::printf("worst: ∂/∂%s analytic %.17g, numeric %.17g\n", e.name.c_str(), e.analytic, e.numeric);
+  }
+  std::printf("max relative error: %.3e\n", r.max_relative_error);
+  return r.max_relative_error <= kGradCheckTolerance ? 0 : 1;
+}
+
 int cmd_trace(const std::string& path, bool as_json, long long after) {
+  if (is_expression_file(path)) return cmd_trace_expression(path, as_json, after);
   const Scenario scenario = trained_for(load_scenario(path), after);
   if (as_json) {
     std::cout << trace_json(scenario).dump(2) << "\n";
@@ -90,6 +164,7 @@ std::string csv_text(const std::vector<CsvRow>& rows, bool has_test) {
 
 int cmd_train(const std::string& path, long long steps, const std::string& csv_path,
               const std::string& save_path) {
+  if (is_expression_file(path)) return cmd_train_expression(path, steps, csv_path, save_path);
   const Scenario scenario = load_scenario(path);
   Trainer trainer(scenario);
   const bool want_csv = !csv_path.empty();
@@ -149,6 +224,7 @@ int cmd_train(const std::string& path, long long steps, const std::string& csv_p
 }
 
 int cmd_gradcheck(const std::string& path) {
+  if (is_expression_file(path)) return cmd_gradcheck_expression(path);
   const Scenario scenario = load_scenario(path);
   const GradCheckResult r = gradcheck(scenario);
   std::string where;
@@ -181,8 +257,8 @@ int cmd_errata(std::string path, bool as_json) {
 }
 
 int cmd_export(const std::string& path, const std::string& out) {
-  const Scenario scenario = load_scenario(path);
-  const std::string md = worked_example_markdown(scenario);
+  const std::string md = is_expression_file(path) ? expression_markdown(load_expression(path))
+                                                  : worked_example_markdown(load_scenario(path));
   if (out.empty()) std::cout << md;
   else write_file_atomic(out, md);
   return 0;

@@ -109,6 +109,11 @@ struct BasicFieldReader {
 
 using FieldReader = BasicFieldReader<ScenarioError>;
 
+// formats.md §4's "optimizer" object (its name and fields, checked against
+// the optimizer's table), shared by networks and expressions; an optimizer
+// needs learning_rate > 0.
+OptimizerSpec read_optimizer_field(const FieldReader& rd, const json& j, double learning_rate);
+
 // "32 examples × 1,000 neurons = … values per buffer; at most …".
 std::string too_many_values(long long batch, long long neurons);
 

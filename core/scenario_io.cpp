@@ -122,40 +122,6 @@ std::string optimizer_names() {
   return s;
 }
 
-void read_optimizer(const Reader& rd, const json& j, Scenario& sc) {
-  if (!j.is_object())
-    rd.fail("optimizer", "expected an object such as {\"name\": \"adam\"}, got " + Reader::type_of(j));
-  const std::string name = rd.string(rd.require(j, "name", "optimizer.name"), "optimizer.name");
-  const Optimizer* optimizer = find_optimizer(name);
-  if (!optimizer)
-    rd.fail("optimizer.name", "unknown optimizer '" + name + "' (expected one of " + optimizer_names() + ")");
-  OptimizerSpec spec = default_spec(*optimizer);
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    if (it.key() == "name") continue;
-    const std::string field = "optimizer." + it.key();
-    const OptimizerField* f = nullptr;
-    std::string own;
-    for (const OptimizerField& candidate : optimizer->fields) {
-      if (candidate.name == it.key()) f = &candidate;
-      own += (own.empty() ? "" : ", ") + std::string(candidate.name);
-    }
-    if (!f) rd.fail(field, "not a field of " + name + " (its fields: " + own + ")");
-    if (f->flag) {
-      if (!it->is_boolean()) rd.fail(field, "expected true or false, got " + Reader::type_of(*it));
-      spec.*f->flag = it->get<bool>();
-      continue;
-    }
-    const double v = rd.number(*it, field);
-    if (!in_range(*f, v)) rd.fail(field, range_text(*f) + ", got " + it->dump());
-    spec.*f->number = v;
-  }
-  std::string field;
-  const std::string problem = optimizer->check(spec, field);
-  if (!problem.empty()) rd.fail(field, problem);
-  if (sc.learning_rate <= 0) rd.fail("learning_rate", "must be > 0 with an optimizer");
-  sc.optimizer = spec;
-}
-
 Regularization read_regularization(const Reader& rd, const json& j) {
   if (!j.is_object())
     rd.fail("regularization", "expected an object such as {\"l2\": 0.001}, got " + Reader::type_of(j));
@@ -247,6 +213,40 @@ json optimizer_state_json(const Scenario& sc, bool& any) {
 
 }  // namespace
 
+OptimizerSpec read_optimizer_field(const FieldReader& rd, const json& j, double learning_rate) {
+  if (!j.is_object())
+    rd.fail("optimizer", "expected an object such as {\"name\": \"adam\"}, got " + Reader::type_of(j));
+  const std::string name = rd.string(rd.require(j, "name", "optimizer.name"), "optimizer.name");
+  const Optimizer* optimizer = find_optimizer(name);
+  if (!optimizer)
+    rd.fail("optimizer.name", "unknown optimizer '" + name + "' (expected one of " + optimizer_names() + ")");
+  OptimizerSpec spec = default_spec(*optimizer);
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (it.key() == "name") continue;
+    const std::string field = "optimizer." + it.key();
+    const OptimizerField* f = nullptr;
+    std::string own;
+    for (const OptimizerField& candidate : optimizer->fields) {
+      if (candidate.name == it.key()) f = &candidate;
+      own += (own.empty() ? "" : ", ") + std::string(candidate.name);
+    }
+    if (!f) rd.fail(field, "not a field of " + name + " (its fields: " + own + ")");
+    if (f->flag) {
+      if (!it->is_boolean()) rd.fail(field, "expected true or false, got " + Reader::type_of(*it));
+      spec.*f->flag = it->get<bool>();
+      continue;
+    }
+    const double v = rd.number(*it, field);
+    if (!in_range(*f, v)) rd.fail(field, range_text(*f) + ", got " + it->dump());
+    spec.*f->number = v;
+  }
+  std::string field;
+  const std::string problem = optimizer->check(spec, field);
+  if (!problem.empty()) rd.fail(field, problem);
+  if (learning_rate <= 0) rd.fail("learning_rate", "must be > 0 with an optimizer");
+  return spec;
+}
+
 std::string too_many_values(long long batch, long long neurons) {
   return std::to_string(batch) + " examples × " + with_commas(neurons) + " neurons = " +
          with_commas(batch * neurons) + " values per buffer; at most " + with_commas(kMaxExampleValues);
@@ -276,6 +276,14 @@ Scenario parse_scenario(const std::string& text, const std::string& source) {
     rd.fail(locator.field, "must be a finite number (out of a double's range)");
   }
   if (!doc.is_object()) rd.fail("(document)", "expected a JSON object, got " + Reader::type_of(doc));
+  if (const json* k = rd.find(doc, "kind")) {
+    const std::string kind = rd.string(*k, "kind");
+    // Expressions (formats.md §7) have their own loader (core/expression/expression_io.hpp).
+    if (kind == "expression")
+      rd.fail("kind", "an expression graph, not a network: trace, train, gradcheck and export open it; the app "
+                      "window does not draw expressions yet");
+    if (kind != "network") rd.fail("kind", "expected \"network\" or \"expression\", got \"" + kind + "\"");
+  }
 
   Scenario sc;
   if (const json* j = rd.find(doc, "name")) sc.name = rd.string(*j, "name");
@@ -336,7 +344,7 @@ Scenario parse_scenario(const std::string& text, const std::string& source) {
   if (sc.learning_rate < 0) rd.fail("learning_rate", "must not be negative");
 
   read_data_fields(rd, doc, sc, neurons);
-  if (const json* j = rd.find(doc, "optimizer")) read_optimizer(rd, *j, sc);
+  if (const json* j = rd.find(doc, "optimizer")) sc.optimizer = read_optimizer_field(rd, *j, sc.learning_rate);
   if (const json* j = rd.find(doc, "regularization")) sc.regularization = read_regularization(rd, *j);
   if (const json* j = rd.find(doc, "optimizer_state")) read_optimizer_state(rd, *j, sc);
   conform_optimizer_state(sc);
