@@ -448,7 +448,11 @@ int run_command(int argc, char** argv) {
         shot.width = w;
         shot.height = h;
       }
-      if (shot.scenario_path != "seed") load_scenario(shot.scenario_path);  // bad input: exit 2 before any window
+      // bad input: exit 2 before any window
+      if (shot.scenario_path != "seed") {
+        if (is_expression_file(shot.scenario_path)) load_expression(shot.scenario_path);
+        else load_scenario(shot.scenario_path);
+      }
       if (!shot.lesson.empty()) load_lesson(shot.lesson);
       return run_screenshot(shot);
     }

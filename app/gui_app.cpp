@@ -32,6 +32,8 @@
 #endif
 
 #include "app_session.hpp"
+#include "expression/expression_io.hpp"
+#include "expression_app.hpp"
 #include "assets_dir.hpp"
 #include "file_actions.hpp"
 #include "file_dialog.hpp"
@@ -748,6 +750,7 @@ class AppLoop {
 }  // namespace
 
 int run_window(const WindowRequest& request) {
+  if (!request.scenario_path.empty() && is_expression_file(request.scenario_path)) return run_expression_window(request);
   // 1. The session file: only for a person's window. A test run (--dump-state)
   //    uses one only where BPV_CONFIG_DIR names it.
   const bool keep_session = request.dump_state_path.empty() || std::getenv("BPV_CONFIG_DIR") != nullptr;
@@ -798,6 +801,7 @@ int run_window_from_args(int argc, char** argv) {
 // Never reads or writes the session file: its pictures depend on its
 // arguments only.
 int run_screenshot(const ScreenshotRequest& request) {
+  if (is_expression_file(request.scenario_path)) return run_expression_screenshot(request);
   try {
     Scenario scenario = open_scenario(request.scenario_path);
     WindowOptions options;

@@ -280,8 +280,8 @@ Scenario parse_scenario(const std::string& text, const std::string& source) {
     const std::string kind = rd.string(*k, "kind");
     // Expressions (formats.md §7) have their own loader (core/expression/expression_io.hpp).
     if (kind == "expression")
-      rd.fail("kind", "an expression graph, not a network: trace, train, gradcheck and export open it; the app "
-                      "window does not draw expressions yet");
+      rd.fail("kind", "an expression graph, not a network: open it as `backprop-viz FILE` (File ▸ Open reads "
+                      "networks only)");
     if (kind != "network") rd.fail("kind", "expected \"network\" or \"expression\", got \"" + kind + "\"");
   }
 

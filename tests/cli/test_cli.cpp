@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -738,6 +739,93 @@ TEST_F(Cli, ImportCsvHelpListsItsOptions) {
   for (const char* option : {"--targets", "--hidden", "--classes", "--test-fraction", "--batch", "--seed", "--scale",
                              "--normalize", "--no-header", "--skip-lines", "-o"})
     EXPECT_NE(r.out.find(option), std::string::npos) << option;
+}
+
+// ------------------------------------------------------------------ expressions (formats.md §7)
+const std::string kExpressions = std::string(BPV_ASSETS_DIR) + "/expressions";
+
+TEST_F(Cli, TraceJsonOfAnExpressionGivesEveryNodesValueAndGradient) {
+  const ProcessResult r = run({"trace", kExpressions + "/micrograd_neuron.json", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json doc = json::parse(r.out);
+  EXPECT_EQ(doc["kind"], "expression");
+  EXPECT_EQ(doc["output"], "o");
+  EXPECT_NEAR(doc["value"].get<double>(), std::sqrt(0.5), 1e-15);
+  for (const char* name : {"x1", "x2", "w1", "w2", "b", "x1w1", "x2w2", "n", "o"}) {
+    EXPECT_TRUE(doc["values"].contains(name)) << name;
+    EXPECT_TRUE(doc["grads"].contains(name)) << name;
+  }
+  EXPECT_EQ(doc["grads"]["w1"].get<double>(), 2.0 * doc["grads"]["n"].get<double>());
+  EXPECT_EQ(doc["grads"]["o"], 1.0);
+  EXPECT_EQ(doc["values_after"].size(), 3u);
+  std::vector<std::string> phases;
+  for (std::size_t k = 0; k < doc["steps"].size(); ++k) {
+    const json& s = doc["steps"][k];
+    EXPECT_EQ(s["index"].get<std::size_t>(), k);
+    for (const char* key : {"phase", "op", "title", "equation"}) EXPECT_FALSE(s[key].get<std::string>().empty());
+    if (phases.empty() || phases.back() != s["phase"]) phases.push_back(s["phase"]);
+  }
+  EXPECT_EQ(phases, (std::vector<std::string>{"forward", "backward", "update"}));
+  // Without parameters the step ends after the backward pass.
+  const ProcessResult c = run({"trace", kExpressions + "/cs231n_circuit.json", "--json"});
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  const json circuit = json::parse(c.out);
+  EXPECT_EQ(circuit["value"], -12.0);
+  EXPECT_EQ(circuit["grads"]["x"], -4.0);
+  EXPECT_EQ(circuit["grads"]["z"], 3.0);
+  EXPECT_TRUE(circuit["values_after"].empty());
+  EXPECT_EQ(circuit["steps"].back()["phase"], "backward");
+}
+
+TEST_F(Cli, TrainOnAnExpressionWritesTheOutputAsTheLossAndSavesToContinue) {
+  const std::string csv = (dir_ / "o.csv").string(), saved = (dir_ / "trained.json").string();
+  const ProcessResult r =
+      run({"train", kExpressions + "/micrograd_neuron.json", "--steps", "5", "--csv", csv, "--save", saved});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::regex_match(r.last_out_line(), std::regex(R"(steps: 5, seconds: [0-9.]+, us_per_step: [0-9.]+)")))
+      << r.out;
+  std::istringstream rows(slurp(csv));
+  std::string line;
+  std::getline(rows, line);
+  EXPECT_EQ(line, "step,loss");
+  std::vector<double> outputs;
+  while (std::getline(rows, line)) outputs.push_back(std::stod(line.substr(line.find(',') + 1)));
+  ASSERT_EQ(outputs.size(), 5u);
+  EXPECT_NEAR(outputs[0], std::sqrt(0.5), 1e-15);
+  for (std::size_t k = 1; k < outputs.size(); ++k) EXPECT_LT(outputs[k], outputs[k - 1]);
+  // The saved file continues where training stopped: its trace's value is step 6's.
+  const ProcessResult more = run({"train", saved, "--steps", "1", "--csv", csv});
+  ASSERT_EQ(more.exit_code, 0) << more.err;
+  const ProcessResult six = run({"train", kExpressions + "/micrograd_neuron.json", "--steps", "6", "--csv",
+                                 (dir_ / "six.csv").string()});
+  ASSERT_EQ(six.exit_code, 0);
+  const std::string six_rows = slurp(dir_ / "six.csv");
+  const std::string last = six_rows.substr(six_rows.rfind("\n6,") + 3);
+  EXPECT_EQ(slurp(csv), "step,loss\n1," + last);
+}
+
+TEST_F(Cli, GradcheckAndExportOpenExpressions) {
+  for (const char* file : {"micrograd_neuron.json", "cs231n_circuit.json", "micrograd_L.json", "value_used_twice.json",
+                           "sigmoid_vanishing.json"}) {
+    const ProcessResult g = run({"gradcheck", kExpressions + "/" + file});
+    EXPECT_EQ(g.exit_code, 0) << file << g.out << g.err;
+    EXPECT_NE(g.out.find("max relative error: "), std::string::npos);
+    const ProcessResult e = run({"export", kExpressions + "/" + file});
+    EXPECT_EQ(e.exit_code, 0) << file;
+    EXPECT_NE(e.out.find("## Backward pass"), std::string::npos) << file;
+  }
+}
+
+TEST_F(Cli, ABadExpressionExitsTwoWithOneLineNamingTheFieldAndColumn) {
+  const std::string path = write("bad.json", R"({"kind": "expression", "values": {"x": 1},
+      "definitions": ["q = x * 2", "p = q + 1", "f = (p * q"]})");
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"trace", path, "--json"}, {"train", path, "--steps", "2"}, {"gradcheck", path}, {"export", path}})
+    expect_bad_input(run(args), {path + ": definitions[2]: column 11: expected ')'"}, args[0]);
+  // screenshot refuses it before opening any window.
+  expect_bad_input(run({"screenshot", path, "-o", (dir_ / "x.png").string()}), {"definitions[2]: column 11"},
+                   "screenshot");
+  EXPECT_FALSE(fs::exists(dir_ / "x.png"));
 }
 
 }  // namespace

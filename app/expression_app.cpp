@@ -1,0 +1,176 @@
+// One loop for an expression's window, as main's: poll, apply the commands
+// the view queued last frame, draw the view, render. Ctrl+S writes the file
+// atomically; `screenshot` draws the same frames off screen.
+#include "expression_app.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <vector>
+
+#include "expression/expression_io.hpp"
+#include "expression_ui_state.hpp"
+#include "scenario_io.hpp"
+#include "text_probe.hpp"
+#include "theme.hpp"
+#include "window.hpp"
+
+namespace bpv {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct ExpressionFrame {
+  Window& window;
+  ExpressionSession& session;
+  ExpressionUiState& ui;
+  ExprCommandQueue& commands;
+};
+
+void build_expression_frame(ExpressionFrame& f, double wait_seconds) {
+  f.window.poll_events(wait_seconds);
+  for (const ExprCommand& c : f.commands) {
+    const std::string refused = f.session.apply(c);
+    if (!refused.empty()) show_expr_status(f.ui, refused);
+  }
+  f.commands.clear();
+  const float scale = f.window.content_scale() * f.ui.text_scale;
+  if (scale != f.ui.content_scale) {
+    f.window.set_font_scale(scale);
+    f.ui.content_scale = scale;
+    apply_theme(f.ui.dark, scale);
+    f.ui.fit_requested = true;
+  }
+  f.window.begin_frame();
+  DrawExpressionApp(f.session, f.ui, f.commands);
+  ImGui::Render();
+}
+
+void save(ExpressionFrame& f) {
+  f.ui.save_requested = false;
+  const std::string& path = f.session.path();
+  if (path.empty()) {
+    show_expr_status(f.ui, "this expression has no file to save to");
+    return;
+  }
+  try {
+    save_expression(f.session.expression(), path);
+    f.session.apply(expr_command::MarkSaved{path});
+    show_expr_status(f.ui, "saved " + path);
+  } catch (const std::exception& e) {
+    show_expr_status(f.ui, std::string("not saved: ") + e.what() + " (the file on disk was not changed)");
+  }
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0.0;
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+
+int run_expression_window(const WindowRequest& request) {
+  try {
+    ExpressionSession session(load_expression(request.scenario_path), request.scenario_path);
+    Window window(WindowOptions{});
+    window.set_title("backprop-viz — " + session.expression().name);
+    ExpressionUiState ui;
+    ExprCommandQueue commands;
+    ExpressionFrame f{window, session, ui, commands};
+    while (!window.should_close() && !ui.quit_requested) {
+      build_expression_frame(f, ui.playing || !commands.empty() ? 0.0 : 0.25);
+      if (ui.save_requested) save(f);
+      window.draw();
+      window.present();
+    }
+  } catch (const ScenarioError& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
+
+int run_expression_screenshot(const ScreenshotRequest& request) {
+  try {
+    ExpressionSession session(load_expression(request.scenario_path), request.scenario_path);
+    WindowOptions options;
+    options.width = request.width;
+    options.height = request.height;
+    options.visible = false;
+    options.vsync = false;
+    Window window(options);
+    ExpressionUiState ui;
+    ui.presenter = request.presenter;
+    ui.text_scale = std::clamp(request.text_scale, 0.75f, 2.5f);
+    ui.dark = !request.light;
+    ExprCommandQueue commands;
+    ExpressionFrame f{window, session, ui, commands};
+    // The default picture: the whole forward pass, as for a network.
+    std::size_t step = 0;
+    while (step < session.stepper().op_count() && session.stepper().ops()[step].phase == Phase::Forward) ++step;
+    session.apply(expr_command::JumpTo{request.step >= 0 ? static_cast<std::size_t>(request.step) : step});
+    const auto frame = [&](double* build_ms) {
+      const Clock::time_point t0 = Clock::now();
+      build_expression_frame(f, 0.0);
+      if (build_ms) *build_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    };
+    if (request.check_layout) {
+      int problems = 0;
+      for (std::size_t k = 0; k <= session.stepper().op_count(); ++k) {
+        session.apply(expr_command::JumpTo{k});
+        for (int i = 0; i < 3; ++i) frame(nullptr);
+        RecordDrawnText(true);
+        frame(nullptr);
+        for (const std::string& t : TextsCut()) {
+          std::printf("op %zu: %s\n", k, t.c_str());
+          ++problems;
+        }
+        RecordDrawnText(false);
+        window.draw(true);
+        window.present();
+      }
+      std::printf("layout: %d problem%s\n", problems, problems == 1 ? "" : "s");
+      if (!window.save_png(request.output_png)) return 1;
+      return problems == 0 ? 0 : 1;
+    }
+    if (request.frames > 0) {
+      std::vector<double> frame_ms, build_ms;
+      for (int i = 0; i < request.frames; ++i) {
+        const Clock::time_point t0 = Clock::now();
+        double b = 0.0;
+        frame(&b);
+        window.draw(true);
+        window.finish();
+        frame_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+        build_ms.push_back(b);
+        window.present();
+      }
+      std::printf("frames: %d, ms_per_frame_median: %.3f, build_ms_median: %.3f\n", request.frames, median(frame_ms),
+                  median(build_ms));
+    }
+    for (int i = 0; i < 3; ++i) {
+      frame(nullptr);
+      window.draw(true);
+      if (i < 2) window.present();
+    }
+    if (!window.save_png(request.output_png)) {
+      std::fprintf(stderr, "error: %s: cannot write the PNG\n", request.output_png.c_str());
+      return 1;
+    }
+  } catch (const ScenarioError& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace bpv

@@ -1,0 +1,12 @@
+// The window for an expression graph (formats.md §7): the app opened on an
+// expression file, and `screenshot` of one. The network's window (gui_app)
+// hands over to these when the file's "kind" is "expression".
+#pragma once
+#include "gui_entry.hpp"
+
+namespace bpv {
+
+int run_expression_window(const WindowRequest& request);
+int run_expression_screenshot(const ScreenshotRequest& request);
+
+}  // namespace bpv

@@ -1,0 +1,55 @@
+// UI-only state of the expression view (selection, pan and zoom, toggles):
+// never engine state. The view draws what an ExpressionSession publishes and
+// queues ExprCommands.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <imgui.h>
+
+#include "expression/expression_layout.hpp"
+#include "expression/expression_session.hpp"
+
+namespace bpv {
+
+using ExprCommandQueue = std::vector<ExprCommand>;
+
+struct ExpressionUiState {
+  bool dark = true;
+  bool presenter = false;
+  bool playing = false;
+  float ops_per_second = 2.0f;
+  double play_clock = 0.0;
+  float content_scale = 0.0f;  // 0: the first frame applies the theme and the fonts
+  float text_scale = 1.0f;
+  // The canvas: zoom 1 = the whole circuit fitted to the canvas; pan in pixels.
+  float zoom = 1.0f;
+  ImVec2 pan{0.0f, 0.0f};
+  bool fit_requested = true;
+  int hovered_node = -1;
+  int selected_node = -1;  // a leaf picked for the Values panel
+  // The layout, recomputed when the session's graph revision moves (an edit,
+  // a load), never per frame.
+  ExprLayout layout;
+  std::uint64_t layout_revision = 0;
+  // A one-line message under the toolbar, until status_until (ImGui time).
+  std::string status;
+  double status_until = 0.0;
+  bool save_requested = false;  // Ctrl+S: the app loop writes the file
+  bool quit_requested = false;
+};
+
+inline void show_expr_status(ExpressionUiState& ui, std::string text, double seconds = 6.0) {
+  ui.status = std::move(text);
+  ui.status_until = ImGui::GetTime() + seconds;
+}
+
+// The whole window for an expression: toolbar, circuit, current op, values,
+// timeline (expression_view.cpp).
+void DrawExpressionApp(const ExpressionSession& session, ExpressionUiState& ui, ExprCommandQueue& commands);
+// The circuit, left to right, in rectangle (pos, size) (expression_canvas.cpp).
+void DrawExpressionCanvas(const ExpressionSession& session, ExpressionUiState& ui, ExprCommandQueue& commands,
+                          ImVec2 pos, ImVec2 size);
+
+}  // namespace bpv

@@ -1,0 +1,216 @@
+// The window for an expression graph: the toolbar (step, phase, undo), the
+// circuit on the left, the current op's equation and the values on the
+// right, the timeline of ops at the bottom; presenter mode (F5) keeps the
+// circuit and the equation only. Keys as in the network view: Space / → step,
+// ← back, Shift+→ to the phase's end, Home, End, P play, F fit, Ctrl+Z / Ctrl+Y.
+#include <algorithm>
+#include <cmath>
+
+#include "expression/expression_describe.hpp"
+#include "expression_ui_state.hpp"
+#include "text_wrap.hpp"
+#include "theme.hpp"
+
+namespace bpv {
+namespace {
+
+bool pressed(ImGuiKey key) { return ImGui::IsKeyPressed(ImGui::GetKeyIndex(key), true); }
+
+void handle_keys(const ExpressionSession& session, ExpressionUiState& ui, ExprCommandQueue& commands) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput) return;
+  constexpr int kGlfwKeyF5 = 294;
+  if (ImGui::IsKeyPressed(kGlfwKeyF5, false) || (ui.presenter && pressed(ImGuiKey_Escape))) {
+    ui.presenter = !ui.presenter;
+    ui.fit_requested = true;
+  }
+  if (io.KeyCtrl) {
+    if (ImGui::IsKeyPressed('Z', false)) commands.push_back(expr_command::Undo{});
+    if (ImGui::IsKeyPressed('Y', false)) commands.push_back(expr_command::Redo{});
+    if (ImGui::IsKeyPressed('S', false)) ui.save_requested = true;
+    if (ImGui::IsKeyPressed('Q', false)) ui.quit_requested = true;
+    return;
+  }
+  if (pressed(ImGuiKey_RightArrow) && io.KeyShift) commands.push_back(expr_command::RunToPhaseEnd{});
+  else if (pressed(ImGuiKey_Space) || pressed(ImGuiKey_RightArrow)) commands.push_back(expr_command::StepForward{});
+  if (pressed(ImGuiKey_LeftArrow) || pressed(ImGuiKey_Backspace)) commands.push_back(expr_command::StepBack{});
+  if (pressed(ImGuiKey_Home)) commands.push_back(expr_command::Reset{});
+  if (pressed(ImGuiKey_End)) commands.push_back(expr_command::RunToEnd{});
+  if (ImGui::IsKeyPressed('P', false)) ui.playing = !ui.playing;
+  if (ImGui::IsKeyPressed('F', false)) ui.fit_requested = true;
+  (void)session;
+}
+
+void advance_play(const ExpressionSession& session, ExpressionUiState& ui, ExprCommandQueue& commands) {
+  if (!ui.playing) return;
+  if (session.stepper().at_end()) {
+    ui.playing = false;
+    return;
+  }
+  ui.play_clock += ImGui::GetIO().DeltaTime;
+  if (ui.play_clock >= 1.0 / std::max(0.1f, ui.ops_per_second)) {
+    ui.play_clock = 0.0;
+    commands.push_back(expr_command::StepForward{});
+  }
+}
+
+const char* phase_title(Phase p) {
+  return p == Phase::Forward ? "Forward pass" : p == Phase::Backward ? "Backward pass" : "Update";
+}
+
+void draw_toolbar(const ExpressionSession& session, ExpressionUiState& ui, ExprCommandQueue& commands) {
+  const ExprStepper& s = session.stepper();
+  if (ImGui::Button("Home")) commands.push_back(expr_command::Reset{});
+  ImGui::SameLine();
+  if (ImGui::Button("◀ Back")) commands.push_back(expr_command::StepBack{});
+  ImGui::SameLine();
+  if (ImGui::Button(s.at_end() ? "Next step ▶" : "Step ▶")) commands.push_back(expr_command::StepForward{});
+  ImGui::SameLine();
+  if (ImGui::Button("Phase ▶▶")) commands.push_back(expr_command::RunToPhaseEnd{});
+  ImGui::SameLine();
+  if (ImGui::Button("End")) commands.push_back(expr_command::RunToEnd{});
+  ImGui::SameLine();
+  if (ImGui::Button(ui.playing ? "Pause" : "Play")) ui.playing = !ui.playing;
+  ImGui::SameLine();
+  ImGui::BeginDisabled(!session.can_undo());
+  if (ImGui::Button("Undo")) commands.push_back(expr_command::Undo{});
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  ImGui::BeginDisabled(!session.can_redo());
+  if (ImGui::Button("Redo")) commands.push_back(expr_command::Redo{});
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (ImGui::Button("Fit")) ui.fit_requested = true;
+  ImGui::SameLine();
+  const std::string where =
+      "op " + std::to_string(s.cursor()) + " of " + std::to_string(s.op_count()) +
+      (s.cursor() < s.op_count() ? std::string(" · next: ") + phase_title(s.ops()[s.cursor()].phase)
+                                 : std::string(" · step done"));
+  ImGui::TextUnformatted(where.c_str());
+}
+
+void draw_timeline(const ExpressionSession& session, ExprCommandQueue& commands, ImVec2 pos, ImVec2 size) {
+  const ExprStepper& s = session.stepper();
+  const Palette& pal = palette();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float n = static_cast<float>(std::max<std::size_t>(1, s.op_count()));
+  const float w = size.x / n;
+  for (std::size_t k = 0; k < s.op_count(); ++k) {
+    const ImVec2 a{pos.x + w * static_cast<float>(k), pos.y}, b{a.x + std::max(1.0f, w - 1.0f), pos.y + size.y};
+    ImU32 col = pal.phase[static_cast<int>(s.ops()[k].phase)];
+    if (k >= s.cursor()) col = (col & 0x00FFFFFF) | 0x50000000;
+    dl->AddRectFilled(a, b, col);
+  }
+  const float cx = pos.x + w * static_cast<float>(s.cursor());
+  dl->AddLine({cx, pos.y - 2}, {cx, pos.y + size.y + 2}, pal.writes, 2.0f);
+  ImGui::SetCursorScreenPos(pos);
+  ImGui::InvisibleButton("expression_timeline", {std::max(1.0f, size.x), std::max(1.0f, size.y)});
+  if (ImGui::IsItemActive()) {
+    const float t = (ImGui::GetIO().MousePos.x - pos.x) / w;
+    commands.push_back(expr_command::JumpTo{static_cast<std::size_t>(std::clamp(std::lround(t), 0L, static_cast<long>(n)))});
+  }
+}
+
+void draw_current_op(const ExpressionSession& session, const ExpressionUiState& ui) {
+  const ExprStepper& s = session.stepper();
+  if (s.cursor() == 0) {
+    TextWrappedAtSpaces("Nothing computed yet. Step ▶ (Space) computes the first node; the leaves hold their values.");
+    return;
+  }
+  const std::size_t k = s.cursor() - 1;
+  const ExprStepOp& op = s.ops()[k];
+  // An optimizer state op's old tensor is not kept by the stepper's numbers: its text uses the current state.
+  const OpText t = describe_expr_op(op, s.expression(), s.graph(), s.state(), s.before(k));
+  ImGui::PushStyleColor(ImGuiCol_Text, palette().phase_text[static_cast<int>(op.phase)]);
+  TextWrappedAtSpaces(t.title);
+  ImGui::PopStyleColor();
+  ImGui::PushFont(ui.presenter ? fonts().presenter : fonts().large);
+  TextWrappedAtSpaces(t.equation);
+  TextWrappedAtSpaces(t.numbers);
+  ImGui::PopFont();
+  ImGui::PushStyleColor(ImGuiCol_Text, palette().text_dim);
+  TextWrappedAtSpaces(t.explanation);
+  ImGui::PopStyleColor();
+}
+
+void draw_values(const ExpressionSession& session, ExpressionUiState& ui, ExprCommandQueue& commands) {
+  const Expression& e = session.expression();
+  const ExpressionGraph& g = session.stepper().graph();
+  ImGui::TextUnformatted("Values (type, or drag a leaf on the circuit)");
+  for (std::size_t k = 0; k < e.values.size(); ++k) {
+    double v = e.values[k];
+    const bool learns = g.is_parameter(g.named[k]);
+    const bool selected = ui.selected_node == g.named[k];
+    if (selected) ImGui::PushStyleColor(ImGuiCol_Text, palette().writes);
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8.0f);
+    const std::string label = e.value_names[k] + (learns ? "  (learns)" : "");
+    if (ImGui::InputDouble(label.c_str(), &v, 0.0, 0.0, "%.6g", ImGuiInputTextFlags_EnterReturnsTrue))
+      commands.push_back(expr_command::SetValue{e.value_names[k], v});
+    if (selected) ImGui::PopStyleColor();
+  }
+  if (!g.parameters.empty()) {
+    double lr = e.learning_rate;
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8.0f);
+    if (ImGui::InputDouble("η (learning rate)", &lr, 0.0, 0.0, "%.6g", ImGuiInputTextFlags_EnterReturnsTrue))
+      commands.push_back(expr_command::SetLearningRate{lr});
+    if (ImGui::Button("Train 10 steps")) commands.push_back(expr_command::TrainSteps{10});
+    ImGui::SameLine();
+    if (ImGui::Button("Train 100")) commands.push_back(expr_command::TrainSteps{100});
+    const std::vector<double>& h = session.output_history();
+    if (!h.empty()) {
+      std::vector<float> f(h.begin(), h.end());
+      const std::string caption = g.nodes[g.output].name + " over " + std::to_string(h.size()) + " steps: " +
+                                  format_number(h.front()) + " → " + format_number(h.back());
+      ImGui::PlotLines("##history", f.data(), static_cast<int>(f.size()), 0, nullptr, FLT_MAX, FLT_MAX,
+                       {ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 4.0f});
+      ImGui::TextUnformatted(caption.c_str());
+    }
+  }
+  ImGui::Separator();
+  ImGui::TextUnformatted("Definitions");
+  for (const std::string& d : e.definitions) ImGui::TextWrapped("%s", d.c_str());
+  ImGui::TextWrapped("Output: %s", g.nodes[g.output].name.c_str());
+}
+
+}  // namespace
+
+void DrawExpressionApp(const ExpressionSession& session, ExpressionUiState& ui, ExprCommandQueue& commands) {
+  handle_keys(session, ui, commands);
+  advance_play(session, ui, commands);
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(vp->WorkPos);
+  ImGui::SetNextWindowSize(vp->WorkSize);
+  ImGui::Begin("expression", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollbar);
+  const float sc = ui.content_scale;
+  const std::string heading = session.expression().name + (session.modified() ? "  (edited)" : "");
+  ImGui::PushFont(fonts().large);
+  ImGui::TextUnformatted(heading.c_str());
+  ImGui::PopFont();
+  if (!ui.presenter) draw_toolbar(session, ui, commands);
+  if (!ui.status.empty() && ImGui::GetTime() < ui.status_until) {
+    ImGui::PushStyleColor(ImGuiCol_Text, palette().warn);
+    ImGui::TextUnformatted(ui.status.c_str());
+    ImGui::PopStyleColor();
+  }
+  const ImVec2 top = ImGui::GetCursorScreenPos();
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float timeline_h = 18.0f * sc;
+  const float side_w = ui.presenter ? std::max(avail.x * 0.30f, 320.0f * sc) : std::max(avail.x * 0.32f, 300.0f * sc);
+  const float gap = 8.0f * sc;
+  const ImVec2 canvas_size{avail.x - side_w - gap, avail.y - timeline_h - gap};
+  DrawExpressionCanvas(session, ui, commands, top, canvas_size);
+  draw_timeline(session, commands, {top.x, top.y + canvas_size.y + gap}, {canvas_size.x, timeline_h});
+  ImGui::SetCursorScreenPos({top.x + canvas_size.x + gap, top.y});
+  ImGui::BeginChild("expression_side", {side_w, avail.y}, false);
+  draw_current_op(session, ui);
+  if (!ui.presenter) {
+    ImGui::Separator();
+    draw_values(session, ui, commands);
+  }
+  ImGui::EndChild();
+  ImGui::End();
+}
+
+}  // namespace bpv
