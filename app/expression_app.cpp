@@ -41,7 +41,6 @@ void build_expression_frame(ExpressionFrame& f, double wait_seconds) {
     f.window.set_font_scale(scale);
     f.ui.content_scale = scale;
     apply_theme(f.ui.dark, scale);
-    f.ui.fit_requested = true;
   }
   f.window.begin_frame();
   DrawExpressionApp(f.session, f.ui, f.commands);

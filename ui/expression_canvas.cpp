@@ -60,6 +60,7 @@ std::string chain_rule_text(const ExprStepper& s, int node) {
   for (int k = 0; k < 2 && inputs[k] >= 0; ++k) {
     if (k == 1 && n.b == n.a) break;
     const int in = inputs[k];
+    if (g.nodes[in].kind == ExprOpKind::Constant && g.nodes[in].name.empty()) continue;
     const double local = expr_operator(n.kind).local({st.value[n.a], n.b >= 0 ? st.value[n.b] : 0.0, n.number,
                                                       st.value[node]}, k);
     std::string rule = expr_local_rule(g, node, k, nullptr);
@@ -91,21 +92,47 @@ void DrawExpressionCanvas(const ExpressionSession& session, ExpressionUiState& u
   dl->PushClipRect(pos, {pos.x + size.x, pos.y + size.y}, true);
   dl->AddRectFilled(pos, {pos.x + size.x, pos.y + size.y}, pal.canvas_bg);
 
-  if (ui.fit_requested) {
-    ui.zoom = 1.0f;
-    ui.pan = {0.0f, 0.0f};
-    ui.fit_requested = false;
-  }
   const float margin = 24.0f * sc;
   const float cols = static_cast<float>(std::max(1, l.columns));
   const float rows = std::max(1.0f, l.rows);
+  // Readable spacing: the fitted one, but wide enough for a value on each wire.
+  const float readable = ui.presenter ? 1.3f : 1.0f;
+  const float fit_col = (size.x - 2 * margin) / cols, fit_row = (size.y - 2 * margin) / rows;
+  const float base_col = std::clamp(fit_col, 84.0f * sc * readable, 260.0f * sc);
+  const float base_row = std::clamp(fit_row, 64.0f * sc * readable, 150.0f * sc);
+  if (ui.fit_requested) {
+    ui.zoom = std::min({1.0f, fit_col / base_col, fit_row / base_row});
+    ui.pan = {0.0f, 0.0f};
+    ui.follow_current = false;
+    ui.fit_requested = false;
+  }
   View v;
-  v.col_w = std::min((size.x - 2 * margin) / cols, 260.0f * sc) * ui.zoom;
-  v.row_h = std::min((size.y - 2 * margin) / rows, 150.0f * sc) * ui.zoom;
+  v.col_w = base_col * ui.zoom;
+  v.row_h = base_row * ui.zoom;
   v.stub = v.col_w * 0.32f;
   v.radius = std::max(3.0f, std::min({v.col_w * 0.16f, v.row_h * 0.26f, 30.0f * sc * ui.zoom}));
-  // Centre the circuit in the canvas, then pan.
-  v.origin = {pos.x + (size.x - cols * v.col_w) * 0.5f + ui.pan.x, pos.y + (size.y - rows * v.row_h) * 0.5f + ui.pan.y};
+  const ImVec2 centred{pos.x + (size.x - cols * v.col_w) * 0.5f, pos.y + (size.y - rows * v.row_h) * 0.5f};
+  // Too big to fit: keep the current op's node (else the first leaf) in view.
+  const int current = s.cursor() > 0 && s.ops()[s.cursor() - 1].node >= 0 ? s.ops()[s.cursor() - 1].node : 0;
+  if (ui.follow_current && !g.nodes.empty()) {
+    ui.pan = {0.0f, 0.0f};
+    if (cols * v.col_w > size.x) {
+      const float x = centred.x + (l.column[current] + 0.5f) * v.col_w;
+      ui.pan.x = std::clamp(pos.x + size.x * 0.5f - x, size.x - margin - (centred.x + cols * v.col_w),
+                            pos.x + margin - centred.x);
+    }
+    if (rows * v.row_h > size.y) {
+      const float y = centred.y + (l.row[current] + 0.5f) * v.row_h;
+      ui.pan.y = std::clamp(pos.y + size.y * 0.5f - y, size.y - margin - (centred.y + rows * v.row_h),
+                            pos.y + margin - centred.y);
+    }
+  }
+  v.origin = {centred.x + ui.pan.x, centred.y + ui.pan.y};
+  // Only what can be seen is drawn (a circuit of 1,000 nodes is mostly off screen).
+  const auto visible = [&](ImVec2 c) {
+    return c.x > pos.x - v.col_w && c.x < pos.x + size.x + v.col_w && c.y > pos.y - v.row_h &&
+           c.y < pos.y + size.y + v.row_h;
+  };
   const Known known = known_at(s);
   ImFont* font = ui.presenter ? fonts().large : fonts().regular;
   ImFont* small = ui.presenter ? fonts().regular : fonts().small;
@@ -134,6 +161,9 @@ void DrawExpressionCanvas(const ExpressionSession& session, ExpressionUiState& u
     for (int in : {node.a, node.b}) {
       if (in < 0) continue;
       const ImVec2 from = v.at(l, in);
+      if (!visible(from) && !visible(to) && ((from.x < pos.x && to.x < pos.x) || (from.x > pos.x + size.x && to.x > pos.x + size.x) ||
+                                             (from.y < pos.y && to.y < pos.y) || (from.y > pos.y + size.y && to.y > pos.y + size.y)))
+        continue;
       const ImVec2 a{from.x + v.radius + v.stub, from.y};
       // Two inputs from one node (x·x) enter a little apart.
       const ImVec2 b{to.x - v.radius, to.y + (node.a == node.b ? (k == 0 ? -0.4f : 0.4f) * v.radius : 0.0f)};
@@ -149,6 +179,7 @@ void DrawExpressionCanvas(const ExpressionSession& session, ExpressionUiState& u
     const int n = static_cast<int>(ni);
     const ExprNode& node = g.nodes[n];
     const ImVec2 c = v.at(l, n);
+    if (!visible(c)) continue;
     const bool leaf = expr_operator(node.kind).arity == 0;
     // The outgoing stub, with the value above and the gradient below.
     const ImVec2 stub_a{c.x + v.radius, c.y}, stub_b{c.x + v.radius + v.stub, c.y};
@@ -156,7 +187,7 @@ void DrawExpressionCanvas(const ExpressionSession& session, ExpressionUiState& u
     if (n == g.output) dl->AddTriangleFilled({stub_b.x, c.y - 4 * sc}, {stub_b.x + 7 * sc, c.y}, {stub_b.x, c.y + 4 * sc}, pal.neuron_outline);
     ImU32 ring = 0;
     if (show_numbers) {
-      if (known.value[n]) {
+      if (known.value[n] && node.kind != ExprOpKind::Constant) {  // a number's box already says it
         std::string text = format_number(st.value[n]);
         // An update shows old → new on the parameter.
         if (g.is_parameter(n) && s.cursor() > 0)
@@ -236,10 +267,12 @@ void DrawExpressionCanvas(const ExpressionSession& session, ExpressionUiState& u
   ImGui::SetCursorScreenPos(pos);
   ImGui::InvisibleButton("expression_canvas", {std::max(1.0f, size.x), std::max(1.0f, size.y)});
   if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
+    ui.follow_current = false;
     ui.pan.x += io.MouseDelta.x;
     ui.pan.y += io.MouseDelta.y;
   }
   if (ImGui::IsItemHovered() && io.MouseWheel != 0.0f) {
+    ui.follow_current = false;
     const float old = ui.zoom;
     ui.zoom = std::clamp(ui.zoom * std::pow(1.15f, io.MouseWheel), 0.25f, 12.0f);
     // Keep the point under the mouse where it is.

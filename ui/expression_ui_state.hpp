@@ -23,10 +23,14 @@ struct ExpressionUiState {
   double play_clock = 0.0;
   float content_scale = 0.0f;  // 0: the first frame applies the theme and the fonts
   float text_scale = 1.0f;
-  // The canvas: zoom 1 = the whole circuit fitted to the canvas; pan in pixels.
+  // The canvas: zoom 1 = the circuit fitted to the canvas, but never so
+  // small that its numbers cannot be read; pan in pixels. While the circuit
+  // is wider or taller than the canvas the view follows the current op's node
+  // until the user pans or zooms; Fit (F) shows the whole circuit.
   float zoom = 1.0f;
   ImVec2 pan{0.0f, 0.0f};
-  bool fit_requested = true;
+  bool follow_current = true;
+  bool fit_requested = false;
   int hovered_node = -1;
   int selected_node = -1;  // a leaf picked for the Values panel
   // The layout, recomputed when the session's graph revision moves (an edit,

@@ -22,7 +22,6 @@ void handle_keys(const ExpressionSession& session, ExpressionUiState& ui, ExprCo
   constexpr int kGlfwKeyF5 = 294;
   if (ImGui::IsKeyPressed(kGlfwKeyF5, false) || (ui.presenter && pressed(ImGuiKey_Escape))) {
     ui.presenter = !ui.presenter;
-    ui.fit_requested = true;
   }
   if (io.KeyCtrl) {
     if (ImGui::IsKeyPressed('Z', false)) commands.push_back(expr_command::Undo{});

@@ -136,9 +136,11 @@ OpText describe_expr_op(const ExprStepOp& op, const Expression& expr, const Expr
       // What each written gradient holds as the contributions arrive (x·x adds twice into ∂o/∂x).
       double running[2] = {before[0], before[1]};
       bool accumulates = false;
+      const bool takes[2] = {op.to_a, op.to_b};
       for (int k = 0; k < 2 && inputs[k] >= 0; ++k) {
+        if (!takes[k]) continue;  // a number: no gradient
         const int in = inputs[k];
-        const int w = k == 1 && n.b == n.a ? 0 : k;
+        const int w = (k == 1 && n.b == n.a) || !op.to_a ? 0 : k;
         const std::string local = expr_local_rule(g, op.node, k, nullptr);
         const std::string local_num = expr_local_rule(g, op.node, k, &st);
         const double contribution = st.grad[op.node] * expr_operator(n.kind).local(

@@ -85,8 +85,11 @@ std::vector<ExprStepOp> build_expr_ops(const Expression& expr, const ExpressionG
     read(op, {ExprTensor::Value, node.a});
     if (node.b >= 0) read(op, {ExprTensor::Value, node.b});
     read(op, {ExprTensor::Value, n});
-    write(op, {ExprTensor::Grad, node.a});
-    if (node.b >= 0 && node.b != node.a) write(op, {ExprTensor::Grad, node.b});
+    const auto learns_nothing = [&](int in) { return g.nodes[in].kind == ExprOpKind::Constant && g.nodes[in].name.empty(); };
+    op.to_a = !learns_nothing(node.a);
+    op.to_b = node.b >= 0 && !learns_nothing(node.b);
+    if (op.to_a) write(op, {ExprTensor::Grad, node.a});
+    if (op.to_b && !(op.to_a && node.b == node.a)) write(op, {ExprTensor::Grad, node.b});
     ops.push_back(op);
   }
   if (g.parameters.empty()) return ops;
@@ -141,8 +144,8 @@ void apply_expr_op(const ExprStepOp& op, const Expression& expr, const Expressio
       const ExprArgs x{st.value[n.a], n.b >= 0 ? st.value[n.b] : 0.0, n.number, st.value[op.node]};
       const double upstream = st.grad[op.node];
       // Added, never assigned: a node used twice receives both contributions.
-      st.grad[n.a] += upstream * f.local(x, 0);
-      if (n.b >= 0) st.grad[n.b] += upstream * f.local(x, 1);
+      if (op.to_a) st.grad[n.a] += upstream * f.local(x, 0);
+      if (op.to_b) st.grad[n.b] += upstream * f.local(x, 1);
       return;
     }
     case ExprStepKind::OptimizerTick:

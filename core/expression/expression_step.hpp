@@ -47,6 +47,9 @@ struct ExprStepOp {
   int read_count = 0;
   std::array<ExprRef, 2> writes{};  // a backward op writes both inputs' gradients
   int write_count = 0;
+  // Backward: which inputs take a gradient (a number written in a definition
+  // takes none, as a constant in PyTorch has no .grad).
+  bool to_a = false, to_b = false;
 };
 
 // Everything a step computes, plus what it carries to the next step.
