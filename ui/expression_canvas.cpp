@@ -134,8 +134,10 @@ void DrawExpressionCanvas(const ExpressionSession& session, ExpressionUiState& u
            c.y < pos.y + size.y + v.row_h;
   };
   const Known known = known_at(s);
-  ImFont* font = ui.presenter ? fonts().large : fonts().regular;
-  ImFont* small = ui.presenter ? fonts().regular : fonts().small;
+  // Labels grow with the room the circuit has (a projector's full screen) and in presenter mode.
+  const bool roomy = ui.presenter || v.col_w > 180.0f * sc;
+  ImFont* font = roomy ? fonts().large : fonts().regular;
+  ImFont* small = roomy ? fonts().regular : fonts().small;
   const float font_size = font->FontSize;
   const float small_size = small->FontSize;
   const bool show_numbers = v.row_h > small_size * 3.2f && v.col_w > small_size * 4.0f;
