@@ -850,6 +850,7 @@ int run_screenshot(const ScreenshotRequest& request) {
       ui.right_tab_requested = true;
     }
     ui.presenter = request.presenter;
+    ui.op_graph = request.op_graph;
     ui.help_open = request.help;
     ui.compare.open = request.compare;
     ui.text_scale = std::clamp(request.text_scale, kMinTextScale, kMaxTextScale);

@@ -37,6 +37,7 @@ struct ScreenshotRequest {
   bool presenter = false;
   bool record = false;      // the lesson (or a new one) open in the lesson recorder
   bool light = false;       // the light theme
+  bool op_graph = false;    // View ▸ Computational graph instead of the neurons
   float text_scale = 1.0f;  // View ▸ Text size
   bool help = false;        // the help overlay open
   bool compare = false;     // the Compare optimizers window open

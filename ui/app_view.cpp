@@ -38,6 +38,10 @@ void handle_shortcuts(const Session& session, UiState& ui, CommandQueue& command
   if (pressed(ImGuiKey_End)) commands.push_back(command::RunToEnd{});
   if (pressed_letter('P')) ui.playing = !ui.playing && !session.training();
   if (pressed_letter('F')) ui.fit_requested = true;
+  if (pressed_letter('G')) {  // the neurons or the step's computational graph
+    ui.op_graph = !ui.op_graph;
+    ui.op_graph_follow = true;
+  }
   // Presenter mode, and the lesson's beats (PageDown/PageUp: what a presentation clicker sends).
   constexpr int kGlfwKeyF5 = 294;  // GLFW_KEY_F5: 1.86's ImGuiKey has no function keys
   if (ImGui::IsKeyPressed(kGlfwKeyF5, false) || (ui.presenter && pressed(ImGuiKey_Escape))) {

@@ -1090,6 +1090,10 @@ bool canvas::on_edge_number(const Frame& f, int l, ImVec2 mouse, int& i, int& j)
 
 // ---------------------------------------------------------------- [SECTION] DrawGraphCanvas()
 void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r) {
+  if (ui.op_graph) {
+    DrawOpGraphCanvas(session, ui, commands, r);
+    return;
+  }
   const Palette& pal = palette();
   // No window background: the canvas is the frame's clear colour (window.cpp
   // clears to WindowBg). Under software GL every blended pixel costs, and a

@@ -21,6 +21,7 @@ constexpr Row kKeys[] = {
     {"Home / End", "back to the start of the step / run the whole step"},
     {"P", "play / pause (the speed slider is in the toolbar)"},
     {"F", "fit the network to the canvas"},
+    {"G", "the neurons, or the step as its computational graph (View menu)"},
     {"Q", "predict on/off: Space asks for the next op's value before it runs"},
     {"F5 / Esc", "presenter mode on / off"},
     {"PageDown / PageUp", "next / previous lesson beat"},

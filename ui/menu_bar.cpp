@@ -183,6 +183,12 @@ void DrawMenuBar(const Session& session, UiState& ui, CommandQueue& commands) {
       ui.right_tab_requested = true;
       ui.presenter = false;
     }
+    if (ImGui::MenuItem("Neurons", "G", !ui.op_graph)) ui.op_graph = false;
+    if (ImGui::MenuItem("Computational graph", "G", ui.op_graph)) {
+      ui.op_graph = true;
+      ui.op_graph_follow = true;
+    }
+    ImGui::Separator();
     if (ImGui::MenuItem("Compare optimizers…", nullptr, ui.compare.open)) ui.compare.open = !ui.compare.open;
     const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();  // for the GUI tests
     ui.edit_rects.emplace_back("menu_compare", ImVec4(a.x, a.y, b.x - a.x, b.y - a.y));

@@ -32,6 +32,9 @@ void DrawStepControls(const Session& session, UiState& ui, CommandQueue& command
 void DrawExamplePicker(const Session& session, UiState& ui, float width);
 void DrawTimeline(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
 void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
+// View ▸ Computational graph: the step's tensors and ops as a graph, drawn
+// from the ops' reads and writes (op_graph_canvas.cpp).
+void DrawOpGraphCanvas(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
 // Queues the step once a predict question is answered.
 void DrawEquationPanel(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);
 // One step forward, as Space and Step ▶ ask for it: with predict on (and not

@@ -122,6 +122,13 @@ struct UiState {
   float zoom = 1.0f;
   ImVec2 pan{0.0f, 0.0f};   // canvas-space offset, in pixels
   bool fit_requested = true;
+  // View ▸ Computational graph: the canvas shows the step's op graph
+  // (op_graph_canvas.cpp) instead of the neurons; its own zoom and pan, and
+  // whether it follows the current op.
+  bool op_graph = false;
+  float op_graph_zoom = 1.0f;
+  ImVec2 op_graph_pan{0.0f, 0.0f};
+  bool op_graph_follow = true;
   int example = 0;          // which example of the batch the neurons show; −1 = batch mean
   CanvasItem hover;         // under the mouse this frame (written by the canvas)
   CanvasItem selected;      // last clicked

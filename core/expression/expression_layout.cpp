@@ -6,32 +6,31 @@
 namespace bpv {
 namespace {
 
-// Wires as (from, to) node pairs; a number written in a definition sits one
-// column left of the node that reads it, so it draws as a short stub.
-std::vector<int> columns_of(const ExpressionGraph& g) {
-  std::vector<int> col(g.nodes.size(), 0);
-  for (std::size_t n = 0; n < g.nodes.size(); ++n) {
-    const ExprNode& node = g.nodes[n];
-    if (node.a >= 0) col[n] = std::max(col[n], col[node.a] + 1);
-    if (node.b >= 0) col[n] = std::max(col[n], col[node.b] + 1);
-  }
-  // Constants: just left of their first reader.
-  for (std::size_t n = 0; n < g.nodes.size(); ++n) {
-    const ExprNode& node = g.nodes[n];
-    for (int in : {node.a, node.b})
-      if (in >= 0 && g.nodes[in].kind == ExprOpKind::Constant && g.nodes[in].name.empty())
+using Inputs = std::vector<std::vector<int>>;
+
+// A node's column is one past its inputs'; a node marked `beside_reader`
+// (a number written in a definition) sits just left of its first reader
+// instead, so it draws as a short stub.
+std::vector<int> columns_of(const Inputs& inputs, const std::vector<char>& beside_reader) {
+  std::vector<int> col(inputs.size(), 0);
+  for (std::size_t n = 0; n < inputs.size(); ++n)
+    for (int in : inputs[n]) col[n] = std::max(col[n], col[in] + 1);
+  std::vector<char> placed(inputs.size(), 0);
+  for (std::size_t n = 0; n < inputs.size(); ++n)
+    for (int in : inputs[n])
+      if (beside_reader[in] && !placed[in]) {
         col[in] = std::max(col[in], col[n] - 1);
-  }
+        placed[in] = 1;
+      }
   return col;
 }
 
-int count_crossings(const ExpressionGraph& g, const std::vector<int>& col, const std::vector<float>& pos) {
+int count_crossings(const Inputs& inputs, const std::vector<int>& col, const std::vector<float>& pos) {
   // Wires between column c and c + k are compared with those of the same span start.
   struct Wire { int c; float from, to; };
   std::vector<Wire> wires;
-  for (std::size_t n = 0; n < g.nodes.size(); ++n)
-    for (int in : {g.nodes[n].a, g.nodes[n].b})
-      if (in >= 0) wires.push_back({col[in], pos[in], pos[n]});
+  for (std::size_t n = 0; n < inputs.size(); ++n)
+    for (int in : inputs[n]) wires.push_back({col[in], pos[in], pos[n]});
   std::stable_sort(wires.begin(), wires.end(), [](const Wire& x, const Wire& y) { return x.c < y.c; });
   int crossings = 0;
   for (std::size_t i = 0; i < wires.size(); ++i)
@@ -43,17 +42,28 @@ int count_crossings(const ExpressionGraph& g, const std::vector<int>& col, const
 }  // namespace
 
 ExprLayout layout_expression(const ExpressionGraph& g) {
-  const std::size_t n = g.nodes.size();
-  const std::vector<int> col = columns_of(g);
+  Inputs inputs(g.nodes.size());
+  std::vector<char> beside(g.nodes.size(), 0);
+  for (std::size_t n = 0; n < g.nodes.size(); ++n) {
+    const ExprNode& node = g.nodes[n];
+    if (node.a >= 0) inputs[n].push_back(node.a);
+    if (node.b >= 0) inputs[n].push_back(node.b);
+    beside[n] = node.kind == ExprOpKind::Constant && node.name.empty();
+  }
+  return layered_layout(inputs, beside);
+}
+
+ExprLayout layered_layout(const std::vector<std::vector<int>>& inputs, const std::vector<char>& beside_reader) {
+  const std::size_t n = inputs.size();
+  const std::vector<int> col = columns_of(inputs, beside_reader);
   ExprLayout out;
   out.columns = n ? *std::max_element(col.begin(), col.end()) + 1 : 0;
   std::vector<std::vector<int>> by_column(out.columns);
   for (std::size_t k = 0; k < n; ++k) by_column[col[k]].push_back(static_cast<int>(k));
   std::vector<std::vector<int>> readers(n);
   for (std::size_t k = 0; k < n; ++k)
-    for (int in : {g.nodes[k].a, g.nodes[k].b})
-      if (in >= 0 && (readers[in].empty() || readers[in].back() != static_cast<int>(k)))
-        readers[in].push_back(static_cast<int>(k));
+    for (int in : inputs[k])
+      if (readers[in].empty() || readers[in].back() != static_cast<int>(k)) readers[in].push_back(static_cast<int>(k));
 
   std::vector<float> pos(n, 0.0f);  // the order within the column
   const auto number = [&](std::vector<int>& nodes) {
@@ -69,7 +79,7 @@ ExprLayout layout_expression(const ExpressionGraph& g) {
     number(nodes);
   };
   std::vector<float> best = pos;
-  int best_crossings = count_crossings(g, col, pos);
+  int best_crossings = count_crossings(inputs, col, pos);
   for (int sweep = 0; sweep < 6 && best_crossings > 0; ++sweep) {
     for (int c = out.columns - 2; c >= 0; --c)
       sort_by(by_column[c], [&](int v) {
@@ -80,14 +90,11 @@ ExprLayout layout_expression(const ExpressionGraph& g) {
       });
     for (int c = 1; c < out.columns; ++c)
       sort_by(by_column[c], [&](int v) {
-        const ExprNode& node = g.nodes[v];
         float s = 0;
-        int k = 0;
-        for (int in : {node.a, node.b})
-          if (in >= 0) s += pos[in], ++k;
-        return k ? s / static_cast<float>(k) : pos[v];
+        for (int in : inputs[v]) s += pos[in];
+        return inputs[v].empty() ? pos[v] : s / static_cast<float>(inputs[v].size());
       });
-    const int crossings = count_crossings(g, col, pos);
+    const int crossings = count_crossings(inputs, col, pos);
     if (crossings < best_crossings) best_crossings = crossings, best = pos;
   }
   out.crossings = best_crossings;

@@ -20,5 +20,9 @@ struct ExprLayout {
 };
 
 ExprLayout layout_expression(const ExpressionGraph& graph);
+// The same for any graph given as each node's inputs (every input before its
+// node); `beside_reader` marks nodes placed just left of their first reader
+// (a number in a definition; a weight beside the product that reads it).
+ExprLayout layered_layout(const std::vector<std::vector<int>>& inputs, const std::vector<char>& beside_reader);
 
 }  // namespace bpv
