@@ -37,7 +37,7 @@ std::string matrix_text(const Eigen::MatrixXd& m) {
     if (cols < m.cols()) s += "  …";
     s += "\n";
   }
-  if (rows < m.rows()) s += "  ⋮\n";
+  if (rows < m.rows()) s += "  … " + std::to_string(m.rows() - rows) + " more rows\n";
   return s;
 }
 
