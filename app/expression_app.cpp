@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "expression/expression_io.hpp"
 #include "expression_ui_state.hpp"
 #include "scenario_io.hpp"
@@ -47,16 +49,19 @@ void build_expression_frame(ExpressionFrame& f, double wait_seconds) {
   ImGui::Render();
 }
 
+// Ctrl+S to the session's file, or Save as… to the path typed beside it.
 void save(ExpressionFrame& f) {
   f.ui.save_requested = false;
-  const std::string& path = f.session.path();
+  const std::string path = f.ui.save_as.empty() ? f.session.path() : f.ui.save_as;
   if (path.empty()) {
-    show_expr_status(f.ui, "this expression has no file to save to");
+    show_expr_status(f.ui, "no file yet: type a path beside Save as…");
     return;
   }
   try {
     save_expression(f.session.expression(), path);
     f.session.apply(expr_command::MarkSaved{path});
+    f.window.set_title("backprop-viz — " + path);
+    f.ui.save_as.clear();
     show_expr_status(f.ui, "saved " + path);
   } catch (const std::exception& e) {
     show_expr_status(f.ui, std::string("not saved: ") + e.what() + " (the file on disk was not changed)");
@@ -71,20 +76,52 @@ double median(std::vector<double> v) {
 
 }  // namespace
 
-int run_expression_window(const WindowRequest& request) {
+namespace {
+
+// The GUI tests' view of the window (--dump-state): where the cursor is and
+// the numbers, written atomically whenever they change.
+void dump_state(const std::string& path, const ExpressionSession& session, std::string& last) {
+  const ExprStepper& s = session.stepper();
+  nlohmann::ordered_json values = nlohmann::ordered_json::object();
+  for (std::size_t k = 0; k < session.expression().values.size(); ++k)
+    values[session.expression().value_names[k]] = session.expression().values[k];
+  const nlohmann::ordered_json j{{"kind", "expression"},
+                                 {"name", session.expression().name},
+                                 {"cursor", s.cursor()},
+                                 {"op_count", s.op_count()},
+                                 {"output", s.state().value[s.graph().output]},
+                                 {"values", std::move(values)},
+                                 {"steps_trained", session.output_history().size()},
+                                 {"modified", session.modified()},
+                                 {"can_undo", session.can_undo()}};
+  std::string text = j.dump() + "\n";
+  if (text == last) return;
+  write_file_atomic(path, text);
+  last = std::move(text);
+}
+
+int expression_loop(ExpressionSession& session, bool editor_open, const std::string& dump_path = "") {
+  Window window(WindowOptions{});
+  window.set_title("backprop-viz — " + session.expression().name);
+  ExpressionUiState ui;
+  ui.editor_open_requested = editor_open;
+  ExprCommandQueue commands;
+  ExpressionFrame f{window, session, ui, commands};
+  std::string last_dump;
+  while (!window.should_close() && !ui.quit_requested) {
+    build_expression_frame(f, ui.playing || !commands.empty() ? 0.0 : 0.25);
+    if (ui.save_requested) save(f);
+    window.draw();
+    window.present();
+    if (!dump_path.empty()) dump_state(dump_path, session, last_dump);
+  }
+  return 0;
+}
+
+template <class Body>
+int guarded(Body&& body) {
   try {
-    ExpressionSession session(load_expression(request.scenario_path), request.scenario_path);
-    Window window(WindowOptions{});
-    window.set_title("backprop-viz — " + session.expression().name);
-    ExpressionUiState ui;
-    ExprCommandQueue commands;
-    ExpressionFrame f{window, session, ui, commands};
-    while (!window.should_close() && !ui.quit_requested) {
-      build_expression_frame(f, ui.playing || !commands.empty() ? 0.0 : 0.25);
-      if (ui.save_requested) save(f);
-      window.draw();
-      window.present();
-    }
+    return body();
   } catch (const ScenarioError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 2;
@@ -92,7 +129,27 @@ int run_expression_window(const WindowRequest& request) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 1;
   }
-  return 0;
+}
+
+}  // namespace
+
+int run_expression_window(const WindowRequest& request) {
+  return guarded([&] {
+    ExpressionSession session(load_expression(request.scenario_path), request.scenario_path);
+    return expression_loop(session, false, request.dump_state_path);
+  });
+}
+
+int run_new_expression_window() {
+  return guarded([&] {
+    Expression e;
+    e.name = "New expression";
+    e.value_names = {"x", "y", "z"};
+    e.values = {-2.0, 5.0, -4.0};
+    e.definitions = {"q = x + y", "f = q * z"};
+    ExpressionSession session(std::move(e));
+    return expression_loop(session, true);
+  });
 }
 
 int run_expression_screenshot(const ScreenshotRequest& request) {
@@ -108,6 +165,7 @@ int run_expression_screenshot(const ScreenshotRequest& request) {
     ui.presenter = request.presenter;
     ui.text_scale = std::clamp(request.text_scale, 0.75f, 2.5f);
     ui.dark = !request.light;
+    ui.editor_open_requested = request.tab == "edit";  // --tab edit: the graph editor open
     ExprCommandQueue commands;
     ExpressionFrame f{window, session, ui, commands};
     // The default picture: the whole forward pass, as for a network.

@@ -7,6 +7,8 @@
 namespace bpv {
 
 int run_expression_window(const WindowRequest& request);
+// File ▸ New expression graph…: a small graph to start from, the editor open, no file yet.
+int run_new_expression_window();
 int run_expression_screenshot(const ScreenshotRequest& request);
 
 }  // namespace bpv

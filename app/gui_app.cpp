@@ -188,16 +188,20 @@ std::vector<ExampleGroup> example_groups() {
 #ifdef __EMSCRIPTEN__
   std::vector<ExampleGroup> groups(1);  // the page embeds assets/scenarios only
 #else
-  std::vector<ExampleGroup> groups(2);
+  std::vector<ExampleGroup> groups(3);
 #endif
   groups[0].name = "Examples";
   if (groups.size() > 1) {
     groups[1].name = "Real data";
     groups[1].missing = "Iris and Digits: run .ci/setup, then configure and build again";
+    // Expression graphs open in their own window (app/expression_app.cpp).
+    groups[2].name = "Expression graphs";
   }
-  for (ExampleGroup& g : groups) {
-    const std::string folder = &g == &groups[0] ? builtin_assets_dir() + "/scenarios" : real_data_dir();
-    for (const ScenarioListing& s : list_scenarios(folder)) g.files.push_back(ExampleFile{s.title, s.path});
+  for (std::size_t k = 0; k < groups.size(); ++k) {
+    const std::string folder = k == 0   ? builtin_assets_dir() + "/scenarios"
+                               : k == 1 ? real_data_dir()
+                                        : builtin_assets_dir() + "/expressions";
+    for (const ScenarioListing& s : list_scenarios(folder)) groups[k].files.push_back(ExampleFile{s.title, s.path});
   }
   return groups;
 }
@@ -307,6 +311,10 @@ double median(std::vector<double> v) {
 struct LoopActions {
   std::string png_path;  // read the next drawn frame back into this PNG
   bool quit = false;
+  // An expression file to open: the network's window closes and the
+  // expression's opens (the desktop; "" = none).
+  std::string open_expression;
+  bool new_expression = false;  // File ▸ New expression graph…
   bool discarded = false;  // quit after "Discard": the session file forgets the edits
 };
 
@@ -426,13 +434,20 @@ void perform_file_requests(Session& session, UiState& ui, LoopActions& loop) {
   requests.swap(ui.files.requests);  // what these queue runs next frame
   for (const FileRequest& r : requests) {
     const bool discards = r.action == FileAction::Open || r.action == FileAction::ImportCsv ||
-                          r.action == FileAction::Quit;
+                          r.action == FileAction::NewExpression || r.action == FileAction::Quit;
     if (discards && session.modified() && !r.confirmed) {
       ui.files.ask_unsaved = r;  // the modal answers with Save, Discard or Cancel
       continue;
     }
     switch (r.action) {
       case FileAction::Open: {
+#ifndef __EMSCRIPTEN__
+        if (is_expression_file(r.path)) {  // its own window: this one closes, keeping its session
+          loop.open_expression = r.path;
+          loop.quit = true;
+          break;
+        }
+#endif
         const std::string failed = open_into_session(session, r.path);
         if (failed.empty()) {
           add_recent_file(ui.files.recent, r.path);
@@ -505,6 +520,10 @@ void perform_file_requests(Session& session, UiState& ui, LoopActions& loop) {
         break;
       case FileAction::ImportCsv:
         import_csv(session, ui, r.path);
+        break;
+      case FileAction::NewExpression:
+        loop.new_expression = true;
+        loop.quit = true;
         break;
       case FileAction::Quit:
         loop.quit = true;
@@ -722,6 +741,9 @@ class AppLoop {
     return true;
   }
 
+  // The expression file the user opened (the loop ended to open it), or "".
+  const std::string& open_expression() const { return loop_.open_expression; }
+  bool new_expression() const { return loop_.new_expression; }
   // The state the GUI tests read (state_json).
   nlohmann::json state() const { return state_json(session_, ui_, window_); }
   Session& session() { return session_; }
@@ -765,6 +787,8 @@ int run_window(const WindowRequest& request) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 2;
   }
+  std::string expression;
+  bool new_expression = false;
   try {
     // 3. The window (as large as last time), the session, the UI state.
     AppLoop app(request, last, std::move(start), session_file);
@@ -773,9 +797,18 @@ int run_window(const WindowRequest& request) {
     }
     // 5. Keep the session for the next start.
     app.write_on_quit();
+    expression = app.open_expression();
+    new_expression = app.new_expression();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 1;
+  }
+  // 6. File ▸ Open of an expression graph, or a new one: its window, in place of this one.
+  if (new_expression) return run_new_expression_window();
+  if (!expression.empty()) {
+    WindowRequest next = request;
+    next.scenario_path = expression;
+    return run_expression_window(next);
   }
   return 0;
 }

@@ -10,6 +10,7 @@
 
 #include "expression/expression_layout.hpp"
 #include "expression/expression_session.hpp"
+#include "expression/expression_text.hpp"
 
 namespace bpv {
 
@@ -40,7 +41,14 @@ struct ExpressionUiState {
   // A one-line message under the toolbar, until status_until (ImGui time).
   std::string status;
   double status_until = 0.0;
+  // The graph editor: the boxes' text, filled from the session when it opens
+  // and after every applied change; checked as the user types.
+  bool editor_open = false;
+  bool editor_open_requested = false;  // open the editor's section (screenshot --tab edit)
+  ExpressionText editor;
+  std::uint64_t editor_revision = 0;  // the graph revision the text shows
   bool save_requested = false;  // Ctrl+S: the app loop writes the file
+  std::string save_as;          // Save as…: the path typed ("" = the session's file)
   bool quit_requested = false;
 };
 

@@ -5,6 +5,11 @@
 // ← back, Shift+→ to the phase's end, Home, End, P play, F fit, Ctrl+Z / Ctrl+Y.
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <sstream>
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
 
 #include "expression/expression_describe.hpp"
 #include "expression_ui_state.hpp"
@@ -132,6 +137,57 @@ void draw_current_op(const ExpressionSession& session, const ExpressionUiState& 
   ImGui::PopStyleColor();
 }
 
+// The graph as text: values and definitions, one per line; the first problem
+// is shown at its line and column as the user types, and Apply (one undoable
+// edit) is offered only when the graph builds.
+void draw_editor(const ExpressionSession& session, ExpressionUiState& ui, ExprCommandQueue& commands) {
+  if (ui.editor_open_requested) ImGui::SetNextItemOpen(true);
+  ui.editor_open_requested = false;
+  if (!ImGui::CollapsingHeader("Edit the graph (values, definitions)")) {
+    ui.editor_open = false;
+    return;
+  }
+  if (!ui.editor_open || ui.editor_revision != session.graph_revision()) {
+    ui.editor = expression_text(session.expression());
+    ui.editor_revision = session.graph_revision();
+    ui.editor_open = true;
+  }
+  const float w = ImGui::GetContentRegionAvail().x;
+  const float line = ImGui::GetTextLineHeight();
+  ImGui::TextUnformatted("Values, one per line: name = number");
+  ImGui::InputTextMultiline("##values", &ui.editor.values, {w, line * 5.5f});
+  ImGui::TextUnformatted("Definitions, in order: name = expression");
+  ImGui::InputTextMultiline("##definitions", &ui.editor.definitions, {w, line * 7.5f});
+  ImGui::SetNextItemWidth(w * 0.35f);
+  ImGui::InputTextWithHint("output", "last definition", &ui.editor.output);
+  ImGui::SetNextItemWidth(w * 0.55f);
+  ImGui::InputTextWithHint("parameters", "w1, w2, b", &ui.editor.parameters);
+  const ExprTextResult parsed = parse_expression_text(ui.editor, session.expression());
+  if (parsed.problem) {
+    const ExprTextProblem& p = *parsed.problem;
+    ImGui::PushStyleColor(ImGuiCol_Text, palette().bad);
+    TextWrappedAtSpaces(p.text());
+    // The offending line with a caret under its column.
+    if (p.line > 0 && p.column > 0) {
+      std::istringstream in(p.box == "values" ? ui.editor.values : ui.editor.definitions);
+      std::string text;
+      for (int k = 0; k < p.line && std::getline(in, text);) ++k;
+      ImGui::PushFont(fonts().regular);
+      ImGui::TextUnformatted(text.c_str());
+      const std::string before = text.substr(0, std::min<std::size_t>(text.size(), static_cast<std::size_t>(p.column - 1)));
+      ImGui::SetCursorPosX(ImGui::GetCursorPosX() + ImGui::CalcTextSize(before.c_str()).x);
+      ImGui::TextUnformatted("^");
+      ImGui::PopFont();
+    }
+    ImGui::PopStyleColor();
+  }
+  ImGui::BeginDisabled(!parsed.expression.has_value());
+  if (ImGui::Button("Apply")) commands.push_back(expr_command::ReplaceExpression{*parsed.expression});
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (ImGui::Button("Revert")) ui.editor_open = false;
+}
+
 void draw_values(const ExpressionSession& session, ExpressionUiState& ui, ExprCommandQueue& commands) {
   const Expression& e = session.expression();
   const ExpressionGraph& g = session.stepper().graph();
@@ -165,6 +221,17 @@ void draw_values(const ExpressionSession& session, ExpressionUiState& ui, ExprCo
       ImGui::TextUnformatted(caption.c_str());
     }
   }
+  ImGui::Separator();
+  // The file: Ctrl+S writes it; Save as… writes the path typed here.
+  const std::string file = session.path().empty() ? "(not saved yet)"
+                                                  : std::filesystem::path(session.path()).filename().string();
+  ImGui::PushStyleColor(ImGuiCol_Text, palette().text_dim);
+  TextWrappedAtSpaces(file + (session.modified() ? "  •" : ""));
+  ImGui::PopStyleColor();
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.6f);
+  ImGui::InputTextWithHint("##save_as", "path/to/graph.json", &ui.save_as);
+  ImGui::SameLine();
+  if (ImGui::Button("Save as…") && !ui.save_as.empty()) ui.save_requested = true;
   ImGui::Separator();
   ImGui::TextUnformatted("Definitions");
   for (const std::string& d : e.definitions) ImGui::TextWrapped("%s", d.c_str());
@@ -207,6 +274,8 @@ void DrawExpressionApp(const ExpressionSession& session, ExpressionUiState& ui, 
   if (!ui.presenter) {
     ImGui::Separator();
     draw_values(session, ui, commands);
+    ImGui::Separator();
+    draw_editor(session, ui, commands);
   }
   ImGui::EndChild();
   ImGui::End();

@@ -27,6 +27,7 @@ enum class FileAction {
   CopyLink,    // the web page: a link that opens this network at this op (share_link.hpp)
   PreviewCsv,  // path: a CSV file; the app loop reads it into FileUiState::import_preview
   ImportCsv,   // path: the previewed CSV, imported with import_preview's choices and opened
+  NewExpression,  // a new scalar expression graph in its own window (the desktop)
   Quit,
 };
 

@@ -95,6 +95,15 @@ std::string ExpressionSession::apply(const ExprCommand& command) {
             e.learning_rate = c.value;
             return edit(std::move(e), "");
           },
+          [&](const expr_command::ReplaceExpression& c) -> std::string {
+            Expression e = c.expression;
+            // A changed graph starts its optimizer afresh unless its parameters are the same.
+            if (e.parameters != stepper_.expression().parameters) {
+              e.optimizer_state.clear();
+              e.step = 0.0;
+            }
+            return edit(std::move(e), "");
+          },
           [&](const expr_command::TrainSteps& c) -> std::string {
             if (c.steps <= 0) return "";
             const std::size_t cursor = stepper_.cursor();

@@ -24,6 +24,9 @@ struct Reset {};
 struct SetValue { std::string name; double value; bool merge = false; };
 struct SetLearningRate { double value; };  // undoable
 struct TrainSteps { int steps; };          // whole steps through the fast path, at once (expressions are small)
+// The whole graph as the editor has it (values, definitions, output,
+// parameters), undoable; refused with the first problem if it does not build.
+struct ReplaceExpression { Expression expression; };
 struct Undo {};
 struct Redo {};
 struct MarkSaved { std::string path; };
@@ -33,6 +36,7 @@ using ExprCommand =
     std::variant<expr_command::StepForward, expr_command::StepBack, expr_command::JumpTo,
                  expr_command::RunToPhaseEnd, expr_command::RunToEnd, expr_command::Reset,
                  expr_command::SetValue, expr_command::SetLearningRate, expr_command::TrainSteps,
+                 expr_command::ReplaceExpression,
                  expr_command::Undo, expr_command::Redo, expr_command::MarkSaved>;
 
 class ExpressionSession {

@@ -10,6 +10,8 @@
 #include "expression/expression_describe.hpp"
 #include "expression/expression_io.hpp"
 #include "expression/expression_report.hpp"
+#include "expression/expression_session.hpp"
+#include "expression/expression_text.hpp"
 #include "optimizer.hpp"
 #include "temp_dir.hpp"
 
@@ -333,6 +335,58 @@ TEST(Expressions, AThousandNodesStepAndStayExact) {
   EXPECT_GT(g.nodes.size(), 990u);
   EXPECT_LE(g.nodes.size(), static_cast<std::size_t>(kMaxExprNodes));
   EXPECT_LT(expression_gradcheck(e).max_relative_error, 1e-6);
+}
+
+}  // namespace
+}  // namespace bpv
+
+namespace bpv {
+namespace {
+
+// The editor's text (core/expression/expression_text.hpp): a round trip, and
+// each problem at the line and column the user sees.
+TEST(ExpressionText, TheEditorsTextRoundTripsAndPlacesProblemsAtTheirLine) {
+  const Expression e = load_expression(kExamples + "/micrograd_neuron.json");
+  const ExpressionText t = expression_text(e);
+  EXPECT_EQ(t.parameters, "w1, w2, b");
+  const ExprTextResult back = parse_expression_text(t, e);
+  ASSERT_TRUE(back.expression.has_value());
+  EXPECT_EQ(back.expression->values, e.values);
+  EXPECT_EQ(back.expression->definitions, e.definitions);
+  EXPECT_EQ(back.expression->parameters, e.parameters);
+
+  ExpressionText bad = t;
+  bad.definitions = "x1w1 = x1*w1\n\nx2w2 = x2*w2\nn = x1w1 + (x2w2 + b\no = tanh(n)";
+  const ExprTextResult r = parse_expression_text(bad, e);
+  ASSERT_TRUE(r.problem.has_value());
+  EXPECT_EQ(r.problem->text(), "definitions, line 4, column 21: expected ')'");
+  bad = t;
+  bad.values = "x1 = 2\nx2 = oops";
+  EXPECT_EQ(parse_expression_text(bad, e).problem->text(),
+            "values, line 2, column 5: expected a finite number after '=', got 'oops'");
+  bad = t;
+  bad.parameters = "w1, n";
+  EXPECT_EQ(parse_expression_text(bad, e).problem->text(), "parameters: 'n' is a definition; only a value can learn");
+}
+
+TEST(ExpressionText, ReplacingTheGraphIsOneUndoableEdit) {
+  ExpressionSession session(load_expression(kExamples + "/cs231n_circuit.json"));
+  ExpressionText t = expression_text(session.expression());
+  t.definitions = "q = x + y\nf = q * z\ng = f^2";
+  t.output = "";  // the last definition, g
+  const ExprTextResult r = parse_expression_text(t, session.expression());
+  ASSERT_TRUE(r.expression.has_value());
+  EXPECT_EQ(session.apply(expr_command::ReplaceExpression{*r.expression}), "");
+  session.apply(expr_command::RunToEnd{});
+  const ExpressionGraph& g = session.stepper().graph();
+  EXPECT_EQ(session.stepper().state().value[g.output], 144.0);
+  EXPECT_EQ(session.stepper().state().grad[g.find("x")], 2.0 * -12.0 * -4.0);
+  EXPECT_EQ(session.apply(expr_command::Undo{}), "");
+  EXPECT_EQ(session.stepper().expression().definitions.size(), 2u);
+  EXPECT_EQ(session.apply(expr_command::SetValue{"x", 1.0}), "");
+  EXPECT_EQ(session.apply(expr_command::SetValue{"nope", 1.0}), "'nope' is not a value");
+  session.apply(expr_command::Undo{});
+  EXPECT_EQ(session.expression().values[0], -2.0);
 }
 
 }  // namespace
