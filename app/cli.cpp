@@ -16,7 +16,6 @@
 #include "errata.hpp"
 #include "evaluate.hpp"
 #include "export_markdown.hpp"
-#include "expression/expression_describe.hpp"
 #include "expression/expression_io.hpp"
 #include "expression/expression_report.hpp"
 #include "gradcheck.hpp"
@@ -65,19 +64,15 @@ int cmd_trace_expression(const std::string& path, bool as_json, long long after)
     std::cout << expression_trace_json(expression).dump(2) << "\n";
     return 0;
   }
-  ExprStepper stepper(expression);
-  Eigen::MatrixXd before_tensor;
-  while (!stepper.at_end()) {
-    const std::size_t k = stepper.cursor();
-    const ExprStepOp& op = stepper.ops()[k];
-    if (op.kind == ExprStepKind::OptimizerState) before_tensor = stepper.state().optimizer_state[op.parameter][op.writes[0].slot];
-    stepper.step_forward();
-    const OpText t = describe_expr_op(op, stepper.expression(), stepper.graph(), stepper.state(), stepper.before(k),
-                                      op.kind == ExprStepKind::OptimizerState ? &before_tensor : nullptr);
+  std::string output;
+  walk_expression_step(expression, [&](const ExprStepper& s, std::size_t k, const ExprStepOp& op, const OpText& t) {
     std::cout << k << "  " << t.title << "\n    " << t.equation << "\n    " << t.numbers << "\n";
-  }
-  const ExpressionGraph& g = stepper.graph();
-  std::cout << g.nodes[g.output].name << ": " << format_number(stepper.state().value[g.output], 10) << "\n";
+    const ExpressionGraph& g = s.graph();
+    // The output before any update moves it.
+    if (op.phase != Phase::Update)
+      output = g.nodes[g.output].name + ": " + format_number(s.state().value[g.output], 10);
+  });
+  std::cout << output << "\n";
   return 0;
 }
 

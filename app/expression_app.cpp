@@ -153,7 +153,7 @@ int run_new_expression_window() {
 }
 
 int run_expression_screenshot(const ScreenshotRequest& request) {
-  try {
+  return guarded([&] {
     ExpressionSession session(load_expression(request.scenario_path), request.scenario_path);
     WindowOptions options;
     options.width = request.width;
@@ -220,14 +220,8 @@ int run_expression_screenshot(const ScreenshotRequest& request) {
       std::fprintf(stderr, "error: %s: cannot write the PNG\n", request.output_png.c_str());
       return 1;
     }
-  } catch (const ScenarioError& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    return 2;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    return 1;
-  }
-  return 0;
+    return 0;
+  });
 }
 
 }  // namespace bpv

@@ -28,14 +28,16 @@ nlohmann::ordered_json ref_json(const ExpressionGraph& g, ExprRef ref) {
   return j;
 }
 
-// Each op of one step, applied in turn, with its text.
-template <class Visit>
-void walk_step(const Expression& expression, Visit&& visit) {
+}  // namespace
+
+void walk_expression_step(const Expression& expression,
+                          const std::function<void(const ExprStepper&, std::size_t, const ExprStepOp&, const OpText&)>& visit) {
   ExprStepper stepper(expression);
   Eigen::MatrixXd before_tensor;
   while (!stepper.at_end()) {
     const std::size_t k = stepper.cursor();
     const ExprStepOp& op = stepper.ops()[k];
+    // An optimizer state op's old tensor: the stepper keeps numbers, not tensors.
     if (op.kind == ExprStepKind::OptimizerState) before_tensor = stepper.state().optimizer_state[op.parameter][op.writes[0].slot];
     stepper.step_forward();
     const OpText text = describe_expr_op(op, stepper.expression(), stepper.graph(), stepper.state(), stepper.before(k),
@@ -43,8 +45,6 @@ void walk_step(const Expression& expression, Visit&& visit) {
     visit(stepper, k, op, text);
   }
 }
-
-}  // namespace
 
 nlohmann::ordered_json expression_trace_json(const Expression& expression) {
   nlohmann::ordered_json steps = nlohmann::ordered_json::array();
@@ -61,7 +61,7 @@ nlohmann::ordered_json expression_trace_json(const Expression& expression) {
     for (int n : g.named) grads[g.nodes[n].name] = s.state().grad[n];
     recorded = true;
   };
-  walk_step(expression, [&](const ExprStepper& s, std::size_t k, const ExprStepOp& op, const OpText& text) {
+  walk_expression_step(expression, [&](const ExprStepper& s, std::size_t k, const ExprStepOp& op, const OpText& text) {
     if (!recorded && op.phase == Phase::Update) {
       // Values and gradients before the first update moved a parameter.
       ExprStepper before = s;
@@ -124,7 +124,7 @@ std::string expression_markdown(const Expression& expression) {
   md << ".\n";
   Phase phase = Phase::Loss;  // none of an expression's: the first op opens a section
   int number = 0;
-  walk_step(expression, [&](const ExprStepper&, std::size_t, const ExprStepOp& op, const OpText& text) {
+  walk_expression_step(expression, [&](const ExprStepper&, std::size_t, const ExprStepOp& op, const OpText& text) {
     if (op.phase != phase) {
       phase = op.phase;
       md << "\n## " << (phase == Phase::Forward ? "Forward pass" : phase == Phase::Backward ? "Backward pass" : "Update")
@@ -136,13 +136,7 @@ std::string expression_markdown(const Expression& expression) {
   done.jump_to(done.op_count());
   md << "\n## Result\n\n| node | value | gradient ∂" << g.nodes[g.output].name << "/∂node |\n|---|---|---|\n";
   ExprStepper before_update(expression);
-  std::size_t first_update = before_update.op_count();
-  for (std::size_t k = 0; k < before_update.ops().size(); ++k)
-    if (before_update.ops()[k].phase == Phase::Update) {
-      first_update = k;
-      break;
-    }
-  before_update.jump_to(first_update);
+  before_update.jump_to(first_update_op(before_update.ops()));
   for (int n : g.named)
     md << "| " << g.nodes[n].name << " | " << format_number(before_update.state().value[n], 10) << " | "
        << format_number(before_update.state().grad[n], 10) << " |\n";
@@ -189,13 +183,7 @@ std::vector<int> kink_signs(const ExpressionGraph& g, const std::vector<double>&
 
 ExprGradCheckResult expression_gradcheck(const Expression& expression) {
   ExprStepper stepper(expression);
-  std::size_t first_update = stepper.op_count();
-  for (std::size_t k = 0; k < stepper.ops().size(); ++k)
-    if (stepper.ops()[k].phase == Phase::Update) {
-      first_update = k;
-      break;
-    }
-  stepper.jump_to(first_update);
+  stepper.jump_to(first_update_op(stepper.ops()));
   const ExpressionGraph& g = stepper.graph();
   ExprGradCheckResult r;
   r.value_count = expression.values.size();

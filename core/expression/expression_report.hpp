@@ -1,10 +1,12 @@
 // What the command line prints for an expression (formats.md §7): the trace,
 // the worked example in Markdown, and the gradient check.
 #pragma once
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "../describe.hpp"
 #include "expression_step.hpp"
 
 namespace bpv {
@@ -31,6 +33,12 @@ struct ExprGradCheckResult {
   int worst = -1;
 };
 ExprGradCheckResult expression_gradcheck(const Expression& expression);
+
+// Runs one step op by op from `expression`, calling visit(stepper, k, op,
+// text) after each op with its words (as the trace, the export and `trace`
+// print them).
+void walk_expression_step(const Expression& expression,
+                          const std::function<void(const ExprStepper&, std::size_t, const ExprStepOp&, const OpText&)>& visit);
 
 // The output's value with the given leaf numbers (values in the file's order), forward only.
 double expression_output(const ExpressionGraph& graph, const std::vector<double>& values);

@@ -45,6 +45,21 @@ std::string ExpressionSession::edit(Expression changed, const std::string& merge
   return "";
 }
 
+// Undo takes from `from` (the undo stack) and keeps what it replaces on `to`
+// (the redo stack); redo the other way round.
+std::string ExpressionSession::undo_or_redo(std::vector<UndoRecord>& from, std::vector<UndoRecord>& to,
+                                            const char* nothing) {
+  if (from.empty()) return nothing;
+  UndoRecord r = std::move(from.back());
+  from.pop_back();
+  to.push_back({stepper_.expression(), stepper_.cursor(), ""});
+  stepper_.replace_expression(std::move(r.before));
+  stepper_.jump_to(r.cursor);
+  modified_ = true;
+  ++graph_revision_;
+  return "";
+}
+
 std::string ExpressionSession::apply(const ExprCommand& command) {
   ++revision_;
   return std::visit(
@@ -114,28 +129,8 @@ std::string ExpressionSession::apply(const ExprCommand& command) {
             modified_ = true;
             return "";
           },
-          [&](const expr_command::Undo&) -> std::string {
-            if (undo_.empty()) return "nothing to undo";
-            UndoRecord r = std::move(undo_.back());
-            undo_.pop_back();
-            redo_.push_back({stepper_.expression(), stepper_.cursor(), ""});
-            stepper_.replace_expression(std::move(r.before));
-            stepper_.jump_to(r.cursor);
-            modified_ = true;
-            ++graph_revision_;
-            return "";
-          },
-          [&](const expr_command::Redo&) -> std::string {
-            if (redo_.empty()) return "nothing to redo";
-            UndoRecord r = std::move(redo_.back());
-            redo_.pop_back();
-            undo_.push_back({stepper_.expression(), stepper_.cursor(), ""});
-            stepper_.replace_expression(std::move(r.before));
-            stepper_.jump_to(r.cursor);
-            modified_ = true;
-            ++graph_revision_;
-            return "";
-          },
+          [&](const expr_command::Undo&) -> std::string { return undo_or_redo(undo_, redo_, "nothing to undo"); },
+          [&](const expr_command::Redo&) -> std::string { return undo_or_redo(redo_, undo_, "nothing to redo"); },
           [&](const expr_command::MarkSaved& c) -> std::string {
             path_ = c.path;
             modified_ = false;

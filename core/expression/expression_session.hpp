@@ -67,6 +67,7 @@ class ExpressionSession {
     std::string merge_key;  // "value:x" for a drag
   };
   std::string edit(Expression changed, const std::string& merge_key);
+  std::string undo_or_redo(std::vector<UndoRecord>& from, std::vector<UndoRecord>& to, const char* nothing);
   void finish_step();
 
   ExprStepper stepper_;

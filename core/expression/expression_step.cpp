@@ -174,6 +174,12 @@ void apply_expr_op(const ExprStepOp& op, const Expression& expr, const Expressio
   }
 }
 
+std::size_t first_update_op(const std::vector<ExprStepOp>& ops) {
+  for (std::size_t k = 0; k < ops.size(); ++k)
+    if (ops[k].phase == Phase::Update) return k;
+  return ops.size();
+}
+
 double expr_number(const ExprState& st, const ExpressionGraph&, ExprRef ref) {
   switch (ref.tensor) {
     case ExprTensor::Value: return st.value[ref.node];
@@ -198,12 +204,7 @@ ExprTrainer::ExprTrainer(Expression expression) : start_(std::move(expression)) 
   conform_expr_optimizer_state(start_);
   graph_ = build_expression_graph(start_);
   ops_ = build_expr_ops(start_, graph_);
-  update_begin_ = ops_.size();
-  for (std::size_t k = 0; k < ops_.size(); ++k)
-    if (ops_[k].phase == Phase::Update) {
-      update_begin_ = k;
-      break;
-    }
+  update_begin_ = first_update_op(ops_);
   state_ = make_expr_state(start_, graph_);
 }
 

@@ -77,6 +77,10 @@ std::vector<ExprStepOp> build_expr_ops(const Expression& expression, const Expre
 void apply_expr_op(const ExprStepOp& op, const Expression& expression, const ExpressionGraph& graph,
                    ExprState& state);
 
+// The index of the first update op (op_count when the step has none): the
+// values and gradients before it are the step's forward and backward pass.
+std::size_t first_update_op(const std::vector<ExprStepOp>& ops);
+
 // The number behind a reference (a state tensor's, 0 when it does not exist yet).
 double expr_number(const ExprState& state, const ExpressionGraph& graph, ExprRef ref);
 
