@@ -330,6 +330,7 @@ int run_command(int argc, char** argv) {
   screenshot->add_flag("--record", shot.record, "the lesson recorder: --lesson's lesson to edit, or a new lesson");
   screenshot->add_flag("--light", shot.light, "the light theme");
   screenshot->add_flag("--op-graph", shot.op_graph, "View > Computational graph: the step's tensors and ops as a graph");
+  screenshot->add_flag("--predict", shot.predict, "an expression graph: predict mode, asking for the next op's number");
   screenshot->add_option("--text-scale", shot.text_scale, "View > Text size (0.75 to 2.5)")
       ->check(CLI::Range(0.75, 2.5));
   screenshot->add_flag("--help-overlay", shot.help, "with the help overlay (F1) open");

@@ -166,6 +166,7 @@ int run_expression_screenshot(const ScreenshotRequest& request) {
     ui.text_scale = std::clamp(request.text_scale, 0.75f, 2.5f);
     ui.dark = !request.light;
     ui.editor_open_requested = request.tab == "edit";  // --tab edit: the graph editor open
+    ui.predict_on = ui.predict_asking = request.predict;  // the question for the next op
     ExprCommandQueue commands;
     ExpressionFrame f{window, session, ui, commands};
     // The default picture: the whole forward pass, as for a network.

@@ -38,6 +38,7 @@ struct ScreenshotRequest {
   bool record = false;      // the lesson (or a new one) open in the lesson recorder
   bool light = false;       // the light theme
   bool op_graph = false;    // View ▸ Computational graph instead of the neurons
+  bool predict = false;     // an expression graph: predict mode on, the next op's question shown
   float text_scale = 1.0f;  // View ▸ Text size
   bool help = false;        // the help overlay open
   bool compare = false;     // the Compare optimizers window open

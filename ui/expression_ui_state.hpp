@@ -47,6 +47,13 @@ struct ExpressionUiState {
   bool editor_open_requested = false;  // open the editor's section (screenshot --tab edit)
   ExpressionText editor;
   std::uint64_t editor_revision = 0;  // the graph revision the text shows
+  // Predict-then-reveal (Q): Space asks for the next op's number first.
+  bool predict_on = false;
+  bool predict_asking = false;
+  std::string predict_answer;    // what the student typed
+  std::string predict_feedback;  // "Right!" / "Not quite: …", until the next question
+  bool predict_right = false;
+  int predict_asked = 0, predict_right_count = 0;
   bool save_requested = false;  // Ctrl+S: the app loop writes the file
   std::string save_as;          // Save as…: the path typed ("" = the session's file)
   bool quit_requested = false;

@@ -5,6 +5,7 @@
 // ← back, Shift+→ to the phase's end, Home, End, P play, F fit, Ctrl+Z / Ctrl+Y.
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <sstream>
 
@@ -12,6 +13,8 @@
 #include <imgui_stdlib.h>
 
 #include "expression/expression_describe.hpp"
+#include "expression/expression_predict.hpp"
+#include "predict.hpp"
 #include "expression_ui_state.hpp"
 #include "text_wrap.hpp"
 #include "theme.hpp"
@@ -20,6 +23,16 @@ namespace bpv {
 namespace {
 
 bool pressed(ImGuiKey key) { return ImGui::IsKeyPressed(ImGui::GetKeyIndex(key), true); }
+
+// Space and Step ▶: with predict on (and an op left) the question comes first.
+void step_or_ask(const ExpressionSession& session, ExpressionUiState& ui, ExprCommandQueue& commands) {
+  if (ui.predict_on && !session.stepper().at_end()) {
+    ui.predict_asking = true;
+    ui.playing = false;
+    return;
+  }
+  commands.push_back(expr_command::StepForward{});
+}
 
 void handle_keys(const ExpressionSession& session, ExpressionUiState& ui, ExprCommandQueue& commands) {
   const ImGuiIO& io = ImGui::GetIO();
@@ -36,13 +49,16 @@ void handle_keys(const ExpressionSession& session, ExpressionUiState& ui, ExprCo
     return;
   }
   if (pressed(ImGuiKey_RightArrow) && io.KeyShift) commands.push_back(expr_command::RunToPhaseEnd{});
-  else if (pressed(ImGuiKey_Space) || pressed(ImGuiKey_RightArrow)) commands.push_back(expr_command::StepForward{});
+  else if (pressed(ImGuiKey_Space) || pressed(ImGuiKey_RightArrow)) step_or_ask(session, ui, commands);
   if (pressed(ImGuiKey_LeftArrow) || pressed(ImGuiKey_Backspace)) commands.push_back(expr_command::StepBack{});
   if (pressed(ImGuiKey_Home)) commands.push_back(expr_command::Reset{});
   if (pressed(ImGuiKey_End)) commands.push_back(expr_command::RunToEnd{});
-  if (ImGui::IsKeyPressed('P', false)) ui.playing = !ui.playing;
+  if (ImGui::IsKeyPressed('P', false)) ui.playing = !ui.playing && !ui.predict_on;
+  if (ImGui::IsKeyPressed('Q', false)) {
+    ui.predict_on = !ui.predict_on;
+    ui.predict_asking = false;
+  }
   if (ImGui::IsKeyPressed('F', false)) ui.fit_requested = true;
-  (void)session;
 }
 
 void advance_play(const ExpressionSession& session, ExpressionUiState& ui, ExprCommandQueue& commands) {
@@ -68,7 +84,7 @@ void draw_toolbar(const ExpressionSession& session, ExpressionUiState& ui, ExprC
   ImGui::SameLine();
   if (ImGui::Button("◀ Back")) commands.push_back(expr_command::StepBack{});
   ImGui::SameLine();
-  if (ImGui::Button(s.at_end() ? "Next step ▶" : "Step ▶")) commands.push_back(expr_command::StepForward{});
+  if (ImGui::Button(s.at_end() ? "Next step ▶" : "Step ▶")) step_or_ask(session, ui, commands);
   ImGui::SameLine();
   if (ImGui::Button("Phase ▶▶")) commands.push_back(expr_command::RunToPhaseEnd{});
   ImGui::SameLine();
@@ -85,6 +101,8 @@ void draw_toolbar(const ExpressionSession& session, ExpressionUiState& ui, ExprC
   ImGui::EndDisabled();
   ImGui::SameLine();
   if (ImGui::Button("Fit")) ui.fit_requested = true;
+  ImGui::SameLine();
+  if (ImGui::Checkbox("Predict (Q)", &ui.predict_on)) ui.predict_asking = false;
   ImGui::SameLine();
   const std::string where =
       "op " + std::to_string(s.cursor()) + " of " + std::to_string(s.op_count()) +
@@ -112,6 +130,50 @@ void draw_timeline(const ExpressionSession& session, ExprCommandQueue& commands,
   if (ImGui::IsItemActive()) {
     const float t = (ImGui::GetIO().MousePos.x - pos.x) / w;
     commands.push_back(expr_command::JumpTo{static_cast<std::size_t>(std::clamp(std::lround(t), 0L, static_cast<long>(n)))});
+  }
+}
+
+// The question before the next op: its equation with "?" for the result;
+// Enter checks the answer (1 % or 0.001, as for a network) and runs the op.
+void draw_question(const ExpressionSession& session, ExpressionUiState& ui, ExprCommandQueue& commands) {
+  const std::optional<ExprPredictQuestion> q = ask_next_expr_op(session.stepper());
+  if (!q) {
+    ui.predict_asking = false;
+    return;
+  }
+  ImGui::PushStyleColor(ImGuiCol_Text, palette().lesson);
+  TextWrappedAtSpaces("Predict: " + q->title);
+  ImGui::PopStyleColor();
+  ImGui::PushFont(ui.presenter ? fonts().presenter : fonts().large);
+  TextWrappedAtSpaces(q->equation);
+  TextWrappedAtSpaces(q->hidden_numbers);
+  ImGui::PopFont();
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8.0f);
+  if (!ImGui::IsAnyItemActive()) ImGui::SetKeyboardFocusHere();
+  const std::string label = q->symbol + " = ?";
+  if (ImGui::InputText(label.c_str(), &ui.predict_answer, ImGuiInputTextFlags_EnterReturnsTrue)) {
+    char* end = nullptr;
+    const double guess = std::strtod(ui.predict_answer.c_str(), &end);
+    if (ui.predict_answer.empty() || *end != '\0') {
+      ui.predict_feedback = "Type a number, e.g. -0.5";
+      ui.predict_right = false;
+      return;
+    }
+    ui.predict_right = guess_is_right(guess, q->answer);
+    ++ui.predict_asked;
+    ui.predict_right_count += ui.predict_right;
+    ui.predict_feedback = ui.predict_right ? "Right! " + q->symbol + " = " + format_number(q->answer, 8)
+                                           : "Not quite: " + q->symbol + " = " + format_number(q->answer, 8) +
+                                                 " (you said " + ui.predict_answer + ")";
+    ui.predict_answer.clear();
+    ui.predict_asking = false;
+    commands.push_back(expr_command::StepForward{});
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Skip")) {
+    ui.predict_asking = false;
+    ui.predict_feedback.clear();
+    commands.push_back(expr_command::StepForward{});
   }
 }
 
@@ -270,7 +332,14 @@ void DrawExpressionApp(const ExpressionSession& session, ExpressionUiState& ui, 
   draw_timeline(session, commands, {top.x, top.y + canvas_size.y + gap}, {canvas_size.x, timeline_h});
   ImGui::SetCursorScreenPos({top.x + canvas_size.x + gap, top.y});
   ImGui::BeginChild("expression_side", {side_w, avail.y}, false);
-  draw_current_op(session, ui);
+  if (ui.predict_on && !ui.predict_feedback.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ui.predict_right ? palette().good : palette().bad);
+    TextWrappedAtSpaces(ui.predict_feedback + "   (" + std::to_string(ui.predict_right_count) + " of " +
+                        std::to_string(ui.predict_asked) + " right)");
+    ImGui::PopStyleColor();
+  }
+  if (ui.predict_asking) draw_question(session, ui, commands);
+  else draw_current_op(session, ui);
   if (!ui.presenter) {
     ImGui::Separator();
     draw_values(session, ui, commands);

@@ -10,6 +10,7 @@
 #include "expression/expression_describe.hpp"
 #include "expression/expression_io.hpp"
 #include "expression/expression_report.hpp"
+#include "expression/expression_predict.hpp"
 #include "expression/expression_session.hpp"
 #include "expression/expression_text.hpp"
 #include "optimizer.hpp"
@@ -387,6 +388,32 @@ TEST(ExpressionText, ReplacingTheGraphIsOneUndoableEdit) {
   EXPECT_EQ(session.apply(expr_command::SetValue{"nope", 1.0}), "'nope' is not a value");
   session.apply(expr_command::Undo{});
   EXPECT_EQ(session.expression().values[0], -2.0);
+}
+
+}  // namespace
+}  // namespace bpv
+
+namespace bpv {
+namespace {
+
+// Predict-then-reveal: every op's question is answered by what the op then writes, and hides it.
+TEST(ExpressionPredict, EachQuestionsAnswerIsWhatTheOpWritesAndIsHidden) {
+  for (const std::string name : {"", "adam"}) {
+    ExprStepper s(with_optimizer(name));
+    while (!s.at_end()) {
+      const std::optional<ExprPredictQuestion> q = ask_next_expr_op(s);
+      ASSERT_TRUE(q.has_value());
+      const ExprRef asked = s.ops()[s.cursor()].writes[0];
+      s.step_forward();
+      const double written = asked.tensor == ExprTensor::State
+                                 ? s.state().optimizer_state[s.ops()[q->op_index].parameter][asked.slot](0, 0)
+                                 : expr_number(s.state(), s.graph(), asked);
+      EXPECT_EQ(q->answer, written) << q->title;
+      EXPECT_EQ(q->hidden_numbers.substr(q->hidden_numbers.size() - 3), "= ?") << q->hidden_numbers;
+      EXPECT_FALSE(q->symbol.empty());
+    }
+    EXPECT_FALSE(ask_next_expr_op(s).has_value());
+  }
 }
 
 }  // namespace
