@@ -17,6 +17,7 @@
 #include "evaluate.hpp"
 #include "export_markdown.hpp"
 #include "expression/expression_io.hpp"
+#include "expression/expression_lesson.hpp"
 #include "expression/expression_report.hpp"
 #include "gradcheck.hpp"
 #include "gui_entry.hpp"
@@ -447,7 +448,10 @@ int run_command(int argc, char** argv) {
       }
       // bad input: exit 2 before any window
       if (shot.scenario_path != "seed") {
-        if (is_expression_file(shot.scenario_path)) load_expression(shot.scenario_path);
+        if (is_expression_file(shot.scenario_path)) {
+          if (is_expression_lesson_text(read_text_file(shot.scenario_path))) load_expression_lesson(shot.scenario_path);
+          else load_expression(shot.scenario_path);
+        }
         else load_scenario(shot.scenario_path);
       }
       if (!shot.lesson.empty()) load_lesson(shot.lesson);

@@ -8,11 +8,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "expression/expression_io.hpp"
+#include "expression/expression_lesson.hpp"
 #include "expression_ui_state.hpp"
 #include "scenario_io.hpp"
 #include "text_probe.hpp"
@@ -78,6 +80,27 @@ double median(std::vector<double> v) {
 
 namespace {
 
+// An expression file, or a lesson on one: the lesson's expression has no
+// file of its own (Save as… asks for one), so a shipped example is never overwritten.
+struct Opened {
+  ExpressionSession session;
+  std::shared_ptr<const ExprLesson> lesson;
+};
+Opened open_expression_file(const std::string& path) {
+  if (is_expression_lesson_text(read_text_file(path))) {
+    auto lesson = std::make_shared<const ExprLesson>(load_expression_lesson(path));
+    return Opened{ExpressionSession(lesson->expression), lesson};
+  }
+  return Opened{ExpressionSession(load_expression(path), path), nullptr};
+}
+
+void show_lesson(ExpressionUiState& ui, std::shared_ptr<const ExprLesson> lesson, int beat) {
+  if (!lesson) return;
+  ui.beat = static_cast<std::size_t>(std::clamp(beat, 0, static_cast<int>(lesson->beats.size()) - 1));
+  ui.lesson = std::move(lesson);
+  ui.enter_requested = true;
+}
+
 // The GUI tests' view of the window (--dump-state): where the cursor is and
 // the numbers, written atomically whenever they change.
 void dump_state(const std::string& path, const ExpressionSession& session, std::string& last) {
@@ -100,11 +123,13 @@ void dump_state(const std::string& path, const ExpressionSession& session, std::
   last = std::move(text);
 }
 
-int expression_loop(ExpressionSession& session, bool editor_open, const std::string& dump_path = "") {
+int expression_loop(ExpressionSession& session, bool editor_open, const std::string& dump_path = "",
+                    std::shared_ptr<const ExprLesson> lesson = nullptr) {
   Window window(WindowOptions{});
   window.set_title("backprop-viz — " + session.expression().name);
   ExpressionUiState ui;
   ui.editor_open_requested = editor_open;
+  show_lesson(ui, std::move(lesson), 0);
   ExprCommandQueue commands;
   ExpressionFrame f{window, session, ui, commands};
   std::string last_dump;
@@ -135,8 +160,8 @@ int guarded(Body&& body) {
 
 int run_expression_window(const WindowRequest& request) {
   return guarded([&] {
-    ExpressionSession session(load_expression(request.scenario_path), request.scenario_path);
-    return expression_loop(session, false, request.dump_state_path);
+    Opened opened = open_expression_file(request.scenario_path);
+    return expression_loop(opened.session, false, request.dump_state_path, opened.lesson);
   });
 }
 
@@ -154,7 +179,8 @@ int run_new_expression_window() {
 
 int run_expression_screenshot(const ScreenshotRequest& request) {
   return guarded([&] {
-    ExpressionSession session(load_expression(request.scenario_path), request.scenario_path);
+    Opened opened = open_expression_file(request.scenario_path);
+    ExpressionSession& session = opened.session;
     WindowOptions options;
     options.width = request.width;
     options.height = request.height;
@@ -167,6 +193,7 @@ int run_expression_screenshot(const ScreenshotRequest& request) {
     ui.dark = !request.light;
     ui.editor_open_requested = request.tab == "edit";  // --tab edit: the graph editor open
     ui.predict_on = ui.predict_asking = request.predict;  // the question for the next op
+    show_lesson(ui, opened.lesson, request.beat);  // a lesson at --beat
     ExprCommandQueue commands;
     ExpressionFrame f{window, session, ui, commands};
     // The default picture: the whole forward pass, as for a network.
@@ -180,13 +207,20 @@ int run_expression_screenshot(const ScreenshotRequest& request) {
     };
     if (request.check_layout) {
       int problems = 0;
-      for (std::size_t k = 0; k <= session.stepper().op_count(); ++k) {
-        session.apply(expr_command::JumpTo{k});
+      // Every op, or every beat of a lesson.
+      const std::size_t stops = ui.lesson ? ui.lesson->beats.size() : session.stepper().op_count() + 1;
+      for (std::size_t k = 0; k < stops; ++k) {
+        if (ui.lesson) {
+          ui.beat = k;
+          ui.enter_requested = true;
+        } else {
+          session.apply(expr_command::JumpTo{k});
+        }
         for (int i = 0; i < 3; ++i) frame(nullptr);
         RecordDrawnText(true);
         frame(nullptr);
         for (const std::string& t : TextsCut()) {
-          std::printf("op %zu: %s\n", k, t.c_str());
+          std::printf("%s %zu: %s\n", ui.lesson ? "beat" : "op", k + (ui.lesson ? 1 : 0), t.c_str());
           ++problems;
         }
         RecordDrawnText(false);

@@ -188,7 +188,7 @@ std::vector<ExampleGroup> example_groups() {
 #ifdef __EMSCRIPTEN__
   std::vector<ExampleGroup> groups(1);  // the page embeds assets/scenarios only
 #else
-  std::vector<ExampleGroup> groups(3);
+  std::vector<ExampleGroup> groups(4);
 #endif
   groups[0].name = "Examples";
   if (groups.size() > 1) {
@@ -196,11 +196,13 @@ std::vector<ExampleGroup> example_groups() {
     groups[1].missing = "Iris and Digits: run .ci/setup, then configure and build again";
     // Expression graphs open in their own window (app/expression_app.cpp).
     groups[2].name = "Expression graphs";
+    groups[3].name = "Expression lessons";
   }
   for (std::size_t k = 0; k < groups.size(); ++k) {
     const std::string folder = k == 0   ? builtin_assets_dir() + "/scenarios"
                                : k == 1 ? real_data_dir()
-                                        : builtin_assets_dir() + "/expressions";
+                               : k == 2 ? builtin_assets_dir() + "/expressions"
+                                        : builtin_assets_dir() + "/expressions/lessons";
     for (const ScenarioListing& s : list_scenarios(folder)) groups[k].files.push_back(ExampleFile{s.title, s.path});
   }
   return groups;

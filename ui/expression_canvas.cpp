@@ -242,6 +242,9 @@ void DrawExpressionCanvas(const ExpressionSession& session, ExpressionUiState& u
         text_centered(dl, small, small_size, {c.x, c.y + v.radius + small_size * 0.7f}, pal.text_dim, node.name);
     }
     if (current) dl->AddCircle(c, v.radius + 5 * sc, pal.writes, 24, 1.5f * sc);
+    // The lesson's beat points at this node.
+    if (ui.lesson && node.name == ui.lesson->beats[ui.beat].highlight && !node.name.empty())
+      dl->AddCircle(c, v.radius + 10 * sc, pal.lesson, 32, 3.0f * sc);
     (void)ring;
     // Input: hover for the chain rule; a leaf is dragged to change it.
     ImGui::SetCursorScreenPos({c.x - v.radius, c.y - v.radius});

@@ -8,7 +8,10 @@
 
 #include <imgui.h>
 
+#include <memory>
+
 #include "expression/expression_layout.hpp"
+#include "expression/expression_lesson.hpp"
 #include "expression/expression_session.hpp"
 #include "expression/expression_text.hpp"
 
@@ -54,6 +57,13 @@ struct ExpressionUiState {
   std::string predict_feedback;  // "Right!" / "Not quite: …", until the next question
   bool predict_right = false;
   int predict_asked = 0, predict_right_count = 0;
+  // A lesson on expressions (expression_lesson.hpp): its beat, entered through
+  // commands (load, train, jump) when enter_requested; the answer typed.
+  std::shared_ptr<const ExprLesson> lesson;
+  std::size_t beat = 0;
+  bool enter_requested = false;
+  std::string lesson_answer, lesson_feedback;
+  bool lesson_right = false;
   bool save_requested = false;  // Ctrl+S: the app loop writes the file
   std::string save_as;          // Save as…: the path typed ("" = the session's file)
   bool quit_requested = false;

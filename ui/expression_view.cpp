@@ -13,6 +13,7 @@
 #include <imgui_stdlib.h>
 
 #include "expression/expression_describe.hpp"
+#include "expression/expression_lesson.hpp"
 #include "expression/expression_predict.hpp"
 #include "predict.hpp"
 #include "expression_ui_state.hpp"
@@ -59,6 +60,14 @@ void handle_keys(const ExpressionSession& session, ExpressionUiState& ui, ExprCo
     ui.predict_asking = false;
   }
   if (ImGui::IsKeyPressed('F', false)) ui.fit_requested = true;
+  if (ui.lesson && pressed(ImGuiKey_PageDown) && ui.beat + 1 < ui.lesson->beats.size()) {
+    ++ui.beat;
+    ui.enter_requested = true;
+  }
+  if (ui.lesson && pressed(ImGuiKey_PageUp) && ui.beat > 0) {
+    --ui.beat;
+    ui.enter_requested = true;
+  }
 }
 
 void advance_play(const ExpressionSession& session, ExpressionUiState& ui, ExprCommandQueue& commands) {
@@ -131,6 +140,75 @@ void draw_timeline(const ExpressionSession& session, ExprCommandQueue& commands,
     const float t = (ImGui::GetIO().MousePos.x - pos.x) / w;
     commands.push_back(expr_command::JumpTo{static_cast<std::size_t>(std::clamp(std::lround(t), 0L, static_cast<long>(n)))});
   }
+}
+
+// Entering a beat: the lesson's expression afresh, trained, at the beat's op,
+// each a command (the view computes nothing).
+void enter_requested_beat(ExpressionUiState& ui, ExprCommandQueue& commands) {
+  if (!ui.enter_requested || !ui.lesson) return;
+  ui.enter_requested = false;
+  const ExprBeat& b = ui.lesson->beats[ui.beat];
+  commands.push_back(expr_command::LoadExpression{ui.lesson->expression});
+  if (b.trained > 0) commands.push_back(expr_command::TrainSteps{b.trained});
+  commands.push_back(expr_command::JumpTo{b.op});
+  ui.lesson_answer.clear();
+  ui.lesson_feedback.clear();
+  ui.predict_asking = false;
+  ui.fit_requested = false;
+  ui.follow_current = true;
+}
+
+// The beat: its text, its question (checked against the engine), Previous / Next.
+void draw_lesson(const ExpressionSession& session, ExpressionUiState& ui) {
+  const ExprLesson& lesson = *ui.lesson;
+  const ExprBeat& b = lesson.beats[ui.beat];
+  ImGui::PushStyleColor(ImGuiCol_Text, palette().lesson);
+  TextWrappedAtSpaces(lesson.title + "  ·  beat " + std::to_string(ui.beat + 1) + " of " +
+                      std::to_string(lesson.beats.size()));
+  ImGui::PopStyleColor();
+  ImGui::PushFont(ui.presenter ? fonts().presenter : fonts().large);
+  TextWrappedAtSpaces(b.text);
+  ImGui::PopFont();
+  if (b.question) {
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8.0f);
+    const std::string label = b.question->text + "##lesson";
+    if (ImGui::InputText(label.c_str(), &ui.lesson_answer, ImGuiInputTextFlags_EnterReturnsTrue)) {
+      char* end = nullptr;
+      const double guess = std::strtod(ui.lesson_answer.c_str(), &end);
+      // The answer is the engine's, read at the question's op from the beat's start.
+      const ExprStepper at_beat = enter_beat(lesson, ui.beat);
+      const double answer = beat_answer(at_beat, *b.question);
+      ui.lesson_right = !ui.lesson_answer.empty() && *end == '\0' &&
+                        lesson_answer_is_right(guess, answer, b.question->tolerance);
+      ui.lesson_feedback = ui.lesson_right ? "Right! " + format_number(answer, 8)
+                                           : "Not quite: it is " + format_number(answer, 8) + ". Step on to see why.";
+    }
+    if (!ui.lesson_feedback.empty()) {
+      ImGui::PushStyleColor(ImGuiCol_Text, ui.lesson_right ? palette().good : palette().bad);
+      TextWrappedAtSpaces(ui.lesson_feedback);
+      ImGui::PopStyleColor();
+    }
+  }
+  ImGui::BeginDisabled(ui.beat == 0);
+  if (ImGui::Button("◀ Previous beat")) {
+    --ui.beat;
+    ui.enter_requested = true;
+  }
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  ImGui::BeginDisabled(ui.beat + 1 >= lesson.beats.size());
+  if (ImGui::Button("Next beat ▶")) {
+    ++ui.beat;
+    ui.enter_requested = true;
+  }
+  ImGui::EndDisabled();
+  // On the same line only where it fits (a narrow column or presenter type puts it below).
+  const float back_w = ImGui::CalcTextSize("Back to this beat").x + 2 * ImGui::GetStyle().FramePadding.x;
+  if (ImGui::GetContentRegionAvail().x - ImGui::GetItemRectMax().x + ImGui::GetCursorScreenPos().x >
+      back_w + 2 * ImGui::GetStyle().ItemSpacing.x)
+    ImGui::SameLine();
+  if (ImGui::Button("Back to this beat")) ui.enter_requested = true;
+  (void)session;
 }
 
 // The question before the next op: its equation with "?" for the result;
@@ -304,6 +382,7 @@ void draw_values(const ExpressionSession& session, ExpressionUiState& ui, ExprCo
 
 void DrawExpressionApp(const ExpressionSession& session, ExpressionUiState& ui, ExprCommandQueue& commands) {
   handle_keys(session, ui, commands);
+  enter_requested_beat(ui, commands);
   advance_play(session, ui, commands);
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(vp->WorkPos);
@@ -337,6 +416,10 @@ void DrawExpressionApp(const ExpressionSession& session, ExpressionUiState& ui, 
     TextWrappedAtSpaces(ui.predict_feedback + "   (" + std::to_string(ui.predict_right_count) + " of " +
                         std::to_string(ui.predict_asked) + " right)");
     ImGui::PopStyleColor();
+  }
+  if (ui.lesson) {
+    draw_lesson(session, ui);
+    ImGui::Separator();
   }
   if (ui.predict_asking) draw_question(session, ui, commands);
   else draw_current_op(session, ui);

@@ -65,7 +65,8 @@ bool is_expression_text(const std::string& text) {
   const json doc = json::parse(text, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) return false;
   const auto it = doc.find("kind");
-  return it != doc.end() && it->is_string() && it->get<std::string>() == "expression";
+  return it != doc.end() && it->is_string() &&
+         (it->get<std::string>() == "expression" || it->get<std::string>() == "expression_lesson");
 }
 
 bool is_expression_file(const std::string& path) {

@@ -10,8 +10,9 @@
 
 namespace bpv {
 
-// Whether the document's "kind" is "expression" (false for anything that is
-// not a JSON object with that field: the network loader reports the rest).
+// Whether the document's "kind" is "expression" or "expression_lesson" (a
+// lesson on one, core/expression/expression_lesson.hpp): false for anything
+// that is not a JSON object with such a field (the network loader reports the rest).
 bool is_expression_text(const std::string& text);
 bool is_expression_file(const std::string& path);
 

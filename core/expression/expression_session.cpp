@@ -119,6 +119,18 @@ std::string ExpressionSession::apply(const ExprCommand& command) {
             }
             return edit(std::move(e), "");
           },
+          [&](const expr_command::LoadExpression& c) -> std::string {
+            try {
+              stepper_ = ExprStepper(c.expression);
+            } catch (const ExprError& e) {
+              return e.what();
+            }
+            undo_.clear();
+            redo_.clear();
+            output_history_.clear();
+            ++graph_revision_;
+            return "";
+          },
           [&](const expr_command::TrainSteps& c) -> std::string {
             if (c.steps <= 0) return "";
             const std::size_t cursor = stepper_.cursor();

@@ -27,6 +27,9 @@ struct TrainSteps { int steps; };          // whole steps through the fast path,
 // The whole graph as the editor has it (values, definitions, output,
 // parameters), undoable; refused with the first problem if it does not build.
 struct ReplaceExpression { Expression expression; };
+// A lesson's beat: its expression from scratch (undo, redo and the history
+// start over, the file stays the session's).
+struct LoadExpression { Expression expression; };
 struct Undo {};
 struct Redo {};
 struct MarkSaved { std::string path; };
@@ -36,7 +39,7 @@ using ExprCommand =
     std::variant<expr_command::StepForward, expr_command::StepBack, expr_command::JumpTo,
                  expr_command::RunToPhaseEnd, expr_command::RunToEnd, expr_command::Reset,
                  expr_command::SetValue, expr_command::SetLearningRate, expr_command::TrainSteps,
-                 expr_command::ReplaceExpression,
+                 expr_command::ReplaceExpression, expr_command::LoadExpression,
                  expr_command::Undo, expr_command::Redo, expr_command::MarkSaved>;
 
 class ExpressionSession {

@@ -30,6 +30,17 @@ for f in "$dir"/*.json; do
     { cat "$out/${name}_layout.txt"; fail "$name: text cut (see above)"; }
   echo "ok: $name"
 done
+# The lessons on expressions: every beat, at 1024x768 and in presenter mode, nothing cut.
+for f in "$dir"/lessons/*.json; do
+  name=$(basename "$f" .json)
+  for look in "" --presenter; do
+    "$exe" screenshot "$f" -o "$out/lesson_${name}.png" --size 1024x768 --check-layout $look > "$out/lesson_${name}.txt" ||
+      { cat "$out/lesson_${name}.txt"; fail "lesson $name $look: text cut (see above)"; }
+  done
+  "$exe" screenshot "$f" -o "$out/lesson_${name}_2.png" --size 1024x768 --beat 1
+  check_png "$out/lesson_${name}_2.png" 1024x768
+  echo "ok: lesson $name"
+done
 # The timing line, as for a network.
 line=$("$exe" screenshot "$dir/micrograd_neuron.json" -o "$out/timed.png" --frames 5 | tail -n 1)
 [[ "$line" =~ ^frames:\ 5,\ ms_per_frame_median:\ [0-9.]+,\ build_ms_median:\ [0-9.]+$ ]] || fail "timing line: '$line'"
