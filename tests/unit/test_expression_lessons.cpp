@@ -9,6 +9,7 @@
 
 #include "expression/expression_lesson.hpp"
 #include "scenario_io.hpp"
+#include "stepper.hpp"
 
 namespace bpv {
 namespace {
@@ -109,6 +110,39 @@ TEST(ExpressionLessons, ABadLessonIsOneLineNamingTheField) {
                 .find("beats[0].question.quantity: expected value or grad"),
             std::string::npos);
   EXPECT_NE(error("[]").find("beats: expected a non-empty array"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace bpv
+
+namespace bpv {
+namespace {
+
+// Lesson E5's claim: the neuron as an expression and as a 2-1 dense tanh
+// layer with the squared error compute the same numbers.
+TEST(ExpressionLessons, TheNeuronAsAnExpressionAndAsADenseLayerAgree) {
+  const ExprLesson l = lesson("5_neuron_as_a_layer.json");
+  ExprStepper e(l.expression);
+  e.jump_to(e.op_count());
+  const Scenario net = load_scenario(std::string(BPV_ASSETS_DIR) + "/scenarios/neuron_2_1.json");
+  Stepper n(net);
+  n.jump_to(n.op_count());
+  const ExpressionGraph& g = e.graph();
+  const LayerState& layer = n.state().layers[0];
+  const auto value = [&](const char* name) { return e.state().value[g.find(name)]; };
+  const auto grad = [&](const char* name) { return e.state().grad[g.find(name)]; };
+  EXPECT_NEAR(value("n"), layer.pre_activation(0, 0), 1e-15);
+  EXPECT_NEAR(value("o"), layer.activation(0, 0), 1e-15);
+  EXPECT_NEAR(value("L"), n.state().loss_value(), 1e-15);
+  EXPECT_NEAR(grad("o"), layer.grad_activation(0, 0), 1e-15);
+  EXPECT_NEAR(grad("n"), layer.delta(0, 0), 1e-15);
+  EXPECT_NEAR(grad("w1"), layer.grad_weights(0, 0), 1e-15);
+  EXPECT_NEAR(grad("w2"), layer.grad_weights(1, 0), 1e-15);
+  EXPECT_NEAR(grad("b"), layer.grad_bias(0, 0), 1e-15);
+  // And the updates: plain SGD with the same η.
+  EXPECT_NEAR(value("w1"), n.state().scenario.layers[0].weights(0, 0), 1e-15);
+  EXPECT_NEAR(value("b"), n.state().scenario.layers[0].bias(0, 0), 1e-15);
+  for (std::size_t b = 0; b < l.beats.size(); ++b) EXPECT_TRUE(std::isfinite(answer(l, b)));
 }
 
 }  // namespace
