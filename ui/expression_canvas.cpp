@@ -98,7 +98,7 @@ void DrawExpressionCanvas(const ExpressionSession& session, ExpressionUiState& u
   // Readable spacing: the fitted one, but wide enough for a value on each wire.
   const float readable = ui.presenter ? 1.3f : 1.0f;
   const float fit_col = (size.x - 2 * margin) / cols, fit_row = (size.y - 2 * margin) / rows;
-  const float base_col = std::clamp(fit_col, 84.0f * sc * readable, 260.0f * sc);
+  const float base_col = std::clamp(fit_col, 104.0f * sc * readable, 260.0f * sc);
   const float base_row = std::clamp(fit_row, 64.0f * sc * readable, 150.0f * sc);
   if (ui.fit_requested) {
     ui.zoom = std::min({1.0f, fit_col / base_col, fit_row / base_row});

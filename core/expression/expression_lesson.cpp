@@ -12,7 +12,7 @@ namespace {
 std::size_t resolve_at(const FieldReader& rd, const json& at, const std::string& field, const ExpressionGraph& g,
                        const std::vector<ExprStepOp>& ops) {
   if (!at.is_object()) rd.fail(field, "expected an object such as {\"node\": \"q\", \"pass\": \"backward\"}");
-  rd.only_keys(at, {"node", "pass", "phase", "op"}, field);
+  rd.only_keys(at, {"node", "pass", "before", "phase", "op"}, field);
   if (const json* op = rd.find(at, "op"))
     return static_cast<std::size_t>(rd.integer(*op, field + ".op", 0, static_cast<long long>(ops.size())));
   if (const json* phase = rd.find(at, "phase")) {
@@ -31,8 +31,14 @@ std::size_t resolve_at(const FieldReader& rd, const json& at, const std::string&
   const std::string pass = rd.string(rd.require(at, "pass", field + ".pass"), field + ".pass");
   const ExprStepKind kind = pass == "forward" ? ExprStepKind::Forward : ExprStepKind::Backward;
   if (pass != "forward" && pass != "backward") rd.fail(field + ".pass", "expected forward or backward, got '" + pass + "'");
+  // "before": true stops just before that op (its result not shown yet).
+  bool before = false;
+  if (const json* b = rd.find(at, "before")) {
+    if (!b->is_boolean()) rd.fail(field + ".before", "expected true or false");
+    before = b->get<bool>();
+  }
   for (std::size_t k = 0; k < ops.size(); ++k)
-    if (ops[k].kind == kind && ops[k].node == n) return k + 1;
+    if (ops[k].kind == kind && ops[k].node == n) return before ? k : k + 1;
   rd.fail(field + ".node", "'" + node + "' has no " + pass + " op (a value is not computed; a node the output does "
                                                           "not depend on passes nothing back)");
 }

@@ -13,7 +13,7 @@
 //                            "answer_at": {"node": "q", "pass": "backward"}}}]}
 //
 // "at" is {"node": NAME, "pass": "forward" | "backward"} (just after that
-// node's op), {"phase": "forward" | "backward" | "update"} (the end of that
+// node's op; with "before": true just before it), {"phase": "forward" | "backward" | "update"} (the end of that
 // phase) or {"op": K}; without "at" the beat starts at op 0.
 #pragma once
 #include <optional>

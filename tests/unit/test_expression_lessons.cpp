@@ -30,7 +30,18 @@ TEST(ExpressionLessons, EveryLessonLoadsAndEveryBeatEntersWithAFiniteAnswer) {
     for (std::size_t b = 0; b < l.beats.size(); ++b) {
       const ExprStepper s = enter_beat(l, b);
       EXPECT_EQ(s.cursor(), l.beats[b].op) << entry.path() << " beat " << b;
-      if (l.beats[b].question) EXPECT_TRUE(std::isfinite(answer(l, b))) << entry.path() << " beat " << b;
+      if (!l.beats[b].question) continue;
+      EXPECT_TRUE(std::isfinite(answer(l, b))) << entry.path() << " beat " << b;
+      // The canvas shows what the cursor has computed: a question's answer must not be there yet.
+      const ExprLessonQuestion& q = *l.beats[b].question;
+      // (A leaf's value is always shown: a question on one asks for it after its update.)
+      const int node = s.graph().find(q.node);
+      const bool leaf = expr_operator(s.graph().nodes[node].kind).arity == 0;
+      // A gradient partly summed (a value used twice) may show, as long as it is not yet the answer.
+      const bool shown = q.gradient ? s.is_computed({ExprTensor::Grad, node}) : !leaf && s.is_computed({ExprTensor::Value, node});
+      const double now = q.gradient ? s.state().grad[node] : s.state().value[node];
+      EXPECT_FALSE(shown && now == answer(l, b))
+          << entry.path() << " beat " << b << " shows the answer to '" << q.text << "'";
     }
   }
   EXPECT_GE(lessons, 4);
