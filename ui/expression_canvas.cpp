@@ -42,9 +42,18 @@ struct View {
   }
 };
 
+// Text whole or not at all: a label the canvas' edge would cut (a circuit
+// wider than the canvas) is left out rather than shown half.
+void text_whole(ImDrawList* dl, ImFont* font, float size, ImVec2 p, ImU32 col, const std::string& s) {
+  const ImVec2 ts = font->CalcTextSizeA(size, 1e9f, 0.0f, s.c_str());
+  const ImVec2 lo = dl->GetClipRectMin(), hi = dl->GetClipRectMax();
+  if (p.x < lo.x || p.y < lo.y || p.x + ts.x > hi.x || p.y + ts.y > hi.y) return;
+  dl->AddText(font, size, p, col, s.c_str());
+}
+
 void text_centered(ImDrawList* dl, ImFont* font, float size, ImVec2 c, ImU32 col, const std::string& s) {
   const ImVec2 ts = font->CalcTextSizeA(size, 1e9f, 0.0f, s.c_str());
-  dl->AddText(font, size, {c.x - ts.x * 0.5f, c.y - ts.y * 0.5f}, col, s.c_str());
+  text_whole(dl, font, size, {c.x - ts.x * 0.5f, c.y - ts.y * 0.5f}, col, s);
 }
 
 std::string chain_rule_text(const ExprStepper& s, int node) {
@@ -200,7 +209,7 @@ void DrawExpressionCanvas(const ExpressionSession& session, ExpressionUiState& u
         const bool ringed = marked(ExprTensor::Value, n, &col);
         const ImVec2 ts = small->CalcTextSizeA(small_size, 1e9f, 0.0f, text.c_str());
         const ImVec2 p{stub_a.x + 4.0f * sc, c.y - ts.y - 2.0f * sc};
-        dl->AddText(small, small_size, p, ringed ? col : value_col, text.c_str());
+        text_whole(dl, small, small_size, p, ringed ? col : value_col, text);
         if (ringed) dl->AddRect({p.x - 3 * sc, p.y - 1 * sc}, {p.x + ts.x + 3 * sc, p.y + ts.y + 1 * sc}, col, 3 * sc, 0, 2 * sc);
       }
       if (known.grad[n]) {
@@ -209,7 +218,7 @@ void DrawExpressionCanvas(const ExpressionSession& session, ExpressionUiState& u
         const bool ringed = marked(ExprTensor::Grad, n, &col);
         const ImVec2 ts = small->CalcTextSizeA(small_size, 1e9f, 0.0f, text.c_str());
         const ImVec2 p{stub_a.x + 4.0f * sc, c.y + 2.0f * sc};
-        dl->AddText(small, small_size, p, grad_col, text.c_str());
+        text_whole(dl, small, small_size, p, grad_col, text);
         if (ringed) dl->AddRect({p.x - 3 * sc, p.y - 1 * sc}, {p.x + ts.x + 3 * sc, p.y + ts.y + 1 * sc}, col, 3 * sc, 0, 2 * sc);
       }
     }
