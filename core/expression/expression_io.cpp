@@ -77,7 +77,34 @@ bool is_expression_file(const std::string& path) {
   }
 }
 
+namespace {
+Expression parse_fields(const std::string& text, const std::string& source);
+
+// A message quotes names from the file, which may hold control characters
+// (a key "defi\nitions"): they are written escaped, so the error stays one line.
+std::string one_line(const std::string& message) {
+  std::string out;
+  for (const char c : message) {
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (static_cast<unsigned char>(c) < 0x20) out += '?';
+    else out += c;
+  }
+  return out;
+}
+}  // namespace
+
 Expression parse_expression(const std::string& text, const std::string& source) {
+  try {
+    return parse_fields(text, source);
+  } catch (const ScenarioError& e) {
+    throw ScenarioError(one_line(e.what()));
+  }
+}
+
+namespace {
+Expression parse_fields(const std::string& text, const std::string& source) {
   const FieldReader rd{source};
   const json doc = parse_document(text, source);
   if (!doc.is_object()) rd.fail("(document)", "expected a JSON object, got " + FieldReader::type_of(doc));
@@ -127,6 +154,7 @@ Expression parse_expression(const std::string& text, const std::string& source) 
   conform_expr_optimizer_state(e);
   return e;
 }
+}  // namespace
 
 Expression load_expression(const std::string& path) { return parse_expression(read_text_file(path), path); }
 

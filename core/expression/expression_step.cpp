@@ -88,6 +88,7 @@ std::vector<ExprStepOp> build_expr_ops(const Expression& expr, const ExpressionG
     const auto learns_nothing = [&](int in) { return g.nodes[in].kind == ExprOpKind::Constant && g.nodes[in].name.empty(); };
     op.to_a = !learns_nothing(node.a);
     op.to_b = node.b >= 0 && !learns_nothing(node.b);
+    if (!op.to_a && !op.to_b) continue;  // numbers only (2 * 3): nothing to pass back to
     if (op.to_a) write(op, {ExprTensor::Grad, node.a});
     if (op.to_b && !(op.to_a && node.b == node.a)) write(op, {ExprTensor::Grad, node.b});
     ops.push_back(op);

@@ -91,6 +91,10 @@ TEST(ExpressionMalformed, EachProblemIsOneLineWithItsFieldAndColumn) {
        "layers: unknown field of an expression (expected kind, name, description, values, definitions, output, "
        "parameters, learning_rate, optimizer or optimizer_state)"},
       {R"("values": {"x": 1}, "definitions": ["f = x"], "learning_rate": -1)", "learning_rate: must not be negative"},
+      // A name from the file with a newline in it is quoted escaped: the message stays one line.
+      {R"("values": {"x": 1}, "definitions": ["f = x"], "defi\nitions": 1)",
+       "defi\\nitions: unknown field of an expression (expected kind, name, description, values, definitions, output, "
+       "parameters, learning_rate, optimizer or optimizer_state)"},
       {R"("values": {"x": 1}, "definitions": ["f = x"], "parameters": ["x"], "optimizer": {"name": "adagrad"})",
        "optimizer.name: unknown optimizer 'adagrad' (expected one of sgd, rmsprop, adam, adamw)"},
       {R"("values": {"x": 1}, "definitions": ["f = x"], "parameters": ["x"], "optimizer": {"name": "adam", "beta1": 1})",

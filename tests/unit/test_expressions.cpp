@@ -418,3 +418,22 @@ TEST(ExpressionPredict, EachQuestionsAnswerIsWhatTheOpWritesAndIsHidden) {
 
 }  // namespace
 }  // namespace bpv
+
+namespace bpv {
+namespace {
+
+// A node of numbers only (the fuzzer's "q = 1e-30 * 1e-320") passes nothing
+// back: it has no backward op, and every op of the step says what it does.
+TEST(Expressions, ANodeOfNumbersOnlyHasNoBackwardOp) {
+  ExprStepper s(make({}, {"q = 1e-30 * 1e-320", "f = q * 2 + 3"}));
+  while (s.step_forward()) {
+    const std::size_t k = s.cursor() - 1;
+    EXPECT_NE(s.ops()[k].kind == ExprStepKind::Backward ? s.ops()[k].write_count : 1, 0);
+    const OpText t = describe_expr_op(s.ops()[k], s.expression(), s.graph(), s.state(), s.before(k));
+    EXPECT_FALSE(t.equation.empty()) << t.title;
+  }
+  EXPECT_EQ(s.state().grad[s.graph().find("q")], 2.0);
+}
+
+}  // namespace
+}  // namespace bpv
