@@ -196,7 +196,6 @@ void DrawExpressionCanvas(const ExpressionSession& session, ExpressionUiState& u
     const ImVec2 stub_a{c.x + v.radius, c.y}, stub_b{c.x + v.radius + v.stub, c.y};
     dl->AddLine(stub_a, stub_b, pal.neuron_outline, 1.5f * sc);
     if (n == g.output) dl->AddTriangleFilled({stub_b.x, c.y - 4 * sc}, {stub_b.x + 7 * sc, c.y}, {stub_b.x, c.y + 4 * sc}, pal.neuron_outline);
-    ImU32 ring = 0;
     if (show_numbers) {
       if (known.value[n] && node.kind != ExprOpKind::Constant) {  // a number's box already says it
         std::string text = format_number(st.value[n]);
@@ -254,7 +253,6 @@ void DrawExpressionCanvas(const ExpressionSession& session, ExpressionUiState& u
     // The lesson's beat points at this node.
     if (ui.lesson && node.name == ui.lesson->beats[ui.beat].highlight && !node.name.empty())
       dl->AddCircle(c, v.radius + 10 * sc, pal.lesson, 32, 3.0f * sc);
-    (void)ring;
     // Input: hover for the chain rule; a leaf is dragged to change it.
     ImGui::SetCursorScreenPos({c.x - v.radius, c.y - v.radius});
     ImGui::PushID(n);

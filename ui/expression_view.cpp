@@ -159,7 +159,7 @@ void enter_requested_beat(ExpressionUiState& ui, ExprCommandQueue& commands) {
 }
 
 // The beat: its text, its question (checked against the engine), Previous / Next.
-void draw_lesson(const ExpressionSession& session, ExpressionUiState& ui) {
+void draw_lesson(ExpressionUiState& ui) {
   const ExprLesson& lesson = *ui.lesson;
   const ExprBeat& b = lesson.beats[ui.beat];
   ImGui::PushStyleColor(ImGuiCol_Text, palette().lesson);
@@ -208,7 +208,6 @@ void draw_lesson(const ExpressionSession& session, ExpressionUiState& ui) {
       back_w + 2 * ImGui::GetStyle().ItemSpacing.x)
     ImGui::SameLine();
   if (ImGui::Button("Back to this beat")) ui.enter_requested = true;
-  (void)session;
 }
 
 // The question before the next op: its equation with "?" for the result;
@@ -418,7 +417,7 @@ void DrawExpressionApp(const ExpressionSession& session, ExpressionUiState& ui, 
     ImGui::PopStyleColor();
   }
   if (ui.lesson) {
-    draw_lesson(session, ui);
+    draw_lesson(ui);
     ImGui::Separator();
   }
   if (ui.predict_asking) draw_question(session, ui, commands);
