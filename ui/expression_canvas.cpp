@@ -7,6 +7,8 @@
 // number (one undoable edit per drag).
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "expression/expression_describe.hpp"
 #include "expression_ui_state.hpp"
@@ -106,7 +108,12 @@ void DrawExpressionCanvas(const ExpressionSession& session, ExpressionUiState& u
   const float rows = std::max(1.0f, l.rows);
   // Readable spacing: the fitted one, but wide enough for a value on each wire.
   const float readable = ui.presenter ? 1.3f : 1.0f;
-  const float fit_col = (size.x - 2 * margin) / cols, fit_row = (size.y - 2 * margin) / rows;
+  // The legend keeps the strip at the bottom; the circuit has the rest.
+  ImFont* legend_font = fonts().small;
+  const int legend_lines = ui.lesson ? 6 : 5;
+  const float legend_line_h = legend_font->FontSize * 1.2f;
+  const float circuit_h = std::max(40.0f * sc, size.y - legend_lines * legend_line_h - 12.0f * sc);
+  const float fit_col = (size.x - 2 * margin) / cols, fit_row = (circuit_h - 2 * margin) / rows;
   const float base_col = std::clamp(fit_col, 104.0f * sc * readable, 260.0f * sc);
   const float base_row = std::clamp(fit_row, 64.0f * sc * readable, 150.0f * sc);
   if (ui.fit_requested) {
@@ -120,7 +127,7 @@ void DrawExpressionCanvas(const ExpressionSession& session, ExpressionUiState& u
   v.row_h = base_row * ui.zoom;
   v.stub = v.col_w * 0.32f;
   v.radius = std::max(3.0f, std::min({v.col_w * 0.16f, v.row_h * 0.26f, 30.0f * sc * ui.zoom}));
-  const ImVec2 centred{pos.x + (size.x - cols * v.col_w) * 0.5f, pos.y + (size.y - rows * v.row_h) * 0.5f};
+  const ImVec2 centred{pos.x + (size.x - cols * v.col_w) * 0.5f, pos.y + (circuit_h - rows * v.row_h) * 0.5f};
   // Too big to fit: keep the current op's node (else the first leaf) in view.
   const int current = s.cursor() > 0 && s.ops()[s.cursor() - 1].node >= 0 ? s.ops()[s.cursor() - 1].node : 0;
   if (ui.follow_current && !g.nodes.empty()) {
@@ -130,9 +137,9 @@ void DrawExpressionCanvas(const ExpressionSession& session, ExpressionUiState& u
       ui.pan.x = std::clamp(pos.x + size.x * 0.5f - x, size.x - margin - (centred.x + cols * v.col_w),
                             pos.x + margin - centred.x);
     }
-    if (rows * v.row_h > size.y) {
+    if (rows * v.row_h > circuit_h) {
       const float y = centred.y + (l.row[current] + 0.5f) * v.row_h;
-      ui.pan.y = std::clamp(pos.y + size.y * 0.5f - y, size.y - margin - (centred.y + rows * v.row_h),
+      ui.pan.y = std::clamp(pos.y + circuit_h * 0.5f - y, circuit_h - margin - (centred.y + rows * v.row_h),
                             pos.y + margin - centred.y);
     }
   }
@@ -293,11 +300,24 @@ void DrawExpressionCanvas(const ExpressionSession& session, ExpressionUiState& u
     ui.pan.x += (io.MousePos.x - centre.x) * (1.0f - f);
     ui.pan.y += (io.MousePos.y - centre.y) * (1.0f - f);
   }
-  // Legend: what the two numbers on a wire are.
-  const std::string legend_v = "value above the wire", legend_g = "∂" + g.nodes[g.output].name + "/∂node below";
-  const ImVec2 lp{pos.x + 10 * sc, pos.y + size.y - 2.4f * small_size - 8 * sc};
-  dl->AddText(small, small_size, lp, value_col, legend_v.c_str());
-  dl->AddText(small, small_size, {lp.x, lp.y + small_size * 1.2f}, grad_col, legend_g.c_str());
+  // Legend: the two numbers on a wire, the rings, the fill (every colour on the canvas says what it means).
+  struct LegendLine {
+    std::string text;
+    ImU32 colour;
+  };
+  std::vector<LegendLine> legend = {
+      {"value above the wire", value_col},
+      {"∂" + g.nodes[g.output].name + "/∂node below", grad_col},
+      {"ring: read by this op", pal.reads},
+      {"ring: written by this op", pal.writes},
+      {"fill: the node's value, blue < 0 < orange", pal.text_dim},
+  };
+  if (ui.lesson) legend.push_back({"green ring: the lesson points here", pal.lesson});
+  ImVec2 lp{pos.x + 10 * sc, pos.y + size.y - static_cast<float>(legend.size()) * legend_line_h - 6 * sc};
+  for (const LegendLine& line : legend) {
+    text_whole(dl, legend_font, legend_font->FontSize, lp, line.colour, line.text);
+    lp.y += legend_line_h;
+  }
   dl->PopClipRect();
 }
 
