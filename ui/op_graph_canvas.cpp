@@ -152,6 +152,18 @@ void DrawOpGraphCanvas(const Session& session, UiState& ui, CommandQueue& comman
     }
     if (mouse.x >= a.x && mouse.x <= b.x && mouse.y >= a.y && mouse.y <= b.y) hovered = n;
   }
+  // Legend, on a plate of the canvas colour: what the rings and the fills mean.
+  {
+    const char* lines[] = {"ring: read by this op", "ring: written by this op", "op fill: its phase, as on the timeline"};
+    const ImU32 colours[] = {pal.reads, pal.writes, pal.text_dim};
+    ImFont* lf = fonts().small;
+    const float lh = lf->FontSize * 1.2f;
+    float w = 0.0f;
+    for (const char* t : lines) w = std::max(w, lf->CalcTextSizeA(lf->FontSize, 1e9f, 0.0f, t).x);
+    const ImVec2 lp{pos.x + 8 * sc, pos.y + size.y - 3 * lh - 8 * sc};
+    dl->AddRectFilled({lp.x - 4 * sc, lp.y - 4 * sc}, {lp.x + w + 4 * sc, lp.y + 3 * lh + 2 * sc}, pal.canvas_bg);
+    for (int k = 0; k < 3; ++k) dl->AddText(lf, lf->FontSize, {lp.x, lp.y + k * lh}, colours[k], lines[k]);
+  }
   dl->PopClipRect();
   // Input: drag to pan, wheel to zoom, click an op to jump to it.
   ImGui::SetCursorScreenPos(pos);
