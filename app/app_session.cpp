@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "scenario_io.hpp"
+#include "formats/scenario_io.hpp"
 
 namespace bpv {
 

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "scenario.hpp"
-#include "session.hpp"
+#include "engine/scenario.hpp"
+#include "engine/session.hpp"
 
 namespace bpv {
 

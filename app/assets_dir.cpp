@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "lesson.hpp"
+#include "teaching/lesson.hpp"
 
 namespace bpv {
 

@@ -7,7 +7,7 @@ namespace bpv {
 
 // The folder holding scenarios/ and lessons/: the installed copy beside the
 // executable (../share/backprop-viz), else the source tree this binary was
-// built from (core/lesson.hpp's find_assets_dir). Looked up once.
+// built from (core/teaching/lesson.hpp's find_assets_dir). Looked up once.
 const std::string& builtin_assets_dir();
 
 // The scenarios made from the real data sets (docs/data.md): the installed

@@ -11,22 +11,22 @@
 #include <vector>
 
 #include "assets_dir.hpp"
-#include "csv_import.hpp"
-#include "describe.hpp"
-#include "errata.hpp"
-#include "evaluate.hpp"
-#include "export_markdown.hpp"
+#include "data/csv_import.hpp"
+#include "engine/describe.hpp"
+#include "teaching/errata.hpp"
+#include "engine/evaluate.hpp"
+#include "formats/export_markdown.hpp"
 #include "expression/expression_io.hpp"
 #include "expression/expression_lesson.hpp"
 #include "expression/expression_report.hpp"
-#include "gradcheck.hpp"
+#include "engine/gradcheck.hpp"
 #include "gui_entry.hpp"
-#include "lesson.hpp"
-#include "scenario_io.hpp"
+#include "teaching/lesson.hpp"
+#include "formats/scenario_io.hpp"
 #include "soak.hpp"
-#include "stepper.hpp"
-#include "trace.hpp"
-#include "train.hpp"
+#include "engine/stepper.hpp"
+#include "formats/trace.hpp"
+#include "engine/train.hpp"
 
 namespace bpv {
 namespace {
@@ -236,7 +236,7 @@ int cmd_gradcheck(const std::string& path) {
   return r.max_relative_error <= kGradCheckTolerance ? 0 : 1;
 }
 
-// The seed blog's published numbers against the engine (core/errata.hpp).
+// The seed blog's published numbers against the engine (core/teaching/errata.hpp).
 int cmd_errata(std::string path, bool as_json) {
   if (path.empty()) path = builtin_assets_dir() + "/lessons/errata/published-values.json";
   const Errata errata = load_seed_errata(path);
@@ -260,7 +260,7 @@ int cmd_export(const std::string& path, const std::string& out) {
   return 0;
 }
 
-// A CSV table as a scenario (core/csv_import.hpp). Nothing is written unless
+// A CSV table as a scenario (core/data/csv_import.hpp). Nothing is written unless
 // the whole import succeeds; -o is written atomically.
 int cmd_import_csv(const std::string& path, const CsvReadOptions& read, const ImportOptions& options,
                    const std::string& out) {

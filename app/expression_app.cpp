@@ -6,6 +6,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -15,10 +16,11 @@
 
 #include "expression/expression_io.hpp"
 #include "expression/expression_lesson.hpp"
-#include "expression_ui_state.hpp"
-#include "scenario_io.hpp"
+#include "formats/share_link.hpp"
+#include "formats/scenario_io.hpp"
 #include "text_probe.hpp"
 #include "theme.hpp"
+#include "web_platform.hpp"
 #include "window.hpp"
 
 namespace bpv {
@@ -51,34 +53,11 @@ void build_expression_frame(ExpressionFrame& f, double wait_seconds) {
   ImGui::Render();
 }
 
-// Ctrl+S to the session's file, or Save as… to the path typed beside it.
-void save(ExpressionFrame& f) {
-  f.ui.save_requested = false;
-  const std::string path = f.ui.save_as.empty() ? f.session.path() : f.ui.save_as;
-  if (path.empty()) {
-    show_expr_status(f.ui, "no file yet: type a path beside Save as…");
-    return;
-  }
-  try {
-    save_expression(f.session.expression(), path);
-    f.session.apply(expr_command::MarkSaved{path});
-    f.window.set_title("backprop-viz — " + path);
-    f.ui.save_as.clear();
-    show_expr_status(f.ui, "saved " + path);
-  } catch (const std::exception& e) {
-    show_expr_status(f.ui, std::string("not saved: ") + e.what() + " (the file on disk was not changed)");
-  }
-}
-
 double median(std::vector<double> v) {
   if (v.empty()) return 0.0;
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
 }
-
-}  // namespace
-
-namespace {
 
 // An expression file, or a lesson on one: the lesson's expression has no
 // file of its own (Save as… asks for one), so a shipped example is never overwritten.
@@ -101,46 +80,21 @@ void show_lesson(ExpressionUiState& ui, std::shared_ptr<const ExprLesson> lesson
   ui.enter_requested = true;
 }
 
-// The GUI tests' view of the window (--dump-state): where the cursor is and
-// the numbers, written atomically whenever they change.
-void dump_state(const std::string& path, const ExpressionSession& session, std::string& last) {
-  const ExprStepper& s = session.stepper();
-  nlohmann::ordered_json values = nlohmann::ordered_json::object();
-  for (std::size_t k = 0; k < session.expression().values.size(); ++k)
-    values[session.expression().value_names[k]] = session.expression().values[k];
-  const nlohmann::ordered_json j{{"kind", "expression"},
-                                 {"name", session.expression().name},
-                                 {"cursor", s.cursor()},
-                                 {"op_count", s.op_count()},
-                                 {"output", s.state().value[s.graph().output]},
-                                 {"values", std::move(values)},
-                                 {"steps_trained", session.output_history().size()},
-                                 {"modified", session.modified()},
-                                 {"can_undo", session.can_undo()}};
-  std::string text = j.dump() + "\n";
-  if (text == last) return;
-  write_file_atomic(path, text);
-  last = std::move(text);
+// File ▸ New expression graph…'s start: CS231n's circuit.
+Expression starter_expression() {
+  Expression e;
+  e.name = "New expression";
+  e.value_names = {"x", "y", "z"};
+  e.values = {-2.0, 5.0, -4.0};
+  e.definitions = {"q = x + y", "f = q * z"};
+  return e;
 }
 
-int expression_loop(ExpressionSession& session, bool editor_open, const std::string& dump_path = "",
-                    std::shared_ptr<const ExprLesson> lesson = nullptr) {
-  Window window(WindowOptions{});
-  window.set_title("backprop-viz — " + session.expression().name);
-  ExpressionUiState ui;
-  ui.editor_open_requested = editor_open;
-  show_lesson(ui, std::move(lesson), 0);
-  ExprCommandQueue commands;
-  ExpressionFrame f{window, session, ui, commands};
-  std::string last_dump;
-  while (!window.should_close() && !ui.quit_requested) {
-    build_expression_frame(f, ui.playing || !commands.empty() ? 0.0 : 0.25);
-    if (ui.save_requested) save(f);
-    window.draw();
-    window.present();
-    if (!dump_path.empty()) dump_state(dump_path, session, last_dump);
-  }
-  return 0;
+// A file name for the page's download when the expression has no file yet.
+std::string download_name(const std::string& name) {
+  std::string out;
+  for (char c : name) out.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
+  return "/tmp/" + (out.empty() ? std::string("expression") : out) + ".json";
 }
 
 template <class Body>
@@ -156,25 +110,122 @@ int guarded(Body&& body) {
   }
 }
 
+// The desktop: a window of the expression's own until the user closes it;
+// the GUI tests read its state from dump_path, written whenever it changes.
+int run_in_own_window(ExpressionSession session, std::shared_ptr<const ExprLesson> lesson, bool editor_open,
+                      const std::string& dump_path) {
+  Window window(WindowOptions{});
+  ExpressionLoop loop(window, std::move(session), std::move(lesson), editor_open);
+  std::string last_dump;
+  while (!window.should_close() && loop.frame()) {
+    if (dump_path.empty()) continue;
+    std::string text = loop.state().dump() + "\n";
+    if (text == last_dump) continue;
+    write_file_atomic(dump_path, text);
+    last_dump = std::move(text);
+  }
+  return 0;
+}
+
 }  // namespace
+
+ExpressionLoop::ExpressionLoop(Window& window, ExpressionSession session, std::shared_ptr<const ExprLesson> lesson,
+                               bool editor_open)
+    : window_(window), session_(std::move(session)) {
+  window_.set_title("backprop-viz — " + session_.expression().name);
+  ui_.editor_open_requested = editor_open;
+  show_lesson(ui_, std::move(lesson), 0);
+}
+
+bool ExpressionLoop::frame() {
+  ExpressionFrame f{window_, session_, ui_, commands_};
+  build_expression_frame(f, ui_.playing || !commands_.empty() ? 0.0 : 0.25);
+  if (ui_.save_requested) save();
+  if (ui_.copy_link_requested) copy_link();
+  if (ui_.quit_requested) return false;
+  window_.draw();
+  window_.present();
+  return true;
+}
+
+// Ctrl+S to the session's file, or Save as… to the path typed beside it; the
+// page offers the file as a download.
+void ExpressionLoop::save() {
+  ui_.save_requested = false;
+  std::string path = ui_.save_as.empty() ? session_.path() : ui_.save_as;
+#ifdef __EMSCRIPTEN__
+  if (path.empty()) path = download_name(session_.expression().name);
+#endif
+  if (path.empty()) {
+    show_expr_status(ui_, "no file yet: type a path beside Save as…");
+    return;
+  }
+  try {
+    save_expression(session_.expression(), path);
+    session_.apply(expr_command::MarkSaved{path});
+    window_.set_title("backprop-viz — " + path);
+    ui_.save_as.clear();
+    show_expr_status(ui_, "saved " + path);
+    offer_download(path);
+  } catch (const std::exception& e) {
+    show_expr_status(ui_, std::string("not saved: ") + e.what() + " (the file on disk was not changed)");
+  }
+}
+
+// The page's Copy link: the expression at the start of this step and the op.
+void ExpressionLoop::copy_link() {
+  ui_.copy_link_requested = false;
+#ifdef __EMSCRIPTEN__
+  try {
+    copy_page_link(expression_link_fragment(session_.expression(), session_.stepper().cursor()));
+    show_expr_status(ui_, "copied the link to this page: it opens this expression at this op");
+  } catch (const ScenarioError& e) {
+    show_expr_status(ui_, std::string("link not copied: ") + e.what());
+  }
+#else
+  show_expr_status(ui_, "links are for the web page");
+#endif
+}
+
+nlohmann::ordered_json ExpressionLoop::state() const {
+  const ExprStepper& s = session_.stepper();
+  nlohmann::ordered_json values = nlohmann::ordered_json::object();
+  for (std::size_t k = 0; k < session_.expression().values.size(); ++k)
+    values[session_.expression().value_names[k]] = session_.expression().values[k];
+  nlohmann::ordered_json gradients = nlohmann::ordered_json::object();
+  for (std::size_t k = 0; k < s.graph().nodes.size(); ++k)  // the named nodes' ∂out/∂node (0 until written)
+    if (!s.graph().nodes[k].name.empty()) gradients[s.graph().nodes[k].name] = s.state().grad[k];
+  return {{"kind", "expression"},
+          {"name", session_.expression().name},
+          {"cursor", s.cursor()},
+          {"op_count", s.op_count()},
+          {"output", s.state().value[s.graph().output]},
+          {"values", std::move(values)},
+          {"gradients", std::move(gradients)},
+          {"steps_trained", session_.output_history().size()},
+          {"modified", session_.modified()},
+          {"can_undo", session_.can_undo()},
+          {"status", ui_.status}};
+}
+
+std::unique_ptr<ExpressionLoop> open_expression_loop(Window& window, const std::string& path) {
+  Opened opened = open_expression_file(path);
+  return std::make_unique<ExpressionLoop>(window, std::move(opened.session), opened.lesson);
+}
+
+std::unique_ptr<ExpressionLoop> new_expression_loop(Window& window) {
+  return std::make_unique<ExpressionLoop>(window, ExpressionSession(starter_expression()), nullptr, true);
+}
 
 int run_expression_window(const WindowRequest& request) {
   return guarded([&] {
     Opened opened = open_expression_file(request.scenario_path);
-    return expression_loop(opened.session, false, request.dump_state_path, opened.lesson);
+    return run_in_own_window(std::move(opened.session), opened.lesson, false, request.dump_state_path);
   });
 }
 
 int run_new_expression_window() {
-  return guarded([&] {
-    Expression e;
-    e.name = "New expression";
-    e.value_names = {"x", "y", "z"};
-    e.values = {-2.0, 5.0, -4.0};
-    e.definitions = {"q = x + y", "f = q * z"};
-    ExpressionSession session(std::move(e));
-    return expression_loop(session, true);
-  });
+  return guarded([&] { return run_in_own_window(ExpressionSession(starter_expression()), nullptr, true, ""); });
 }
 
 int run_expression_screenshot(const ScreenshotRequest& request) {

@@ -5,9 +5,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "export_markdown.hpp"
-#include "scenario_io.hpp"
-#include "trace.hpp"
+#include "formats/export_markdown.hpp"
+#include "formats/scenario_io.hpp"
+#include "formats/trace.hpp"
 
 namespace bpv {
 namespace {

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "csv_import.hpp"
-#include "session.hpp"
+#include "data/csv_import.hpp"
+#include "engine/session.hpp"
 
 namespace bpv {
 
@@ -19,7 +19,7 @@ std::string save_session_as(Session& session, const std::string& path);
 // Loads `path` and applies command::LoadScenario (undoable, like any edit).
 std::string open_into_session(Session& session, const std::string& path);
 
-// Reads the CSV file, imports it (core/csv_import.hpp) and applies
+// Reads the CSV file, imports it (core/data/csv_import.hpp) and applies
 // command::LoadScenario with no path: a new scenario, undoable like an open,
 // that File ▸ Save asks a name for. `summary` gets what the importer chose.
 std::string import_into_session(Session& session, const std::string& csv_path, const CsvReadOptions& read,

@@ -6,7 +6,7 @@
 #pragma once
 #include <functional>
 
-#include "session.hpp"
+#include "engine/session.hpp"
 #include "ui_state.hpp"
 #include "window.hpp"
 

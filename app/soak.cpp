@@ -30,16 +30,16 @@
 #include <thread>
 #include <vector>
 
-#include "activations.hpp"
+#include "layers/activations.hpp"
 #include "assets_dir.hpp"
 #include "file_actions.hpp"
 #include "frame_loop.hpp"
-#include "losses.hpp"
-#include "optimizer.hpp"
+#include "layers/losses.hpp"
+#include "optimizers/optimizer.hpp"
 #include "panels.hpp"
-#include "scenario_io.hpp"
-#include "session.hpp"
-#include "stepper.hpp"
+#include "formats/scenario_io.hpp"
+#include "engine/session.hpp"
+#include "engine/stepper.hpp"
 #include "theme.hpp"
 #include "window.hpp"
 

@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "scenario_io.hpp"
+#include "formats/scenario_io.hpp"
 
 namespace {
 

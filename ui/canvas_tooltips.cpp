@@ -4,10 +4,10 @@
 // parameter_step(), the engine's one place for it).
 #include <string>
 
-#include "describe.hpp"
+#include "engine/describe.hpp"
 #include "graph_canvas_frame.hpp"
-#include "optimizer.hpp"
-#include "parameter_step.hpp"
+#include "optimizers/optimizer.hpp"
+#include "engine/parameter_step.hpp"
 
 namespace bpv::canvas {
 namespace {

@@ -5,10 +5,10 @@
 #include <cstdio>
 #include <cstring>
 
-#include "describe.hpp"
-#include "parameter_step.hpp"
-#include "tensors.hpp"
-#include "train.hpp"
+#include "engine/describe.hpp"
+#include "engine/parameter_step.hpp"
+#include "engine/tensors.hpp"
+#include "engine/train.hpp"
 
 namespace bpv {
 namespace {
@@ -76,7 +76,7 @@ const CanvasMode* canvas_mode(Buffer b) {
 
 // The current op's reads and writes take over what their layer shows. Reads
 // are marked first, so a buffer the op writes wins over one it reads. Where a
-// tensor goes comes from the registry (core/tensors.hpp): its layout puts it
+// tensor goes comes from the registry (core/engine/tensors.hpp): its layout puts it
 // on neurons, edges or the loss box; a parameter's optimizer state goes on
 // that parameter's edges or neurons; t, the bias corrections and the step's
 // rows have no place on the canvas (the equation panel and the matrix

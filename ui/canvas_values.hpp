@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "stepper.hpp"
+#include "engine/stepper.hpp"
 
 namespace bpv {
 

@@ -1,7 +1,7 @@
 // View ▸ Compare optimizers…: the network and data of this step's start,
 // trained with each ticked optimizer for the same number of steps from zero
 // optimizer state, their loss curves on one plot. The training runs on a
-// worker thread (core/compare.hpp); this window only asks whether it is
+// worker thread (core/insight/compare.hpp); this window only asks whether it is
 // ready and draws. It changes nothing in the session: each run trains a copy.
 #include <algorithm>
 #include <cmath>
@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "compare.hpp"
-#include "describe.hpp"
+#include "insight/compare.hpp"
+#include "engine/describe.hpp"
 #include "panels.hpp"
 #include "theme.hpp"
 

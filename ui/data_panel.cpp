@@ -2,10 +2,10 @@
 //   The plot: training points filled, test points hollow, blue / orange by
 //   class (or by value for regression), the current mini-batch ringed once the
 //   mini-batch op has run, over the decision region of the current weights
-//   (core/decision_grid.hpp; with features each grid point goes in as its
+//   (core/insight/decision_grid.hpp; with features each grid point goes in as its
 //   features). Left click adds a point, right click removes the nearest.
 //   The controls: the generator and Regenerate, the seven features, the
-//   mini-batches. Every change is an edit command (core/edits.hpp), so undo works.
+//   mini-batches. Every change is an edit command (core/engine/edits.hpp), so undo works.
 //
 // [SECTION] colours and geometry  [SECTION] decision region  [SECTION] plot
 // [SECTION] controls              [SECTION] DrawDataPanel()
@@ -14,11 +14,11 @@
 #include <cmath>
 #include <string>
 
-#include "batching.hpp"
-#include "decision_grid.hpp"
-#include "describe.hpp"
+#include "data/batching.hpp"
+#include "insight/decision_grid.hpp"
+#include "engine/describe.hpp"
 #include "heatmap_texture.hpp"
-#include "ops.hpp"
+#include "engine/ops.hpp"
 #include "panels.hpp"
 #include "theme.hpp"
 

@@ -4,10 +4,10 @@
 // value the next op writes (the equation with "?" for it) and reveals it.
 #include <cstdlib>
 
-#include "describe.hpp"
+#include "engine/describe.hpp"
 #include "panels.hpp"
 #include "text_wrap.hpp"
-#include "tensors.hpp"
+#include "engine/tensors.hpp"
 #include "theme.hpp"
 
 namespace bpv {

@@ -66,7 +66,8 @@ struct ExpressionUiState {
   bool lesson_right = false;
   bool save_requested = false;  // Ctrl+S: the app loop writes the file
   std::string save_as;          // Save as…: the path typed ("" = the session's file)
-  bool quit_requested = false;
+  bool quit_requested = false;       // Ctrl+Q; on the web page "◀ Networks"
+  bool copy_link_requested = false;  // the web page's Copy link
 };
 
 inline void show_expr_status(ExpressionUiState& ui, std::string text, double seconds = 6.0) {

@@ -15,7 +15,7 @@
 #include "expression/expression_describe.hpp"
 #include "expression/expression_lesson.hpp"
 #include "expression/expression_predict.hpp"
-#include "predict.hpp"
+#include "teaching/predict.hpp"
 #include "expression_ui_state.hpp"
 #include "text_wrap.hpp"
 #include "theme.hpp"
@@ -112,6 +112,14 @@ void draw_toolbar(const ExpressionSession& session, ExpressionUiState& ui, ExprC
   if (ImGui::Button("Fit")) ui.fit_requested = true;
   ImGui::SameLine();
   if (ImGui::Checkbox("Predict (Q)", &ui.predict_on)) ui.predict_asking = false;
+#ifdef __EMSCRIPTEN__
+  // The page has one canvas: the network it came from is a click away, and a
+  // link carries this expression at this op.
+  ImGui::SameLine();
+  if (ImGui::Button("Copy link")) ui.copy_link_requested = true;
+  ImGui::SameLine();
+  if (ImGui::Button("◀ Networks")) ui.quit_requested = true;
+#endif
   ImGui::SameLine();
   const std::string where =
       "op " + std::to_string(s.cursor()) + " of " + std::to_string(s.op_count()) +

@@ -5,7 +5,7 @@
 #pragma once
 #include <string>
 
-#include "session.hpp"
+#include "engine/session.hpp"
 #include "ui_state.hpp"
 
 namespace bpv {

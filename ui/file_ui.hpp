@@ -72,7 +72,7 @@ struct ExampleGroup {
   std::vector<ExampleFile> files;
 };
 
-// File ▸ Import data…: a CSV file as the app loop read it (core/csv_import.hpp),
+// File ▸ Import data…: a CSV file as the app loop read it (core/data/csv_import.hpp),
 // the first rows to show, and what the user picks before Import.
 struct ImportPreview {
   bool open_requested = false;  // open the modal in the next DrawFileModals()
@@ -87,7 +87,7 @@ struct ImportPreview {
   std::vector<int> classes;    // per column: its number of distinct labels if it looks like classes, else 0
   std::vector<char> is_target; // per column: the checkboxes
   std::string error;           // a re-read that failed: shown in the modal (the table is then empty)
-  // The importer's options (core/csv_import.hpp, ImportOptions).
+  // The importer's options (core/data/csv_import.hpp, ImportOptions).
   int hidden = 16;
   int batch = 32;
   float test_fraction = 0.2f;

@@ -1,15 +1,15 @@
 // The Gradient check tab: every weight's analytic gradient ∂L/∂W (the
 // engine's backward pass) beside a central finite difference of the loss, and
-// their relative error (core/gradcheck.hpp). The check runs beside the UI
-// (core/gradcheck_job.hpp) on a copy of the start-of-step network, only when the weights or the
+// their relative error (core/engine/gradcheck.hpp). The check runs beside the UI
+// (core/engine/gradcheck_job.hpp) on a copy of the start-of-step network, only when the weights or the
 // data change — a 784-128-64-10 net takes seconds — and the canvas can colour
 // its edges by the same errors (ui.gradcheck_edges, graph_canvas.cpp).
 #include <cmath>
 #include <memory>
 
-#include "describe.hpp"
-#include "gradcheck_job.hpp"
-#include "scenario_compare.hpp"
+#include "engine/describe.hpp"
+#include "engine/gradcheck_job.hpp"
+#include "engine/scenario_compare.hpp"
 #include "panels.hpp"
 #include "text_wrap.hpp"
 #include "theme.hpp"

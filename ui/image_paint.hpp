@@ -5,7 +5,7 @@
 #pragma once
 #include "graph_layout.hpp"
 #include "panels.hpp"
-#include "session.hpp"
+#include "engine/session.hpp"
 #include "ui_state.hpp"
 
 namespace bpv {

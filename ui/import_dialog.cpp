@@ -34,7 +34,7 @@ struct Choice {
   std::string text;
 };
 
-// What core/csv_import.cpp's import_table will choose, in the same words.
+// What core/data/csv_import.cpp's import_table will choose, in the same words.
 Choice describe_choice(const ImportPreview& p) {
   int targets = 0, last = -1;
   for (std::size_t c = 0; c < p.is_target.size(); ++c)

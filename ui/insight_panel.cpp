@@ -3,7 +3,7 @@
 //   scale, optionally beside the same network with ReLU hidden layers, so a
 //   vanishing gradient is a staircase down towards the input.
 //   Decision region (networks with 2 inputs): the output at 100 × 100 points
-//   of the input plane (core/decision_grid.hpp, one batched forward pass),
+//   of the input plane (core/insight/decision_grid.hpp, one batched forward pass),
 //   drawn as one texture with the training points on top, and recomputed
 //   every frame while a training job runs (Session::training_snapshot).
 //
@@ -20,11 +20,11 @@
 #include <string>
 
 #include "canvas_values.hpp"
-#include "decision_grid.hpp"
-#include "decision_region_job.hpp"
-#include "describe.hpp"
+#include "insight/decision_grid.hpp"
+#include "insight/decision_region_job.hpp"
+#include "engine/describe.hpp"
 #include "heatmap_texture.hpp"
-#include "layer_gradients.hpp"
+#include "insight/layer_gradients.hpp"
 #include "panels.hpp"
 #include "theme.hpp"
 

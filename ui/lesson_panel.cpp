@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "describe.hpp"
+#include "engine/describe.hpp"
 #include "file_dialog.hpp"
 #include "panels.hpp"
 #include "text_wrap.hpp"

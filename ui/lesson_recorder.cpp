@@ -4,7 +4,7 @@
 // and delete beats; choose what the lesson hides from a class; save it as a
 // lesson file (docs/lessons.md) and reopen it later to edit.
 //
-// The draft is a plain Lesson (core/lesson_recording.hpp). Every change
+// The draft is a plain Lesson (core/teaching/lesson_recording.hpp). Every change
 // publishes a copy as the open lesson, so entering a beat and drawing its
 // highlights are the player's own (lesson_panel.cpp); and every change is
 // checked as strictly as loading the file would check it (lesson_writer.hpp),
@@ -19,9 +19,9 @@
 #include <cstring>
 #include <filesystem>
 
-#include "describe.hpp"
+#include "engine/describe.hpp"
 #include "file_dialog.hpp"
-#include "lesson_writer.hpp"
+#include "teaching/lesson_writer.hpp"
 #include "panels.hpp"
 #include "text_wrap.hpp"
 #include "theme.hpp"

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "errata.hpp"
-#include "lesson.hpp"
-#include "lesson_recording.hpp"
+#include "teaching/errata.hpp"
+#include "teaching/lesson.hpp"
+#include "teaching/lesson_recording.hpp"
 
 namespace bpv {
 

@@ -1,6 +1,6 @@
 // The loss: this step's value once the loss op has run, and the history of
 // completed training steps as a line plot (ImDrawList; no ImPlot in our
-// package set), its y axis with round ticks (core/plot_ticks.hpp), linear or
+// package set), its y axis with round ticks (core/insight/plot_ticks.hpp), linear or
 // logarithmic (right-click the plot). Hover the plot for a step's value. Non-finite losses (a
 // diverging net) are left out of the line and counted, so one ∞ cannot
 // flatten or break the curve.
@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "describe.hpp"
+#include "engine/describe.hpp"
 #include "panels.hpp"
-#include "plot_ticks.hpp"
+#include "insight/plot_ticks.hpp"
 #include "theme.hpp"
 
 namespace bpv {

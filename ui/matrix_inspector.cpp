@@ -13,8 +13,8 @@
 #include <string>
 #include <string_view>
 
-#include "describe.hpp"
-#include "optimizer.hpp"
+#include "engine/describe.hpp"
+#include "optimizers/optimizer.hpp"
 #include "panels.hpp"
 #include "theme.hpp"
 #include "value_input.hpp"

@@ -102,11 +102,10 @@ void draw_file_menu(const Session& session, UiState& ui) {
   const bool idle = !session.training();
   if (ImGui::MenuItem("Open…", "Ctrl+O", false, idle)) OpenPathDialog(session, ui.files, FileAction::Open);
   draw_examples_menu(ui, idle);
-#ifndef __EMSCRIPTEN__
-  // An expression graph (CS231n's circuits, micrograd's L = d·f) opens in a window of its own.
+  // An expression graph (CS231n's circuits, micrograd's L = d·f) opens in a
+  // window of its own; on the page, in its canvas.
   if (ImGui::MenuItem("New expression graph…", nullptr, false, idle))
     ui.files.requests.push_back(FileRequest{FileAction::NewExpression, "", false});
-#endif
 #ifndef __EMSCRIPTEN__  // the web page's files are uploads, gone once the page closes
   if (ImGui::MenuItem("Import data (CSV)…", nullptr, false, idle))
     OpenPathDialog(session, ui.files, FileAction::PreviewCsv);

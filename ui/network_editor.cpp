@@ -12,9 +12,9 @@
 #include <cstdio>
 #include <string>
 
-#include "activations.hpp"
-#include "describe.hpp"
-#include "losses.hpp"
+#include "layers/activations.hpp"
+#include "engine/describe.hpp"
+#include "layers/losses.hpp"
 #include "panels.hpp"
 #include "theme.hpp"
 #include "value_input.hpp"

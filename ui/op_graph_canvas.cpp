@@ -4,13 +4,13 @@
 // it to what it writes; the op just applied is ringed with its reads (blue)
 // and writes (orange), as on the neuron canvas. Hover a tensor for its matrix,
 // an op for its equation. Built from the ops' declared reads and writes
-// (core/op_graph.hpp): no op kind is drawn by hand.
+// (core/engine/op_graph.hpp): no op kind is drawn by hand.
 #include <algorithm>
 #include <cmath>
 
-#include "describe.hpp"
+#include "engine/describe.hpp"
 #include "expression/expression_layout.hpp"
-#include "op_graph.hpp"
+#include "engine/op_graph.hpp"
 #include "panels.hpp"
 #include "theme.hpp"
 

@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <string>
 
-#include "describe.hpp"
-#include "optimizer.hpp"
+#include "engine/describe.hpp"
+#include "optimizers/optimizer.hpp"
 #include "panels.hpp"
 #include "value_input.hpp"
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "session.hpp"
+#include "engine/session.hpp"
 #include "ui_state.hpp"
 
 namespace bpv {

@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <string>
 
-#include "batching.hpp"
-#include "describe.hpp"
+#include "data/batching.hpp"
+#include "engine/describe.hpp"
 #include "panels.hpp"
 #include "theme.hpp"
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <string>
 
-#include "describe.hpp"
+#include "engine/describe.hpp"
 #include "panels.hpp"
 #include "theme.hpp"
 

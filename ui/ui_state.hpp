@@ -15,8 +15,8 @@
 #include "file_ui.hpp"
 #include "lesson_state.hpp"
 #include "panel_caches.hpp"
-#include "predict.hpp"
-#include "session.hpp"
+#include "teaching/predict.hpp"
+#include "engine/session.hpp"
 
 namespace bpv {
 
@@ -30,7 +30,7 @@ struct CanvasItem {
 
 // The right column's middle slot, picked by the tab strip above it
 // (app_view.cpp). A lesson beat may switch it (lesson_panel.cpp).
-// In the order of tab_names() (core/lesson.hpp), whose names they go by.
+// In the order of tab_names() (core/teaching/lesson.hpp), whose names they go by.
 enum class RightTab { Matrices, Edit, Lesson, GradCheck, Insight, Data };
 // "gradcheck" → GradCheck; an unknown name → Matrices.
 inline RightTab right_tab_named(std::string_view name) {

@@ -1,6 +1,6 @@
 #include "expression_describe.hpp"
 
-#include "../optimizer.hpp"
+#include "optimizers/optimizer.hpp"
 
 namespace bpv {
 namespace {

@@ -9,7 +9,7 @@
 #include <array>
 #include <string>
 
-#include "../describe.hpp"
+#include "engine/describe.hpp"
 #include "expression_step.hpp"
 
 namespace bpv {

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "../optimizer_state.hpp"
+#include "optimizers/optimizer_state.hpp"
 #include "expression_operators.hpp"
 
 namespace bpv {

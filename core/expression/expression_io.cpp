@@ -2,8 +2,8 @@
 
 #include <filesystem>
 
-#include "../field_reader.hpp"
-#include "../optimizer.hpp"
+#include "formats/field_reader.hpp"
+#include "optimizers/optimizer.hpp"
 #include "expression_step.hpp"
 
 namespace bpv {

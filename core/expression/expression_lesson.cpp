@@ -3,7 +3,7 @@
 #include <cmath>
 #include <filesystem>
 
-#include "../field_reader.hpp"
+#include "formats/field_reader.hpp"
 #include "expression_io.hpp"
 
 namespace bpv {

@@ -1,6 +1,6 @@
 #include "expression_predict.hpp"
 
-#include "../predict.hpp"
+#include "teaching/predict.hpp"
 #include "expression_describe.hpp"
 
 namespace bpv {

@@ -1,4 +1,4 @@
-// Predict-then-reveal on an expression graph, as core/predict.hpp is for a
+// Predict-then-reveal on an expression graph, as core/teaching/predict.hpp is for a
 // network: before the next op runs the student is asked for the number it
 // will write; the answer comes from the engine (the op applied to a copy of
 // the state), and the question shows the op's numbers with "?" for the result.

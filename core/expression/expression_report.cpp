@@ -4,7 +4,7 @@
 #include <cmath>
 #include <sstream>
 
-#include "../gradcheck.hpp"
+#include "engine/gradcheck.hpp"
 #include "expression_describe.hpp"
 
 namespace bpv {

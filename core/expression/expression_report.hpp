@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "../describe.hpp"
+#include "engine/describe.hpp"
 #include "expression_step.hpp"
 
 namespace bpv {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "../optimizer.hpp"
+#include "optimizers/optimizer.hpp"
 
 namespace bpv {
 

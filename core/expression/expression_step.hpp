@@ -11,7 +11,7 @@
 #include <optional>
 #include <vector>
 
-#include "../ops.hpp"
+#include "engine/ops.hpp"
 #include "expression_graph.hpp"
 
 namespace bpv {
@@ -59,7 +59,7 @@ struct ExprState {
   double t = 0.0;             // the optimizer's t
   std::vector<ParamState> optimizer_state;  // per parameter
   // 1 × 1 scratch through which a parameter meets the optimizers' matrix
-  // interface (core/optimizer.hpp); not state.
+  // interface (core/optimizers/optimizer.hpp); not state.
   Eigen::MatrixXd param_scratch = Eigen::MatrixXd::Zero(1, 1), grad_scratch = Eigen::MatrixXd::Zero(1, 1);
 };
 

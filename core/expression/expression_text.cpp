@@ -5,7 +5,7 @@
 #include <sstream>
 #include <vector>
 
-#include "../describe.hpp"
+#include "engine/describe.hpp"
 
 namespace bpv {
 namespace {

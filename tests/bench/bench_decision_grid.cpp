@@ -10,7 +10,7 @@
 #include <benchmark/benchmark.h>
 
 #include "bench_nets.hpp"
-#include "decision_grid.hpp"
+#include "insight/decision_grid.hpp"
 
 namespace bpv::bench {
 namespace {

@@ -5,8 +5,8 @@
 #include <benchmark/benchmark.h>
 
 #include "bench_nets.hpp"
-#include "session.hpp"
-#include "train.hpp"
+#include "engine/session.hpp"
+#include "engine/train.hpp"
 
 namespace bpv::bench {
 namespace {

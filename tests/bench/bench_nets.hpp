@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "scenario.hpp"
+#include "engine/scenario.hpp"
 
 namespace bpv::bench {
 

@@ -24,10 +24,10 @@
 #include <unistd.h>
 
 #include "bench_nets.hpp"
-#include "optimizer.hpp"
+#include "optimizers/optimizer.hpp"
 #include "reference_epoch.hpp"
 #include "reference_mlp.hpp"
-#include "train.hpp"
+#include "engine/train.hpp"
 
 namespace {
 

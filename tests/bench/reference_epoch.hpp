@@ -14,11 +14,11 @@
 #include <string>
 #include <vector>
 
-#include "batching.hpp"
+#include "data/batching.hpp"
 #include "reference_mlp.hpp"
-#include "scenario.hpp"
-#include "scenario_io.hpp"
-#include "train.hpp"
+#include "engine/scenario.hpp"
+#include "formats/scenario_io.hpp"
+#include "engine/train.hpp"
 
 namespace bpv::bench {
 

@@ -17,8 +17,8 @@
 #include <utility>
 #include <vector>
 
-#include "losses.hpp"
-#include "scenario.hpp"
+#include "layers/losses.hpp"
+#include "engine/scenario.hpp"
 
 namespace bpv::bench {
 

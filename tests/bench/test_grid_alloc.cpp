@@ -5,7 +5,7 @@
 
 #include "alloc_counter.h"
 #include "bench_nets.hpp"
-#include "decision_grid.hpp"
+#include "insight/decision_grid.hpp"
 
 namespace {
 

@@ -18,10 +18,10 @@
 
 #include "alloc_counter.h"
 #include "bench_nets.hpp"
-#include "batching.hpp"
-#include "optimizer.hpp"
-#include "scenario_io.hpp"
-#include "train.hpp"
+#include "data/batching.hpp"
+#include "optimizers/optimizer.hpp"
+#include "formats/scenario_io.hpp"
+#include "engine/train.hpp"
 
 namespace {
 

@@ -23,13 +23,13 @@
 #include <thread>
 #include <vector>
 
-#include "batching.hpp"
-#include "evaluate.hpp"
-#include "optimizer.hpp"
-#include "scenario_io.hpp"
+#include "data/batching.hpp"
+#include "engine/evaluate.hpp"
+#include "optimizers/optimizer.hpp"
+#include "formats/scenario_io.hpp"
 #include "temp_dir.hpp"
-#include "stepper.hpp"
-#include "train.hpp"
+#include "engine/stepper.hpp"
+#include "engine/train.hpp"
 
 extern char** environ;
 

@@ -19,7 +19,7 @@
 
 #include "expression/expression_describe.hpp"
 #include "expression/expression_io.hpp"
-#include "scenario_io.hpp"
+#include "formats/scenario_io.hpp"
 
 namespace {
 

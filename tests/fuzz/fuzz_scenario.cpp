@@ -19,10 +19,10 @@
 #include <cstring>
 #include <string>
 
-#include "describe.hpp"
-#include "scenario_io.hpp"
-#include "stepper.hpp"
-#include "train.hpp"
+#include "engine/describe.hpp"
+#include "formats/scenario_io.hpp"
+#include "engine/stepper.hpp"
+#include "engine/train.hpp"
 
 namespace {
 

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "app_session.hpp"
-#include "session.hpp"
+#include "engine/session.hpp"
 #include "temp_dir.hpp"
 #include "test_helpers.hpp"
 

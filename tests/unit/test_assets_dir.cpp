@@ -1,12 +1,12 @@
 // Where the program looks for its built-in scenarios and lessons
-// (core/lesson.hpp's find_assets_dir): its own installed copy beside bin/
+// (core/teaching/lesson.hpp's find_assets_dir): its own installed copy beside bin/
 // wins over the build's compiled-in source path, so a package extracted
 // anywhere runs on the files it ships.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
-#include "lesson.hpp"
+#include "teaching/lesson.hpp"
 #include "temp_dir.hpp"
 
 namespace bpv {

@@ -1,4 +1,4 @@
-// core/background_work.hpp: the slices run until one says it is done, the
+// core/engine/background_work.hpp: the slices run until one says it is done, the
 // owner sees finished() and what they wrote, and cancel() stops them early.
 // (In the browser the same slices run from the frame loop instead.)
 #include <gtest/gtest.h>
@@ -7,7 +7,7 @@
 #include <chrono>
 #include <thread>
 
-#include "background_work.hpp"
+#include "engine/background_work.hpp"
 
 namespace bpv {
 namespace {

@@ -9,10 +9,10 @@
 #include <cmath>
 #include <memory>
 
-#include "gradcheck.hpp"
-#include "stepper.hpp"
+#include "engine/gradcheck.hpp"
+#include "engine/stepper.hpp"
 #include "test_helpers.hpp"
-#include "train.hpp"
+#include "engine/train.hpp"
 
 namespace bpv {
 namespace {

@@ -1,5 +1,5 @@
 // What the canvas marks for the current op follows the tensor registry
-// (core/tensors.hpp): a per-edge tensor the op writes rings its layer's
+// (core/engine/tensors.hpp): a per-edge tensor the op writes rings its layer's
 // edges, a per-neuron one its neurons, the loss and the penalty the loss box.
 // An optimizer's m, v or velocity shows on its parameter's edges or neurons
 // (the equation panel and the matrix inspector show it too), while t and
@@ -9,9 +9,9 @@
 #include <string>
 
 #include "canvas_values.hpp"
-#include "scenario_io.hpp"
-#include "stepper.hpp"
-#include "tensors.hpp"
+#include "formats/scenario_io.hpp"
+#include "engine/stepper.hpp"
+#include "engine/tensors.hpp"
 
 namespace bpv {
 namespace {

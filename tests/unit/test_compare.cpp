@@ -1,15 +1,15 @@
-// The comparison view's job (core/compare.hpp): each curve is exactly what
+// The comparison view's job (core/insight/compare.hpp): each curve is exactly what
 // `backprop-viz train` prints for a file with that optimizer, bit for bit.
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <thread>
 
-#include "compare.hpp"
-#include "optimizer.hpp"
-#include "scenario_io.hpp"
+#include "insight/compare.hpp"
+#include "optimizers/optimizer.hpp"
+#include "formats/scenario_io.hpp"
 #include "test_helpers.hpp"
-#include "train.hpp"
+#include "engine/train.hpp"
 
 namespace bpv {
 namespace {

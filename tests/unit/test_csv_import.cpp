@@ -9,8 +9,8 @@
 #include <iterator>
 #include <set>
 
-#include "csv_import.hpp"
-#include "dataset.hpp"
+#include "data/csv_import.hpp"
+#include "data/dataset.hpp"
 #include "temp_dir.hpp"
 
 namespace bpv {

@@ -3,12 +3,12 @@
 // refusal changes nothing and says why, and undo restores the scenario.
 #include <gtest/gtest.h>
 
-#include "batching.hpp"
-#include "edits.hpp"
-#include "edits_json.hpp"
-#include "evaluate.hpp"
-#include "scenario_io.hpp"
-#include "session.hpp"
+#include "data/batching.hpp"
+#include "engine/edits.hpp"
+#include "engine/edits_json.hpp"
+#include "engine/evaluate.hpp"
+#include "formats/scenario_io.hpp"
+#include "engine/session.hpp"
 #include "test_helpers.hpp"
 
 namespace bpv {

@@ -8,11 +8,11 @@
 #include <numeric>
 #include <set>
 
-#include "batching.hpp"
-#include "evaluate.hpp"
-#include "stepper.hpp"
+#include "data/batching.hpp"
+#include "engine/evaluate.hpp"
+#include "engine/stepper.hpp"
 #include "test_helpers.hpp"
-#include "train.hpp"
+#include "engine/train.hpp"
 
 namespace bpv {
 namespace {

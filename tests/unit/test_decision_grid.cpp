@@ -1,4 +1,4 @@
-// The decision grid (core/decision_grid.hpp): every grid point's output
+// The decision grid (core/insight/decision_grid.hpp): every grid point's output
 // equals a single forward pass of that point through the engine's own ops,
 // the grid covers the extent as documented, and only 2-input nets are taken.
 #include <gtest/gtest.h>
@@ -10,10 +10,10 @@
 #include <chrono>
 #include <thread>
 
-#include "decision_grid.hpp"
-#include "decision_region_job.hpp"
-#include "scenario_io.hpp"
-#include "stepper.hpp"
+#include "insight/decision_grid.hpp"
+#include "insight/decision_region_job.hpp"
+#include "formats/scenario_io.hpp"
+#include "engine/stepper.hpp"
 #include "test_helpers.hpp"
 
 namespace bpv {

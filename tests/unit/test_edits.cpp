@@ -3,9 +3,9 @@
 // state, a refused edit changes nothing, and the change mask says what moved.
 #include <gtest/gtest.h>
 
-#include "edits.hpp"
-#include "optimizer.hpp"
-#include "session.hpp"
+#include "engine/edits.hpp"
+#include "optimizers/optimizer.hpp"
+#include "engine/session.hpp"
 #include "test_helpers.hpp"
 
 namespace bpv {
@@ -260,9 +260,9 @@ TEST(Edits, ACorruptHistoryIsRefusedAndLeavesNoHistory) {
 }  // namespace bpv
 
 // ---- The optimizer and the regularization as edits ---------------------------
-#include "edits_json.hpp"
-#include "optimizer.hpp"
-#include "scenario_io.hpp"
+#include "engine/edits_json.hpp"
+#include "optimizers/optimizer.hpp"
+#include "formats/scenario_io.hpp"
 
 namespace bpv {
 namespace {

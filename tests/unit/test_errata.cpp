@@ -1,4 +1,4 @@
-// The seed's errata (core/errata.hpp): every number the blog publishes is
+// The seed's errata (core/teaching/errata.hpp): every number the blog publishes is
 // compared with the engine's value for the same formula, and flagged exactly
 // when they differ by more than one unit of the blog's last printed digit.
 // Checked here against (a) the engine computed independently in the test,
@@ -12,9 +12,9 @@
 #include <fstream>
 #include <map>
 
-#include "errata.hpp"
-#include "scenario_io.hpp"
-#include "stepper.hpp"
+#include "teaching/errata.hpp"
+#include "formats/scenario_io.hpp"
+#include "engine/stepper.hpp"
 #include "test_helpers.hpp"
 
 namespace bpv {

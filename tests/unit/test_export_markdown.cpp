@@ -5,8 +5,8 @@
 #include <cmath>
 #include <sstream>
 
-#include "export_markdown.hpp"
-#include "stepper.hpp"
+#include "formats/export_markdown.hpp"
+#include "engine/stepper.hpp"
 #include "test_helpers.hpp"
 
 namespace bpv {

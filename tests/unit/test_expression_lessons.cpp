@@ -8,8 +8,8 @@
 #include <string>
 
 #include "expression/expression_lesson.hpp"
-#include "scenario_io.hpp"
-#include "stepper.hpp"
+#include "formats/scenario_io.hpp"
+#include "engine/stepper.hpp"
 
 namespace bpv {
 namespace {

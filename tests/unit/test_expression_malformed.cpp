@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "expression/expression_io.hpp"
-#include "scenario_io.hpp"
+#include "formats/scenario_io.hpp"
 
 namespace bpv {
 namespace {

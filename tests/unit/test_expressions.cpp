@@ -13,7 +13,7 @@
 #include "expression/expression_predict.hpp"
 #include "expression/expression_session.hpp"
 #include "expression/expression_text.hpp"
-#include "optimizer.hpp"
+#include "optimizers/optimizer.hpp"
 #include "temp_dir.hpp"
 
 namespace bpv {

@@ -11,13 +11,13 @@
 #include <string>
 #include <vector>
 
-#include "describe.hpp"
-#include "losses.hpp"
-#include "scenario_io.hpp"
-#include "stepper.hpp"
+#include "engine/describe.hpp"
+#include "layers/losses.hpp"
+#include "formats/scenario_io.hpp"
+#include "engine/stepper.hpp"
 #include "test_helpers.hpp"
-#include "trace.hpp"
-#include "train.hpp"
+#include "formats/trace.hpp"
+#include "engine/train.hpp"
 
 namespace bpv {
 namespace {

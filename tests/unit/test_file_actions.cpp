@@ -12,13 +12,13 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "export_markdown.hpp"
+#include "formats/export_markdown.hpp"
 #include "file_actions.hpp"
-#include "optimizer.hpp"
-#include "session.hpp"
+#include "optimizers/optimizer.hpp"
+#include "engine/session.hpp"
 #include "temp_dir.hpp"
 #include "test_helpers.hpp"
-#include "trace.hpp"
+#include "formats/trace.hpp"
 
 namespace bpv {
 namespace {

@@ -7,10 +7,10 @@
 #include <cmath>
 #include <thread>
 
-#include "gradcheck.hpp"
-#include "gradcheck_job.hpp"
-#include "layer_gradients.hpp"
-#include "stepper.hpp"
+#include "engine/gradcheck.hpp"
+#include "engine/gradcheck_job.hpp"
+#include "insight/layer_gradients.hpp"
+#include "engine/stepper.hpp"
 #include "test_helpers.hpp"
 
 namespace bpv {

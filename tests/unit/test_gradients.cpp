@@ -1,5 +1,5 @@
 // Analytic gradients of whole networks against central finite differences
-// (core/gradcheck.hpp, relative error ≤ 1e-6), for every activation × loss
+// (core/engine/gradcheck.hpp, relative error ≤ 1e-6), for every activation × loss
 // combination, on seeded random networks and batches.
 //
 // Placement: every activation is put in the first hidden layer, in the second
@@ -15,9 +15,9 @@
 #include <string>
 #include <tuple>
 
-#include "gradcheck.hpp"
+#include "engine/gradcheck.hpp"
 #include "test_helpers.hpp"
-#include "train.hpp"
+#include "engine/train.hpp"
 
 namespace bpv {
 namespace {

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "ops.hpp"
-#include "scenario.hpp"
-#include "scenario_io.hpp"
+#include "engine/ops.hpp"
+#include "engine/scenario.hpp"
+#include "formats/scenario_io.hpp"
 
 namespace bpv::test {
 

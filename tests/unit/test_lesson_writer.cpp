@@ -1,5 +1,5 @@
-// Lessons a teacher records in the app (core/lesson_recording.hpp,
-// core/lesson_writer.hpp): every shipped lesson written back and read again
+// Lessons a teacher records in the app (core/teaching/lesson_recording.hpp,
+// core/teaching/lesson_writer.hpp): every shipped lesson written back and read again
 // plays the same beats; a recorded beat replays the training that led to it
 // or keeps the edited network; a click offers the quantities the op computed;
 // what is saved opens again, and a lesson that would not open is never written.
@@ -9,10 +9,10 @@
 #include <sstream>
 
 #include "../common/temp_dir.hpp"
-#include "lesson_recording.hpp"
-#include "lesson_writer.hpp"
+#include "teaching/lesson_recording.hpp"
+#include "teaching/lesson_writer.hpp"
 #include "test_helpers.hpp"
-#include "train.hpp"
+#include "engine/train.hpp"
 
 namespace bpv {
 namespace {

@@ -1,4 +1,4 @@
-// Lessons as data (core/lesson.hpp, docs/lessons.md): every shipped lesson
+// Lessons as data (core/teaching/lesson.hpp, docs/lessons.md): every shipped lesson
 // loads, every beat can be placed (its op exists, its training and its
 // non-finite op are reachable), every question's answer resolves to the
 // engine's own number, and a session driven by the same commands the lesson
@@ -13,14 +13,14 @@
 #include <filesystem>
 #include <thread>
 
-#include "batching.hpp"
-#include "evaluate.hpp"
-#include "lesson.hpp"
-#include "session.hpp"
-#include "stepper.hpp"
+#include "data/batching.hpp"
+#include "engine/evaluate.hpp"
+#include "teaching/lesson.hpp"
+#include "engine/session.hpp"
+#include "engine/stepper.hpp"
 #include "test_helpers.hpp"
-#include "trace.hpp"
-#include "train.hpp"
+#include "formats/trace.hpp"
+#include "engine/train.hpp"
 
 namespace bpv {
 namespace {

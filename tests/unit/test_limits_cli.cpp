@@ -21,8 +21,8 @@
 #include <thread>
 #include <vector>
 
-#include "scenario.hpp"
-#include "scenario_io.hpp"
+#include "engine/scenario.hpp"
+#include "formats/scenario_io.hpp"
 #include "temp_dir.hpp"
 
 extern char** environ;

@@ -1,4 +1,4 @@
-// The network's step as its computational graph (core/op_graph.hpp): built
+// The network's step as its computational graph (core/engine/op_graph.hpp): built
 // from the ops' declared reads and writes, acyclic, one node per op, every
 // tensor named as the app names it.
 #include <gtest/gtest.h>
@@ -6,9 +6,9 @@
 #include <set>
 #include <string>
 
-#include "op_graph.hpp"
-#include "scenario_io.hpp"
-#include "stepper.hpp"
+#include "engine/op_graph.hpp"
+#include "formats/scenario_io.hpp"
+#include "engine/stepper.hpp"
 
 namespace bpv {
 namespace {

@@ -8,12 +8,12 @@
 #include <tuple>
 #include <string>
 
-#include "describe.hpp"
-#include "op_kind.hpp"
-#include "optimizer.hpp"
-#include "stepper.hpp"
-#include "scenario_io.hpp"
-#include "tensors.hpp"
+#include "engine/describe.hpp"
+#include "engine/op_kind.hpp"
+#include "optimizers/optimizer.hpp"
+#include "engine/stepper.hpp"
+#include "formats/scenario_io.hpp"
+#include "engine/tensors.hpp"
 #include "test_helpers.hpp"
 
 namespace bpv {

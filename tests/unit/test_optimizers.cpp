@@ -9,14 +9,14 @@
 #include <cmath>
 #include <functional>
 
-#include "describe.hpp"
-#include "gradcheck.hpp"
-#include "optimizer.hpp"
-#include "predict.hpp"
-#include "stepper.hpp"
+#include "engine/describe.hpp"
+#include "engine/gradcheck.hpp"
+#include "optimizers/optimizer.hpp"
+#include "teaching/predict.hpp"
+#include "engine/stepper.hpp"
 #include "test_helpers.hpp"
-#include "tensors.hpp"
-#include "train.hpp"
+#include "engine/tensors.hpp"
+#include "engine/train.hpp"
 
 namespace bpv {
 namespace {

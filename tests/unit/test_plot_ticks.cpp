@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "plot_ticks.hpp"
+#include "insight/plot_ticks.hpp"
 
 namespace bpv {
 namespace {

@@ -1,4 +1,4 @@
-// Predict-then-reveal (core/predict.hpp): the answer asked for is exactly
+// Predict-then-reveal (core/teaching/predict.hpp): the answer asked for is exactly
 // what the op then writes, asking changes nothing in the engine, the shown
 // equation hides the result, and the tolerance is the one the UI states.
 #include <gtest/gtest.h>
@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "predict.hpp"
+#include "teaching/predict.hpp"
 #include "test_helpers.hpp"
 
 namespace bpv {

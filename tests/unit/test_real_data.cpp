@@ -6,10 +6,10 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "batching.hpp"
-#include "evaluate.hpp"
-#include "scenario_io.hpp"
-#include "train.hpp"
+#include "data/batching.hpp"
+#include "engine/evaluate.hpp"
+#include "formats/scenario_io.hpp"
+#include "engine/train.hpp"
 
 namespace bpv {
 namespace {

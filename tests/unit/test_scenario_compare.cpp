@@ -2,9 +2,9 @@
 // what they cover changes, and not for what they leave out.
 #include <gtest/gtest.h>
 
-#include "optimizer.hpp"
-#include "scenario_compare.hpp"
-#include "train.hpp"
+#include "optimizers/optimizer.hpp"
+#include "engine/scenario_compare.hpp"
+#include "engine/train.hpp"
 
 namespace bpv {
 namespace {

@@ -6,10 +6,10 @@
 #include <string>
 #include <unistd.h>
 
-#include "gradcheck.hpp"
+#include "engine/gradcheck.hpp"
 #include "temp_dir.hpp"
 #include "test_helpers.hpp"
-#include "train.hpp"
+#include "engine/train.hpp"
 
 namespace bpv {
 namespace {

@@ -26,7 +26,7 @@
 #include <string>
 #include <vector>
 
-#include "stepper.hpp"
+#include "engine/stepper.hpp"
 #include "test_helpers.hpp"
 
 namespace bpv {

@@ -1,10 +1,11 @@
-// The web page's links (core/share_link.hpp): a link opens exactly the
+// The web page's links (core/formats/share_link.hpp): a link opens exactly the
 // network and op it was made from, and a bad or oversized one is refused
 // with the loader's kind of message, never half taken.
 #include <gtest/gtest.h>
 
-#include "scenario_io.hpp"
-#include "share_link.hpp"
+#include "expression/expression_io.hpp"
+#include "formats/scenario_io.hpp"
+#include "formats/share_link.hpp"
 #include "test_helpers.hpp"
 
 namespace bpv {
@@ -39,6 +40,15 @@ TEST(ShareLink, OpensTheNetworkOpAndBeatItWasMadeFrom) {
   EXPECT_EQ(link.beat, 2u);
 }
 
+TEST(ShareLink, OpensTheExpressionAndOpItWasMadeFrom) {
+  const Expression neuron = load_expression(test::assets_dir() + "/expressions/micrograd_neuron.json");
+  const ShareLink link = parse_share_link("#" + expression_link_fragment(neuron, 11));
+  ASSERT_TRUE(link.expression);
+  EXPECT_FALSE(link.scenario);
+  EXPECT_EQ(expression_file_text(*link.expression), expression_file_text(neuron));
+  EXPECT_EQ(link.op, std::optional<std::size_t>(11));
+}
+
 TEST(ShareLink, AnEmptyFragmentOpensThePagesUsualStart) {
   const ShareLink link = parse_share_link("");
   EXPECT_FALSE(link.scenario);
@@ -58,6 +68,11 @@ void expect_refused(const std::string& fragment, const std::string& starts_with)
 TEST(ShareLink, ABadLinkSaysWhatIsWrongWithIt) {
   expect_refused("scenario=bm90IGpzb24", "link: ");            // "not json": the loader's message
   expect_refused("scenario=%%%", "link: scenario: is not base64url");
+  expect_refused("expression=%%%", "link: expression: is not base64url");
+  // {"kind":"expression","values":{"x":1},"definitions":["y = x +"],"output":"y"}: the parser's column
+  expect_refused("expression=" + base64url_encode(R"({"kind":"expression","values":{"x":1},)"
+                                                  R"("definitions":["y = x +"],"output":"y"})"),
+                 "link: definitions[0]: column ");
   expect_refused("op=-1", "link: op: must be a whole number");
   expect_refused("op=3x", "link: op: must be a whole number");
   expect_refused("lesson=../../etc/passwd", "link: lesson: must name a lesson file");

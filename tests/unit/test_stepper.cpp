@@ -6,10 +6,10 @@
 #include <cmath>
 #include <limits>
 
-#include "describe.hpp"
-#include "stepper.hpp"
+#include "engine/describe.hpp"
+#include "engine/stepper.hpp"
 #include "test_helpers.hpp"
-#include "train.hpp"
+#include "engine/train.hpp"
 
 namespace bpv {
 namespace {

@@ -18,9 +18,9 @@
 #include <sstream>
 #include <string>
 
-#include "scenario_io.hpp"
+#include "formats/scenario_io.hpp"
 #include "test_helpers.hpp"
-#include "trace.hpp"
+#include "formats/trace.hpp"
 
 namespace bpv {
 namespace {

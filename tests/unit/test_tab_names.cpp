@@ -2,7 +2,7 @@
 // tabs (ui) are one list: every name picks its own tab, in the same order.
 #include <gtest/gtest.h>
 
-#include "lesson.hpp"
+#include "teaching/lesson.hpp"
 #include "ui_state.hpp"
 
 namespace bpv {

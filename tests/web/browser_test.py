@@ -24,6 +24,9 @@ Checks, each one failing the test with the reason:
   9. the page opens from a static web server too;
  10. a link opens a lesson at a beat, and PageDown (a clicker's key) enters
      the next beat;
+ 12. a link carrying an expression (micrograd's neuron) opens it at its op,
+     ← steps it backward, its trace equals the native one, and (Chromium)
+     Ctrl+Q goes back to a network;
  11. (Chromium) on a screen with two device pixels per CSS pixel the page
      draws at the device's resolution with the UI at twice its size, and a
      click lands on the control under it.
@@ -46,6 +49,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "assets/scenarios/seed.json"
+NEURON = ROOT / "assets/expressions/micrograd_neuron.json"
 BENCH_STEPS = 100000
 
 
@@ -490,6 +494,47 @@ def main():
             fail(f"PageDown in a lesson: beat {l1['beat']}, entered {l1['entered']}, "
                  f"cursor {s1['cursor']} (the beat's {l1['cursor']})")
         print(f"lesson: '{l1['title']}' opened from a link, PageDown entered beat 2 at op {s1['cursor']}")
+
+        # 12. An expression from a link: micrograd's neuron, stepped backward.
+        native_neuron = json.loads(subprocess.run([native, "trace", str(NEURON), "--json"], check=True,
+                                                  capture_output=True, text=True).stdout)
+        backward = [st["index"] for st in native_neuron["steps"] if st["phase"] == "backward"]
+        at = backward[len(backward) // 2] + 1  # in the middle of the backward pass
+        wd.go("about:blank")
+        wd.go(page.as_uri() + "#expression=" +
+              base64.urlsafe_b64encode(NEURON.read_bytes()).decode().rstrip("=") + f"&op={at}")
+        wait_ready(wd, "an expression link")
+        e0 = state(wd)
+        name = json.loads(NEURON.read_text())["name"]
+        if e0.get("kind") != "expression" or e0["name"] != name or e0["cursor"] != at:
+            fail(f"an expression link opened {e0.get('kind')} '{e0.get('name', e0.get('scenario'))}' "
+                 f"at op {e0['cursor']}, not the expression '{name}' at op {at}")
+        grads_before = e0["gradients"]
+        wd.js("document.getElementById('canvas').focus();")
+        wd.key("\ue012")  # ←
+        end = time.time() + 10
+        while state(wd)["cursor"] != at - 1 and time.time() < end:
+            time.sleep(0.05)
+        e1 = state(wd)
+        if e1["cursor"] != at - 1:
+            fail(f"← on the expression: the op index went from {at} to {e1['cursor']}, not {at - 1}")
+        undone = [k for k in grads_before if grads_before[k] != e1["gradients"][k]]
+        if not undone:
+            fail(f"← on the expression at op {at} (backward) changed no gradient: {grads_before} vs {e1['gradients']}")
+        diffs = differences(wd.js("return bpv.trace();"), native_neuron)
+        if diffs:
+            fail("the expression's trace differs from the native one:\n  " + "\n  ".join(diffs[:10]))
+        back = ""
+        if browser == "chromium":  # Firefox's own Ctrl+Q quits the browser
+            wd.key("q", ctrl=True)
+            end = time.time() + 10
+            while "scenario" not in state(wd) and time.time() < end:
+                time.sleep(0.05)
+            if "scenario" not in state(wd):
+                fail("Ctrl+Q on the expression did not go back to a network")
+            back = f"; Ctrl+Q back to '{state(wd)['scenario']}'"
+        print(f"expression: micrograd's neuron opened from a link at op {at}, ← undid ∂/∂{undone[0]}; "
+              f"trace equal to the native one ({len(native_neuron['steps'])} ops){back}")
 
         # 11. HiDPI: a second browser whose screen has 2 device pixels per CSS pixel.
         if browser == "chromium":

@@ -1,0 +1,115 @@
+#include "engine/op_graph.hpp"
+
+#include <map>
+
+#include "engine/describe.hpp"
+#include "optimizers/optimizer_state.hpp"
+
+namespace bpv {
+
+std::string tensor_symbol(const Scenario& sc, BufferRef ref) {
+  const int l = ref.layer;
+  const std::string sup = superscript(l);
+  switch (ref.buffer) {
+    case Buffer::Input: return "x";
+    case Buffer::Target: return "y";
+    case Buffer::PreActivation: return "z" + sup;
+    case Buffer::Activation: return layer_symbol(sc, l);
+    case Buffer::GradActivation: return "∂L/∂" + layer_symbol(sc, l);
+    case Buffer::Delta: return "δ" + sup;
+    case Buffer::Weights: return "W" + sup;
+    case Buffer::Bias: return "b" + sup;
+    case Buffer::GradWeights: return "∂L/∂W" + sup;
+    case Buffer::GradBias: return "∂L/∂b" + sup;
+    case Buffer::LossValue: return "L";
+    case Buffer::LearningRate: return "η";
+    case Buffer::Penalty: return "P";
+    case Buffer::Step: return "t";
+    case Buffer::WeightState:
+    case Buffer::BiasState: {
+      const std::string of = (ref.buffer == Buffer::WeightState ? "W" : "b") + sup;
+      const std::string what = ref.slot == StateSlot::Velocity ? "velocity" : std::string(state_slot_name(ref.slot));
+      return what + " of " + of;
+    }
+    case Buffer::BatchRows: return "rows";
+    case Buffer::BiasCorrection: return "1 − βᵗ";
+  }
+  return "?";
+}
+
+namespace {
+
+// An op's box on the graph: its math, short ("a·W + b"), not its trace id.
+std::string op_short_label(OpKind kind) {
+  switch (kind) {
+    case OpKind::MiniBatch: return "batch";
+    case OpKind::Affine: return "a·W + b";
+    case OpKind::Activate: return "f(z)";
+    case OpKind::Loss: return "loss";
+    case OpKind::LossGradient: return "∂L/∂o";
+    case OpKind::ActivationBackward: return "· f′(z)";
+    case OpKind::GradWeights: return "aᵀ·δ";
+    case OpKind::GradBias: return "Σ δ";
+    case OpKind::GradInput: return "δ·Wᵀ";
+    case OpKind::UpdateWeights: return "W − η·∂W";
+    case OpKind::UpdateBias: return "b − η·∂b";
+    case OpKind::Penalty: return "penalty";
+    case OpKind::PenaltyGradient: return "+ ∂P/∂W";
+    case OpKind::OptimizerStep: return "t + 1";
+    case OpKind::OptimizerState: return "state";
+    case OpKind::BiasCorrection: return "1 − βᵗ";
+  }
+  return std::string(op_kind_name(kind));
+}
+
+struct RefLess {
+  bool operator()(const BufferRef& a, const BufferRef& b) const {
+    if (a.buffer != b.buffer) return a.buffer < b.buffer;
+    if (a.layer != b.layer) return a.layer < b.layer;
+    return a.slot < b.slot;
+  }
+};
+
+}  // namespace
+
+OpGraph build_op_graph(const PassState& state, const std::vector<Op>& ops) {
+  OpGraph g;
+  std::map<BufferRef, int, RefLess> latest;  // each tensor's newest version's node
+  std::map<BufferRef, int, RefLess> versions;
+  const auto shape_of = [&](BufferRef ref) -> std::string {
+    if (ref.buffer == Buffer::LearningRate) return "scalar";
+    const Eigen::MatrixXd& m = buffer_matrix(state, ref);
+    return std::to_string(m.rows()) + " × " + std::to_string(m.cols());
+  };
+  const auto tensor_node = [&](BufferRef ref, int writer) {
+    OpGraphNode n;
+    n.tensor = ref;
+    n.version = versions[ref]++;
+    n.label = tensor_symbol(state.scenario, ref);
+    for (int v = 0; v < n.version && v < 3; ++v) n.label += "′";
+    n.shape = shape_of(ref);
+    if (writer >= 0) n.inputs.push_back(writer);
+    g.nodes.push_back(std::move(n));
+    latest[ref] = static_cast<int>(g.nodes.size()) - 1;
+    return latest[ref];
+  };
+  for (std::size_t k = 0; k < ops.size(); ++k) {
+    const Op& op = ops[k];
+    OpGraphNode on;
+    on.is_op = true;
+    on.op_index = k;
+    on.label = op_short_label(op.kind);
+    for (int r = 0; r < op.read_count; ++r) {
+      const auto it = latest.find(op.reads[r]);
+      on.inputs.push_back(it != latest.end() ? it->second : tensor_node(op.reads[r], -1));
+    }
+    g.nodes.push_back(std::move(on));
+    const int me = static_cast<int>(g.nodes.size()) - 1;
+    g.op_node.push_back(me);
+    tensor_node(op.writes, me);
+    for (int w = 0; w < op.also_write_count; ++w) tensor_node(op.also_writes[w], me);
+  }
+  return g;
+}
+
+}  // namespace bpv

@@ -1,0 +1,162 @@
+#include "engine/ops.hpp"
+
+#include <stdexcept>
+
+#include "engine/op_kind.hpp"
+#include "optimizers/optimizer.hpp"
+#include "engine/tensors.hpp"
+
+namespace bpv {
+
+std::string_view phase_name(Phase p) {
+  switch (p) {
+    case Phase::Forward: return "forward";
+    case Phase::Loss: return "loss";
+    case Phase::Backward: return "backward";
+    case Phase::Update: return "update";
+  }
+  return "?";
+}
+
+std::string_view op_kind_name(OpKind k) { return op_kind(k).name; }
+
+// The kinds, one file each (op_kind.hpp), in OpKind's order.
+extern const OpKindDef kMiniBatchOp, kAffineOp, kActivateOp, kLossOp, kLossGradientOp, kActivationBackwardOp,
+    kGradWeightsOp, kGradBiasOp, kGradInputOp, kUpdateWeightsOp, kUpdateBiasOp, kPenaltyOp, kPenaltyGradientOp,
+    kOptimizerStepOp, kOptimizerStateOp, kBiasCorrectionOp;
+
+namespace {
+const OpKindDef* const kOpKinds[] = {
+    &kMiniBatchOp,       &kAffineOp,      &kActivateOp,    &kLossOp,          &kLossGradientOp,
+    &kActivationBackwardOp, &kGradWeightsOp, &kGradBiasOp, &kGradInputOp,     &kUpdateWeightsOp,
+    &kUpdateBiasOp,      &kPenaltyOp,     &kPenaltyGradientOp, &kOptimizerStepOp, &kOptimizerStateOp,
+    &kBiasCorrectionOp,
+};
+}  // namespace
+
+const OpKindDef& op_kind(OpKind kind) { return *kOpKinds[static_cast<int>(kind)]; }
+
+Op make_op(const Scenario& scenario, OpKind kind, int layer) {
+  const OpKindDef& def = op_kind(kind);
+  Op op{kind, layer, def.phase};
+  def.declare(scenario, op);
+  return op;
+}
+
+void declare_reads(Op& op, std::initializer_list<BufferRef> reads) {
+  op.read_count = 0;
+  for (const BufferRef& r : reads)
+    if (op.read_count < static_cast<int>(op.reads.size())) op.reads[op.read_count++] = r;
+}
+
+std::string_view buffer_name(Buffer b) { return tensor_info(b).name; }
+
+PassState make_pass_state(const Scenario& scenario) {
+  PassState state;
+  state.scenario = scenario;
+  const int batch = scenario.batch_size();
+  for (int l = 1; l <= scenario.layer_count(); ++l) {
+    const int n = scenario.width(l), n_prev = scenario.width(l - 1);
+    LayerState ls;
+    ls.pre_activation = Eigen::MatrixXd::Zero(batch, n);
+    ls.activation = Eigen::MatrixXd::Zero(batch, n);
+    ls.grad_activation = Eigen::MatrixXd::Zero(batch, n);
+    ls.delta = Eigen::MatrixXd::Zero(batch, n);
+    ls.grad_weights = Eigen::MatrixXd::Zero(n_prev, n);
+    ls.grad_bias = Eigen::MatrixXd::Zero(1, n);
+    state.layers.push_back(std::move(ls));
+  }
+  state.loss = Eigen::MatrixXd::Zero(1, 1);
+  state.penalty = Eigen::MatrixXd::Zero(1, 1);
+  state.batch_rows.resize(1, batch);
+  for (int r = 0; r < batch; ++r) state.batch_rows(0, r) = r;
+  conform_optimizer_state(state.scenario);
+  return state;
+}
+
+std::vector<Op> build_ops(const Scenario& scenario) {
+  const int last = scenario.layer_count();
+  std::vector<Op> ops;
+  auto add = [&](OpKind kind, int layer) { ops.push_back(make_op(scenario, kind, layer)); };
+  const bool regularized = scenario.regularization.active();
+  // The step's rows first: everything after reads x and y.
+  if (scenario.data.active()) add(OpKind::MiniBatch, 1);
+  for (int l = 1; l <= last; ++l) {
+    add(OpKind::Affine, l);
+    add(OpKind::Activate, l);
+  }
+  add(OpKind::Loss, last);
+  // The penalty belongs to the loss phase: it is part of the loss L the step
+  // minimises, so it comes right after the data loss.
+  if (regularized) add(OpKind::Penalty, last);
+  add(OpKind::LossGradient, last);
+  for (int l = last; l >= 1; --l) {
+    add(OpKind::ActivationBackward, l);
+    add(OpKind::GradWeights, l);
+    if (regularized) add(OpKind::PenaltyGradient, l);
+    add(OpKind::GradBias, l);
+    if (l > 1) add(OpKind::GradInput, l);
+  }
+  if (stateful_optimizer(scenario.optimizer)) {
+    const std::vector<Op> update = optimizer_ops(scenario);
+    ops.insert(ops.end(), update.begin(), update.end());
+    return ops;
+  }
+  for (int l = 1; l <= last; ++l) {
+    add(OpKind::UpdateWeights, l);
+    add(OpKind::UpdateBias, l);
+  }
+  return ops;
+}
+
+void conform_batch(PassState& state) {
+  const Eigen::Index batch = state.scenario.inputs.rows();
+  std::vector<std::array<Eigen::MatrixXd, 4>>& spare = state.spare.layers;
+  for (std::size_t k = 0; k < state.layers.size(); ++k) {
+    LayerState& ls = state.layers[k];
+    if (ls.pre_activation.rows() == batch) continue;
+    if (spare.size() != state.layers.size()) spare.resize(state.layers.size());
+    const Eigen::Index n = ls.pre_activation.cols();
+    const std::array<Eigen::MatrixXd*, 4> live{&ls.pre_activation, &ls.activation, &ls.grad_activation, &ls.delta};
+    for (std::size_t i = 0; i < live.size(); ++i) {
+      // swap() trades storage, never copies: the old size waits in the spare.
+      live[i]->swap(spare[k][i]);
+      if (live[i]->rows() == batch && live[i]->cols() == n) live[i]->setZero();
+      else live[i]->setZero(batch, n);
+    }
+  }
+}
+
+void apply_op(const Op& op, PassState& state) { op_kind(op.kind).apply(op, state); }
+
+const Eigen::MatrixXd& buffer_matrix(const PassState& state, BufferRef ref) {
+  const Scenario& sc = state.scenario;
+  const int l = ref.layer;
+  switch (ref.buffer) {
+    case Buffer::Input: return sc.inputs;
+    case Buffer::Target: return sc.targets;
+    case Buffer::PreActivation: return state.layers[l - 1].pre_activation;
+    case Buffer::Activation: return state.activation(l);
+    case Buffer::GradActivation: return state.layers[l - 1].grad_activation;
+    case Buffer::Delta: return state.layers[l - 1].delta;
+    case Buffer::Weights: return sc.layers[l - 1].weights;
+    case Buffer::Bias: return sc.layers[l - 1].bias;
+    case Buffer::GradWeights: return state.layers[l - 1].grad_weights;
+    case Buffer::GradBias: return state.layers[l - 1].grad_bias;
+    case Buffer::LossValue: return state.loss;
+    case Buffer::Penalty: return state.penalty;
+    case Buffer::Step: return sc.optimizer_state.t;
+    case Buffer::WeightState: return sc.optimizer_state.layers[l - 1].weights[ref.slot];
+    case Buffer::BiasState: return sc.optimizer_state.layers[l - 1].bias[ref.slot];
+    case Buffer::BatchRows: return state.batch_rows;
+    case Buffer::BiasCorrection: return sc.optimizer_state.bias_correction;
+    case Buffer::LearningRate: break;
+  }
+  throw std::logic_error("buffer_matrix: the learning rate is a scalar, not a matrix");
+}
+
+Eigen::MatrixXd& buffer_matrix(PassState& state, BufferRef ref) {
+  return const_cast<Eigen::MatrixXd&>(buffer_matrix(static_cast<const PassState&>(state), ref));
+}
+
+}  // namespace bpv

@@ -1,0 +1,154 @@
+// The op list of one training step, and the state the ops read and write.
+//
+// One training step = forward (affine, activation per layer), the loss, the
+// backward pass from the last layer to the first, then SGD on every W and b.
+// Each op is a small record (kind, layer); apply_op() is the only code that
+// does the math, so the stepped path (Stepper) and the fast path (train_step)
+// run exactly the same instructions in the same order.
+#pragma once
+#include <Eigen/Dense>
+#include <array>
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+#include "engine/scenario.hpp"
+
+namespace bpv {
+
+enum class Phase { Forward, Loss, Backward, Update };
+std::string_view phase_name(Phase p);  // "forward", "loss", "backward", "update"
+
+enum class OpKind {
+  MiniBatch,           // x, y ← the step's rows of the training set (only with a data set)
+  Affine,              // z_l = a_{l-1} · W_l + b_l
+  Activate,            // a_l = f(z_l)
+  Loss,                // L = (1/B) Σ_b loss(a_L, y)
+  LossGradient,        // ∂L/∂a_L
+  ActivationBackward,  // δ_l = ∂L/∂z_l = ∂L/∂a_l through ∂a_l/∂z_l
+  GradWeights,         // ∂L/∂W_l = a_{l-1}ᵀ · δ_l
+  GradBias,            // ∂L/∂b_l = Σ_b δ_l
+  GradInput,           // ∂L/∂a_{l-1} = δ_l · W_lᵀ   (l ≥ 2: nothing learns from ∂L/∂x)
+  UpdateWeights,       // W_l ← W_l − η ∂L/∂W_l
+  UpdateBias,          // b_l ← b_l − η ∂L/∂b_l (or the optimizer's step for b_l)
+  // formats.md §4, present only when the scenario asks for them:
+  Penalty,             // P = (l2/2)·Σ W² + l1·Σ |W| over every layer (loss phase)
+  PenaltyGradient,     // ∂L/∂W_l += l2·W_l + l1·sign(W_l) (after GradWeights of layer l)
+  OptimizerStep,       // t ← t + 1 (first op of the update phase)
+  OptimizerState,      // one state tensor of W_l or b_l (velocity, m, v, …)
+  BiasCorrection,      // 1 − β₁ᵗ and 1 − β₂ᵗ, once per step (Adam, AdamW; after the t op)
+};
+std::string_view op_kind_name(OpKind k);  // snake_case id used in the trace
+
+// Every value an op can read or write. Layer l: 0 is the input, 1..L the layers.
+enum class Buffer {
+  Input,        // x = a_0 (B × n_0)
+  Target,       // y (B × n_L)
+  PreActivation,  // z_l
+  Activation,   // a_l
+  GradActivation,  // ∂L/∂a_l
+  Delta,        // δ_l = ∂L/∂z_l
+  Weights,      // W_l
+  Bias,         // b_l
+  GradWeights,  // ∂L/∂W_l
+  GradBias,     // ∂L/∂b_l
+  LossValue,    // L (1 × 1)
+  LearningRate, // η
+  Penalty,      // the regularization term P (1 × 1)
+  Step,         // the optimizer's t (1 × 1), layer 0
+  WeightState,  // a state tensor of W_l (BufferRef::slot says which)
+  BiasState,    // a state tensor of b_l
+  BatchRows,    // the step's row indices in the training set (1 × B), layer 0
+  BiasCorrection,  // Adam's 1 − β₁ᵗ and 1 − β₂ᵗ (1 × 2), layer 0
+};
+std::string_view buffer_name(Buffer b);
+
+struct BufferRef {
+  Buffer buffer = Buffer::Input;
+  int layer = 0;
+  StateSlot slot = StateSlot::None;  // WeightState, BiasState: which tensor
+  bool operator==(const BufferRef&) const = default;
+};
+
+struct OptimizerOpDef;  // core/optimizers/optimizer.hpp
+
+struct Op {
+  OpKind kind;
+  int layer;  // 1..L; the loss ops and the penalty carry L, the t op and the mini-batch 1
+  Phase phase;
+  std::array<BufferRef, 8> reads{};
+  int read_count = 0;
+  BufferRef writes{};
+  // OptimizerState, and UpdateWeights / UpdateBias of an optimizer other than
+  // plain SGD: the table entry whose apply and describe it runs.
+  const OptimizerOpDef* optimizer = nullptr;
+  // What else the op writes (the mini-batch: y and the rows beside x). The
+  // stepper restores these too; everything else reads `writes` only.
+  std::array<BufferRef, 2> also_writes{};
+  int also_write_count = 0;
+  bool operator==(const Op&) const = default;
+};
+
+
+// Everything one training step computes, sized once for a scenario.
+struct LayerState {
+  Eigen::MatrixXd pre_activation;   // z (B × n)
+  Eigen::MatrixXd activation;       // a (B × n)
+  Eigen::MatrixXd grad_activation;  // ∂L/∂a (B × n)
+  Eigen::MatrixXd delta;            // ∂L/∂z (B × n)
+  Eigen::MatrixXd grad_weights;     // ∂L/∂W (n_prev × n)
+  Eigen::MatrixXd grad_bias;        // ∂L/∂b (1 × n)
+};
+
+struct PassState {
+  Scenario scenario;               // weights here are the live ones: the update ops write them
+  std::vector<LayerState> layers;  // layers[l-1] for layer l
+  Eigen::MatrixXd loss;            // 1 × 1: the data loss (1/B) Σ_b L_b
+  Eigen::MatrixXd penalty;         // 1 × 1: the regularization term (0 without one)
+  Eigen::MatrixXd batch_rows;      // 1 × B: the mini-batch's rows in the training set
+  // The current epoch's row order, kept so a step does not redraw it (not
+  // state: a function of the epoch; order_epoch −1 means "not drawn yet").
+  std::vector<int> order;
+  long long order_epoch = -1;
+  // The B-row buffers at the other batch size of an epoch (its short last
+  // batch while full ones run, and the other way round), swapped in when the
+  // size changes: after one epoch neither size allocates. Not state: their
+  // contents are never read (conform_batch zeroes what it swaps in).
+  struct SpareBatch {
+    Eigen::MatrixXd inputs, targets, batch_rows;
+    std::vector<std::array<Eigen::MatrixXd, 4>> layers;  // z, a, ∂L/∂a, δ per layer
+  };
+  SpareBatch spare;
+
+  // The loss the step minimises: data loss + penalty.
+  double loss_value() const { return loss(0, 0) + penalty(0, 0); }
+  double data_loss() const { return loss(0, 0); }
+  double penalty_value() const { return penalty(0, 0); }
+  const Eigen::MatrixXd& activation(int l) const {
+    return l == 0 ? scenario.inputs : layers[l - 1].activation;
+  }
+};
+
+// Sizes every buffer for the scenario and zeroes the computed ones; gives the
+// optimizer state its shapes (conform_optimizer_state).
+PassState make_pass_state(const Scenario& scenario);
+// The ops of one training step for this architecture, in order.
+std::vector<Op> build_ops(const Scenario& scenario);
+
+// Does op's math on the state. No allocation once the state is sized: when
+// the batch size changes (at the short last batch of an epoch and the step
+// after it) the mini-batch op swaps in the spare B-row buffers, which
+// allocate only the first time they take a size.
+void apply_op(const Op& op, PassState& state);
+
+// Gives every B-row buffer the rows of x (zeroed where the size changed;
+// the spare buffers are swapped in first, so a size seen before allocates
+// nothing).
+void conform_batch(PassState& state);
+
+// The matrix behind a buffer. LearningRate is a scalar of the scenario and has
+// no matrix: asking for it throws std::logic_error.
+Eigen::MatrixXd& buffer_matrix(PassState& state, BufferRef ref);
+const Eigen::MatrixXd& buffer_matrix(const PassState& state, BufferRef ref);
+
+}  // namespace bpv
