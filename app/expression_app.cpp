@@ -224,8 +224,9 @@ int run_expression_window(const WindowRequest& request) {
   });
 }
 
-int run_new_expression_window() {
-  return guarded([&] { return run_in_own_window(ExpressionSession(starter_expression()), nullptr, true, ""); });
+int run_new_expression_window(const std::string& dump_state_path) {
+  return guarded(
+      [&] { return run_in_own_window(ExpressionSession(starter_expression()), nullptr, true, dump_state_path); });
 }
 
 int run_expression_screenshot(const ScreenshotRequest& request) {

@@ -16,8 +16,9 @@ namespace bpv {
 class Window;
 
 int run_expression_window(const WindowRequest& request);
-// File ▸ New expression graph…: a small graph to start from, the editor open, no file yet.
-int run_new_expression_window();
+// File ▸ New expression graph…: a small graph to start from, the editor open,
+// no file yet; the GUI tests read its state from dump_state_path ("" = none).
+int run_new_expression_window(const std::string& dump_state_path = "");
 int run_expression_screenshot(const ScreenshotRequest& request);
 
 // An expression drawn in a window it borrows: the session, the view's state

@@ -45,7 +45,7 @@ int run_window(const WindowRequest& request) {
     return 1;
   }
   // 6. File ▸ Open of an expression graph, or a new one: its window, in place of this one.
-  if (new_expression) return run_new_expression_window();
+  if (new_expression) return run_new_expression_window(request.dump_state_path);
   if (!expression.empty()) {
     WindowRequest next = request;
     next.scenario_path = expression;

@@ -106,6 +106,7 @@ void draw_file_menu(const Session& session, UiState& ui) {
   // window of its own; on the page, in its canvas.
   if (ImGui::MenuItem("New expression graph…", nullptr, false, idle))
     ui.files.requests.push_back(FileRequest{FileAction::NewExpression, "", false});
+  publish_item(ui, "menu_new_expression");
 #ifndef __EMSCRIPTEN__  // the web page's files are uploads, gone once the page closes
   if (ImGui::MenuItem("Import data (CSV)…", nullptr, false, idle))
     OpenPathDialog(session, ui.files, FileAction::PreviewCsv);
