@@ -16,6 +16,7 @@
 
 #include "expression/expression_io.hpp"
 #include "expression/expression_lesson.hpp"
+#include "expression/expression_lesson_writer.hpp"
 #include "formats/share_link.hpp"
 #include "formats/scenario_io.hpp"
 #include "text_probe.hpp"
@@ -142,6 +143,7 @@ bool ExpressionLoop::frame() {
   build_expression_frame(f, ui_.playing || !commands_.empty() ? 0.0 : 0.25);
   if (ui_.save_requested) save();
   if (ui_.copy_link_requested) copy_link();
+  if (ui_.recorder.save_requested) save_lesson();
   if (ui_.quit_requested) return false;
   window_.draw();
   window_.present();
@@ -169,6 +171,20 @@ void ExpressionLoop::save() {
     offer_download(path);
   } catch (const std::exception& e) {
     show_expr_status(ui_, std::string("not saved: ") + e.what() + " (the file on disk was not changed)");
+  }
+}
+
+// Save lesson: the recorded draft, atomically; the page offers it as a download.
+void ExpressionLoop::save_lesson() {
+  ExpressionUiState::Recorder& r = ui_.recorder;
+  r.save_requested = false;
+  try {
+    save_expression_lesson(r.draft, r.path);
+    show_expr_status(ui_, "saved the lesson to " + r.path + " (" + std::to_string(r.draft.beats.size()) +
+                              " beats): File ▸ Open plays it");
+    offer_download(r.path);
+  } catch (const std::exception& e) {
+    r.problem = std::string("not saved: ") + e.what();
   }
 }
 
@@ -246,6 +262,13 @@ int run_expression_screenshot(const ScreenshotRequest& request) {
     ui.editor_open_requested = request.tab == "edit";  // --tab edit: the graph editor open
     ui.predict_on = ui.predict_asking = request.predict;  // the question for the next op
     show_lesson(ui, opened.lesson, request.beat);  // a lesson at --beat
+    if (request.record) {  // --record: a recording begun, one beat in, the next being written
+      ui.recorder.on = ui.recorder.open_requested = true;
+      ui.recorder.draft = new_expression_lesson_draft(session.expression(), "");
+      add_expression_beat(ui.recorder.draft, session.stepper(), 0, "Every value, left to right.", "", std::nullopt);
+      ui.recorder.text = "Now the gradient flows back:\nwhat will it be at x?";
+      ui.recorder.ask = true;
+    }
     ExprCommandQueue commands;
     ExpressionFrame f{window, session, ui, commands};
     // The default picture: the whole forward pass, as for a network.

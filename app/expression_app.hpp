@@ -36,6 +36,7 @@ class ExpressionLoop {
 
  private:
   void save();
+  void save_lesson();
   void copy_link();
 
   Window& window_;

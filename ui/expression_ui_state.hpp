@@ -12,6 +12,7 @@
 
 #include "expression/expression_layout.hpp"
 #include "expression/expression_lesson.hpp"
+#include "expression/expression_lesson_writer.hpp"
 #include "expression/expression_session.hpp"
 #include "expression/expression_text.hpp"
 
@@ -64,6 +65,20 @@ struct ExpressionUiState {
   bool enter_requested = false;
   std::string lesson_answer, lesson_feedback;
   bool lesson_right = false;
+  // Recording a lesson (expression_recorder.cpp): the draft, its beats taken
+  // from the window as it is; Save lesson asks the app loop to write it.
+  struct Recorder {
+    bool on = false;
+    ExprLesson draft;
+    std::size_t trained_base = 0;  // training steps done when the recording began
+    std::string title, text, path, problem;
+    int highlight = 0;  // 0 = none, else 1 + the node's index among the named ones
+    bool ask = false, ask_gradient = true;
+    int ask_node = 0;  // index among the named nodes
+    std::string ask_text;
+    bool save_requested = false;
+    bool open_requested = false;  // open the section (screenshot --record)
+  } recorder;
   bool save_requested = false;  // Ctrl+S: the app loop writes the file
   std::string save_as;          // Save as…: the path typed ("" = the session's file)
   bool quit_requested = false;       // Ctrl+Q; on the web page "◀ Networks"
@@ -78,6 +93,8 @@ inline void show_expr_status(ExpressionUiState& ui, std::string text, double sec
 // The whole window for an expression: toolbar, circuit, current op, values,
 // timeline (expression_view.cpp).
 void DrawExpressionApp(const ExpressionSession& session, ExpressionUiState& ui, ExprCommandQueue& commands);
+// Record a lesson: a collapsing section of the side panel (expression_recorder.cpp).
+void DrawExpressionRecorder(const ExpressionSession& session, ExpressionUiState& ui);
 // The circuit, left to right, in rectangle (pos, size) (expression_canvas.cpp).
 void DrawExpressionCanvas(const ExpressionSession& session, ExpressionUiState& ui, ExprCommandQueue& commands,
                           ImVec2 pos, ImVec2 size);

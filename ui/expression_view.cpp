@@ -435,6 +435,7 @@ void DrawExpressionApp(const ExpressionSession& session, ExpressionUiState& ui, 
     draw_values(session, ui, commands);
     ImGui::Separator();
     draw_editor(session, ui, commands);
+    DrawExpressionRecorder(session, ui);
   }
   ImGui::EndChild();
   ImGui::End();

@@ -67,12 +67,19 @@ ExprLesson parse_expression_lesson(const std::string& text, const std::string& s
   ExprLesson lesson;
   lesson.title = rd.string(rd.require(doc, "title", "title"), "title");
   if (const json* s = rd.find(doc, "summary")) lesson.summary = rd.string(*s, "summary");
-  const std::string rel = rd.string(rd.require(doc, "expression", "expression"), "expression");
-  const std::filesystem::path path = std::filesystem::path(source).parent_path() / rel;
-  try {
-    lesson.expression = load_expression(path.string());
-  } catch (const ScenarioError& e) {
-    rd.fail("expression", e.what());
+  // The expression: a file beside the lesson, or (a recorded lesson) written inside it.
+  const json& ej = rd.require(doc, "expression", "expression");
+  if (ej.is_object()) {  // its errors read "lesson.json: expression: definitions[0]: …"
+    // Read again keeping the file's order: the values' order is the graph's.
+    const std::string inside = nlohmann::ordered_json::parse(text)["expression"].dump();
+    lesson.expression = parse_expression(inside, source + ": expression");
+  } else {
+    const std::string rel = rd.string(ej, "expression");
+    try {
+      lesson.expression = load_expression((std::filesystem::path(source).parent_path() / rel).string());
+    } catch (const ScenarioError& e) {
+      rd.fail("expression", e.what());
+    }
   }
   const ExpressionGraph g = build_expression_graph(lesson.expression);
   const std::vector<ExprStepOp> ops = build_expr_ops(lesson.expression, g);

@@ -6,7 +6,7 @@
 // written in a lesson file (as docs/lessons.md says of network lessons).
 //
 //   {"kind": "expression_lesson", "title": …, "summary": …,
-//    "expression": "../cs231n_circuit.json",
+//    "expression": "../cs231n_circuit.json",   (or the expression's object itself)
 //    "beats": [{"text": …, "at": {"node": "q", "pass": "backward"}, "trained": 0,
 //               "highlight": "q",
 //               "question": {"text": "∂f/∂x?", "node": "x", "quantity": "grad", "tolerance": 0.01,

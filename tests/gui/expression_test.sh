@@ -41,6 +41,11 @@ for f in "$dir"/lessons/*.json; do
   check_png "$out/lesson_${name}_2.png" 1024x768
   echo "ok: lesson $name"
 done
+# The lesson recorder's section, open with a beat recorded and a question
+# being asked: nothing cut at any op.
+"$exe" screenshot "$dir/micrograd_neuron.json" -o "$out/recorder.png" --size 1024x768 --record --check-layout > "$out/recorder.txt" ||
+  { cat "$out/recorder.txt"; fail "the recorder: text cut (see above)"; }
+echo "ok: recorder"
 # The timing line, as for a network.
 line=$("$exe" screenshot "$dir/micrograd_neuron.json" -o "$out/timed.png" --frames 5 | tail -n 1)
 [[ "$line" =~ ^frames:\ 5,\ ms_per_frame_median:\ [0-9.]+,\ build_ms_median:\ [0-9.]+$ ]] || fail "timing line: '$line'"
