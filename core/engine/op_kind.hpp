@@ -10,11 +10,12 @@
 //   op_regularization.cpp   penalty, penalty_gradient
 //   op_update.cpp           update_weights, update_bias, optimizer_step,
 //                           optimizer_state  (the optimizers' own math is in
-//                           core/optimizer_*.cpp, one file per optimizer)
+//                           optimizers/optimizer_*.cpp, one file per optimizer)
 //
-// build_ops (ops.cpp) only decides which ops there are and in what order.
-// Adding a kind: its OpKind value, its file with its entry, its line in the
-// table in ops.cpp and where build_ops places it; its test checks it against
+// build_ops (ops.cpp) decides the order of the step's parts; a layer's ops
+// are its layer kind's (layers/layer_kind.hpp). Adding a kind: its OpKind
+// value, its file with its entry, its line in the table in ops.cpp and where
+// a layer kind or build_ops places it; its test checks it against
 // a finite difference and EveryOpTouchesOnlyTheTensorsItDeclares checks that
 // it keeps to what `declare` says.
 #pragma once

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "engine/op_kind.hpp"
+#include "layers/layer_kind.hpp"
 #include "optimizers/optimizer.hpp"
 #include "engine/tensors.hpp"
 
@@ -81,31 +82,19 @@ std::vector<Op> build_ops(const Scenario& scenario) {
   const bool regularized = scenario.regularization.active();
   // The step's rows first: everything after reads x and y.
   if (scenario.data.active()) add(OpKind::MiniBatch, 1);
-  for (int l = 1; l <= last; ++l) {
-    add(OpKind::Affine, l);
-    add(OpKind::Activate, l);
-  }
+  for (int l = 1; l <= last; ++l) layer_kind(scenario.layers[l - 1]).forward_ops(scenario, l, ops);
   add(OpKind::Loss, last);
   // The penalty belongs to the loss phase: it is part of the loss L the step
   // minimises, so it comes right after the data loss.
   if (regularized) add(OpKind::Penalty, last);
   add(OpKind::LossGradient, last);
-  for (int l = last; l >= 1; --l) {
-    add(OpKind::ActivationBackward, l);
-    add(OpKind::GradWeights, l);
-    if (regularized) add(OpKind::PenaltyGradient, l);
-    add(OpKind::GradBias, l);
-    if (l > 1) add(OpKind::GradInput, l);
-  }
+  for (int l = last; l >= 1; --l) layer_kind(scenario.layers[l - 1]).backward_ops(scenario, l, regularized, ops);
   if (stateful_optimizer(scenario.optimizer)) {
     const std::vector<Op> update = optimizer_ops(scenario);
     ops.insert(ops.end(), update.begin(), update.end());
     return ops;
   }
-  for (int l = 1; l <= last; ++l) {
-    add(OpKind::UpdateWeights, l);
-    add(OpKind::UpdateBias, l);
-  }
+  for (int l = 1; l <= last; ++l) layer_kind(scenario.layers[l - 1]).update_ops(scenario, l, ops);
   return ops;
 }
 

@@ -12,6 +12,7 @@
 
 #include "data/data_io.hpp"
 #include "formats/field_reader.hpp"
+#include "layers/layer_kind.hpp"
 #include "optimizers/optimizer.hpp"
 
 namespace bpv {
@@ -292,8 +293,14 @@ Scenario parse_scenario(const std::string& text, const std::string& source) {
   sc.input_size = static_cast<int>(rd.integer(rd.require(doc, "input_size", "input_size"),
                                               "input_size", 1, kMaxNeurons));
   if (const json* j = rd.find(doc, "input_shape")) {
-    if (!j->is_array() || j->size() != 2) rd.fail("input_shape", "expected [rows, columns]");
-    for (std::size_t k = 0; k < 2; ++k)
+    if (!j->is_array() || (j->size() != 2 && j->size() != 3))
+      rd.fail("input_shape", "expected [rows, columns] or [channels, rows, columns]");
+    // [1, H, W] is [H, W] (formats.md §6); more channels need conv layers.
+    const std::size_t first = j->size() - 2;
+    if (first == 1 && rd.integer((*j)[0], "input_shape[0]", 1, kMaxNeurons) != 1)
+      rd.fail("input_shape[0]", "images of more than one channel are for conv layers (formats.md §6), not in "
+                                "this version yet");
+    for (std::size_t k = first; k < j->size(); ++k)
       sc.input_shape.push_back(static_cast<int>(
           rd.integer((*j)[k], "input_shape[" + std::to_string(k) + "]", 1, kMaxNeurons)));
     if (!sc.image_input())
@@ -317,6 +324,15 @@ Scenario parse_scenario(const std::string& text, const std::string& source) {
     const std::string f = "layers[" + std::to_string(k) + "]";
     const json& lj = layers[k];
     if (!lj.is_object()) rd.fail(f, "expected an object, got " + Reader::type_of(lj));
+    // "type" left out is dense (formats.md §1, §6).
+    if (const json* t = rd.find(lj, "type")) {
+      const std::string type = rd.string(*t, f + ".type");
+      if (is_planned_layer_type(type))
+        rd.fail(f + ".type", "'" + type + "' layers (formats.md §6) are not in this version yet; it steps dense layers");
+      if (!find_layer_kind(type))
+        rd.fail(f + ".type", "unknown layer type '" + type +
+                                 "' (expected dense, conv2d, max_pool, avg_pool, batch_norm or dropout)");
+    }
     const int size = static_cast<int>(rd.integer(rd.require(lj, "size", f + ".size"), f + ".size", 1, kMaxNeurons));
     parameters += static_cast<long long>(prev + 1) * size;
     neurons += size;

@@ -91,7 +91,8 @@ TEST(Malformed, InputShapeNotTwoPositiveIntegersOrNotTheInputSize) {
   EXPECT_EQ(error_of(with_shape("[2, 1]")), "");
   expect_error_at(with_shape("[2, 2]"), "input_shape", "input_size is 2");
   expect_error_at(with_shape("[2]"), "input_shape", "[rows, columns]");
-  expect_error_at(with_shape("[1, 1, 2]"), "input_shape", "[rows, columns]");
+  // [1, 1, 2] is formats.md §6's one-channel [C, H, W] (AnInputShapeOfOneChannelIsAnImage); four numbers are not.
+  expect_error_at(with_shape("[1, 1, 1, 2]"), "input_shape", "[rows, columns]");
   expect_error_at(with_shape("\"1x2\""), "input_shape", "[rows, columns]");
   expect_error_at(with_shape("[0, 2]"), "input_shape[0]");
   expect_error_at(with_shape("[1, 2.5]"), "input_shape[1]", "integer");
@@ -129,6 +130,29 @@ TEST(Malformed, UnknownActivationOrLoss) {
   expect_error_at(valid_net("\"activation\": \"tanh\"", "\"activation\": 3"), "layers[0].activation", "string");
   expect_error_at(valid_net("\"loss\": \"cross_entropy\"", "\"loss\": \"hinge\""), "loss", "unknown loss 'hinge'");
   expect_error_at(valid_net("\"loss\": \"cross_entropy\",", ""), "loss", "missing");
+}
+
+// "type" left out or "dense" is formats.md §1's layer; §6's kinds this
+// version does not step yet are refused by name, never read as dense.
+TEST(Malformed, ALayerTypeIsDenseOrRefusedByName) {
+  EXPECT_EQ(error_of(valid_net("{\"size\": 3,", "{\"type\": \"dense\", \"size\": 3,")), "");
+  for (const char* planned : {"conv2d", "max_pool", "avg_pool", "batch_norm", "dropout"})
+    expect_error_at(valid_net("{\"size\": 3,", std::string("{\"type\": \"") + planned + "\", \"size\": 3,"),
+                    "layers[0].type", std::string("'") + planned + "' layers (formats.md §6) are not in this version yet");
+  expect_error_at(valid_net("{\"size\": 3,", "{\"type\": \"lstm\", \"size\": 3,"), "layers[0].type",
+                  "unknown layer type 'lstm'");
+  expect_error_at(valid_net("{\"size\": 3,", "{\"type\": 7, \"size\": 3,"), "layers[0].type", "string");
+}
+
+// formats.md §6's [C, H, W]: one channel is [H, W]; more are refused by name.
+TEST(Malformed, AnInputShapeOfOneChannelIsAnImage) {
+  const std::string base = valid_net("\"input_size\": 2,", "\"input_size\": 2, \"input_shape\": [1, 1, 2],");
+  ASSERT_EQ(error_of(base), "");
+  EXPECT_EQ(parse_scenario(base, "net.json").input_shape, (std::vector<int>{1, 2}));
+  expect_error_at(valid_net("\"input_size\": 2,", "\"input_size\": 2, \"input_shape\": [2, 1, 1],"),
+                  "input_shape[0]", "more than one channel");
+  expect_error_at(valid_net("\"input_size\": 2,", "\"input_size\": 2, \"input_shape\": [1, 1, 1, 2],"),
+                  "input_shape", "expected [rows, columns] or [channels, rows, columns]");
 }
 
 TEST(Malformed, WeightsWithTheWrongNumberOfRowsGetTheExactMessage) {
