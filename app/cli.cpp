@@ -15,6 +15,7 @@
 #include "engine/describe.hpp"
 #include "teaching/errata.hpp"
 #include "engine/evaluate.hpp"
+#include "file_actions.hpp"
 #include "formats/export_markdown.hpp"
 #include "expression/expression_io.hpp"
 #include "expression/expression_lesson.hpp"
@@ -452,7 +453,9 @@ int run_command(int argc, char** argv) {
           if (is_expression_lesson_text(read_text_file(shot.scenario_path))) load_expression_lesson(shot.scenario_path);
           else load_expression(shot.scenario_path);
         }
-        else load_scenario(shot.scenario_path);
+        else if (std::string why = window_cannot_show(load_scenario(shot.scenario_path), shot.scenario_path);
+                 !why.empty())
+          throw ScenarioError(why);
       }
       if (!shot.lesson.empty()) load_lesson(shot.lesson);
       return run_screenshot(shot);

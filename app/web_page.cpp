@@ -15,6 +15,7 @@
 #include "engine/train.hpp"
 #include "expression/expression_report.hpp"
 #include "expression_app.hpp"
+#include "file_actions.hpp"
 #include "formats/share_link.hpp"
 #include "formats/trace.hpp"
 #include "teaching/lesson.hpp"
@@ -94,6 +95,8 @@ int run_web_page() {
   std::string link_error;
   try {
     link = parse_share_link(page_fragment());
+    if (link.scenario)
+      if (std::string why = window_cannot_show(*link.scenario, "link"); !why.empty()) throw ScenarioError(why);
   } catch (const ScenarioError& e) {
     link_error = e.what();
   }

@@ -16,6 +16,7 @@ Scenario on_rows(const Scenario& scenario, const Eigen::MatrixXd& raw, const Eig
 
 SetEvaluator::SetEvaluator(const Scenario& scenario, const Eigen::MatrixXd& raw, const Eigen::MatrixXd& targets)
     : state_(make_pass_state(on_rows(scenario, raw, targets))) {
+  state_.evaluation = true;  // as PyTorch's eval(): no dropout
   for (const Op& op : build_ops(state_.scenario))
     if (op.phase == Phase::Forward || op.kind == OpKind::Loss) ops_.push_back(op);
 }

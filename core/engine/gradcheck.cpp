@@ -11,13 +11,16 @@ namespace bpv {
 // a change to layer l's parameters only needs the ops from affine(l) on.
 struct ForwardProbe {
   std::vector<Op> ops;            // forward + loss, in order
-  std::vector<std::size_t> start;  // start[l−1]: index of affine(l) in ops
+  std::vector<std::size_t> start;  // start[l−1]: index of layer l's first forward op in ops
   PassState state;
 
+  // A dropout layer after l draws the same mask again (the same step): the
+  // masks are held fixed, as formats.md §6 says.
   explicit ForwardProbe(const Scenario& scenario) : state(make_pass_state(scenario)) {
     for (const Op& op : build_ops(scenario)) {
       if (op.phase != Phase::Forward && op.phase != Phase::Loss) break;
-      if (op.kind == OpKind::Affine) start.push_back(ops.size());
+      if (op.phase == Phase::Forward && op.kind != OpKind::MiniBatch && static_cast<int>(start.size()) < op.layer)
+        start.push_back(ops.size());
       ops.push_back(op);
     }
     run_from(1);

@@ -24,14 +24,14 @@ std::string_view op_kind_name(OpKind k) { return op_kind(k).name; }
 // The kinds, one file each (op_kind.hpp), in OpKind's order.
 extern const OpKindDef kMiniBatchOp, kAffineOp, kActivateOp, kLossOp, kLossGradientOp, kActivationBackwardOp,
     kGradWeightsOp, kGradBiasOp, kGradInputOp, kUpdateWeightsOp, kUpdateBiasOp, kPenaltyOp, kPenaltyGradientOp,
-    kOptimizerStepOp, kOptimizerStateOp, kBiasCorrectionOp;
+    kOptimizerStepOp, kOptimizerStateOp, kBiasCorrectionOp, kDropoutMaskOp, kDropoutOp, kDropoutBackwardOp;
 
 namespace {
 const OpKindDef* const kOpKinds[] = {
     &kMiniBatchOp,       &kAffineOp,      &kActivateOp,    &kLossOp,          &kLossGradientOp,
     &kActivationBackwardOp, &kGradWeightsOp, &kGradBiasOp, &kGradInputOp,     &kUpdateWeightsOp,
     &kUpdateBiasOp,      &kPenaltyOp,     &kPenaltyGradientOp, &kOptimizerStepOp, &kOptimizerStateOp,
-    &kBiasCorrectionOp,
+    &kBiasCorrectionOp,  &kDropoutMaskOp, &kDropoutOp,     &kDropoutBackwardOp,
 };
 }  // namespace
 
@@ -65,6 +65,12 @@ PassState make_pass_state(const Scenario& scenario) {
     ls.delta = Eigen::MatrixXd::Zero(batch, n);
     ls.grad_weights = Eigen::MatrixXd::Zero(n_prev, n);
     ls.grad_bias = Eigen::MatrixXd::Zero(1, n);
+    const Layer& layer = scenario.layers[l - 1];
+    if (!layer.dense()) {  // no weights: no gradients of them
+      ls.grad_weights.resize(0, 0);
+      ls.grad_bias.resize(0, 0);
+    }
+    if (layer_kind(layer).mask) ls.mask = Eigen::MatrixXd::Zero(batch, n);
     state.layers.push_back(std::move(ls));
   }
   state.loss = Eigen::MatrixXd::Zero(1, 1);
@@ -100,14 +106,16 @@ std::vector<Op> build_ops(const Scenario& scenario) {
 
 void conform_batch(PassState& state) {
   const Eigen::Index batch = state.scenario.inputs.rows();
-  std::vector<std::array<Eigen::MatrixXd, 4>>& spare = state.spare.layers;
+  std::vector<std::array<Eigen::MatrixXd, 5>>& spare = state.spare.layers;
   for (std::size_t k = 0; k < state.layers.size(); ++k) {
     LayerState& ls = state.layers[k];
     if (ls.pre_activation.rows() == batch) continue;
     if (spare.size() != state.layers.size()) spare.resize(state.layers.size());
     const Eigen::Index n = ls.pre_activation.cols();
-    const std::array<Eigen::MatrixXd*, 4> live{&ls.pre_activation, &ls.activation, &ls.grad_activation, &ls.delta};
+    const std::array<Eigen::MatrixXd*, 5> live{&ls.pre_activation, &ls.activation, &ls.grad_activation, &ls.delta,
+                                               &ls.mask};
     for (std::size_t i = 0; i < live.size(); ++i) {
+      if (live[i] == &ls.mask && ls.mask.size() == 0 && spare[k][i].size() == 0) continue;  // a layer with none
       // swap() trades storage, never copies: the old size waits in the spare.
       live[i]->swap(spare[k][i]);
       if (live[i]->rows() == batch && live[i]->cols() == n) live[i]->setZero();
@@ -139,6 +147,7 @@ const Eigen::MatrixXd& buffer_matrix(const PassState& state, BufferRef ref) {
     case Buffer::BiasState: return sc.optimizer_state.layers[l - 1].bias[ref.slot];
     case Buffer::BatchRows: return state.batch_rows;
     case Buffer::BiasCorrection: return sc.optimizer_state.bias_correction;
+    case Buffer::Mask: return state.layers[l - 1].mask;
     case Buffer::LearningRate: break;
   }
   throw std::logic_error("buffer_matrix: the learning rate is a scalar, not a matrix");

@@ -37,6 +37,10 @@ enum class OpKind {
   OptimizerStep,       // t ← t + 1 (first op of the update phase)
   OptimizerState,      // one state tensor of W_l or b_l (velocity, m, v, …)
   BiasCorrection,      // 1 − β₁ᵗ and 1 − β₂ᵗ, once per step (Adam, AdamW; after the t op)
+  // formats.md §6's dropout layer (layers/dropout_layer.cpp):
+  DropoutMask,         // m_l ← 0 or 1 per unit, drawn from (seed, step, layer); all 1 in evaluation
+  Dropout,             // a_l = a_{l-1} ⊙ m_l / (1 − p)
+  DropoutBackward,     // ∂L/∂a_{l-1} = ∂L/∂a_l ⊙ m_l / (1 − p)
 };
 std::string_view op_kind_name(OpKind k);  // snake_case id used in the trace
 
@@ -60,6 +64,7 @@ enum class Buffer {
   BiasState,    // a state tensor of b_l
   BatchRows,    // the step's row indices in the training set (1 × B), layer 0
   BiasCorrection,  // Adam's 1 − β₁ᵗ and 1 − β₂ᵗ (1 × 2), layer 0
+  Mask,         // a dropout layer's mask m_l (B × n of 0 and 1)
 };
 std::string_view buffer_name(Buffer b);
 
@@ -98,6 +103,7 @@ struct LayerState {
   Eigen::MatrixXd delta;            // ∂L/∂z (B × n)
   Eigen::MatrixXd grad_weights;     // ∂L/∂W (n_prev × n)
   Eigen::MatrixXd grad_bias;        // ∂L/∂b (1 × n)
+  Eigen::MatrixXd mask;             // a dropout layer's m (B × n); empty for the others
 };
 
 struct PassState {
@@ -116,9 +122,12 @@ struct PassState {
   // contents are never read (conform_batch zeroes what it swaps in).
   struct SpareBatch {
     Eigen::MatrixXd inputs, targets, batch_rows;
-    std::vector<std::array<Eigen::MatrixXd, 4>> layers;  // z, a, ∂L/∂a, δ per layer
+    std::vector<std::array<Eigen::MatrixXd, 5>> layers;  // z, a, ∂L/∂a, δ, the mask per layer
   };
   SpareBatch spare;
+  // Evaluation (formats.md §6: the test loss, the decision region), as
+  // PyTorch's eval(): no dropout.
+  bool evaluation = false;
 
   // The loss the step minimises: data loss + penalty.
   double loss_value() const { return loss(0, 0) + penalty(0, 0); }

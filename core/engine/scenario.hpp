@@ -19,11 +19,22 @@ inline constexpr int kMaxLayers = 16;
 inline constexpr int kMaxNeurons = 4096;
 inline constexpr int kMaxBatch = 4096;
 
+struct LayerKindDef;  // layers/layer_kind.hpp
+
 struct Layer {
   const Activation* activation = nullptr;
-  Eigen::MatrixXd weights;  // (neurons of the layer before) × (neurons of this layer)
+  Eigen::MatrixXd weights;  // (neurons of the layer before) × (neurons of this layer); empty but for dense
   Eigen::MatrixXd bias;     // 1 × (neurons of this layer)
-  int size() const { return static_cast<int>(weights.cols()); }
+  // Its kind (layers/layer_kind.hpp); nullptr is formats.md §1's dense layer.
+  const LayerKindDef* kind = nullptr;
+  // A layer without weights (dropout) keeps its input's size here.
+  int width = 0;
+  // dropout (formats.md §6): the probability p of dropping a unit, and the
+  // mask's seed.
+  double dropout_p = 0.5;
+  std::uint64_t dropout_seed = 0;
+  bool dense() const { return kind == nullptr; }
+  int size() const { return dense() ? static_cast<int>(weights.cols()) : width; }
   int fan_in() const { return static_cast<int>(weights.rows()); }
 };
 

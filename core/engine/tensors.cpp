@@ -29,6 +29,7 @@ const std::vector<TensorInfo> kTensors = {
     {Buffer::BiasState, "bias_state", R::OptimizerState, N, false, true},
     {Buffer::BatchRows, "batch_rows", R::Data, W, false, false},
     {Buffer::BiasCorrection, "bias_correction", R::OptimizerState, W, false, false},
+    {Buffer::Mask, "mask", R::Data, N, true, true},
 };
 
 }  // namespace
@@ -52,8 +53,10 @@ std::vector<BufferRef> registered_tensors(const PassState& state) {
   const int last = state.scenario.layer_count();
   std::vector<BufferRef> refs = {{Buffer::Input, 0}, {Buffer::Target, last}, {Buffer::BatchRows, 0}};
   for (int l = 1; l <= last; ++l) {
+    // Those the layer's kind has (a dropout layer has no W; a dense one no mask).
     for (const TensorInfo& t : kTensors)
-      if (t.per_layer && t.role != R::OptimizerState) refs.push_back({t.buffer, l});
+      if (t.per_layer && t.role != R::OptimizerState && buffer_matrix(state, {t.buffer, l}).size() > 0)
+        refs.push_back({t.buffer, l});
     for (const Buffer b : {Buffer::WeightState, Buffer::BiasState})
       for (int s = 0; s < kStateSlotCount; ++s) {
         const BufferRef ref{b, l, static_cast<StateSlot>(s)};
@@ -91,6 +94,7 @@ std::string element_symbol(const Scenario& sc, BufferRef ref, int row, int col) 
     case Buffer::BiasState: s = state_slot_symbol(ref.slot); s += L + j; return s;
     case Buffer::BatchRows: return "row" + subscript(col + 1);
     case Buffer::BiasCorrection: return col == 0 ? "1 − β₁ᵗ" : "1 − β₂ᵗ";
+    case Buffer::Mask: return "m" + L + j;
   }
   return "?";
 }

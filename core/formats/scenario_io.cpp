@@ -173,6 +173,7 @@ void read_optimizer_state(const Reader& rd, const json& j, Scenario& sc) {
       if (!bias && it.key() != "weights") rd.fail(pf, "unknown field (expected weights or bias)");
       if (!it->is_object()) rd.fail(pf, "expected an object of state tensors, got " + Reader::type_of(*it));
       ParamState& ps = bias ? os.layers[k].bias : os.layers[k].weights;
+      if (!layer.dense() && !it->empty()) rd.fail(pf, "this layer has no parameters, so no optimizer state");
       for (auto t = it->begin(); t != it->end(); ++t) {
         const std::string tf = pf + "." + t.key();
         int slot = -1;
@@ -210,6 +211,29 @@ json optimizer_state_json(const Scenario& sc, bool& any) {
     layers.push_back(std::move(layer));
   }
   return layers;
+}
+
+// {"type": "dropout", "p": 0.25, "seed": 9}: the layer keeps its input's size.
+Layer read_dropout_layer(const Reader& rd, const json& lj, const std::string& f, int input_width, bool last) {
+  if (last) rd.fail(f + ".type", "the last layer is the output the loss reads: it must be dense");
+  if (rd.find(lj, "weights") || rd.find(lj, "bias")) rd.fail(f, "a dropout layer has no weights or bias");
+  Layer layer;
+  layer.kind = find_layer_kind("dropout");
+  layer.activation = find_activation("identity");
+  layer.width = input_width;
+  if (const json* size = rd.find(lj, "size"))
+    if (rd.integer(*size, f + ".size", 1, kMaxNeurons) != input_width)
+      rd.fail(f + ".size", "a dropout layer keeps its input's size, " + std::to_string(input_width));
+  if (const json* p = rd.find(lj, "p")) {
+    layer.dropout_p = rd.number(*p, f + ".p");
+    if (!(layer.dropout_p >= 0.0 && layer.dropout_p < 1.0)) rd.fail(f + ".p", "must be in [0, 1)");
+  }
+  if (const json* seed = rd.find(lj, "seed")) {
+    if (!seed->is_number_unsigned() && !(seed->is_number_integer() && seed->get<long long>() >= 0))
+      rd.fail(f + ".seed", "expected a non-negative integer");
+    layer.dropout_seed = seed->get<std::uint64_t>();
+  }
+  return layer;
 }
 
 }  // namespace
@@ -325,13 +349,21 @@ Scenario parse_scenario(const std::string& text, const std::string& source) {
     const json& lj = layers[k];
     if (!lj.is_object()) rd.fail(f, "expected an object, got " + Reader::type_of(lj));
     // "type" left out is dense (formats.md §1, §6).
+    const LayerKindDef* kind = find_layer_kind("dense");
     if (const json* t = rd.find(lj, "type")) {
       const std::string type = rd.string(*t, f + ".type");
       if (is_planned_layer_type(type))
-        rd.fail(f + ".type", "'" + type + "' layers (formats.md §6) are not in this version yet; it steps dense layers");
-      if (!find_layer_kind(type))
+        rd.fail(f + ".type", "'" + type + "' layers (formats.md §6) are not in this version yet; it steps dense and "
+                             "dropout layers");
+      kind = find_layer_kind(type);
+      if (!kind)
         rd.fail(f + ".type", "unknown layer type '" + type +
                                  "' (expected dense, conv2d, max_pool, avg_pool, batch_norm or dropout)");
+    }
+    if (kind->type == "dropout") {
+      sc.layers.push_back(read_dropout_layer(rd, lj, f, prev, k + 1 == layers.size()));
+      neurons += prev;
+      continue;
     }
     const int size = static_cast<int>(rd.integer(rd.require(lj, "size", f + ".size"), f + ".size", 1, kMaxNeurons));
     parameters += static_cast<long long>(prev + 1) * size;
@@ -412,6 +444,12 @@ json scenario_to_json(const Scenario& sc) {
   if (sc.image_input()) j["input_shape"] = sc.input_shape;
   json layers = json::array();
   for (const Layer& layer : sc.layers) {
+    if (!layer.dense()) {
+      layers.push_back({{"type", std::string(layer_kind(layer).type)},
+                        {"p", layer.dropout_p},
+                        {"seed", layer.dropout_seed}});
+      continue;
+    }
     layers.push_back({{"size", layer.size()},
                       {"activation", std::string(layer.activation->name)},
                       {"weights", matrix_to_json(layer.weights)},

@@ -4,6 +4,7 @@
 #include "optimizers/optimizer.hpp"
 #include "formats/scenario_io.hpp"
 #include "engine/stepper.hpp"
+#include "layers/layer_kind.hpp"
 
 namespace bpv {
 namespace {
@@ -49,9 +50,35 @@ nlohmann::json trace_json(const Scenario& scenario) {
   // The loss before the update, and each layer's values after the whole step.
   const PassState& st = stepper.state();
   nlohmann::json layers = nlohmann::json::array();
+  // formats.md §6: a network with a layer other than dense gives every layer
+  // its "type" and ∂L/∂a; one of dense layers only keeps §3's fields as they were.
+  bool typed = false;
+  for (const Layer& layer : scenario.layers) typed = typed || !layer.dense();
   for (int l = 1; l <= scenario.layer_count(); ++l) {
     const LayerState& ls = st.layers[l - 1];
     const Layer& after = st.scenario.layers[l - 1];
+    if (!after.dense()) {
+      layers.push_back({{"type", std::string(layer_kind(after).type)},
+                        {"a", matrix_to_json(ls.activation)},
+                        {"mask", matrix_to_json(ls.mask)},
+                        {"grad_a", matrix_to_json(ls.grad_activation)}});
+      continue;
+    }
+    if (typed) {
+      layers.push_back({{"type", "dense"},
+                        {"z", matrix_to_json(ls.pre_activation)},
+                        {"a", matrix_to_json(ls.activation)},
+                        {"delta", matrix_to_json(ls.delta)},
+                        {"grad_a", matrix_to_json(ls.grad_activation)},
+                        {"grad_weights", matrix_to_json(ls.grad_weights)},
+                        {"grad_bias", row_to_json(ls.grad_bias)},
+                        {"weights_after", matrix_to_json(after.weights)},
+                        {"bias_after", row_to_json(after.bias)},
+                        {"optimizer_state_after",
+                         {{"weights", param_state_json(st.scenario.optimizer_state.layers[l - 1].weights, false)},
+                          {"bias", param_state_json(st.scenario.optimizer_state.layers[l - 1].bias, true)}}}});
+      continue;
+    }
     layers.push_back({{"z", matrix_to_json(ls.pre_activation)},
                       {"a", matrix_to_json(ls.activation)},
                       {"delta", matrix_to_json(ls.delta)},

@@ -73,6 +73,11 @@ const Eigen::MatrixXd& DecisionGrid::evaluate(const Scenario& sc, const PlaneExt
     // resize() keeps the storage when the shape is the same: no allocation.
     pre_[k].resize(points, layer.size());
     post_[k].resize(points, layer.size());
+    if (!layer.dense()) {  // dropout: nothing dropped in evaluation, as PyTorch's eval()
+      post_[k] = *in;
+      in = &post_[k];
+      continue;
+    }
     pre_[k].noalias() = *in * layer.weights;
     pre_[k].rowwise() += layer.bias.row(0);
     forward_for_picture(*layer.activation, pre_[k], post_[k]);

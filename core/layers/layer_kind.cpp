@@ -5,10 +5,10 @@
 namespace bpv {
 
 // The kinds, one file each (layer_kind.hpp).
-extern const LayerKindDef kDenseLayer;
+extern const LayerKindDef kDenseLayer, kDropoutLayer;
 
 const std::vector<const LayerKindDef*>& all_layer_kinds() {
-  static const std::vector<const LayerKindDef*> kinds{&kDenseLayer};
+  static const std::vector<const LayerKindDef*> kinds{&kDenseLayer, &kDropoutLayer};
   return kinds;
 }
 
@@ -18,8 +18,7 @@ const LayerKindDef* find_layer_kind(std::string_view type) {
   return nullptr;
 }
 
-// Every layer is dense until Layer names its kind (the §6 kinds).
-const LayerKindDef& layer_kind(const Layer&) { return kDenseLayer; }
+const LayerKindDef& layer_kind(const Layer& layer) { return layer.kind ? *layer.kind : kDenseLayer; }
 
 bool is_planned_layer_type(std::string_view type) {
   static constexpr std::array<std::string_view, 5> kPlanned{"conv2d", "max_pool", "avg_pool", "batch_norm",

@@ -3,13 +3,14 @@
 // (engine/ops.cpp) asks each layer's kind for its ops at each point of the
 // step; it knows no kind by name.
 //
-//   dense_layer.cpp   dense   affine, activation; activation_backward,
-//                             grad_weights, (penalty_gradient), grad_bias,
-//                             grad_input; update_weights, update_bias
+//   dense_layer.cpp     dense     affine, activation; activation_backward,
+//                                 grad_weights, (penalty_gradient), grad_bias,
+//                                 grad_input; update_weights, update_bias
+//   dropout_layer.cpp   dropout   dropout_mask, dropout; dropout_backward
 //
 // The other kinds formats.md §6 names (conv2d, max_pool, avg_pool,
-// batch_norm, dropout) are known to the loader, which refuses them with a
-// clear message until their entries are here.
+// batch_norm) are known to the loader, which refuses them with a clear
+// message until their entries are here.
 #pragma once
 #include <string_view>
 #include <vector>
@@ -20,6 +21,8 @@ namespace bpv {
 
 struct LayerKindDef {
   std::string_view type;  // the file's "type"
+  bool parameters;        // W and b that the optimizer updates
+  bool mask;              // a mask tensor m drawn each step (dropout)
   // Layer l's forward ops: read a_{l-1}, write a_l.
   void (*forward_ops)(const Scenario& scenario, int l, std::vector<Op>& ops);
   // Its backward ops, from ∂L/∂a_l (or δ_l, which the loss gradient of a

@@ -7,6 +7,7 @@
 
 #include "engine/describe_text.hpp"
 #include "engine/op_kind.hpp"
+#include "layers/layer_kind.hpp"
 #include "optimizers/optimizer.hpp"
 
 namespace bpv {
@@ -238,7 +239,8 @@ std::vector<Op> optimizer_ops(const Scenario& sc) {
   ops.push_back(make_op(sc, OpKind::OptimizerStep, 1));
   if (optimizer->bias_corrections) ops.push_back(make_op(sc, OpKind::BiasCorrection, 1));
   const std::vector<const OptimizerOpDef*> defs = optimizer->param_ops(sc.optimizer);
-  for (int l = 1; l <= sc.layer_count(); ++l)
+  for (int l = 1; l <= sc.layer_count(); ++l) {
+    if (!layer_kind(sc.layers[l - 1]).parameters) continue;  // dropout: nothing to update
     for (const bool bias : {false, true})
       for (const OptimizerOpDef* def : defs) {
         const bool state = def->writes != StateSlot::None;
@@ -248,6 +250,7 @@ std::vector<Op> optimizer_ops(const Scenario& sc) {
         op_kind(op.kind).declare(sc, op);
         ops.push_back(op);
       }
+  }
   return ops;
 }
 

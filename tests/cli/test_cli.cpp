@@ -595,8 +595,10 @@ std::vector<BadFile> bad_files() {
       {"unknown_activation.json", replaced("\"softmax\"", "\"softmaxx\""), "layers[2].activation"},
       {"unknown_loss.json", replaced("\"binary_cross_entropy\"", "\"hinge\""), "loss"},
       // formats.md §6's kinds this version does not step are refused by name, never read as dense.
-      {"dropout.json", replaced("\"activation\": \"sigmoid\"", "\"type\": \"dropout\", \"activation\": \"sigmoid\""),
-       "layers[1].type: 'dropout' layers (formats.md §6) are not in this version yet"},
+      {"conv2d.json", replaced("\"activation\": \"sigmoid\"", "\"type\": \"conv2d\", \"activation\": \"sigmoid\""),
+       "layers[1].type: 'conv2d' layers (formats.md §6) are not in this version yet"},
+      {"dropout_p.json", replaced("{\"size\": 3, \"activation\": \"sigmoid\",", "{\"type\": \"dropout\", \"p\": 1.5}, {\"size\": 3, \"activation\": \"sigmoid\","),
+       "layers[1].p: must be in [0, 1)"},
       {"huge_number.json", replaced("0.01", "1e999"), "learning_rate"},
       {"negative_size.json", replaced("\"input_size\": 3", "\"input_size\": -3"), "input_size"},
       {"no_inputs.json", replaced("[[0.1, 0.2, 0.7]]", "[]"), "inputs"},
@@ -618,6 +620,28 @@ TEST_F(Cli, EveryBadScenarioExitsTwoWithOneErrorLineNamingFileAndField) {
       expect_bad_input(run(args), {path, bad.field}, args[0] + " " + bad.name);
     EXPECT_FALSE(fs::exists(dir_ / "x.md")) << bad.name;
   }
+}
+
+// formats.md §6's dropout: stepped on the command line; the window, which
+// draws dense layers only in this version, refuses it before opening.
+TEST_F(Cli, ADropoutNetworkStepsOnTheCommandLineAndTheWindowRefusesIt) {
+  const std::string path = write("drop.json", R"({"input_size": 3, "init": {"scheme": "xavier_uniform", "seed": 3},
+      "layers": [{"size": 4, "activation": "relu"}, {"type": "dropout", "p": 0.25, "seed": 9},
+                 {"size": 2, "activation": "softmax"}],
+      "loss": "cross_entropy", "learning_rate": 0.1,
+      "inputs": [[0.5, -1, 2], [1, 0.3, -0.2]], "targets": [[1, 0], [0, 1]]})");
+  const ProcessResult t = run({"trace", path, "--json"});
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  const json trace = json::parse(t.out);
+  EXPECT_EQ(trace["layers"][1]["type"], "dropout");
+  expect_matrix_shape(trace["layers"][1]["mask"], 2, 4, "mask");
+  EXPECT_EQ(run({"train", path, "--steps", "20"}).exit_code, 0);
+  const ProcessResult g = run({"gradcheck", path});
+  EXPECT_EQ(g.exit_code, 0) << g.out;
+  EXPECT_EQ(run({"export", path}).out.find("dropout mask") != std::string::npos, true);
+  expect_bad_input(run({"screenshot", path, "-o", (dir_ / "x.png").string()}),
+                   {"layers[1].type: 'dropout' layers are stepped on the command line"}, "screenshot");
+  EXPECT_FALSE(fs::exists(dir_ / "x.png"));
 }
 
 TEST_F(Cli, AMissingFileOrADirectoryExitsTwoNamingIt) {
