@@ -64,31 +64,21 @@ nlohmann::json trace_json(const Scenario& scenario) {
                         {"grad_a", matrix_to_json(ls.grad_activation)}});
       continue;
     }
+    nlohmann::json j{{"z", matrix_to_json(ls.pre_activation)},
+                     {"a", matrix_to_json(ls.activation)},
+                     {"delta", matrix_to_json(ls.delta)},
+                     {"grad_weights", matrix_to_json(ls.grad_weights)},
+                     {"grad_bias", row_to_json(ls.grad_bias)},
+                     {"weights_after", matrix_to_json(after.weights)},
+                     {"bias_after", row_to_json(after.bias)},
+                     {"optimizer_state_after",
+                      {{"weights", param_state_json(st.scenario.optimizer_state.layers[l - 1].weights, false)},
+                       {"bias", param_state_json(st.scenario.optimizer_state.layers[l - 1].bias, true)}}}};
     if (typed) {
-      layers.push_back({{"type", "dense"},
-                        {"z", matrix_to_json(ls.pre_activation)},
-                        {"a", matrix_to_json(ls.activation)},
-                        {"delta", matrix_to_json(ls.delta)},
-                        {"grad_a", matrix_to_json(ls.grad_activation)},
-                        {"grad_weights", matrix_to_json(ls.grad_weights)},
-                        {"grad_bias", row_to_json(ls.grad_bias)},
-                        {"weights_after", matrix_to_json(after.weights)},
-                        {"bias_after", row_to_json(after.bias)},
-                        {"optimizer_state_after",
-                         {{"weights", param_state_json(st.scenario.optimizer_state.layers[l - 1].weights, false)},
-                          {"bias", param_state_json(st.scenario.optimizer_state.layers[l - 1].bias, true)}}}});
-      continue;
+      j["type"] = "dense";
+      j["grad_a"] = matrix_to_json(ls.grad_activation);
     }
-    layers.push_back({{"z", matrix_to_json(ls.pre_activation)},
-                      {"a", matrix_to_json(ls.activation)},
-                      {"delta", matrix_to_json(ls.delta)},
-                      {"grad_weights", matrix_to_json(ls.grad_weights)},
-                      {"grad_bias", row_to_json(ls.grad_bias)},
-                      {"weights_after", matrix_to_json(after.weights)},
-                      {"bias_after", row_to_json(after.bias)},
-                      {"optimizer_state_after",
-                       {{"weights", param_state_json(st.scenario.optimizer_state.layers[l - 1].weights, false)},
-                        {"bias", param_state_json(st.scenario.optimizer_state.layers[l - 1].bias, true)}}}});
+    layers.push_back(std::move(j));
   }
   // This update's t: plain SGD has no t op, but its update is still the
   // (file's t + 1)-th.

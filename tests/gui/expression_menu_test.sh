@@ -33,14 +33,7 @@ xdotool windowfocus --sync "$win" || true
 xdotool mousemove --window "$win" 400 300
 press_until "d['cursor'] == 1" "Space did not step the expression" key space
 echo "opened $(dump "d['name']") from File > Open example and stepped it"
-for _ in 1 2 3; do
-  xdotool keydown ctrl keydown q; sleep 0.2; xdotool keyup q keyup ctrl
-  for _ in $(seq 30); do kill -0 "$app" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$app" 2>/dev/null || break
-done
-if kill -0 "$app" 2>/dev/null; then fail "Ctrl+Q did not quit the expression window"; fi
-set +e; wait "$app"; rc=$?; set -e; app=
-[ "$rc" = 0 ] || fail "exit $rc"
+quit_with_ctrl_q
 
 # 2. File ▸ New expression graph…: CS231n's circuit to start from, unsaved.
 start "$scenario"

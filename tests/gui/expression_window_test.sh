@@ -15,13 +15,5 @@ press_until "d['steps_trained'] == 1 and d['cursor'] == 0" "Space at the end did
 # The neuron's parameters moved by the update (w1: −3 − 0.1 · 1).
 [ "$(dump "abs(d['values']['w1'] + 3.1) < 1e-12")" = "True" ] || fail "w1 did not learn"
 press_until "d['cursor'] == 0" "Home" key Home
-# Ctrl+Q, held across a frame (no input queue), up to three times on a loaded machine.
-for _ in 1 2 3; do
-  xdotool keydown ctrl keydown q; sleep 0.2; xdotool keyup q keyup ctrl
-  for _ in $(seq 30); do kill -0 "$app" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$app" 2>/dev/null || break
-done
-if kill -0 "$app" 2>/dev/null; then fail "Ctrl+Q did not quit"; fi
-set +e; wait "$app"; rc=$?; set -e; app=
-[ "$rc" = 0 ] || fail "exit $rc"
+quit_with_ctrl_q
 echo "PASS"

@@ -60,3 +60,16 @@ press_until() {
 click_at() { xdotool mousemove --window "$win" "$1" "$2"; sleep 0.15; xdotool mousedown 1; sleep 0.15; xdotool mouseup 1; sleep 0.25; }
 center() { dump "' '.join(str(int(v)) for v in (d['edit_rects']['$1'][0] + d['edit_rects']['$1'][2] / 2, d['edit_rects']['$1'][1] + d['edit_rects']['$1'][3] / 2))"; }
 click() { wait_until "'$1' in d['edit_rects']" "no '$1' on screen"; read -r x y < <(center "$1"); click_at "$x" "$y"; }
+
+# quit_with_ctrl_q: Ctrl+Q, held across a frame (no input queue), up to three
+# times on a loaded machine; the app must exit 0.
+quit_with_ctrl_q() {
+  for _ in 1 2 3; do
+    xdotool keydown ctrl keydown q; sleep 0.2; xdotool keyup q keyup ctrl
+    for _ in $(seq 30); do kill -0 "$app" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$app" 2>/dev/null || break
+  done
+  if kill -0 "$app" 2>/dev/null; then fail "Ctrl+Q did not quit"; fi
+  set +e; wait "$app"; local rc=$?; set -e; app=
+  [ "$rc" = 0 ] || fail "exit $rc"
+}
