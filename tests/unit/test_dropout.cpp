@@ -118,8 +118,11 @@ TEST(Dropout, TheTraceGivesEveryLayerItsTypeMaskAndGradA) {
 
 TEST(Dropout, ADropoutLayerHasNoUpdateOps) {
   const Scenario sc = net(0.5, R"("optimizer": {"name": "adam"},)");
-  for (const Op& op : build_ops(sc))
-    if (op.phase == Phase::Update) EXPECT_NE(op.layer, 2) << op_kind_name(op.kind);
+  for (const Op& op : build_ops(sc)) {
+    if (op.phase == Phase::Update) {
+      EXPECT_NE(op.layer, 2) << op_kind_name(op.kind);
+    }
+  }
 }
 
 std::string error_of(const std::string& text) {
