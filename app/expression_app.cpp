@@ -249,12 +249,7 @@ int run_expression_screenshot(const ScreenshotRequest& request) {
   return guarded([&] {
     Opened opened = open_expression_file(request.scenario_path);
     ExpressionSession& session = opened.session;
-    WindowOptions options;
-    options.width = request.width;
-    options.height = request.height;
-    options.visible = false;
-    options.vsync = false;
-    Window window(options);
+    Window window(offscreen_window(request.width, request.height));
     ExpressionUiState ui;
     ui.presenter = request.presenter;
     ui.text_scale = std::clamp(request.text_scale, 0.75f, 2.5f);

@@ -118,12 +118,7 @@ int run_screenshot(const ScreenshotRequest& request) {
   if (is_expression_file(request.scenario_path)) return run_expression_screenshot(request);
   try {
     Scenario scenario = open_scenario(request.scenario_path);
-    WindowOptions options;
-    options.width = request.width;
-    options.height = request.height;
-    options.visible = false;
-    options.vsync = false;
-    Window window(options);
+    Window window(offscreen_window(request.width, request.height));
     Session session(std::move(scenario), file_of(request.scenario_path));
     UiState ui = make_ui_state(window);
     CommandQueue commands;

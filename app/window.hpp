@@ -29,6 +29,16 @@ struct WindowOptions {
   std::string title = "backprop-viz";
 };
 
+// The screenshot command's window: off screen, no vsync, the size asked for.
+inline WindowOptions offscreen_window(int width, int height) {
+  WindowOptions options;
+  options.width = width;
+  options.height = height;
+  options.visible = false;
+  options.vsync = false;
+  return options;
+}
+
 class Window {
  public:
   // Throws std::runtime_error with the reason when no window can be made.
