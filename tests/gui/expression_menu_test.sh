@@ -28,10 +28,16 @@ for _ in 1 2 3; do
   [ -n "$opened" ] && break
 done
 [ -n "$opened" ] || fail "the example did not open in the expression window"
-win=$(xdotool search --sync --name '^backprop-viz' | head -n 1)
-xdotool windowfocus --sync "$win" || true
-xdotool mousemove --window "$win" 400 300
-press_until "d['cursor'] == 1" "Space did not step the expression" key space
+# The expression's own window (by its title, never the network's closing one),
+# focused again before each try.
+name=$(dump "d['name']")
+focused_space() {
+  win=$(xdotool search --sync --name "^backprop-viz — $name" | head -n 1)
+  xdotool windowfocus --sync "$win" || true
+  xdotool mousemove --window "$win" 400 300
+  key space
+}
+press_until "d['cursor'] == 1" "Space did not step the expression" focused_space
 echo "opened $(dump "d['name']") from File > Open example and stepped it"
 quit_with_ctrl_q
 
