@@ -134,25 +134,31 @@ int cmd_trace(const std::string& path, bool as_json, long long after) {
 }
 
 // §5's CSV: step,loss,epoch then, at each epoch's last step, the whole
-// training set's and the test set's data loss with the weights after it.
+// training set's and the test set's data loss with the weights after it, and
+// a classifier's accuracy on both (the columns are there, empty, for a
+// network that is not one).
 struct CsvRow {
   long long step, epoch;
   double loss;
   bool epoch_end;
-  double train_loss, test_loss;
+  double train_loss, test_loss, accuracy, test_accuracy;
 };
 
-std::string csv_text(const std::vector<CsvRow>& rows, bool has_test) {
+std::string csv_text(const std::vector<CsvRow>& rows, bool has_test, bool classifier) {
   std::ostringstream csv;
   csv.precision(17);
-  csv << "step,loss,epoch,train_loss,test_loss\n";
+  csv << "step,loss,epoch,train_loss,test_loss,accuracy,test_accuracy\n";
   for (const CsvRow& r : rows) {
     csv << r.step << "," << r.loss << "," << r.epoch << ",";
     if (r.epoch_end) {
       csv << r.train_loss << ",";
       if (has_test) csv << r.test_loss;
-    } else {
       csv << ",";
+      if (classifier) csv << r.accuracy;
+      csv << ",";
+      if (classifier && has_test) csv << r.test_accuracy;
+    } else {
+      csv << ",,,";
     }
     csv << "\n";
   }
@@ -166,6 +172,7 @@ int cmd_train(const std::string& path, long long steps, const std::string& csv_p
   Trainer trainer(scenario);
   const bool want_csv = !csv_path.empty();
   const bool has_test = scenario.data.has_test_set();
+  const Classifier classifier = classifier_of(scenario);
   std::optional<SetEvaluator> on_train, on_test;
   if (want_csv) {
     on_train.emplace(scenario, training_raw(scenario), training_targets(scenario));
@@ -184,11 +191,16 @@ int cmd_train(const std::string& path, long long steps, const std::string& csv_p
     const double loss = trainer.step();
     finite = std::isfinite(loss);
     if (want_csv) {
-      CsvRow row{before.step + 1, before.epoch, loss, trainer.scenario().progress.epoch != before.epoch, 0.0, 0.0};
+      CsvRow row{before.step + 1, before.epoch, loss, trainer.scenario().progress.epoch != before.epoch, 0.0, 0.0,
+                 0.0, 0.0};
       if (row.epoch_end) {
         const auto t0 = std::chrono::steady_clock::now();
         row.train_loss = on_train->data_loss(trainer.scenario());
-        if (on_test) row.test_loss = on_test->data_loss(trainer.scenario());
+        row.accuracy = on_train->accuracy(classifier);
+        if (on_test) {
+          row.test_loss = on_test->data_loss(trainer.scenario());
+          row.test_accuracy = on_test->accuracy(classifier);
+        }
         evaluation_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       }
       rows.push_back(row);
@@ -202,7 +214,7 @@ int cmd_train(const std::string& path, long long steps, const std::string& csv_p
   for (const Layer& layer : trainer.scenario().layers)
     weights_finite = weights_finite && layer.weights.allFinite() && layer.bias.allFinite();
 
-  if (want_csv) write_file_atomic(csv_path, csv_text(rows, has_test));
+  if (want_csv) write_file_atomic(csv_path, csv_text(rows, has_test, classifier.active));
   if (!finite || !weights_finite) {
     const auto where = find_first_non_finite(scenario, static_cast<std::size_t>(std::min(done, steps)));
     std::string msg = path + ": training produced a non-finite value";
@@ -304,7 +316,7 @@ int run_command(int argc, char** argv) {
   CLI::App* train = app.add_subcommand("train", "N training steps through the fast path");
   train->add_option("scenario", path, "scenario file")->required();
   train->add_option("--steps", steps, "number of steps")->required()->check(CLI::Range(0LL, 10000000LL));
-  train->add_option("--csv", csv, "write step,loss,epoch,train_loss,test_loss rows here");
+  train->add_option("--csv", csv, "write step,loss,epoch,train_loss,test_loss,accuracy,test_accuracy rows here");
   train->add_option("--save", save, "write the trained scenario (with its optimizer state) here");
 
   CLI::App* grad = app.add_subcommand("gradcheck", "analytic gradients vs central differences");

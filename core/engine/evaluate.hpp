@@ -9,6 +9,20 @@
 
 namespace bpv {
 
+// How a classifier's output and targets name a class (formats.md §5): one
+// output thresholded at 0.5 (0 with tanh), or the largest of two or more.
+struct Classifier {
+  bool active = false;  // false: not a classifier, no accuracy
+  bool one_output = false;
+  double threshold = 0.5;
+  int predicted_class(const Eigen::MatrixXd& outputs, Eigen::Index row) const;
+  int target_class(const Eigen::MatrixXd& targets, Eigen::Index row) const;
+};
+// A classifier where the last layer is one neuron with 0/1 targets (−1/+1
+// with tanh), or two or more neurons with one-hot targets, on the training
+// set and the test set alike.
+Classifier classifier_of(const Scenario& scenario);
+
 class SetEvaluator {
  public:
   // `raw` / `targets`: the rows before features (the scenario's own are applied).
@@ -17,6 +31,9 @@ class SetEvaluator {
   // no penalty. No allocation after the first call.
   double data_loss(const Scenario& weights);
   int rows() const { return static_cast<int>(state_.scenario.inputs.rows()); }
+  // The fraction of the rows whose predicted class is their target's, with
+  // the outputs of the last data_loss() call (formats.md §5's accuracy).
+  double accuracy(const Classifier& classifier) const;
 
  private:
   std::vector<Op> ops_;

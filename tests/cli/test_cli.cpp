@@ -256,7 +256,7 @@ TEST_F(Cli, TrainWritesNRowsPlusHeaderAndEndsWithTheSummaryLine) {
   std::istringstream rows(slurp(csv));
   std::string line;
   ASSERT_TRUE(std::getline(rows, line));
-  EXPECT_EQ(line, "step,loss,epoch,train_loss,test_loss");
+  EXPECT_EQ(line, "step,loss,epoch,train_loss,test_loss,accuracy,test_accuracy");
   // The losses are the fast path's, to the last bit (17 significant digits
   // round-trip). Without batching every step is an epoch: its epoch column
   // counts from 0 and the training set's loss after it is on every row.
@@ -271,7 +271,7 @@ TEST_F(Cli, TrainWritesNRowsPlusHeaderAndEndsWithTheSummaryLine) {
     const auto third = line.find(',', comma + 1);
     ASSERT_NE(third, std::string::npos) << line;
     EXPECT_EQ(std::stoi(line.substr(third + 1)), n - 1) << line;
-    EXPECT_EQ(line.back(), ',') << "no test set: test_loss stays empty: " << line;
+    EXPECT_EQ(line.back(), ',') << "no test set: test_accuracy stays empty: " << line;
   }
   EXPECT_EQ(n, 250);
   // Written atomically: no temporary left beside it.
@@ -449,10 +449,12 @@ TEST_F(Cli, TrainCsvGivesTrainAndTestLossAtEpochEnds) {
   Trainer trainer(sc);
   SetEvaluator on_train(sc, sc.data.train_raw, sc.data.train_targets);
   SetEvaluator on_test(sc, sc.data.test_raw, sc.data.test_targets);
+  const Classifier classifier = classifier_of(sc);
+  ASSERT_TRUE(classifier.active) << "one tanh output, -1/+1 targets";
   std::istringstream rows(slurp(csv));
   std::string line;
   ASSERT_TRUE(std::getline(rows, line));
-  EXPECT_EQ(line, "step,loss,epoch,train_loss,test_loss");
+  EXPECT_EQ(line, "step,loss,epoch,train_loss,test_loss,accuracy,test_accuracy");
   int n = 0, epoch_ends = 0;
   while (std::getline(rows, line)) {
     ++n;
@@ -460,17 +462,24 @@ TEST_F(Cli, TrainCsvGivesTrainAndTestLossAtEpochEnds) {
     std::stringstream ss(line);
     for (std::string cell; std::getline(ss, cell, ',');) cells.push_back(cell);
     if (line.back() == ',') cells.push_back("");
-    ASSERT_EQ(cells.size(), 5u) << line;
+    ASSERT_EQ(cells.size(), 7u) << line;
     EXPECT_EQ(std::stoll(cells[0]), n);
     EXPECT_EQ(std::stod(cells[1]), trainer.step()) << line;
     EXPECT_EQ(std::stoll(cells[2]), (n - 1) / 25) << line;  // 250 training rows, batches of 10
     const bool end = n % 25 == 0;
     EXPECT_EQ(!cells[3].empty(), end) << line;
     EXPECT_EQ(!cells[4].empty(), end) << line;
+    EXPECT_EQ(!cells[5].empty(), end) << line;
+    EXPECT_EQ(!cells[6].empty(), end) << line;
     if (end) {
       ++epoch_ends;
       EXPECT_EQ(std::stod(cells[3]), on_train.data_loss(trainer.scenario())) << line;
+      EXPECT_EQ(std::stod(cells[5]), on_train.accuracy(classifier)) << line;
       EXPECT_EQ(std::stod(cells[4]), on_test.data_loss(trainer.scenario())) << line;
+      EXPECT_EQ(std::stod(cells[6]), on_test.accuracy(classifier)) << line;
+      // Counted by hand from the outputs: tanh's class 1 is o ≥ 0.
+      const double right = std::stod(cells[6]) * static_cast<double>(sc.data.test_raw.rows());
+      EXPECT_NEAR(right, std::round(right), 1e-9) << "a whole number of test rows: " << line;
     }
   }
   EXPECT_EQ(n, 60);

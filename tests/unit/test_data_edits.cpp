@@ -293,8 +293,11 @@ TEST(DataEdits, APaintedImageIsTheTrainingRowThisMiniBatchShowsAsThatExample) {
   ASSERT_GE(rows.size(), 2u);
   const Scenario after = apply_and_undo(start, edit::PaintImage{1, {0.25, -0.5}});
   EXPECT_EQ(after.data.train_raw.row(rows[1]), Eigen::RowVector2d(0.25, -0.5));
-  for (int r = 0; r < start.data.train_rows(); ++r)
-    if (r != rows[1]) EXPECT_EQ(after.data.train_raw.row(r), start.data.train_raw.row(r)) << "row " << r;
+  for (int r = 0; r < start.data.train_rows(); ++r) {
+    if (r != rows[1]) {
+      EXPECT_EQ(after.data.train_raw.row(r), start.data.train_raw.row(r)) << "row " << r;
+    }
+  }
   EXPECT_EQ(after.inputs.row(1), Eigen::RowVector2d(0.25, -0.5));  // the mini-batch op writes it into x
   expect_loaded_batch(after);
   EXPECT_EQ(edit_label(start, edit::PaintImage{1, {0.0, 0.0}}), "paint the image of example 2");
