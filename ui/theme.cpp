@@ -22,6 +22,7 @@ const ImWchar kGlyphRanges[] = {
     0x0020, 0x007E,  // ASCII
     0x00A0, 0x017F,  // Latin-1 and Latin Extended-A: names users type; × · ± ² ½ ŷ
     0x02B0, 0x02E4,  // modifier letters (ˡ)
+    0x0300, 0x0304,  // combining accents: x̂, the running μ̄
     0x0391, 0x03A9, 0x03B1, 0x03C9,  // Greek (δ η σ Σ Δ)
     0x1D2C, 0x1D6A,  // modifier small letters (ᵀ ᵏ ᵢ)
     0x2010, 0x2027,  // dashes, quotes, • …
@@ -30,7 +31,7 @@ const ImWchar kGlyphRanges[] = {
     0x2190, 0x2199,  // arrows (← ↑ → ↓)
     0x21D0, 0x21D4,  // ⇐ ⇒ ⇔
     0x2200, 0x2265,  // ∂ ∇ ∑ − √ ∞ ≈ ≠ ≤ ≥
-    0x22C5, 0x22C5,  // ⋅
+    0x22C5, 0x22C6,  // ⋅ ⋆ (a convolution)
     0x25A0, 0x25D0,  // shapes (■ ▲ ▶ ▸ ▼ ◀ ○ ●)
     0x2713, 0x2718,  // ✓ ✗
     0x2C7C, 0x2C7C,  // ⱼ

@@ -33,6 +33,12 @@ std::string tensor_symbol(const Scenario& sc, BufferRef ref) {
     }
     case Buffer::BatchRows: return "rows";
     case Buffer::BiasCorrection: return "1 − βᵗ";
+    case Buffer::Mask: return "m" + sup;
+    case Buffer::Mean: return "μ" + sup;
+    case Buffer::Variance: return "σ²" + sup;
+    case Buffer::Normalized: return "x̂" + sup;
+    case Buffer::RunningMean: return "running μ" + sup;
+    case Buffer::RunningVariance: return "running σ²" + sup;
   }
   return "?";
 }
@@ -58,6 +64,26 @@ std::string op_short_label(OpKind kind) {
     case OpKind::OptimizerStep: return "t + 1";
     case OpKind::OptimizerState: return "state";
     case OpKind::BiasCorrection: return "1 − βᵗ";
+    case OpKind::DropoutMask: return "draw m";
+    case OpKind::Dropout: return "a·m/(1−p)";
+    case OpKind::DropoutBackward: return "·m/(1−p)";
+    case OpKind::Conv: return "W ⋆ a + b";
+    case OpKind::ConvGradWeights: return "a ⋆ δ";
+    case OpKind::ConvGradBias: return "Σ δ";
+    case OpKind::ConvGradInput: return "δ ⋆ flip W";
+    case OpKind::MaxPool: return "max";
+    case OpKind::MaxPoolBackward: return "to the max";
+    case OpKind::AvgPool: return "mean";
+    case OpKind::AvgPoolBackward: return "share out";
+    case OpKind::BatchMean: return "μ";
+    case OpKind::BatchVariance: return "σ²";
+    case OpKind::Normalize: return "(a − μ)/σ";
+    case OpKind::ScaleShift: return "γ·x̂ + β";
+    case OpKind::GradGamma: return "Σ δ·x̂";
+    case OpKind::GradBeta: return "Σ δ";
+    case OpKind::BatchNormGradInput: return "∂L/∂a";
+    case OpKind::RunningMean: return "running μ";
+    case OpKind::RunningVariance: return "running σ²";
   }
   return std::string(op_kind_name(kind));
 }

@@ -24,7 +24,10 @@ std::string_view op_kind_name(OpKind k) { return op_kind(k).name; }
 // The kinds, one file each (op_kind.hpp), in OpKind's order.
 extern const OpKindDef kMiniBatchOp, kAffineOp, kActivateOp, kLossOp, kLossGradientOp, kActivationBackwardOp,
     kGradWeightsOp, kGradBiasOp, kGradInputOp, kUpdateWeightsOp, kUpdateBiasOp, kPenaltyOp, kPenaltyGradientOp,
-    kOptimizerStepOp, kOptimizerStateOp, kBiasCorrectionOp, kDropoutMaskOp, kDropoutOp, kDropoutBackwardOp;
+    kOptimizerStepOp, kOptimizerStateOp, kBiasCorrectionOp, kDropoutMaskOp, kDropoutOp, kDropoutBackwardOp, kConvOp,
+    kConvGradWeightsOp, kConvGradBiasOp, kConvGradInputOp, kMaxPoolOp, kMaxPoolBackwardOp, kAvgPoolOp,
+    kAvgPoolBackwardOp, kBatchMeanOp, kBatchVarianceOp, kNormalizeOp, kScaleShiftOp, kGradGammaOp, kGradBetaOp,
+    kBatchNormGradInputOp, kRunningMeanOp, kRunningVarianceOp;
 
 namespace {
 const OpKindDef* const kOpKinds[] = {
@@ -32,6 +35,10 @@ const OpKindDef* const kOpKinds[] = {
     &kActivationBackwardOp, &kGradWeightsOp, &kGradBiasOp, &kGradInputOp,     &kUpdateWeightsOp,
     &kUpdateBiasOp,      &kPenaltyOp,     &kPenaltyGradientOp, &kOptimizerStepOp, &kOptimizerStateOp,
     &kBiasCorrectionOp,  &kDropoutMaskOp, &kDropoutOp,     &kDropoutBackwardOp,
+    &kConvOp,            &kConvGradWeightsOp, &kConvGradBiasOp, &kConvGradInputOp,
+    &kMaxPoolOp,         &kMaxPoolBackwardOp, &kAvgPoolOp,  &kAvgPoolBackwardOp,
+    &kBatchMeanOp,       &kBatchVarianceOp, &kNormalizeOp, &kScaleShiftOp, &kGradGammaOp, &kGradBetaOp,
+    &kBatchNormGradInputOp, &kRunningMeanOp, &kRunningVarianceOp,
 };
 }  // namespace
 
@@ -57,20 +64,22 @@ PassState make_pass_state(const Scenario& scenario) {
   state.scenario = scenario;
   const int batch = scenario.batch_size();
   for (int l = 1; l <= scenario.layer_count(); ++l) {
-    const int n = scenario.width(l), n_prev = scenario.width(l - 1);
+    const int n = scenario.width(l);
     LayerState ls;
     ls.pre_activation = Eigen::MatrixXd::Zero(batch, n);
     ls.activation = Eigen::MatrixXd::Zero(batch, n);
     ls.grad_activation = Eigen::MatrixXd::Zero(batch, n);
     ls.delta = Eigen::MatrixXd::Zero(batch, n);
-    ls.grad_weights = Eigen::MatrixXd::Zero(n_prev, n);
-    ls.grad_bias = Eigen::MatrixXd::Zero(1, n);
     const Layer& layer = scenario.layers[l - 1];
-    if (!layer.dense()) {  // no weights: no gradients of them
-      ls.grad_weights.resize(0, 0);
-      ls.grad_bias.resize(0, 0);
-    }
+    // Gradients shaped like the parameters (none for a layer without).
+    ls.grad_weights = Eigen::MatrixXd::Zero(layer.weights.rows(), layer.weights.cols());
+    ls.grad_bias = Eigen::MatrixXd::Zero(layer.bias.rows(), layer.bias.cols());
     if (layer_kind(layer).mask) ls.mask = Eigen::MatrixXd::Zero(batch, n);
+    if (layer.running_mean.size() > 0) {  // batch norm
+      ls.mean = Eigen::MatrixXd::Zero(1, layer.running_mean.cols());
+      ls.variance = Eigen::MatrixXd::Zero(1, layer.running_mean.cols());
+      ls.normalized = Eigen::MatrixXd::Zero(batch, n);
+    }
     state.layers.push_back(std::move(ls));
   }
   state.loss = Eigen::MatrixXd::Zero(1, 1);
@@ -98,24 +107,27 @@ std::vector<Op> build_ops(const Scenario& scenario) {
   if (stateful_optimizer(scenario.optimizer)) {
     const std::vector<Op> update = optimizer_ops(scenario);
     ops.insert(ops.end(), update.begin(), update.end());
-    return ops;
+  } else {
+    for (int l = 1; l <= last; ++l) layer_kind(scenario.layers[l - 1]).update_ops(scenario, l, ops);
   }
-  for (int l = 1; l <= last; ++l) layer_kind(scenario.layers[l - 1]).update_ops(scenario, l, ops);
+  // After every parameter: what the update phase keeps besides them.
+  for (int l = 1; l <= last; ++l)
+    if (const auto statistics = layer_kind(scenario.layers[l - 1]).statistics_ops) statistics(scenario, l, ops);
   return ops;
 }
 
 void conform_batch(PassState& state) {
   const Eigen::Index batch = state.scenario.inputs.rows();
-  std::vector<std::array<Eigen::MatrixXd, 5>>& spare = state.spare.layers;
+  std::vector<std::array<Eigen::MatrixXd, 6>>& spare = state.spare.layers;
   for (std::size_t k = 0; k < state.layers.size(); ++k) {
     LayerState& ls = state.layers[k];
     if (ls.pre_activation.rows() == batch) continue;
     if (spare.size() != state.layers.size()) spare.resize(state.layers.size());
     const Eigen::Index n = ls.pre_activation.cols();
-    const std::array<Eigen::MatrixXd*, 5> live{&ls.pre_activation, &ls.activation, &ls.grad_activation, &ls.delta,
-                                               &ls.mask};
+    const std::array<Eigen::MatrixXd*, 6> live{&ls.pre_activation, &ls.activation, &ls.grad_activation, &ls.delta,
+                                               &ls.mask, &ls.normalized};
     for (std::size_t i = 0; i < live.size(); ++i) {
-      if (live[i] == &ls.mask && ls.mask.size() == 0 && spare[k][i].size() == 0) continue;  // a layer with none
+      if (i >= 4 && live[i]->size() == 0 && spare[k][i].size() == 0) continue;  // a layer with no mask or x̂
       // swap() trades storage, never copies: the old size waits in the spare.
       live[i]->swap(spare[k][i]);
       if (live[i]->rows() == batch && live[i]->cols() == n) live[i]->setZero();
@@ -148,6 +160,11 @@ const Eigen::MatrixXd& buffer_matrix(const PassState& state, BufferRef ref) {
     case Buffer::BatchRows: return state.batch_rows;
     case Buffer::BiasCorrection: return sc.optimizer_state.bias_correction;
     case Buffer::Mask: return state.layers[l - 1].mask;
+    case Buffer::Mean: return state.layers[l - 1].mean;
+    case Buffer::Variance: return state.layers[l - 1].variance;
+    case Buffer::Normalized: return state.layers[l - 1].normalized;
+    case Buffer::RunningMean: return sc.layers[l - 1].running_mean;
+    case Buffer::RunningVariance: return sc.layers[l - 1].running_var;
     case Buffer::LearningRate: break;
   }
   throw std::logic_error("buffer_matrix: the learning rate is a scalar, not a matrix");

@@ -41,6 +41,26 @@ enum class OpKind {
   DropoutMask,         // m_l ← 0 or 1 per unit, drawn from (seed, step, layer); all 1 in evaluation
   Dropout,             // a_l = a_{l-1} ⊙ m_l / (1 − p)
   DropoutBackward,     // ∂L/∂a_{l-1} = ∂L/∂a_l ⊙ m_l / (1 − p)
+  // conv2d (layers/conv_layer.cpp); its activation is Activate's:
+  Conv,                // z_l[c′] = W_l[c′] ⋆ a_{l-1} + b_l[c′], one op per output channel (op.part)
+  ConvGradWeights,     // ∂L/∂W_l = a_{l-1} ⋆ δ_l
+  ConvGradBias,        // ∂L/∂b_l[c′] = Σ δ_l[c′]
+  ConvGradInput,       // ∂L/∂a_{l-1} = δ_l through the flipped kernels
+  // pooling (layers/pool_layer.cpp):
+  MaxPool,             // a_l = the largest of each window
+  MaxPoolBackward,     // ∂L/∂a_{l-1}: each window's gradient to its first largest element
+  AvgPool,             // a_l = the mean of each window
+  AvgPoolBackward,     // ∂L/∂a_{l-1}: each window's gradient shared out evenly
+  // batch_norm (layers/batch_norm_layer.cpp); its activation is Activate's:
+  BatchMean,           // μ_l = the batch's mean per feature (running mean in evaluation)
+  BatchVariance,       // σ²_l = the batch's biased variance per feature (running var in evaluation)
+  Normalize,           // x̂_l = (a_{l-1} − μ) / √(σ² + ε)
+  ScaleShift,          // z_l = γ·x̂ + β
+  GradGamma,           // ∂L/∂γ = Σ δ·x̂
+  GradBeta,            // ∂L/∂β = Σ δ
+  BatchNormGradInput,  // ∂L/∂a_{l-1}, the closed form through μ and σ²
+  RunningMean,         // running_mean ← (1 − m)·running_mean + m·μ   (update phase)
+  RunningVariance,     // running_var ← (1 − m)·running_var + m·σ²·n/(n − 1)
 };
 std::string_view op_kind_name(OpKind k);  // snake_case id used in the trace
 
@@ -65,6 +85,11 @@ enum class Buffer {
   BatchRows,    // the step's row indices in the training set (1 × B), layer 0
   BiasCorrection,  // Adam's 1 − β₁ᵗ and 1 − β₂ᵗ (1 × 2), layer 0
   Mask,         // a dropout layer's mask m_l (B × n of 0 and 1)
+  Mean,         // a batch-norm layer's μ_l (1 × features)
+  Variance,     // its σ²_l (1 × features)
+  Normalized,   // its x̂_l (B × n)
+  RunningMean,  // its running mean (1 × features), carried from step to step
+  RunningVariance,  // its running variance
 };
 std::string_view buffer_name(Buffer b);
 
@@ -81,6 +106,7 @@ struct Op {
   OpKind kind;
   int layer;  // 1..L; the loss ops and the penalty carry L, the t op and the mini-batch 1
   Phase phase;
+  int part = 0;  // a conv forward op's output channel (0 for every other op)
   std::array<BufferRef, 8> reads{};
   int read_count = 0;
   BufferRef writes{};
@@ -104,6 +130,8 @@ struct LayerState {
   Eigen::MatrixXd grad_weights;     // ∂L/∂W (n_prev × n)
   Eigen::MatrixXd grad_bias;        // ∂L/∂b (1 × n)
   Eigen::MatrixXd mask;             // a dropout layer's m (B × n); empty for the others
+  Eigen::MatrixXd mean, variance;   // a batch-norm layer's μ and σ² (1 × features); else empty
+  Eigen::MatrixXd normalized;       // its x̂ (B × n); else empty
 };
 
 struct PassState {
@@ -122,11 +150,11 @@ struct PassState {
   // contents are never read (conform_batch zeroes what it swaps in).
   struct SpareBatch {
     Eigen::MatrixXd inputs, targets, batch_rows;
-    std::vector<std::array<Eigen::MatrixXd, 5>> layers;  // z, a, ∂L/∂a, δ, the mask per layer
+    std::vector<std::array<Eigen::MatrixXd, 6>> layers;  // z, a, ∂L/∂a, δ, the mask, x̂ per layer
   };
   SpareBatch spare;
   // Evaluation (formats.md §6: the test loss, the decision region), as
-  // PyTorch's eval(): no dropout.
+  // PyTorch's eval(): no dropout, batch norm with its running statistics.
   bool evaluation = false;
 
   // The loss the step minimises: data loss + penalty.

@@ -21,6 +21,16 @@ inline constexpr int kMaxBatch = 4096;
 
 struct LayerKindDef;  // layers/layer_kind.hpp
 
+// A channels × rows × cols image, flattened channel, then row, then column
+// (PyTorch's order). channels 0: no shape (a dense layer's output).
+struct Shape {
+  int channels = 0, rows = 0, cols = 0;
+  bool empty() const { return channels == 0; }
+  int plane() const { return rows * cols; }
+  int size() const { return channels * rows * cols; }
+  bool operator==(const Shape&) const = default;
+};
+
 struct Layer {
   const Activation* activation = nullptr;
   Eigen::MatrixXd weights;  // (neurons of the layer before) × (neurons of this layer); empty but for dense
@@ -33,6 +43,19 @@ struct Layer {
   // mask's seed.
   double dropout_p = 0.5;
   std::uint64_t dropout_seed = 0;
+  // formats.md §6's shaped layers. `in_shape` is what a conv, pooling,
+  // dropout or batch-norm layer sees; `out_shape` what it gives (empty for
+  // a dense layer, and for dropout and batch norm on an unshaped input).
+  Shape in_shape{}, out_shape{};
+  // conv2d: `channels` output channels; conv2d and pooling: a square
+  // `kernel`, its `stride` and (conv) zero `padding`. A conv layer's weights
+  // are (C·k·k) × C′, row (c·k + u)·k + v, so that z = patches · W + b as a
+  // dense layer's; its bias is 1 × C′.
+  int channels = 0, kernel = 0, stride = 1, padding = 0;
+  // batch_norm: γ is `weights` and β is `bias` (1 × features), so that the
+  // optimizers update them as they do W and b; the running statistics.
+  double momentum = 0.1, eps = 1e-5;
+  Eigen::MatrixXd running_mean{}, running_var{};  // 1 × features
   bool dense() const { return kind == nullptr; }
   int size() const { return dense() ? static_cast<int>(weights.cols()) : width; }
   int fan_in() const { return static_cast<int>(weights.rows()); }
@@ -53,6 +76,10 @@ struct Scenario {
   // (rows·cols = input_size); empty otherwise. The canvas draws such an input
   // layer as the image and lets the user paint it.
   std::vector<int> input_shape;
+  // formats.md §6: an input of more than one channel, [C, H, W]; then
+  // input_shape holds {H, W} and image_input() is false (it is no picture to
+  // paint), but conv and pooling layers see input_image().
+  int input_channels = 1;
   std::vector<Layer> layers;  // the non-input layers, in order
   const Loss* loss = nullptr;
   double learning_rate = 0.01;
@@ -74,7 +101,12 @@ struct Scenario {
   int layer_count() const { return static_cast<int>(layers.size()); }
   // Whether input_shape still fits the input layer (an edit may have resized it).
   bool image_input() const {
-    return input_shape.size() == 2 && input_shape[0] * input_shape[1] == input_size;
+    return input_channels == 1 && input_shape.size() == 2 && input_shape[0] * input_shape[1] == input_size;
+  }
+  // The input as an image for conv and pooling layers; empty: it has no shape.
+  Shape input_image() const {
+    if (input_shape.size() != 2 || input_channels * input_shape[0] * input_shape[1] != input_size) return {};
+    return {input_channels, input_shape[0], input_shape[1]};
   }
   int batch_size() const { return static_cast<int>(inputs.rows()); }  // this step's rows
   // Rows of the training set (with a data set, all of them; else the batch).

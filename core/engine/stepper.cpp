@@ -124,6 +124,8 @@ bool Stepper::is_computed(BufferRef ref) const {
     case Buffer::WeightState:
     case Buffer::BiasState:
     case Buffer::BatchRows:
+    case Buffer::RunningMean:
+    case Buffer::RunningVariance:
       return true;
     default:
       break;

@@ -30,6 +30,11 @@ const std::vector<TensorInfo> kTensors = {
     {Buffer::BatchRows, "batch_rows", R::Data, W, false, false},
     {Buffer::BiasCorrection, "bias_correction", R::OptimizerState, W, false, false},
     {Buffer::Mask, "mask", R::Data, N, true, true},
+    {Buffer::Mean, "mean", R::Value, W, false, true},
+    {Buffer::Variance, "var", R::Value, W, false, true},
+    {Buffer::Normalized, "x_hat", R::Value, N, true, true},
+    {Buffer::RunningMean, "running_mean", R::Value, W, false, true},
+    {Buffer::RunningVariance, "running_var", R::Value, W, false, true},
 };
 
 }  // namespace
@@ -95,6 +100,11 @@ std::string element_symbol(const Scenario& sc, BufferRef ref, int row, int col) 
     case Buffer::BatchRows: return "row" + subscript(col + 1);
     case Buffer::BiasCorrection: return col == 0 ? "1 − β₁ᵗ" : "1 − β₂ᵗ";
     case Buffer::Mask: return "m" + L + j;
+    case Buffer::Mean: return "μ" + L + j;
+    case Buffer::Variance: return "σ²" + L + j;
+    case Buffer::Normalized: return "x̂" + L + j;
+    case Buffer::RunningMean: return "μ̄" + L + j;
+    case Buffer::RunningVariance: return "σ̄²" + L + j;
   }
   return "?";
 }

@@ -12,6 +12,7 @@
 
 #include "data/data_io.hpp"
 #include "formats/field_reader.hpp"
+#include "formats/layer_io.hpp"
 #include "layers/layer_kind.hpp"
 #include "optimizers/optimizer.hpp"
 
@@ -165,15 +166,18 @@ void read_optimizer_state(const Reader& rd, const json& j, Scenario& sc) {
   for (std::size_t k = 0; k < layers->size(); ++k) {
     const std::string f = "optimizer_state.layers[" + std::to_string(k) + "]";
     const json& lj = (*layers)[k];
-    if (!lj.is_object()) rd.fail(f, "expected an object with \"weights\" and \"bias\", got " + Reader::type_of(lj));
     const Layer& layer = sc.layers[k];
+    const std::string w_key(parameter_key(layer, false)), b_key(parameter_key(layer, true));
+    if (!lj.is_object())
+      rd.fail(f, "expected an object with \"" + w_key + "\" and \"" + b_key + "\", got " + Reader::type_of(lj));
     for (auto it = lj.begin(); it != lj.end(); ++it) {
-      const bool bias = it.key() == "bias";
+      const bool bias = it.key() == b_key;
       const std::string pf = f + "." + it.key();
-      if (!bias && it.key() != "weights") rd.fail(pf, "unknown field (expected weights or bias)");
+      if (!bias && it.key() != w_key) rd.fail(pf, "unknown field (expected " + w_key + " or " + b_key + ")");
       if (!it->is_object()) rd.fail(pf, "expected an object of state tensors, got " + Reader::type_of(*it));
       ParamState& ps = bias ? os.layers[k].bias : os.layers[k].weights;
-      if (!layer.dense() && !it->empty()) rd.fail(pf, "this layer has no parameters, so no optimizer state");
+      if (!layer_kind(layer).parameters && !it->empty())
+        rd.fail(pf, "this layer has no parameters, so no optimizer state");
       for (auto t = it->begin(); t != it->end(); ++t) {
         const std::string tf = pf + "." + t.key();
         int slot = -1;
@@ -181,7 +185,7 @@ void read_optimizer_state(const Reader& rd, const json& j, Scenario& sc) {
           if (state_slot_name(static_cast<StateSlot>(s)) == t.key()) slot = s;
         if (slot < 0) rd.fail(tf, "unknown state tensor (expected velocity, square_avg, grad_avg, m, v or v_max)");
         if (!keep[slot]) rd.fail(tf, keeper + " with these settings does not keep " + t.key());
-        ps.tensors[slot] = bias ? rd.row(*t, tf, layer.size()) : rd.matrix(*t, tf, layer.fan_in(), layer.size());
+        ps.tensors[slot] = read_parameter(rd, *t, tf, layer, bias);
       }
     }
   }
@@ -192,8 +196,11 @@ bool all_zero(const Eigen::MatrixXd& m) { return m.size() == 0 || (m.array() == 
 json optimizer_state_json(const Scenario& sc, bool& any) {
   const bool sgd = sc.optimizer.name == "sgd";
   json layers = json::array();
-  for (const LayerOptimizerState& ls : sc.optimizer_state.layers) {
-    json layer{{"weights", json::object()}, {"bias", json::object()}};
+  for (std::size_t k = 0; k < sc.optimizer_state.layers.size(); ++k) {
+    const LayerOptimizerState& ls = sc.optimizer_state.layers[k];
+    const Layer& param = sc.layers[k];
+    const std::string w_key(parameter_key(param, false)), b_key(parameter_key(param, true));
+    json layer{{w_key, json::object()}, {b_key, json::object()}};
     for (const bool bias : {false, true}) {
       const ParamState& ps = bias ? ls.bias : ls.weights;
       for (int s = 0; s < kStateSlotCount; ++s) {
@@ -204,36 +211,13 @@ json optimizer_state_json(const Scenario& sc, bool& any) {
         const bool velocity_exists = sgd && s == static_cast<int>(StateSlot::Velocity) && m.size() != 0;
         if (m.size() == 0 || (all_zero(m) && !velocity_exists)) continue;
         any = true;
-        layer[bias ? "bias" : "weights"][std::string(state_slot_name(static_cast<StateSlot>(s)))] =
-            bias ? row_to_json(m) : matrix_to_json(m);
+        layer[bias ? b_key : w_key][std::string(state_slot_name(static_cast<StateSlot>(s)))] =
+            parameter_json(param, m, bias);
       }
     }
     layers.push_back(std::move(layer));
   }
   return layers;
-}
-
-// {"type": "dropout", "p": 0.25, "seed": 9}: the layer keeps its input's size.
-Layer read_dropout_layer(const Reader& rd, const json& lj, const std::string& f, int input_width, bool last) {
-  if (last) rd.fail(f + ".type", "the last layer is the output the loss reads: it must be dense");
-  if (rd.find(lj, "weights") || rd.find(lj, "bias")) rd.fail(f, "a dropout layer has no weights or bias");
-  Layer layer;
-  layer.kind = find_layer_kind("dropout");
-  layer.activation = find_activation("identity");
-  layer.width = input_width;
-  if (const json* size = rd.find(lj, "size"))
-    if (rd.integer(*size, f + ".size", 1, kMaxNeurons) != input_width)
-      rd.fail(f + ".size", "a dropout layer keeps its input's size, " + std::to_string(input_width));
-  if (const json* p = rd.find(lj, "p")) {
-    layer.dropout_p = rd.number(*p, f + ".p");
-    if (!(layer.dropout_p >= 0.0 && layer.dropout_p < 1.0)) rd.fail(f + ".p", "must be in [0, 1)");
-  }
-  if (const json* seed = rd.find(lj, "seed")) {
-    if (!seed->is_number_unsigned() && !(seed->is_number_integer() && seed->get<long long>() >= 0))
-      rd.fail(f + ".seed", "expected a non-negative integer");
-    layer.dropout_seed = seed->get<std::uint64_t>();
-  }
-  return layer;
 }
 
 }  // namespace
@@ -280,7 +264,9 @@ std::string too_many_values(long long batch, long long neurons) {
 std::string resource_problem(const Scenario& sc) {
   long long parameters = 0, neurons = sc.input_size;
   for (int l = 1; l <= sc.layer_count(); ++l) {
-    parameters += static_cast<long long>(sc.width(l - 1) + 1) * sc.width(l);
+    const Layer& layer = sc.layers[l - 1];
+    parameters += layer.dense() ? static_cast<long long>(sc.width(l - 1) + 1) * sc.width(l)
+                                : static_cast<long long>(layer.weights.size() + layer.bias.size());
     neurons += sc.width(l);
   }
   if (parameters > kMaxParameters) return too_many_parameters(parameters);
@@ -319,18 +305,18 @@ Scenario parse_scenario(const std::string& text, const std::string& source) {
   if (const json* j = rd.find(doc, "input_shape")) {
     if (!j->is_array() || (j->size() != 2 && j->size() != 3))
       rd.fail("input_shape", "expected [rows, columns] or [channels, rows, columns]");
-    // [1, H, W] is [H, W] (formats.md §6); more channels need conv layers.
+    // [C, H, W] (formats.md §6); [1, H, W] is [H, W].
     const std::size_t first = j->size() - 2;
-    if (first == 1 && rd.integer((*j)[0], "input_shape[0]", 1, kMaxNeurons) != 1)
-      rd.fail("input_shape[0]", "images of more than one channel are for conv layers (formats.md §6), not in "
-                                "this version yet");
+    if (first == 1) sc.input_channels = static_cast<int>(rd.integer((*j)[0], "input_shape[0]", 1, kMaxChannels));
     for (std::size_t k = first; k < j->size(); ++k)
       sc.input_shape.push_back(static_cast<int>(
           rd.integer((*j)[k], "input_shape[" + std::to_string(k) + "]", 1, kMaxNeurons)));
-    if (!sc.image_input())
-      rd.fail("input_shape", std::to_string(sc.input_shape[0]) + " x " + std::to_string(sc.input_shape[1]) + " = " +
-                                 std::to_string(sc.input_shape[0] * sc.input_shape[1]) +
-                                 " pixels, but input_size is " + std::to_string(sc.input_size));
+    const long long values = static_cast<long long>(sc.input_channels) * sc.input_shape[0] * sc.input_shape[1];
+    if (values != sc.input_size)
+      rd.fail("input_shape", (sc.input_channels > 1 ? std::to_string(sc.input_channels) + " x " : std::string()) +
+                                 std::to_string(sc.input_shape[0]) + " x " + std::to_string(sc.input_shape[1]) +
+                                 " = " + std::to_string(values) + (sc.input_channels > 1 ? " values" : " pixels") +
+                                 ", but input_size is " + std::to_string(sc.input_size));
   }
   if (const json* j = rd.find(doc, "init")) {
     sc.has_init = true;
@@ -343,6 +329,7 @@ Scenario parse_scenario(const std::string& text, const std::string& source) {
     rd.fail("layers", "expected 1 to " + std::to_string(kMaxLayers) + " layers, got " +
                           std::to_string(layers.size()));
   int prev = sc.input_size;
+  Shape prev_shape = sc.input_image();
   long long parameters = 0, neurons = sc.input_size;  // for the resource bounds
   for (std::size_t k = 0; k < layers.size(); ++k) {
     const std::string f = "layers[" + std::to_string(k) + "]";
@@ -352,19 +339,23 @@ Scenario parse_scenario(const std::string& text, const std::string& source) {
     const LayerKindDef* kind = find_layer_kind("dense");
     if (const json* t = rd.find(lj, "type")) {
       const std::string type = rd.string(*t, f + ".type");
-      if (is_planned_layer_type(type))
-        rd.fail(f + ".type", "'" + type + "' layers (formats.md §6) are not in this version yet; it steps dense and "
-                             "dropout layers");
       kind = find_layer_kind(type);
       if (!kind)
         rd.fail(f + ".type", "unknown layer type '" + type +
                                  "' (expected dense, conv2d, max_pool, avg_pool, batch_norm or dropout)");
     }
-    if (kind->type == "dropout") {
-      sc.layers.push_back(read_dropout_layer(rd, lj, f, prev, k + 1 == layers.size()));
+    if (kind->type != "dense") {
+      Layer layer = read_typed_layer(rd, lj, f, *kind, {prev, prev_shape}, sc, static_cast<int>(k) + 1,
+                                     k + 1 == layers.size());
+      parameters += layer.weights.size() + layer.bias.size();
+      if (parameters > kMaxParameters) rd.fail(f, too_many_parameters(parameters));
+      prev = layer.size();
+      prev_shape = layer.out_shape;
       neurons += prev;
+      sc.layers.push_back(std::move(layer));
       continue;
     }
+    prev_shape = {};
     const int size = static_cast<int>(rd.integer(rd.require(lj, "size", f + ".size"), f + ".size", 1, kMaxNeurons));
     parameters += static_cast<long long>(prev + 1) * size;
     neurons += size;
@@ -392,6 +383,8 @@ Scenario parse_scenario(const std::string& text, const std::string& source) {
   if (sc.learning_rate < 0) rd.fail("learning_rate", "must not be negative");
 
   read_data_fields(rd, doc, sc, neurons);
+  if (const std::string problem = batch_norm_batch_problem(sc); !problem.empty())
+    rd.fail(sc.data.batching ? "batching.size" : "inputs", problem);
   if (const json* j = rd.find(doc, "optimizer")) sc.optimizer = read_optimizer_field(rd, *j, sc.learning_rate);
   if (const json* j = rd.find(doc, "regularization")) sc.regularization = read_regularization(rd, *j);
   if (const json* j = rd.find(doc, "optimizer_state")) read_optimizer_state(rd, *j, sc);
@@ -442,12 +435,11 @@ json scenario_to_json(const Scenario& sc) {
   j["description"] = sc.description;
   j["input_size"] = sc.input_size;
   if (sc.image_input()) j["input_shape"] = sc.input_shape;
+  else if (!sc.input_image().empty()) j["input_shape"] = {sc.input_channels, sc.input_shape[0], sc.input_shape[1]};
   json layers = json::array();
   for (const Layer& layer : sc.layers) {
     if (!layer.dense()) {
-      layers.push_back({{"type", std::string(layer_kind(layer).type)},
-                        {"p", layer.dropout_p},
-                        {"seed", layer.dropout_seed}});
+      layers.push_back(typed_layer_json(layer));
       continue;
     }
     layers.push_back({{"size", layer.size()},

@@ -2,6 +2,7 @@
 
 #include "engine/describe.hpp"
 #include "optimizers/optimizer.hpp"
+#include "formats/layer_io.hpp"
 #include "formats/scenario_io.hpp"
 #include "engine/stepper.hpp"
 #include "layers/layer_kind.hpp"
@@ -16,12 +17,11 @@ nlohmann::json buffer_json(BufferRef ref) {
 }
 
 // {"m": [[…]], "v": [[…]]}: every tensor the optimizer keeps for one parameter.
-nlohmann::json param_state_json(const ParamState& ps, bool bias) {
+nlohmann::json param_state_json(const Layer& layer, const ParamState& ps, bool bias) {
   nlohmann::json j = nlohmann::json::object();
   for (int s = 0; s < kStateSlotCount; ++s)
     if (ps.tensors[s].size() != 0)
-      j[std::string(state_slot_name(static_cast<StateSlot>(s)))] =
-          bias ? row_to_json(ps.tensors[s]) : matrix_to_json(ps.tensors[s]);
+      j[std::string(state_slot_name(static_cast<StateSlot>(s)))] = parameter_json(layer, ps.tensors[s], bias);
   return j;
 }
 
@@ -57,25 +57,47 @@ nlohmann::json trace_json(const Scenario& scenario) {
   for (int l = 1; l <= scenario.layer_count(); ++l) {
     const LayerState& ls = st.layers[l - 1];
     const Layer& after = st.scenario.layers[l - 1];
-    if (!after.dense()) {
-      layers.push_back({{"type", std::string(layer_kind(after).type)},
+    const std::string_view type = layer_kind(after).type;
+    const LayerOptimizerState& state_after = st.scenario.optimizer_state.layers[l - 1];
+    if (type == "dropout" || type == "max_pool" || type == "avg_pool") {
+      nlohmann::json j{{"type", std::string(type)}, {"a", matrix_to_json(ls.activation)}};
+      if (type == "dropout") j["mask"] = matrix_to_json(ls.mask);
+      j["grad_a"] = matrix_to_json(ls.grad_activation);
+      layers.push_back(std::move(j));
+      continue;
+    }
+    if (type == "batch_norm") {
+      layers.push_back({{"type", "batch_norm"},
+                        {"mean", row_to_json(ls.mean)},
+                        {"var", row_to_json(ls.variance)},
+                        {"x_hat", matrix_to_json(ls.normalized)},
+                        {"z", matrix_to_json(ls.pre_activation)},
                         {"a", matrix_to_json(ls.activation)},
-                        {"mask", matrix_to_json(ls.mask)},
-                        {"grad_a", matrix_to_json(ls.grad_activation)}});
+                        {"delta", matrix_to_json(ls.delta)},
+                        {"grad_a", matrix_to_json(ls.grad_activation)},
+                        {"grad_gamma", row_to_json(ls.grad_weights)},
+                        {"grad_beta", row_to_json(ls.grad_bias)},
+                        {"gamma_after", row_to_json(after.weights)},
+                        {"beta_after", row_to_json(after.bias)},
+                        {"running_mean_after", row_to_json(after.running_mean)},
+                        {"running_var_after", row_to_json(after.running_var)},
+                        {"optimizer_state_after",
+                         {{"gamma", param_state_json(after, state_after.weights, false)},
+                          {"beta", param_state_json(after, state_after.bias, true)}}}});
       continue;
     }
     nlohmann::json j{{"z", matrix_to_json(ls.pre_activation)},
                      {"a", matrix_to_json(ls.activation)},
                      {"delta", matrix_to_json(ls.delta)},
-                     {"grad_weights", matrix_to_json(ls.grad_weights)},
+                     {"grad_weights", parameter_json(after, ls.grad_weights, false)},
                      {"grad_bias", row_to_json(ls.grad_bias)},
-                     {"weights_after", matrix_to_json(after.weights)},
+                     {"weights_after", parameter_json(after, after.weights, false)},
                      {"bias_after", row_to_json(after.bias)},
                      {"optimizer_state_after",
-                      {{"weights", param_state_json(st.scenario.optimizer_state.layers[l - 1].weights, false)},
-                       {"bias", param_state_json(st.scenario.optimizer_state.layers[l - 1].bias, true)}}}};
+                      {{"weights", param_state_json(after, state_after.weights, false)},
+                       {"bias", param_state_json(after, state_after.bias, true)}}}};
     if (typed) {
-      j["type"] = "dense";
+      j["type"] = std::string(type);
       j["grad_a"] = matrix_to_json(ls.grad_activation);
     }
     layers.push_back(std::move(j));

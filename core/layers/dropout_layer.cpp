@@ -168,6 +168,6 @@ extern const OpKindDef kDropoutOp{OpKind::Dropout, "dropout", Phase::Forward, de
 extern const OpKindDef kDropoutBackwardOp{OpKind::DropoutBackward, "dropout_backward", Phase::Backward,
                                           declare_dropout_backward, apply_dropout_backward, title_dropout_backward,
                                           describe_dropout_backward};
-extern const LayerKindDef kDropoutLayer{"dropout", false, true, dropout_forward, dropout_backward, dropout_update};
+extern const LayerKindDef kDropoutLayer{"dropout", false, true, false, "", "", dropout_forward, dropout_backward, dropout_update};
 
 }  // namespace bpv

@@ -7,10 +7,17 @@
 //                                 grad_weights, (penalty_gradient), grad_bias,
 //                                 grad_input; update_weights, update_bias
 //   dropout_layer.cpp   dropout   dropout_mask, dropout; dropout_backward
-//
-// The other kinds formats.md §6 names (conv2d, max_pool, avg_pool,
-// batch_norm) are known to the loader, which refuses them with a clear
-// message until their entries are here.
+//   conv_layer.cpp      conv2d    conv (one per output channel), activation;
+//                                 activation_backward, conv_grad_weights,
+//                                 (penalty_gradient), conv_grad_bias,
+//                                 conv_grad_input; update_weights, update_bias
+//   pool_layer.cpp      max_pool  max_pool; max_pool_backward
+//                       avg_pool  avg_pool; avg_pool_backward
+//   batch_norm_layer.cpp batch_norm  batch_mean, batch_variance, normalize,
+//                                 scale_shift, activation; activation_backward,
+//                                 grad_gamma, grad_beta, batch_norm_grad_input;
+//                                 update_weights (γ), update_bias (β),
+//                                 running_mean, running_variance
 #pragma once
 #include <string_view>
 #include <vector>
@@ -23,6 +30,10 @@ struct LayerKindDef {
   std::string_view type;  // the file's "type"
   bool parameters;        // W and b that the optimizer updates
   bool mask;              // a mask tensor m drawn each step (dropout)
+  bool penalized;         // its weights count in the regularization's sums (dense, conv)
+  // The symbols of its two parameters, as its equations write them: "W" and
+  // "b", or "γ" and "β".
+  std::string_view weight_symbol, bias_symbol;
   // Layer l's forward ops: read a_{l-1}, write a_l.
   void (*forward_ops)(const Scenario& scenario, int l, std::vector<Op>& ops);
   // Its backward ops, from ∂L/∂a_l (or δ_l, which the loss gradient of a
@@ -32,6 +43,9 @@ struct LayerKindDef {
   // Plain SGD's update of its parameters (an optimizer with state builds
   // its own update phase, op_update.cpp).
   void (*update_ops)(const Scenario& scenario, int l, std::vector<Op>& ops);
+  // What the update phase does besides the optimizer, after every parameter
+  // (batch norm's running statistics); nullptr: nothing.
+  void (*statistics_ops)(const Scenario& scenario, int l, std::vector<Op>& ops) = nullptr;
 };
 
 // Every kind the engine steps, and the layer's own.
@@ -39,7 +53,8 @@ const std::vector<const LayerKindDef*>& all_layer_kinds();
 const LayerKindDef* find_layer_kind(std::string_view type);  // nullptr: none of ours
 const LayerKindDef& layer_kind(const Layer& layer);
 
-// The §6 kinds this version reads the name of but does not step yet.
-bool is_planned_layer_type(std::string_view type);
+// Whether a layer's output (and so the next layer's input) is an image:
+// conv and pooling layers, and dropout and batch norm on an image.
+bool shaped(const Layer& layer);
 
 }  // namespace bpv

@@ -5,6 +5,7 @@
 
 #include "engine/describe_text.hpp"
 #include "engine/op_kind.hpp"
+#include "layers/layer_kind.hpp"
 
 namespace bpv {
 namespace {
@@ -24,6 +25,7 @@ void apply_penalty(const Op&, PassState& state) {
   const Regularization& reg = sc.regularization;
   double squares = 0.0, absolutes = 0.0;
   for (const Layer& each : sc.layers) {
+    if (!layer_kind(each).penalized) continue;  // batch norm's γ is no weight
     if (reg.l2 != 0.0) squares += each.weights.squaredNorm();
     if (reg.l1 != 0.0) absolutes += each.weights.cwiseAbs().sum();
   }
@@ -37,6 +39,7 @@ OpText penalty_text(const PassState& st, bool applied) {
   const Regularization& reg = sc.regularization;
   double squares = 0.0, absolutes = 0.0;  // the sums the penalty is made of, for the numbers
   for (const Layer& layer : sc.layers) {
+    if (!layer_kind(layer).penalized) continue;
     squares += layer.weights.squaredNorm();
     absolutes += layer.weights.cwiseAbs().sum();
   }

@@ -132,7 +132,8 @@ void apply_update_bias(const Op& op, PassState& state) {
 
 std::string title_update(const Op& op, const Scenario& sc) {
   if (op.optimizer) return optimizer_op_title(op, sc);
-  const std::string p = (of_bias(op) ? "b" : "W") + superscript(op.layer);
+  const LayerKindDef& kind = layer_kind(sc.layers[op.layer - 1]);
+  const std::string p = std::string(of_bias(op) ? kind.bias_symbol : kind.weight_symbol) + superscript(op.layer);
   return "Update, " + layer_where(sc, op.layer) + ": " + p + " ← " + p + " − η·∂L/∂" + p;
 }
 
@@ -142,8 +143,12 @@ OpText update_text(const PassState& st, int l, bool weights, const Eigen::Matrix
   const Layer& layer = sc.layers[l - 1];
   const LayerState& ls = st.layers[l - 1];
   const std::string L = superscript(l);
-  const std::string sym = weights ? "W" + L + "ᵢⱼ" : "b" + L + "ⱼ";
-  const std::string elem = weights ? weight_symbol(l, e.row, e.col) : "b" + L + subscript(e.col + 1);
+  // Dense and conv layers learn W and b; batch norm γ and β, one per feature.
+  const LayerKindDef& kind = layer_kind(layer);
+  const bool matrix = weights && kind.weight_symbol == "W";
+  const std::string letter(weights ? kind.weight_symbol : kind.bias_symbol);
+  const std::string sym = letter + L + (matrix ? "ᵢⱼ" : "ⱼ");
+  const std::string elem = matrix ? weight_symbol(l, e.row, e.col) : letter + L + subscript(e.col + 1);
   const int r = weights ? e.row : 0;
   const double current = weights ? layer.weights(r, e.col) : layer.bias(0, e.col);
   const double grad = weights ? ls.grad_weights(r, e.col) : ls.grad_bias(0, e.col);
@@ -153,7 +158,8 @@ OpText update_text(const PassState& st, int l, bool weights, const Eigen::Matrix
   t.equation = sym + " ← " + sym + " − η·∂L/∂" + sym + ",   η = " + format_number(sc.learning_rate);
   t.numbers = elem + " ← " + format_number(old_value) + " − " + format_number(sc.learning_rate) +
               " × " + factor(grad) + " = " + format_number(new_value, 8);
-  t.explanation = weights ? "Gradient descent: every weight takes a small step against its gradient."
+  t.explanation = !matrix && weights ? "Gradient descent: each γ takes a small step against its gradient."
+                  : weights ? "Gradient descent: every weight takes a small step against its gradient."
                           : "The biases take the same kind of step against their gradients.";
   return t;
 }

@@ -603,9 +603,9 @@ std::vector<BadFile> bad_files() {
        "layers[1].weights: expected 3 rows, got 2"},
       {"unknown_activation.json", replaced("\"softmax\"", "\"softmaxx\""), "layers[2].activation"},
       {"unknown_loss.json", replaced("\"binary_cross_entropy\"", "\"hinge\""), "loss"},
-      // formats.md §6's kinds this version does not step are refused by name, never read as dense.
+      // formats.md §6: a conv layer needs an image below it, never read as dense.
       {"conv2d.json", replaced("\"activation\": \"sigmoid\"", "\"type\": \"conv2d\", \"activation\": \"sigmoid\""),
-       "layers[1].type: 'conv2d' layers (formats.md §6) are not in this version yet"},
+       "layers[1].type: a conv2d layer needs an image below it"},
       {"dropout_p.json", replaced("{\"size\": 3, \"activation\": \"sigmoid\",", "{\"type\": \"dropout\", \"p\": 1.5}, {\"size\": 3, \"activation\": \"sigmoid\","),
        "layers[1].p: must be in [0, 1)"},
       {"huge_number.json", replaced("0.01", "1e999"), "learning_rate"},

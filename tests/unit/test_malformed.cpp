@@ -136,21 +136,32 @@ TEST(Malformed, UnknownActivationOrLoss) {
 // §6's kinds this version does not step yet are refused by name, never read as dense.
 TEST(Malformed, ALayerTypeIsDenseOrRefusedByName) {
   EXPECT_EQ(error_of(valid_net("{\"size\": 3,", "{\"type\": \"dense\", \"size\": 3,")), "");
-  for (const char* planned : {"conv2d", "max_pool", "avg_pool", "batch_norm"})
-    expect_error_at(valid_net("{\"size\": 3,", std::string("{\"type\": \"") + planned + "\", \"size\": 3,"),
-                    "layers[0].type", std::string("'") + planned + "' layers (formats.md §6) are not in this version yet");
+  // §6's kinds read their own fields: never a dense layer's.
+  for (const char* shaped : {"conv2d", "max_pool", "avg_pool"})
+    expect_error_at(valid_net("{\"size\": 3,", std::string("{\"type\": \"") + shaped + "\", \"size\": 3,"),
+                    "layers[0].type", std::string("a ") + shaped + " layer needs an image below it");
+  expect_error_at(valid_net("{\"size\": 3,", "{\"type\": \"batch_norm\", \"size\": 3,"), "layers[0]",
+                  "a batch_norm layer's parameters are gamma and beta");
   expect_error_at(valid_net("{\"size\": 3,", "{\"type\": \"lstm\", \"size\": 3,"), "layers[0].type",
                   "unknown layer type 'lstm'");
   expect_error_at(valid_net("{\"size\": 3,", "{\"type\": 7, \"size\": 3,"), "layers[0].type", "string");
 }
 
-// formats.md §6's [C, H, W]: one channel is [H, W]; more are refused by name.
+// formats.md §6's [C, H, W]: one channel is [H, W], a picture to paint;
+// more are channels that conv layers read, and must multiply to input_size.
 TEST(Malformed, AnInputShapeOfOneChannelIsAnImage) {
   const std::string base = valid_net("\"input_size\": 2,", "\"input_size\": 2, \"input_shape\": [1, 1, 2],");
   ASSERT_EQ(error_of(base), "");
   EXPECT_EQ(parse_scenario(base, "net.json").input_shape, (std::vector<int>{1, 2}));
-  expect_error_at(valid_net("\"input_size\": 2,", "\"input_size\": 2, \"input_shape\": [2, 1, 1],"),
-                  "input_shape[0]", "more than one channel");
+  EXPECT_TRUE(parse_scenario(base, "net.json").image_input());
+  const Scenario two = parse_scenario(valid_net("\"input_size\": 2,", "\"input_size\": 2, \"input_shape\": [2, 1, 1],"),
+                                      "net.json");
+  EXPECT_FALSE(two.image_input());
+  EXPECT_EQ(two.input_image(), (Shape{2, 1, 1}));
+  expect_error_at(valid_net("\"input_size\": 2,", "\"input_size\": 2, \"input_shape\": [2, 1, 2],"),
+                  "input_shape", "2 x 1 x 2 = 4 values, but input_size is 2");
+  expect_error_at(valid_net("\"input_size\": 2,", "\"input_size\": 2, \"input_shape\": [65, 1, 1],"),
+                  "input_shape[0]", "must be between 1 and 64");
   expect_error_at(valid_net("\"input_size\": 2,", "\"input_size\": 2, \"input_shape\": [1, 1, 1, 2],"),
                   "input_shape", "expected [rows, columns] or [channels, rows, columns]");
 }

@@ -1,0 +1,467 @@
+// The batch-norm layer (formats.md §6): each feature (a channel, over the
+// batch and every position, when the input is an image) is normalised over
+// the batch, x̂ = (x − μ)/√(σ² + ε), then scaled and shifted, z = γ·x̂ + β,
+// and a = f(z) with the dense layer's activation op. The forward is stepped
+// as those four parts; the backward gives ∂L/∂γ, ∂L/∂β and ∂L/∂x in its
+// closed form. The running mean and variance move toward each batch's in the
+// update phase; evaluation (the test loss, the decision region) normalises
+// with them instead, as PyTorch's eval().
+//
+// γ is the layer's `weights` and β its `bias` (1 × features), so the
+// optimizers update them as they do W and b.
+#include <cmath>
+#include <string>
+
+#include "engine/describe_text.hpp"
+#include "engine/op_kind.hpp"
+#include "layers/image_index.hpp"
+#include "layers/layer_kind.hpp"
+
+namespace bpv {
+namespace {
+
+// Values per feature in one example's row: a channel's positions, or 1.
+int per_feature(const Layer& layer) { return layer.in_shape.empty() ? 1 : layer.in_shape.plane(); }
+int features(const Layer& layer) { return static_cast<int>(layer.running_mean.cols()); }
+// n: the values each feature's statistics are taken over.
+double count(const Layer& layer, Eigen::Index rows) { return static_cast<double>(rows * per_feature(layer)); }
+
+// Calls f(b, index) for every value of feature `f` in the batch.
+template <class F>
+void for_each_value(const Layer& layer, Eigen::Index rows, int feature, F f) {
+  const int per = per_feature(layer);
+  for (Eigen::Index b = 0; b < rows; ++b)
+    for (int q = 0; q < per; ++q) f(b, feature * per + q);
+}
+
+std::string feature_words(const Layer& layer) { return layer.in_shape.empty() ? "feature" : "channel"; }
+std::string sub(int j) { return subscript(j + 1); }
+double inverse_std(const Eigen::MatrixXd& variance, int f, double eps) { return 1.0 / std::sqrt(variance(0, f) + eps); }
+
+// ---------------------------------------------------------------- μ
+void declare_mean(const Scenario&, Op& op) {
+  declare_reads(op, {layer_input(op.layer)});
+  op.writes = {Buffer::Mean, op.layer};
+}
+
+void apply_mean(const Op& op, PassState& state) {
+  const Layer& layer = state.scenario.layers[op.layer - 1];
+  LayerState& ls = state.layers[op.layer - 1];
+  if (state.evaluation) {
+    ls.mean = layer.running_mean;
+    return;
+  }
+  const Eigen::MatrixXd& x = state.activation(op.layer - 1);
+  for (int f = 0; f < features(layer); ++f) {
+    double sum = 0.0;
+    for_each_value(layer, x.rows(), f, [&](Eigen::Index b, int at) { sum += x(b, at); });
+    ls.mean(0, f) = sum / count(layer, x.rows());
+  }
+}
+
+std::string title_mean(const Op& op, const Scenario& sc) {
+  return "Forward, " + layer_where(sc, op.layer) + ": batch norm, the batch's mean μ" + superscript(op.layer);
+}
+
+OpText describe_mean(const Op& op, const PassState& st, const Eigen::MatrixXd*, Element e) {
+  const int l = op.layer;
+  const Layer& layer = st.scenario.layers[l - 1];
+  const Eigen::MatrixXd& x = st.activation(l - 1);
+  const std::string in = layer_symbol(st.scenario, l - 1), L = superscript(l);
+  const int f = e.col;
+  double sum = 0.0;
+  for_each_value(layer, x.rows(), f, [&](Eigen::Index b, int at) { sum += x(b, at); });
+  const double n = count(layer, x.rows());
+  OpText t;
+  t.equation = "μ" + L + "ⱼ = (1/n) Σ " + in + "ⱼ over the batch" +
+               std::string(layer.in_shape.empty() ? "" : " and the channel's positions") + ",  n = " +
+               format_number(n);
+  t.numbers = st.evaluation ? "μ" + L + sub(f) + " = running mean = " + format_number(layer.running_mean(0, f))
+                            : "μ" + L + sub(f) + " = " + format_number(sum) + " / " + format_number(n) + " = " +
+                                  format_number(sum / n);
+  t.explanation = st.evaluation ? "In evaluation the layer normalises with its running mean, not the batch's."
+                                : "Each " + feature_words(layer) + "'s mean over this batch: what the layer will "
+                                  "subtract so that the " + feature_words(layer) + " is centred on 0.";
+  return t;
+}
+
+// ---------------------------------------------------------------- σ²
+void declare_variance(const Scenario&, Op& op) {
+  declare_reads(op, {layer_input(op.layer), {Buffer::Mean, op.layer}});
+  op.writes = {Buffer::Variance, op.layer};
+}
+
+void apply_variance(const Op& op, PassState& state) {
+  const Layer& layer = state.scenario.layers[op.layer - 1];
+  LayerState& ls = state.layers[op.layer - 1];
+  if (state.evaluation) {
+    ls.variance = layer.running_var;
+    return;
+  }
+  const Eigen::MatrixXd& x = state.activation(op.layer - 1);
+  for (int f = 0; f < features(layer); ++f) {
+    double sum = 0.0;
+    for_each_value(layer, x.rows(), f, [&](Eigen::Index b, int at) {
+      const double d = x(b, at) - ls.mean(0, f);
+      sum += d * d;
+    });
+    ls.variance(0, f) = sum / count(layer, x.rows());
+  }
+}
+
+std::string title_variance(const Op& op, const Scenario& sc) {
+  return "Forward, " + layer_where(sc, op.layer) + ": batch norm, the batch's variance σ²" + superscript(op.layer);
+}
+
+OpText describe_variance(const Op& op, const PassState& st, const Eigen::MatrixXd*, Element e) {
+  const int l = op.layer;
+  const Layer& layer = st.scenario.layers[l - 1];
+  const LayerState& ls = st.layers[l - 1];
+  const Eigen::MatrixXd& x = st.activation(l - 1);
+  const std::string in = layer_symbol(st.scenario, l - 1), L = superscript(l);
+  const int f = e.col;
+  double sum = 0.0;
+  for_each_value(layer, x.rows(), f, [&](Eigen::Index b, int at) { sum += (x(b, at) - ls.mean(0, f)) * (x(b, at) - ls.mean(0, f)); });
+  const double n = count(layer, x.rows());
+  OpText t;
+  t.equation = "σ²" + L + "ⱼ = (1/n) Σ (" + in + "ⱼ − μ" + L + "ⱼ)²   (biased: divided by n)";
+  t.numbers = st.evaluation ? "σ²" + L + sub(f) + " = running variance = " + format_number(layer.running_var(0, f))
+                            : "σ²" + L + sub(f) + " = " + format_number(sum) + " / " + format_number(n) + " = " +
+                                  format_number(sum / n);
+  t.explanation = st.evaluation ? "In evaluation the layer divides by its running variance, not the batch's."
+                                : "How widely the " + feature_words(layer) + " spreads over this batch around μ.";
+  return t;
+}
+
+// ---------------------------------------------------------------- x̂ = (x − μ)/√(σ² + ε)
+void declare_normalize(const Scenario&, Op& op) {
+  declare_reads(op, {layer_input(op.layer), {Buffer::Mean, op.layer}, {Buffer::Variance, op.layer}});
+  op.writes = {Buffer::Normalized, op.layer};
+}
+
+void apply_normalize(const Op& op, PassState& state) {
+  const Layer& layer = state.scenario.layers[op.layer - 1];
+  LayerState& ls = state.layers[op.layer - 1];
+  const Eigen::MatrixXd& x = state.activation(op.layer - 1);
+  for (int f = 0; f < features(layer); ++f) {
+    const double scale = inverse_std(ls.variance, f, layer.eps);
+    for_each_value(layer, x.rows(), f,
+                   [&](Eigen::Index b, int at) { ls.normalized(b, at) = (x(b, at) - ls.mean(0, f)) * scale; });
+  }
+}
+
+std::string title_normalize(const Op& op, const Scenario& sc) {
+  return "Forward, " + layer_where(sc, op.layer) + ": batch norm, normalise to x̂" + superscript(op.layer);
+}
+
+int feature_of(const Layer& layer, int col) { return col / per_feature(layer); }
+
+OpText describe_normalize(const Op& op, const PassState& st, const Eigen::MatrixXd*, Element e) {
+  const int l = op.layer;
+  const Layer& layer = st.scenario.layers[l - 1];
+  const LayerState& ls = st.layers[l - 1];
+  const double x = st.activation(l - 1)(e.example, e.col);
+  const int f = feature_of(layer, e.col);
+  const std::string L = superscript(l), in = layer_symbol(st.scenario, l - 1);
+  OpText t;
+  t.equation = "x̂" + L + "ⱼ = (" + in + "ⱼ − μ" + L + ") / √(σ²" + L + " + ε),   ε = " + format_number(layer.eps);
+  t.numbers = "x̂" + L + sub(e.col) + " = (" + format_number(x) + " − " + factor(ls.mean(0, f)) + ") / √(" +
+              format_number(ls.variance(0, f)) + " + " + format_number(layer.eps) + ") = " +
+              format_number((x - ls.mean(0, f)) * inverse_std(ls.variance, f, layer.eps)) +
+              example_note(st.scenario, e.example);
+  t.explanation = "Subtract the " + feature_words(layer) + "'s mean and divide by its spread: over the batch "
+                  "the result has mean 0 and variance about 1, whatever the layer below gives.";
+  return t;
+}
+
+// ---------------------------------------------------------------- z = γ·x̂ + β
+void declare_scale_shift(const Scenario&, Op& op) {
+  const int l = op.layer;
+  declare_reads(op, {{Buffer::Normalized, l}, {Buffer::Weights, l}, {Buffer::Bias, l}});
+  op.writes = {Buffer::PreActivation, l};
+}
+
+void apply_scale_shift(const Op& op, PassState& state) {
+  const Layer& layer = state.scenario.layers[op.layer - 1];
+  LayerState& ls = state.layers[op.layer - 1];
+  for (int f = 0; f < features(layer); ++f)
+    for_each_value(layer, ls.normalized.rows(), f, [&](Eigen::Index b, int at) {
+      ls.pre_activation(b, at) = layer.weights(0, f) * ls.normalized(b, at) + layer.bias(0, f);
+    });
+}
+
+std::string title_scale_shift(const Op& op, const Scenario& sc) {
+  return "Forward, " + layer_where(sc, op.layer) + ": batch norm, scale and shift z" + superscript(op.layer);
+}
+
+OpText describe_scale_shift(const Op& op, const PassState& st, const Eigen::MatrixXd*, Element e) {
+  const int l = op.layer;
+  const Layer& layer = st.scenario.layers[l - 1];
+  const LayerState& ls = st.layers[l - 1];
+  const int f = feature_of(layer, e.col);
+  const double xh = ls.normalized(e.example, e.col);
+  const std::string L = superscript(l);
+  OpText t;
+  t.equation = "z" + L + "ⱼ = γ" + L + " · x̂" + L + "ⱼ + β" + L;
+  t.numbers = "z" + L + sub(e.col) + " = " + format_number(layer.weights(0, f)) + " × " + factor(xh) + " + " +
+              factor(layer.bias(0, f)) + " = " + format_number(layer.weights(0, f) * xh + layer.bias(0, f)) +
+              example_note(st.scenario, e.example);
+  t.explanation = "γ and β are learned: they give the layer back any scale and offset that helps, so normalising "
+                  "costs it nothing it needs.";
+  return t;
+}
+
+// ---------------------------------------------------------------- ∂L/∂γ = Σ δ·x̂, ∂L/∂β = Σ δ
+void declare_grad_gamma(const Scenario&, Op& op) {
+  declare_reads(op, {{Buffer::Delta, op.layer}, {Buffer::Normalized, op.layer}});
+  op.writes = {Buffer::GradWeights, op.layer};
+}
+
+void apply_grad_gamma(const Op& op, PassState& state) {
+  const Layer& layer = state.scenario.layers[op.layer - 1];
+  LayerState& ls = state.layers[op.layer - 1];
+  for (int f = 0; f < features(layer); ++f) {
+    double sum = 0.0;
+    for_each_value(layer, ls.delta.rows(), f, [&](Eigen::Index b, int at) { sum += ls.delta(b, at) * ls.normalized(b, at); });
+    ls.grad_weights(0, f) = sum;
+  }
+}
+
+std::string title_grad_gamma(const Op& op, const Scenario& sc) {
+  return "Backward, " + layer_where(sc, op.layer) + ": ∂L/∂γ" + superscript(op.layer);
+}
+
+OpText describe_grad_gamma(const Op& op, const PassState& st, const Eigen::MatrixXd*, Element e) {
+  const int l = op.layer;
+  const Layer& layer = st.scenario.layers[l - 1];
+  const LayerState& ls = st.layers[l - 1];
+  const int f = e.col;
+  std::vector<std::string> terms;
+  double sum = 0.0;
+  for_each_value(layer, ls.delta.rows(), f, [&](Eigen::Index b, int at) {
+    sum += ls.delta(b, at) * ls.normalized(b, at);
+    terms.push_back(format_number(ls.delta(b, at)) + "×" + factor(ls.normalized(b, at)));
+  });
+  const SumText s = written_sum(static_cast<int>(terms.size()), [](int) { return std::string(); },
+                                [&](int k) { return terms[k]; });
+  const std::string L = superscript(l);
+  OpText t;
+  t.equation = "∂L/∂γ" + L + " = Σ δ" + L + "ⱼ · x̂" + L + "ⱼ  over the " + feature_words(layer) + "'s values";
+  t.numbers = "∂L/∂γ" + L + sub(f) + " = " + s.numbers + " = " + format_number(sum);
+  t.explanation = "γ multiplied every x̂ of its " + feature_words(layer) + ", so its gradient gathers δ times x̂ "
+                  "from each of them.";
+  return t;
+}
+
+void declare_grad_beta(const Scenario&, Op& op) {
+  declare_reads(op, {{Buffer::Delta, op.layer}});
+  op.writes = {Buffer::GradBias, op.layer};
+}
+
+void apply_grad_beta(const Op& op, PassState& state) {
+  const Layer& layer = state.scenario.layers[op.layer - 1];
+  LayerState& ls = state.layers[op.layer - 1];
+  for (int f = 0; f < features(layer); ++f) {
+    double sum = 0.0;
+    for_each_value(layer, ls.delta.rows(), f, [&](Eigen::Index b, int at) { sum += ls.delta(b, at); });
+    ls.grad_bias(0, f) = sum;
+  }
+}
+
+std::string title_grad_beta(const Op& op, const Scenario& sc) {
+  return "Backward, " + layer_where(sc, op.layer) + ": ∂L/∂β" + superscript(op.layer);
+}
+
+OpText describe_grad_beta(const Op& op, const PassState& st, const Eigen::MatrixXd*, Element e) {
+  const int l = op.layer;
+  const Layer& layer = st.scenario.layers[l - 1];
+  const LayerState& ls = st.layers[l - 1];
+  const int f = e.col;
+  std::vector<std::string> terms;
+  double sum = 0.0;
+  for_each_value(layer, ls.delta.rows(), f, [&](Eigen::Index b, int at) {
+    sum += ls.delta(b, at);
+    terms.push_back(format_number(ls.delta(b, at)));
+  });
+  const SumText s = written_sum(static_cast<int>(terms.size()), [](int) { return std::string(); },
+                                [&](int k) { return terms[k]; });
+  const std::string L = superscript(l);
+  OpText t;
+  t.equation = "∂L/∂β" + L + " = Σ δ" + L + "ⱼ  over the " + feature_words(layer) + "'s values";
+  t.numbers = "∂L/∂β" + L + sub(f) + " = " + s.numbers + " = " + format_number(sum);
+  t.explanation = "β is added to every value of its " + feature_words(layer) + ", so its gradient is their δ summed.";
+  return t;
+}
+
+// ---------------------------------------------------------------- ∂L/∂x, closed form
+// ∂L/∂xⱼ = γ/√(σ² + ε) · (δⱼ − (1/n)Σδ − x̂ⱼ·(1/n)Σ δ·x̂): the paths through x̂
+// itself, through μ and through σ², added up.
+void declare_grad_input(const Scenario&, Op& op) {
+  const int l = op.layer;
+  declare_reads(op, {{Buffer::Delta, l}, {Buffer::Normalized, l}, {Buffer::Variance, l}, {Buffer::Weights, l}});
+  op.writes = {Buffer::GradActivation, l - 1};
+}
+
+struct FeatureSums {
+  double delta = 0.0, delta_x_hat = 0.0;
+};
+
+FeatureSums sums(const Layer& layer, const LayerState& ls, int f) {
+  FeatureSums s;
+  for_each_value(layer, ls.delta.rows(), f, [&](Eigen::Index b, int at) {
+    s.delta += ls.delta(b, at);
+    s.delta_x_hat += ls.delta(b, at) * ls.normalized(b, at);
+  });
+  return s;
+}
+
+double grad_x(const Layer& layer, const LayerState& ls, int f, const FeatureSums& s, double n, Eigen::Index b, int at) {
+  return layer.weights(0, f) * inverse_std(ls.variance, f, layer.eps) *
+         (ls.delta(b, at) - s.delta / n - ls.normalized(b, at) * (s.delta_x_hat / n));
+}
+
+void apply_grad_input(const Op& op, PassState& state) {
+  const Layer& layer = state.scenario.layers[op.layer - 1];
+  const LayerState& ls = state.layers[op.layer - 1];
+  Eigen::MatrixXd& grad = state.layers[op.layer - 2].grad_activation;
+  const double n = count(layer, ls.delta.rows());
+  for (int f = 0; f < features(layer); ++f) {
+    const FeatureSums s = sums(layer, ls, f);
+    for_each_value(layer, ls.delta.rows(), f,
+                   [&](Eigen::Index b, int at) { grad(b, at) = grad_x(layer, ls, f, s, n, b, at); });
+  }
+}
+
+std::string title_grad_input(const Op& op, const Scenario& sc) {
+  return "Backward, " + layer_where(sc, op.layer) + ": through the batch norm to ∂L/∂" +
+         layer_symbol(sc, op.layer - 1);
+}
+
+OpText describe_grad_input(const Op& op, const PassState& st, const Eigen::MatrixXd*, Element e) {
+  const int l = op.layer;
+  const Layer& layer = st.scenario.layers[l - 1];
+  const LayerState& ls = st.layers[l - 1];
+  const int f = feature_of(layer, e.col);
+  const double n = count(layer, ls.delta.rows());
+  const FeatureSums s = sums(layer, ls, f);
+  const std::string L = superscript(l), in = layer_symbol(st.scenario, l - 1);
+  OpText t;
+  t.equation = "∂L/∂" + in + "ⱼ = γ" + L + "/√(σ²" + L + " + ε) · (δ" + L + "ⱼ − (1/n)Σδ" + L + " − x̂" + L +
+               "ⱼ·(1/n)Σ δ" + L + "·x̂" + L + ")";
+  t.numbers = "∂L/∂" + in + sub(e.col) + " = " + format_number(layer.weights(0, f)) + "/√(" +
+              format_number(ls.variance(0, f)) + " + " + format_number(layer.eps) + ") × (" +
+              format_number(ls.delta(e.example, e.col)) + " − " + factor(s.delta / n) + " − " +
+              factor(ls.normalized(e.example, e.col)) + "×" + factor(s.delta_x_hat / n) + ") = " +
+              format_number(grad_x(layer, ls, f, s, n, e.example, e.col)) + example_note(st.scenario, e.example);
+  t.explanation = "x reaches the loss three ways: through its own x̂, through the mean μ and through the variance "
+                  "σ² that every value of the batch shares; the two subtracted terms are those shared paths.";
+  return t;
+}
+
+// ---------------------------------------------------------------- running statistics
+void declare_running_mean(const Scenario&, Op& op) {
+  declare_reads(op, {{Buffer::Mean, op.layer}});
+  op.writes = {Buffer::RunningMean, op.layer};
+}
+
+void apply_running_mean(const Op& op, PassState& state) {
+  Layer& layer = state.scenario.layers[op.layer - 1];
+  const LayerState& ls = state.layers[op.layer - 1];
+  for (int f = 0; f < features(layer); ++f)
+    layer.running_mean(0, f) = (1.0 - layer.momentum) * layer.running_mean(0, f) + layer.momentum * ls.mean(0, f);
+}
+
+void declare_running_variance(const Scenario&, Op& op) {
+  declare_reads(op, {{Buffer::Variance, op.layer}});
+  op.writes = {Buffer::RunningVariance, op.layer};
+}
+
+// The unbiased σ²·n/(n − 1), as PyTorch keeps it.
+void apply_running_variance(const Op& op, PassState& state) {
+  Layer& layer = state.scenario.layers[op.layer - 1];
+  const LayerState& ls = state.layers[op.layer - 1];
+  const double n = count(layer, ls.normalized.rows());
+  for (int f = 0; f < features(layer); ++f)
+    layer.running_var(0, f) =
+        (1.0 - layer.momentum) * layer.running_var(0, f) + layer.momentum * ls.variance(0, f) * n / (n - 1.0);
+}
+
+std::string title_running(const Op& op, const Scenario& sc) {
+  return "Update, " + layer_where(sc, op.layer) + ": running " +
+         (op.kind == OpKind::RunningMean ? std::string("mean") : std::string("variance"));
+}
+
+OpText describe_running(const Op& op, const PassState& st, const Eigen::MatrixXd* before, Element e) {
+  const int l = op.layer;
+  const Layer& layer = st.scenario.layers[l - 1];
+  const LayerState& ls = st.layers[l - 1];
+  const bool mean = op.kind == OpKind::RunningMean;
+  const int f = e.col;
+  const double n = count(layer, ls.normalized.rows());
+  const Eigen::MatrixXd& now = mean ? layer.running_mean : layer.running_var;
+  const double old = before ? (*before)(0, f) : now(0, f);
+  const double batch = mean ? ls.mean(0, f) : ls.variance(0, f) * n / (n - 1.0);
+  const double m = layer.momentum;
+  const std::string L = superscript(l), what = mean ? "μ̄" : "σ̄²";
+  OpText t;
+  t.equation = mean ? "μ̄" + L + " ← (1 − m)·μ̄" + L + " + m·μ" + L + ",   m = " + format_number(m)
+                    : "σ̄²" + L + " ← (1 − m)·σ̄²" + L + " + m·σ²" + L + "·n/(n − 1),   m = " + format_number(m) +
+                          ", n = " + format_number(n);
+  t.numbers = what + L + sub(f) + " = " + format_number(1.0 - m) + " × " + factor(old) + " + " + format_number(m) +
+              " × " + factor(batch) + " = " + format_number((1.0 - m) * old + m * batch);
+  t.explanation = "A slow average of the batches' statistics: evaluation (the test loss, the decision region) "
+                  "normalises with it, since there a single example has no batch.";
+  return t;
+}
+
+// ---------------------------------------------------------------- the layer kind
+void add(const Scenario& sc, std::vector<Op>& ops, OpKind kind, int l) { ops.push_back(make_op(sc, kind, l)); }
+
+void bn_forward(const Scenario& sc, int l, std::vector<Op>& ops) {
+  for (OpKind k : {OpKind::BatchMean, OpKind::BatchVariance, OpKind::Normalize, OpKind::ScaleShift, OpKind::Activate})
+    add(sc, ops, k, l);
+}
+
+void bn_backward(const Scenario& sc, int l, bool, std::vector<Op>& ops) {
+  add(sc, ops, OpKind::ActivationBackward, l);
+  add(sc, ops, OpKind::GradGamma, l);
+  add(sc, ops, OpKind::GradBeta, l);
+  if (l > 1) add(sc, ops, OpKind::BatchNormGradInput, l);
+}
+
+void bn_update(const Scenario& sc, int l, std::vector<Op>& ops) {
+  add(sc, ops, OpKind::UpdateWeights, l);
+  add(sc, ops, OpKind::UpdateBias, l);
+}
+
+void bn_statistics(const Scenario& sc, int l, std::vector<Op>& ops) {
+  add(sc, ops, OpKind::RunningMean, l);
+  add(sc, ops, OpKind::RunningVariance, l);
+}
+
+}  // namespace
+
+extern const OpKindDef kBatchMeanOp{OpKind::BatchMean, "batch_mean", Phase::Forward, declare_mean, apply_mean,
+                                    title_mean, describe_mean};
+extern const OpKindDef kBatchVarianceOp{OpKind::BatchVariance, "batch_variance", Phase::Forward, declare_variance,
+                                        apply_variance, title_variance, describe_variance};
+extern const OpKindDef kNormalizeOp{OpKind::Normalize, "normalize", Phase::Forward, declare_normalize,
+                                    apply_normalize, title_normalize, describe_normalize};
+extern const OpKindDef kScaleShiftOp{OpKind::ScaleShift, "scale_shift", Phase::Forward, declare_scale_shift,
+                                     apply_scale_shift, title_scale_shift, describe_scale_shift};
+extern const OpKindDef kGradGammaOp{OpKind::GradGamma, "grad_gamma", Phase::Backward, declare_grad_gamma,
+                                    apply_grad_gamma, title_grad_gamma, describe_grad_gamma};
+extern const OpKindDef kGradBetaOp{OpKind::GradBeta, "grad_beta", Phase::Backward, declare_grad_beta,
+                                   apply_grad_beta, title_grad_beta, describe_grad_beta};
+extern const OpKindDef kBatchNormGradInputOp{OpKind::BatchNormGradInput, "batch_norm_grad_input", Phase::Backward,
+                                             declare_grad_input, apply_grad_input, title_grad_input,
+                                             describe_grad_input};
+extern const OpKindDef kRunningMeanOp{OpKind::RunningMean, "running_mean", Phase::Update, declare_running_mean,
+                                      apply_running_mean, title_running, describe_running};
+extern const OpKindDef kRunningVarianceOp{OpKind::RunningVariance, "running_variance", Phase::Update,
+                                          declare_running_variance, apply_running_variance, title_running,
+                                          describe_running};
+extern const LayerKindDef kBatchNormLayer{"batch_norm", true, false, false, "γ", "β", bn_forward, bn_backward,
+                                          bn_update, bn_statistics};
+
+}  // namespace bpv

@@ -1,0 +1,318 @@
+// The conv2d layer (formats.md §6): C′ kernels of C × k × k slide over the
+// input with stride s over zero padding p; z[c′,i,j] = b[c′] + Σ_{c,u,v}
+// W[c′,c,u,v]·x[c, s·i + u − p, s·j + v − p] (a cross-correlation, as PyTorch
+// computes it), then a = f(z) with the dense layer's activation op. Its
+// backward: δ through f′ (the activation's op), ∂L/∂W (the input correlated
+// with δ), ∂L/∂b (δ summed) and ∂L/∂x (δ through the flipped kernels).
+//
+// W is stored as (C·k·k) × C′, row (c·k + u)·k + v: the same layout as a
+// dense layer's fan-in × fan-out, so the optimizers, the penalty and
+// gradcheck treat it as they treat W.
+#include <string>
+
+#include "engine/describe_text.hpp"
+#include "engine/op_kind.hpp"
+#include "layers/image_index.hpp"
+#include "layers/layer_kind.hpp"
+
+namespace bpv {
+namespace {
+
+int kernel_row(const Layer& layer, int c, int u, int v) { return (c * layer.kernel + u) * layer.kernel + v; }
+
+// Calls f(c, u, v, input index) for each kernel tap of output pixel (i, j)
+// that lands inside the input (the padding's zeros add nothing).
+template <class F>
+void for_each_tap(const Layer& layer, int i, int j, F f) {
+  const Shape& in = layer.in_shape;
+  const int k = layer.kernel;
+  for (int c = 0; c < in.channels; ++c)
+    for (int u = 0; u < k; ++u) {
+      const int y = layer.stride * i + u - layer.padding;
+      if (y < 0 || y >= in.rows) continue;
+      for (int v = 0; v < k; ++v) {
+        const int x = layer.stride * j + v - layer.padding;
+        if (x < 0 || x >= in.cols) continue;
+        f(c, u, v, flat_index(in, c, y, x));
+      }
+    }
+}
+
+// The output element an op of channel `part` shows: the one asked for, moved
+// into the op's channel.
+int in_channel(const Layer& layer, int part, int col) {
+  const Pixel p = pixel_at(layer.out_shape, col);
+  return flat_index(layer.out_shape, part, p.row, p.col);
+}
+
+// "W¹[c′,c,u,v]", 1-based.
+std::string w_text(int l, int c_out, int c, int u, int v) {
+  return "W" + superscript(l) + "[" + std::to_string(c_out + 1) + "," + std::to_string(c + 1) + "," +
+         std::to_string(u + 1) + "," + std::to_string(v + 1) + "]";
+}
+
+// ---------------------------------------------------------------- z[c′] = W[c′] ⋆ x + b[c′]
+void declare_conv(const Scenario&, Op& op) {
+  const int l = op.layer;
+  declare_reads(op, {layer_input(l), {Buffer::Weights, l}, {Buffer::Bias, l}});
+  op.writes = {Buffer::PreActivation, l};
+}
+
+void apply_conv(const Op& op, PassState& state) {
+  const Layer& layer = state.scenario.layers[op.layer - 1];
+  const Eigen::MatrixXd& x = state.activation(op.layer - 1);
+  Eigen::MatrixXd& z = state.layers[op.layer - 1].pre_activation;
+  const Shape& out = layer.out_shape;
+  const int c_out = op.part;
+  for (Eigen::Index b = 0; b < x.rows(); ++b)
+    for (int i = 0; i < out.rows; ++i)
+      for (int j = 0; j < out.cols; ++j) {
+        double sum = 0.0;
+        for_each_tap(layer, i, j, [&](int c, int u, int v, int at) {
+          sum += layer.weights(kernel_row(layer, c, u, v), c_out) * x(b, at);
+        });
+        z(b, flat_index(out, c_out, i, j)) = sum + layer.bias(0, c_out);
+      }
+}
+
+std::string title_conv(const Op& op, const Scenario& sc) {
+  return "Forward, " + layer_where(sc, op.layer) + ": convolution, channel " + std::to_string(op.part + 1) + " of z" +
+         superscript(op.layer);
+}
+
+OpText describe_conv(const Op& op, const PassState& st, const Eigen::MatrixXd* before, Element e) {
+  const int l = op.layer;
+  const Scenario& sc = st.scenario;
+  const Layer& layer = sc.layers[l - 1];
+  const Eigen::MatrixXd& x = st.activation(l - 1);
+  const int col = in_channel(layer, op.part, e.col);
+  const Pixel p = pixel_at(layer.out_shape, col);
+  const std::string L = superscript(l), in = layer_symbol(sc, l - 1);
+  double z = 0.0;
+  std::vector<std::pair<std::string, std::string>> terms;
+  for_each_tap(layer, p.row, p.col, [&](int c, int u, int v, int at) {
+    const double w = layer.weights(kernel_row(layer, c, u, v), op.part);
+    z += w * x(e.example, at);
+    terms.push_back({w_text(l, op.part, c, u, v) + "·" + in + pixel_text(pixel_at(layer.in_shape, at)),
+                     format_number(w) + "×" + factor(x(e.example, at))});
+  });
+  z += layer.bias(0, op.part);
+  const SumText sum = written_sum(static_cast<int>(terms.size()), [&](int k) { return terms[k].first; },
+                                  [&](int k) { return terms[k].second; });
+  OpText t;
+  t.equation = "z" + L + "[c′,i,j] = Σ_c,u,v W" + L + "[c′,c,u,v]·" + in + "[c, " + std::to_string(layer.stride) +
+               "i+u−" + std::to_string(layer.padding) + ", " + std::to_string(layer.stride) + "j+v−" +
+               std::to_string(layer.padding) + "] + b" + L + "[c′]   (c′ = " + std::to_string(op.part + 1) + ")";
+  t.numbers = "z" + L + pixel_text(p) + " = " + sum.numbers + " + " + factor(layer.bias(0, op.part)) + " = " +
+              format_number(before ? st.layers[l - 1].pre_activation(e.example, col) : z) +
+              example_note(sc, e.example);
+  t.explanation = "Each pixel of output channel " + std::to_string(op.part + 1) + " is the " +
+                  std::to_string(layer.kernel) + "×" + std::to_string(layer.kernel) +
+                  " kernel's weights times the input window under it, plus the channel's bias; the same "
+                  "kernel slides over every position.";
+  return t;
+}
+
+// ---------------------------------------------------------------- ∂L/∂W = x ⋆ δ
+void declare_grad_weights(const Scenario&, Op& op) {
+  declare_reads(op, {layer_input(op.layer), {Buffer::Delta, op.layer}});
+  op.writes = {Buffer::GradWeights, op.layer};
+}
+
+void apply_grad_weights(const Op& op, PassState& state) {
+  const Layer& layer = state.scenario.layers[op.layer - 1];
+  LayerState& ls = state.layers[op.layer - 1];
+  const Eigen::MatrixXd& x = state.activation(op.layer - 1);
+  const Shape& out = layer.out_shape;
+  ls.grad_weights.setZero();
+  for (int c_out = 0; c_out < out.channels; ++c_out)
+    for (Eigen::Index b = 0; b < x.rows(); ++b)
+      for (int i = 0; i < out.rows; ++i)
+        for (int j = 0; j < out.cols; ++j) {
+          const double d = ls.delta(b, flat_index(out, c_out, i, j));
+          for_each_tap(layer, i, j, [&](int c, int u, int v, int at) {
+            ls.grad_weights(kernel_row(layer, c, u, v), c_out) += x(b, at) * d;
+          });
+        }
+}
+
+std::string title_grad_weights(const Op& op, const Scenario& sc) {
+  return "Backward, " + layer_where(sc, op.layer) + ": kernel gradients ∂L/∂W" + superscript(op.layer);
+}
+
+OpText describe_grad_weights(const Op& op, const PassState& st, const Eigen::MatrixXd* before, Element e) {
+  const int l = op.layer;
+  const Scenario& sc = st.scenario;
+  const Layer& layer = sc.layers[l - 1];
+  const LayerState& ls = st.layers[l - 1];
+  const Eigen::MatrixXd& x = st.activation(l - 1);
+  const int k = layer.kernel, r = e.row, c_out = e.col;
+  const int c = r / (k * k), u = (r / k) % k, v = r % k;
+  const std::string L = superscript(l), in = layer_symbol(sc, l - 1);
+  const Shape& out = layer.out_shape;
+  double g = 0.0;
+  std::vector<std::string> terms;
+  for (int b = 0; b < sc.batch_size(); ++b)
+    for (int i = 0; i < out.rows; ++i)
+      for (int j = 0; j < out.cols; ++j)
+        for_each_tap(layer, i, j, [&](int cc, int uu, int vv, int at) {
+          if (cc != c || uu != u || vv != v) return;
+          const double d = ls.delta(b, flat_index(out, c_out, i, j));
+          g += x(b, at) * d;
+          terms.push_back(format_number(x(b, at)) + "×" + factor(d));
+        });
+  const SumText sum = written_sum(static_cast<int>(terms.size()), [](int) { return std::string(); },
+                                  [&](int t) { return terms[t]; });
+  OpText t;
+  t.equation = "∂L/∂W" + L + "[c′,c,u,v] = Σ_b,i,j δ" + L + "[c′,i,j] · " + in + "[c, " +
+               std::to_string(layer.stride) + "i+u−" + std::to_string(layer.padding) + ", " +
+               std::to_string(layer.stride) + "j+v−" + std::to_string(layer.padding) + "]";
+  t.numbers = "∂L/∂" + w_text(l, c_out, c, u, v) + " = " + sum.numbers + " = " +
+              format_number(before ? ls.grad_weights(r, c_out) : g);
+  t.explanation = "One kernel weight touches every output position, so its gradient adds up, over the whole "
+                  "image and the batch, the input value under it times the error δ there: the input "
+                  "correlated with δ.";
+  return t;
+}
+
+// ---------------------------------------------------------------- ∂L/∂b[c′] = Σ δ[c′]
+void declare_grad_bias(const Scenario&, Op& op) {
+  declare_reads(op, {{Buffer::Delta, op.layer}});
+  op.writes = {Buffer::GradBias, op.layer};
+}
+
+void apply_grad_bias(const Op& op, PassState& state) {
+  const Layer& layer = state.scenario.layers[op.layer - 1];
+  LayerState& ls = state.layers[op.layer - 1];
+  const int plane = layer.out_shape.plane();
+  for (int c_out = 0; c_out < layer.out_shape.channels; ++c_out) {
+    double sum = 0.0;
+    for (Eigen::Index b = 0; b < ls.delta.rows(); ++b)
+      for (int q = 0; q < plane; ++q) sum += ls.delta(b, c_out * plane + q);
+    ls.grad_bias(0, c_out) = sum;
+  }
+}
+
+std::string title_grad_bias(const Op& op, const Scenario& sc) {
+  return "Backward, " + layer_where(sc, op.layer) + ": bias gradients ∂L/∂b" + superscript(op.layer);
+}
+
+OpText describe_grad_bias(const Op& op, const PassState& st, const Eigen::MatrixXd* before, Element e) {
+  const int l = op.layer;
+  const Layer& layer = st.scenario.layers[l - 1];
+  const LayerState& ls = st.layers[l - 1];
+  const int plane = layer.out_shape.plane(), c_out = e.col;
+  double g = 0.0;
+  for (Eigen::Index b = 0; b < ls.delta.rows(); ++b)
+    for (int q = 0; q < plane; ++q) g += ls.delta(b, c_out * plane + q);
+  const std::string L = superscript(l);
+  OpText t;
+  t.equation = "∂L/∂b" + L + "[c′] = Σ_b,i,j δ" + L + "[c′,i,j]";
+  t.numbers = "∂L/∂b" + L + "[" + std::to_string(c_out + 1) + "] = the sum of channel " + std::to_string(c_out + 1) +
+              "'s " + std::to_string(plane * static_cast<int>(ls.delta.rows())) + " values of δ" + L + " = " +
+              format_number(before ? ls.grad_bias(0, c_out) : g);
+  t.explanation = "A channel's bias is added at every position, so its gradient is the sum of that channel's δ.";
+  return t;
+}
+
+// ---------------------------------------------------------------- ∂L/∂x = δ through the flipped kernels
+void declare_grad_input(const Scenario&, Op& op) {
+  declare_reads(op, {{Buffer::Delta, op.layer}, {Buffer::Weights, op.layer}});
+  op.writes = {Buffer::GradActivation, op.layer - 1};
+}
+
+void apply_grad_input(const Op& op, PassState& state) {
+  const Layer& layer = state.scenario.layers[op.layer - 1];
+  const LayerState& ls = state.layers[op.layer - 1];
+  Eigen::MatrixXd& grad = state.layers[op.layer - 2].grad_activation;
+  const Shape& out = layer.out_shape;
+  grad.setZero();
+  for (Eigen::Index b = 0; b < grad.rows(); ++b)
+    for (int c_out = 0; c_out < out.channels; ++c_out)
+      for (int i = 0; i < out.rows; ++i)
+        for (int j = 0; j < out.cols; ++j) {
+          const double d = ls.delta(b, flat_index(out, c_out, i, j));
+          for_each_tap(layer, i, j, [&](int c, int u, int v, int at) {
+            grad(b, at) += layer.weights(kernel_row(layer, c, u, v), c_out) * d;
+          });
+        }
+}
+
+std::string title_grad_input(const Op& op, const Scenario& sc) {
+  return "Backward, " + layer_where(sc, op.layer) + ": pass back to ∂L/∂" + layer_symbol(sc, op.layer - 1);
+}
+
+OpText describe_grad_input(const Op& op, const PassState& st, const Eigen::MatrixXd* before, Element e) {
+  const int l = op.layer;
+  const Scenario& sc = st.scenario;
+  const Layer& layer = sc.layers[l - 1];
+  const LayerState& ls = st.layers[l - 1];
+  const Shape& out = layer.out_shape;
+  const std::string L = superscript(l), in = layer_symbol(sc, l - 1);
+  double g = 0.0;
+  std::vector<std::pair<std::string, std::string>> terms;
+  for (int c_out = 0; c_out < out.channels; ++c_out)
+    for (int i = 0; i < out.rows; ++i)
+      for (int j = 0; j < out.cols; ++j)
+        for_each_tap(layer, i, j, [&](int c, int u, int v, int at) {
+          if (at != e.col) return;
+          const double w = layer.weights(kernel_row(layer, c, u, v), c_out);
+          const double d = ls.delta(e.example, flat_index(out, c_out, i, j));
+          g += w * d;
+          terms.push_back({"δ" + L + pixel_text({c_out, i, j}) + "·" + w_text(l, c_out, c, u, v),
+                           format_number(d) + "×" + factor(w)});
+        });
+  const SumText sum = written_sum(static_cast<int>(terms.size()), [&](int k) { return terms[k].first; },
+                                  [&](int k) { return terms[k].second; });
+  OpText t;
+  t.equation = "∂L/∂" + in + "[c,y,x] = Σ over every output pixel whose window covers it of δ" + L +
+               "[c′,i,j] · W" + L + "[c′,c,u,v]";
+  const std::string spelled = terms.size() <= 2 ? sum.symbols + " = " : "";
+  t.numbers = "∂L/∂" + in + pixel_text(pixel_at(layer.in_shape, e.col)) + " = " + spelled +
+              (terms.empty() ? std::string("0 (no window covers it)") : sum.numbers) + " = " +
+              format_number(before ? st.layers[l - 2].grad_activation(e.example, e.col) : g) +
+              example_note(sc, e.example);
+  t.explanation = "An input pixel fed every output pixel whose window covered it, so it collects each one's δ "
+                  "times the kernel weight that joined them: δ convolved with the flipped kernel.";
+  return t;
+}
+
+// ---------------------------------------------------------------- the layer kind
+void add(const Scenario& sc, std::vector<Op>& ops, OpKind kind, int l) { ops.push_back(make_op(sc, kind, l)); }
+
+void conv_forward(const Scenario& sc, int l, std::vector<Op>& ops) {
+  for (int c = 0; c < sc.layers[l - 1].channels; ++c) {
+    Op op = make_op(sc, OpKind::Conv, l);
+    op.part = c;
+    ops.push_back(op);
+  }
+  add(sc, ops, OpKind::Activate, l);
+}
+
+void conv_backward(const Scenario& sc, int l, bool regularized, std::vector<Op>& ops) {
+  add(sc, ops, OpKind::ActivationBackward, l);
+  add(sc, ops, OpKind::ConvGradWeights, l);
+  if (regularized) add(sc, ops, OpKind::PenaltyGradient, l);
+  add(sc, ops, OpKind::ConvGradBias, l);
+  if (l > 1) add(sc, ops, OpKind::ConvGradInput, l);  // nothing learns from ∂L/∂x
+}
+
+void conv_update(const Scenario& sc, int l, std::vector<Op>& ops) {
+  add(sc, ops, OpKind::UpdateWeights, l);
+  add(sc, ops, OpKind::UpdateBias, l);
+}
+
+}  // namespace
+
+extern const OpKindDef kConvOp{OpKind::Conv, "conv2d", Phase::Forward, declare_conv, apply_conv, title_conv,
+                               describe_conv};
+extern const OpKindDef kConvGradWeightsOp{OpKind::ConvGradWeights, "conv2d_grad_weights", Phase::Backward,
+                                          declare_grad_weights, apply_grad_weights, title_grad_weights,
+                                          describe_grad_weights};
+extern const OpKindDef kConvGradBiasOp{OpKind::ConvGradBias, "conv2d_grad_bias", Phase::Backward, declare_grad_bias,
+                                       apply_grad_bias, title_grad_bias, describe_grad_bias};
+extern const OpKindDef kConvGradInputOp{OpKind::ConvGradInput, "conv2d_grad_input", Phase::Backward,
+                                        declare_grad_input, apply_grad_input, title_grad_input, describe_grad_input};
+extern const LayerKindDef kConvLayer{"conv2d", true, false, true, "W", "b", conv_forward, conv_backward, conv_update};
+
+}  // namespace bpv
