@@ -408,6 +408,8 @@ int run_command(int argc, char** argv) {
   import_csv->add_option("--input-shape", import.input_shape,
                          "ROWS COLS: the inputs are an image's pixels, row by row (the canvas draws it; it can be painted)")
       ->expected(2);
+  import_csv->add_option("--layers", import.layers,
+                         "the layers before the output as a JSON array (formats.md §6), in place of --hidden's");
   import_csv->add_flag("--no-header", no_header, "the first row is data; the columns are named c1, c2, ...");
   import_csv->add_option("--names", csv_read.names, "name the columns (comma-separated), in place of the header's")
       ->delimiter(',');

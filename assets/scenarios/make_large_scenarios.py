@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Writes the two large scenarios the canvas is measured on (issue 3, section 6):
+"""Writes the large scenarios the canvas and the conv layers are measured on:
 
   assets/scenarios/wide_64.json       64-64-64-64-64, tanh, mse, batch 4
   assets/scenarios/mnist_shaped.json  784-128-64-10, relu/relu/softmax, cross_entropy, batch 32
+  assets/layer_examples/mnist_shaped_conv.json  the same inputs, 1x28x28 -> conv 8x7x7 -> max pool 2 -> 10
 
 Run once from the repository root; the output is committed. The weights come from
 each file's "init" block (seeded), so only the inputs and targets are written
@@ -79,6 +80,24 @@ def mnist_shaped():
     }
 
 
+def mnist_shaped_conv():
+    doc = mnist_shaped()
+    doc["name"] = "MNIST-shaped conv net (1x28x28, conv 8x7x7, max pool 2, 10)"
+    doc["description"] = ("The inputs and targets of the MNIST-shaped classifier (pseudo-random pixels, random "
+                          "classes: it shows the size and the speed, not what a conv net learns) read by a conv "
+                          "layer of eight 7x7 kernels (ReLU; 8x22x22 values, under the 4,096 a layer may "
+                          "have: 5x5 kernels would give 8x24x24 = 4,608), then a 2x2 max pooling to 8x11x11 and a "
+                          "softmax over 10 classes. A batch of 32. The weights start random (He normal, seed 784).")
+    doc["input_shape"] = [1, 28, 28]
+    doc["layers"] = [
+        {"type": "conv2d", "channels": 8, "kernel": 7, "activation": "relu"},
+        {"type": "max_pool", "kernel": 2},
+        {"size": 10, "activation": "softmax"},
+    ]
+    return doc
+
+
 if __name__ == "__main__":
     write("assets/scenarios/wide_64.json", wide_64())
     write("assets/scenarios/mnist_shaped.json", mnist_shaped())
+    write("assets/layer_examples/mnist_shaped_conv.json", mnist_shaped_conv())

@@ -443,7 +443,24 @@ ImportResult import_table(const CsvTable& t, const ImportOptions& o) {
   // [SECTION] the scenario file
   const int inputs = static_cast<int>(input_cols.size());
   const int outputs = static_cast<int>(y.cols());
-  const std::string shape = std::to_string(inputs) + "-" + std::to_string(o.hidden) + "-" + std::to_string(outputs);
+  json hidden_layers = json::array({{{"size", o.hidden}, {"activation", "relu"}}});
+  std::string middle = std::to_string(o.hidden);
+  if (!o.layers.empty()) {
+    hidden_layers = json::parse(o.layers, nullptr, false);
+    if (!hidden_layers.is_array() || hidden_layers.empty())
+      fail(src + ": --layers: expected a JSON array of layer objects, such as [{\"type\": \"conv2d\", \"channels\": 4, "
+                 "\"kernel\": 3}]");
+    middle.clear();
+    for (const json& layer : hidden_layers) {
+      const std::string type = layer.is_object() && layer.contains("type") && layer["type"].is_string()
+                                   ? layer["type"].get<std::string>()
+                                   : "dense";
+      middle += (middle.empty() ? "" : "-") + (type == "dense" && layer.is_object() && layer.contains("size")
+                                                   ? layer["size"].dump()
+                                                   : type);
+    }
+  }
+  const std::string shape = std::to_string(inputs) + "-" + middle + "-" + std::to_string(outputs);
   std::string target_text;
   for (const std::string& name : target_names) target_text += (target_text.empty() ? "" : ", ") + in_quotes(name);
   ImportResult result;
@@ -481,8 +498,8 @@ ImportResult import_table(const CsvTable& t, const ImportOptions& o) {
                      " does not hold the " + std::to_string(inputs) + " input columns");
     j["input_shape"] = o.input_shape;
   }
-  j["layers"] = json::array({{{"size", o.hidden}, {"activation", "relu"}},
-                             {{"size", outputs}, {"activation", classify ? "softmax" : "identity"}}});
+  hidden_layers.push_back({{"size", outputs}, {"activation", classify ? "softmax" : "identity"}});
+  j["layers"] = hidden_layers;
   j["init"] = {{"scheme", "he_normal"}, {"seed", o.seed}};
   j["loss"] = classify ? "cross_entropy" : "mse";
   j["learning_rate"] = o.learning_rate;

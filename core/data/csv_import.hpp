@@ -67,6 +67,9 @@ struct ImportOptions {
   std::string name;                  // the scenario's name; empty: from the file name
   std::string description;           // put before what the importer says of the file
   std::vector<int> input_shape;      // {rows, cols}: the inputs are an image's pixels, row by row
+  // The layers before the output (formats.md §6's kinds, a JSON array), in
+  // place of the one relu layer of `hidden` neurons; empty: that layer.
+  std::string layers;
 };
 
 // What the importer chose, in words and as the scenario file.
