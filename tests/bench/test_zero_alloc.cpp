@@ -198,3 +198,43 @@ TEST(ZeroAllocation, SpiralWithAShortLastBatchAndAdamAcrossEpochEnds) {
 }
 
 }  // namespace
+
+// formats.md §6's layers: conv, both poolings, batch norm (1-d and 2-d) and
+// dropout, with Adam; and the layer examples, whose mini-batches cross epochs.
+namespace {
+
+bpv::Scenario every_layer_kind() {
+  std::string rows, targets;
+  for (int b = 0; b < 6; ++b) {
+    rows += b ? ", [" : "[";
+    for (int k = 0; k < 64; ++k) rows += (k ? ", " : "") + std::to_string(((k * 11 + b * 7) % 13) / 6.0 - 1.0);
+    rows += "]";
+    targets += std::string(b ? ", " : "") + (b % 2 ? "[1, 0, 0, 0]" : "[0, 0, 1, 0]");
+  }
+  return bpv::parse_scenario(R"({"input_size": 64, "input_shape": [1, 8, 8],
+    "init": {"scheme": "he_normal", "seed": 6},
+    "layers": [{"type": "conv2d", "channels": 4, "kernel": 3, "padding": 1, "activation": "identity"},
+               {"type": "batch_norm", "activation": "relu"},
+               {"type": "max_pool", "kernel": 2},
+               {"type": "conv2d", "channels": 3, "kernel": 2, "stride": 2, "activation": "tanh"},
+               {"type": "avg_pool", "kernel": 2},
+               {"type": "dropout", "p": 0.3, "seed": 2},
+               {"size": 8, "activation": "identity"},
+               {"type": "batch_norm", "activation": "sigmoid"},
+               {"size": 4, "activation": "softmax"}],
+    "loss": "cross_entropy", "learning_rate": 0.05, "optimizer": {"name": "adam"},
+    "inputs": [)" + rows + R"(], "targets": [)" + targets + "]}",
+                             "layers.json");
+}
+
+}  // namespace
+
+TEST(ZeroAllocation, EveryLayerKindWithAdam) {
+  EXPECT_EQ(allocations_per_100_steps(every_layer_kind()), 0u);
+  bpv::Scenario sc = bpv::load_scenario(std::string(BPV_ASSETS_DIR) + "/layer_examples/mnist_shaped_conv.json");
+  EXPECT_EQ(allocations_per_100_steps(with_optimizer(sc, "adam", [](bpv::OptimizerSpec&) {})), 0u);
+  for (const char* file : {"spiral_batch_norm.json", "overfit_dropout.json", "deep_sigmoid_batch_norm.json"}) {
+    const bpv::Scenario example = bpv::load_scenario(std::string(BPV_ASSETS_DIR) + "/layer_examples/" + file);
+    EXPECT_EQ(allocations_per_100_steps(example), 0u) << file;
+  }
+}
