@@ -39,6 +39,7 @@ std::string tensor_symbol(const Scenario& sc, BufferRef ref) {
     case Buffer::Normalized: return "x̂" + sup;
     case Buffer::RunningMean: return "running μ" + sup;
     case Buffer::RunningVariance: return "running σ²" + sup;
+    case Buffer::Patches: return "windows" + sup;
   }
   return "?";
 }
@@ -67,6 +68,7 @@ std::string op_short_label(OpKind kind) {
     case OpKind::DropoutMask: return "draw m";
     case OpKind::Dropout: return "a·m/(1−p)";
     case OpKind::DropoutBackward: return "·m/(1−p)";
+    case OpKind::Unfold: return "windows";
     case OpKind::Conv: return "W ⋆ a + b";
     case OpKind::ConvGradWeights: return "a ⋆ δ";
     case OpKind::ConvGradBias: return "Σ δ";

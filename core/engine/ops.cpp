@@ -1,5 +1,6 @@
 #include "engine/ops.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "engine/op_kind.hpp"
@@ -24,7 +25,7 @@ std::string_view op_kind_name(OpKind k) { return op_kind(k).name; }
 // The kinds, one file each (op_kind.hpp), in OpKind's order.
 extern const OpKindDef kMiniBatchOp, kAffineOp, kActivateOp, kLossOp, kLossGradientOp, kActivationBackwardOp,
     kGradWeightsOp, kGradBiasOp, kGradInputOp, kUpdateWeightsOp, kUpdateBiasOp, kPenaltyOp, kPenaltyGradientOp,
-    kOptimizerStepOp, kOptimizerStateOp, kBiasCorrectionOp, kDropoutMaskOp, kDropoutOp, kDropoutBackwardOp, kConvOp,
+    kOptimizerStepOp, kOptimizerStateOp, kBiasCorrectionOp, kDropoutMaskOp, kDropoutOp, kDropoutBackwardOp, kUnfoldOp, kConvOp,
     kConvGradWeightsOp, kConvGradBiasOp, kConvGradInputOp, kMaxPoolOp, kMaxPoolBackwardOp, kAvgPoolOp,
     kAvgPoolBackwardOp, kBatchMeanOp, kBatchVarianceOp, kNormalizeOp, kScaleShiftOp, kGradGammaOp, kGradBetaOp,
     kBatchNormGradInputOp, kRunningMeanOp, kRunningVarianceOp;
@@ -35,7 +36,7 @@ const OpKindDef* const kOpKinds[] = {
     &kActivationBackwardOp, &kGradWeightsOp, &kGradBiasOp, &kGradInputOp,     &kUpdateWeightsOp,
     &kUpdateBiasOp,      &kPenaltyOp,     &kPenaltyGradientOp, &kOptimizerStepOp, &kOptimizerStateOp,
     &kBiasCorrectionOp,  &kDropoutMaskOp, &kDropoutOp,     &kDropoutBackwardOp,
-    &kConvOp,            &kConvGradWeightsOp, &kConvGradBiasOp, &kConvGradInputOp,
+    &kUnfoldOp,          &kConvOp,            &kConvGradWeightsOp, &kConvGradBiasOp, &kConvGradInputOp,
     &kMaxPoolOp,         &kMaxPoolBackwardOp, &kAvgPoolOp,  &kAvgPoolBackwardOp,
     &kBatchMeanOp,       &kBatchVarianceOp, &kNormalizeOp, &kScaleShiftOp, &kGradGammaOp, &kGradBetaOp,
     &kBatchNormGradInputOp, &kRunningMeanOp, &kRunningVarianceOp,
@@ -75,6 +76,10 @@ PassState make_pass_state(const Scenario& scenario) {
     ls.grad_weights = Eigen::MatrixXd::Zero(layer.weights.rows(), layer.weights.cols());
     ls.grad_bias = Eigen::MatrixXd::Zero(layer.bias.rows(), layer.bias.cols());
     if (layer_kind(layer).mask) ls.mask = Eigen::MatrixXd::Zero(batch, n);
+    if (layer_kind(layer).type == "conv2d") {
+      ls.patches = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(batch) * layer.out_shape.plane(), layer.weights.rows());
+      ls.scratch = Eigen::MatrixXd::Zero(ls.patches.rows(), ls.patches.cols());
+    }
     if (layer.running_mean.size() > 0) {  // batch norm
       ls.mean = Eigen::MatrixXd::Zero(1, layer.running_mean.cols());
       ls.variance = Eigen::MatrixXd::Zero(1, layer.running_mean.cols());
@@ -118,20 +123,24 @@ std::vector<Op> build_ops(const Scenario& scenario) {
 
 void conform_batch(PassState& state) {
   const Eigen::Index batch = state.scenario.inputs.rows();
-  std::vector<std::array<Eigen::MatrixXd, 6>>& spare = state.spare.layers;
+  std::vector<std::array<Eigen::MatrixXd, 8>>& spare = state.spare.layers;
   for (std::size_t k = 0; k < state.layers.size(); ++k) {
     LayerState& ls = state.layers[k];
     if (ls.pre_activation.rows() == batch) continue;
     if (spare.size() != state.layers.size()) spare.resize(state.layers.size());
     const Eigen::Index n = ls.pre_activation.cols();
-    const std::array<Eigen::MatrixXd*, 6> live{&ls.pre_activation, &ls.activation, &ls.grad_activation, &ls.delta,
-                                               &ls.mask, &ls.normalized};
+    const std::array<Eigen::MatrixXd*, 8> live{&ls.pre_activation, &ls.activation, &ls.grad_activation, &ls.delta,
+                                               &ls.mask, &ls.normalized, &ls.patches, &ls.scratch};
     for (std::size_t i = 0; i < live.size(); ++i) {
-      if (i >= 4 && live[i]->size() == 0 && spare[k][i].size() == 0) continue;  // a layer with no mask or x̂
+      if (i >= 4 && live[i]->size() == 0 && spare[k][i].size() == 0) continue;  // a layer without this one
+      // A conv layer's windows: one row per output position and example.
+      const bool windows = i >= 6;
+      const Eigen::Index rows = windows ? batch * state.scenario.layers[k].out_shape.plane() : batch;
+      const Eigen::Index cols = windows ? std::max(live[i]->cols(), spare[k][i].cols()) : n;
       // swap() trades storage, never copies: the old size waits in the spare.
       live[i]->swap(spare[k][i]);
-      if (live[i]->rows() == batch && live[i]->cols() == n) live[i]->setZero();
-      else live[i]->setZero(batch, n);
+      if (live[i]->rows() == rows && live[i]->cols() == cols) live[i]->setZero();
+      else live[i]->setZero(rows, cols);
     }
   }
 }
@@ -165,6 +174,7 @@ const Eigen::MatrixXd& buffer_matrix(const PassState& state, BufferRef ref) {
     case Buffer::Normalized: return state.layers[l - 1].normalized;
     case Buffer::RunningMean: return sc.layers[l - 1].running_mean;
     case Buffer::RunningVariance: return sc.layers[l - 1].running_var;
+    case Buffer::Patches: return state.layers[l - 1].patches;
     case Buffer::LearningRate: break;
   }
   throw std::logic_error("buffer_matrix: the learning rate is a scalar, not a matrix");

@@ -42,6 +42,7 @@ enum class OpKind {
   Dropout,             // a_l = a_{l-1} ⊙ m_l / (1 − p)
   DropoutBackward,     // ∂L/∂a_{l-1} = ∂L/∂a_l ⊙ m_l / (1 − p)
   // conv2d (layers/conv_layer.cpp); its activation is Activate's:
+  Unfold,              // the windows of a_{l-1}, one row per output position and example (im2col)
   Conv,                // z_l[c′] = W_l[c′] ⋆ a_{l-1} + b_l[c′], one op per output channel (op.part)
   ConvGradWeights,     // ∂L/∂W_l = a_{l-1} ⋆ δ_l
   ConvGradBias,        // ∂L/∂b_l[c′] = Σ δ_l[c′]
@@ -90,6 +91,7 @@ enum class Buffer {
   Normalized,   // its x̂_l (B × n)
   RunningMean,  // its running mean (1 × features), carried from step to step
   RunningVariance,  // its running variance
+  Patches,      // a conv layer's windows of its input ((P·B) × (C·k·k), row q·B + b for position q)
 };
 std::string_view buffer_name(Buffer b);
 
@@ -132,6 +134,10 @@ struct LayerState {
   Eigen::MatrixXd mask;             // a dropout layer's m (B × n); empty for the others
   Eigen::MatrixXd mean, variance;   // a batch-norm layer's μ and σ² (1 × features); else empty
   Eigen::MatrixXd normalized;       // its x̂ (B × n); else empty
+  Eigen::MatrixXd patches;          // a conv layer's windows ((P·B) × (C·k·k)); else empty
+  // Not state: a conv layer's workspace for ∂L/∂x (the windows' gradients
+  // before they are added back into place), never read across ops.
+  Eigen::MatrixXd scratch;
 };
 
 struct PassState {
@@ -150,7 +156,7 @@ struct PassState {
   // contents are never read (conform_batch zeroes what it swaps in).
   struct SpareBatch {
     Eigen::MatrixXd inputs, targets, batch_rows;
-    std::vector<std::array<Eigen::MatrixXd, 6>> layers;  // z, a, ∂L/∂a, δ, the mask, x̂ per layer
+    std::vector<std::array<Eigen::MatrixXd, 8>> layers;  // z, a, ∂L/∂a, δ, the mask, x̂, the windows, scratch
   };
   SpareBatch spare;
   // Evaluation (formats.md §6: the test loss, the decision region), as

@@ -35,6 +35,7 @@ const std::vector<TensorInfo> kTensors = {
     {Buffer::Normalized, "x_hat", R::Value, N, true, true},
     {Buffer::RunningMean, "running_mean", R::Value, W, false, true},
     {Buffer::RunningVariance, "running_var", R::Value, W, false, true},
+    {Buffer::Patches, "patches", R::Value, W, false, true},
 };
 
 }  // namespace
@@ -105,6 +106,7 @@ std::string element_symbol(const Scenario& sc, BufferRef ref, int row, int col) 
     case Buffer::Normalized: return "x̂" + L + j;
     case Buffer::RunningMean: return "μ̄" + L + j;
     case Buffer::RunningVariance: return "σ̄²" + L + j;
+    case Buffer::Patches: return "window" + subscript(row + 1) + "," + subscript(col + 1);
   }
   return "?";
 }

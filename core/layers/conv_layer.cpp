@@ -8,6 +8,12 @@
 // W is stored as (C·k·k) × C′, row (c·k + u)·k + v: the same layout as a
 // dense layer's fan-in × fan-out, so the optimizers, the penalty and
 // gradcheck treat it as they treat W.
+//
+// The forward first unfolds the input into its windows (im2col: one row per
+// output position q and example b, row q·B + b), so that each channel's z is
+// one matrix-vector product and ∂L/∂W and ∂L/∂x are matrix products. Rows in
+// that order make channel c′'s block of z (B × P, column-major) and the
+// whole δ (B × C′·P) the very memory of a (P·B)-row matrix: no copies.
 #include <string>
 
 #include "engine/describe_text.hpp"
@@ -51,28 +57,75 @@ std::string w_text(int l, int c_out, int c, int u, int v) {
          std::to_string(u + 1) + "," + std::to_string(v + 1) + "]";
 }
 
+// ---------------------------------------------------------------- the windows (im2col)
+void declare_unfold(const Scenario&, Op& op) {
+  declare_reads(op, {layer_input(op.layer)});
+  op.writes = {Buffer::Patches, op.layer};
+}
+
+// Only the taps inside the input are written: the padding's entries stay the
+// zeros the buffer was made with.
+void apply_unfold(const Op& op, PassState& state) {
+  const Layer& layer = state.scenario.layers[op.layer - 1];
+  const Eigen::MatrixXd& x = state.activation(op.layer - 1);
+  Eigen::MatrixXd& patches = state.layers[op.layer - 1].patches;
+  const Shape& out = layer.out_shape;
+  const Eigen::Index batch = x.rows();
+  for (int i = 0; i < out.rows; ++i)
+    for (int j = 0; j < out.cols; ++j) {
+      const Eigen::Index q = i * out.cols + j;
+      for (Eigen::Index b = 0; b < batch; ++b)
+        for_each_tap(layer, i, j,
+                     [&](int c, int u, int v, int at) { patches(q * batch + b, kernel_row(layer, c, u, v)) = x(b, at); });
+    }
+}
+
+std::string title_unfold(const Op& op, const Scenario& sc) {
+  const Layer& layer = sc.layers[op.layer - 1];
+  return "Forward, " + layer_where(sc, op.layer) + ": the " + std::to_string(layer.kernel) + "×" +
+         std::to_string(layer.kernel) + " windows of " + layer_symbol(sc, op.layer - 1);
+}
+
+OpText describe_unfold(const Op& op, const PassState& st, const Eigen::MatrixXd*, Element e) {
+  const int l = op.layer;
+  const Layer& layer = st.scenario.layers[l - 1];
+  const Eigen::MatrixXd& x = st.activation(l - 1);
+  const int batch = static_cast<int>(x.rows()), k = layer.kernel;
+  const int q = e.row / batch, b = e.row % batch;
+  const Pixel p{0, q / layer.out_shape.cols, q % layer.out_shape.cols};
+  const std::string in = layer_symbol(st.scenario, l - 1);
+  std::string values;
+  int shown = 0;
+  for_each_tap(layer, p.row, p.col, [&](int, int, int, int at) {
+    if (shown++ < kMaxTermsShown) values += (values.empty() ? "" : ", ") + format_number(x(b, at));
+  });
+  if (shown > kMaxTermsShown) values += ", …";
+  OpText t;
+  t.equation = "window(i,j) = " + in + "[c, " + std::to_string(layer.stride) + "i+u−" + std::to_string(layer.padding) +
+               ", " + std::to_string(layer.stride) + "j+v−" + std::to_string(layer.padding) + "] for every c, u, v (" +
+               std::to_string(layer.in_shape.channels * k * k) + " values; 0 in the padding)";
+  t.numbers = "window(" + std::to_string(p.row + 1) + "," + std::to_string(p.col + 1) + ") = " + values +
+              example_note(st.scenario, b);
+  t.explanation = "Each output pixel reads one window of the input: laid out as a row each, every channel's "
+                  "output is then the windows times that channel's kernel.";
+  return t;
+}
+
 // ---------------------------------------------------------------- z[c′] = W[c′] ⋆ x + b[c′]
 void declare_conv(const Scenario&, Op& op) {
   const int l = op.layer;
-  declare_reads(op, {layer_input(l), {Buffer::Weights, l}, {Buffer::Bias, l}});
+  declare_reads(op, {{Buffer::Patches, l}, {Buffer::Weights, l}, {Buffer::Bias, l}});
   op.writes = {Buffer::PreActivation, l};
 }
 
+// Channel c′'s block of z = the windows · column c′ of W, + b[c′].
 void apply_conv(const Op& op, PassState& state) {
   const Layer& layer = state.scenario.layers[op.layer - 1];
-  const Eigen::MatrixXd& x = state.activation(op.layer - 1);
-  Eigen::MatrixXd& z = state.layers[op.layer - 1].pre_activation;
-  const Shape& out = layer.out_shape;
-  const int c_out = op.part;
-  for (Eigen::Index b = 0; b < x.rows(); ++b)
-    for (int i = 0; i < out.rows; ++i)
-      for (int j = 0; j < out.cols; ++j) {
-        double sum = 0.0;
-        for_each_tap(layer, i, j, [&](int c, int u, int v, int at) {
-          sum += layer.weights(kernel_row(layer, c, u, v), c_out) * x(b, at);
-        });
-        z(b, flat_index(out, c_out, i, j)) = sum + layer.bias(0, c_out);
-      }
+  LayerState& ls = state.layers[op.layer - 1];
+  const Eigen::Index n = ls.patches.rows();
+  Eigen::Map<Eigen::VectorXd> channel(ls.pre_activation.data() + op.part * n, n);
+  channel.noalias() = ls.patches * layer.weights.col(op.part);
+  channel.array() += layer.bias(0, op.part);
 }
 
 std::string title_conv(const Op& op, const Scenario& sc) {
@@ -115,25 +168,19 @@ OpText describe_conv(const Op& op, const PassState& st, const Eigen::MatrixXd* b
 
 // ---------------------------------------------------------------- ∂L/∂W = x ⋆ δ
 void declare_grad_weights(const Scenario&, Op& op) {
-  declare_reads(op, {layer_input(op.layer), {Buffer::Delta, op.layer}});
+  declare_reads(op, {{Buffer::Patches, op.layer}, {Buffer::Delta, op.layer}});
   op.writes = {Buffer::GradWeights, op.layer};
 }
 
+// δ as a (P·B) × C′ matrix: its own memory (see the top of this file).
+Eigen::Map<const Eigen::MatrixXd> delta_by_window(const LayerState& ls) {
+  return {ls.delta.data(), ls.patches.rows(), ls.grad_weights.cols()};
+}
+
+// ∂L/∂W = windowsᵀ · δ.
 void apply_grad_weights(const Op& op, PassState& state) {
-  const Layer& layer = state.scenario.layers[op.layer - 1];
   LayerState& ls = state.layers[op.layer - 1];
-  const Eigen::MatrixXd& x = state.activation(op.layer - 1);
-  const Shape& out = layer.out_shape;
-  ls.grad_weights.setZero();
-  for (int c_out = 0; c_out < out.channels; ++c_out)
-    for (Eigen::Index b = 0; b < x.rows(); ++b)
-      for (int i = 0; i < out.rows; ++i)
-        for (int j = 0; j < out.cols; ++j) {
-          const double d = ls.delta(b, flat_index(out, c_out, i, j));
-          for_each_tap(layer, i, j, [&](int c, int u, int v, int at) {
-            ls.grad_weights(kernel_row(layer, c, u, v), c_out) += x(b, at) * d;
-          });
-        }
+  ls.grad_weights.noalias() = ls.patches.transpose() * delta_by_window(ls);
 }
 
 std::string title_grad_weights(const Op& op, const Scenario& sc) {
@@ -221,21 +268,23 @@ void declare_grad_input(const Scenario&, Op& op) {
   op.writes = {Buffer::GradActivation, op.layer - 1};
 }
 
+// The windows' gradients δ · Wᵀ (in the workspace), each added back into the
+// input pixel it was read from (col2im).
 void apply_grad_input(const Op& op, PassState& state) {
   const Layer& layer = state.scenario.layers[op.layer - 1];
-  const LayerState& ls = state.layers[op.layer - 1];
+  LayerState& ls = state.layers[op.layer - 1];
   Eigen::MatrixXd& grad = state.layers[op.layer - 2].grad_activation;
   const Shape& out = layer.out_shape;
+  const Eigen::Index batch = grad.rows();
+  ls.scratch.noalias() = delta_by_window(ls) * layer.weights.transpose();
   grad.setZero();
-  for (Eigen::Index b = 0; b < grad.rows(); ++b)
-    for (int c_out = 0; c_out < out.channels; ++c_out)
-      for (int i = 0; i < out.rows; ++i)
-        for (int j = 0; j < out.cols; ++j) {
-          const double d = ls.delta(b, flat_index(out, c_out, i, j));
-          for_each_tap(layer, i, j, [&](int c, int u, int v, int at) {
-            grad(b, at) += layer.weights(kernel_row(layer, c, u, v), c_out) * d;
-          });
-        }
+  for (int i = 0; i < out.rows; ++i)
+    for (int j = 0; j < out.cols; ++j) {
+      const Eigen::Index q = i * out.cols + j;
+      for (Eigen::Index b = 0; b < batch; ++b)
+        for_each_tap(layer, i, j,
+                     [&](int c, int u, int v, int at) { grad(b, at) += ls.scratch(q * batch + b, kernel_row(layer, c, u, v)); });
+    }
 }
 
 std::string title_grad_input(const Op& op, const Scenario& sc) {
@@ -281,6 +330,7 @@ OpText describe_grad_input(const Op& op, const PassState& st, const Eigen::Matri
 void add(const Scenario& sc, std::vector<Op>& ops, OpKind kind, int l) { ops.push_back(make_op(sc, kind, l)); }
 
 void conv_forward(const Scenario& sc, int l, std::vector<Op>& ops) {
+  add(sc, ops, OpKind::Unfold, l);
   for (int c = 0; c < sc.layers[l - 1].channels; ++c) {
     Op op = make_op(sc, OpKind::Conv, l);
     op.part = c;
@@ -304,6 +354,8 @@ void conv_update(const Scenario& sc, int l, std::vector<Op>& ops) {
 
 }  // namespace
 
+extern const OpKindDef kUnfoldOp{OpKind::Unfold, "conv2d_windows", Phase::Forward, declare_unfold, apply_unfold,
+                                 title_unfold, describe_unfold};
 extern const OpKindDef kConvOp{OpKind::Conv, "conv2d", Phase::Forward, declare_conv, apply_conv, title_conv,
                                describe_conv};
 extern const OpKindDef kConvGradWeightsOp{OpKind::ConvGradWeights, "conv2d_grad_weights", Phase::Backward,

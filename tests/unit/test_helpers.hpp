@@ -66,6 +66,7 @@ inline std::string state_difference(const PassState& a, const PassState& b) {
     if (!bit_identical(x.mean, y.mean)) return l + "mean";
     if (!bit_identical(x.variance, y.variance)) return l + "variance";
     if (!bit_identical(x.normalized, y.normalized)) return l + "normalized";
+    if (!bit_identical(x.patches, y.patches)) return l + "patches";
     if (!bit_identical(a.scenario.layers[k].running_mean, b.scenario.layers[k].running_mean)) return l + "running_mean";
     if (!bit_identical(a.scenario.layers[k].running_var, b.scenario.layers[k].running_var)) return l + "running_var";
   }
