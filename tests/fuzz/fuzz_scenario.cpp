@@ -64,6 +64,14 @@ std::string state_difference(const PassState& a, const PassState& b) {
     if (!bit_identical(x.delta, y.delta)) return l + "delta";
     if (!bit_identical(x.grad_weights, y.grad_weights)) return l + "grad_weights";
     if (!bit_identical(x.grad_bias, y.grad_bias)) return l + "grad_bias";
+    // formats.md §6's layers: the mask, batch norm's statistics, the windows.
+    if (!bit_identical(x.mask, y.mask)) return l + "mask";
+    if (!bit_identical(x.mean, y.mean)) return l + "mean";
+    if (!bit_identical(x.variance, y.variance)) return l + "variance";
+    if (!bit_identical(x.normalized, y.normalized)) return l + "x_hat";
+    if (!bit_identical(x.patches, y.patches)) return l + "patches";
+    if (!bit_identical(a.scenario.layers[k].running_mean, b.scenario.layers[k].running_mean)) return l + "running_mean";
+    if (!bit_identical(a.scenario.layers[k].running_var, b.scenario.layers[k].running_var)) return l + "running_var";
   }
   return "";
 }
