@@ -96,7 +96,10 @@ std::string app_session_to_text(const AppSession& s) {
   json losses = json::array();
   for (double l : s.loss_history) losses.push_back(l);  // NaN and ±∞ become null
   json epochs = json::array();
-  for (const EpochLoss& e : s.epoch_losses) epochs.push_back({e.step, e.epoch, e.train, e.test});
+  // NaN (no accuracy: not a classifier) is written as null, as a diverged loss.
+  auto number = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
+  for (const EpochLoss& e : s.epoch_losses)
+    epochs.push_back({e.step, e.epoch, number(e.train), number(e.test), number(e.train_accuracy), number(e.test_accuracy)});
   json doc{
       {"format", kFormat},
       {"version", kVersion},
@@ -167,9 +170,10 @@ AppSession parse_app_session(const std::string& text) {
   if (doc.contains("epoch_losses")) {
     // [step, epoch, train, test] each, steps rising, within the loss history.
     const json& h = doc["epoch_losses"];
+    // Two more, the accuracies, since classifiers have them (older files: four).
     if (!h.is_array()) bad("epoch_losses", "expected an array of [step, epoch, train, test]");
     for (const json& e : h) {
-      if (!e.is_array() || e.size() != 4 || !e[0].is_number_unsigned() || !e[1].is_number_integer())
+      if (!e.is_array() || (e.size() != 4 && e.size() != 6) || !e[0].is_number_unsigned() || !e[1].is_number_integer())
         bad("epoch_losses", "expected an array of [step, epoch, train, test]");
       auto loss = [&](const json& v) {
         if (v.is_null()) return std::numeric_limits<double>::quiet_NaN();
@@ -177,6 +181,10 @@ AppSession parse_app_session(const std::string& text) {
         return v.get<double>();
       };
       EpochLoss r{e[0].get<std::size_t>(), e[1].get<long long>(), loss(e[2]), loss(e[3])};
+      if (e.size() == 6) {
+        r.train_accuracy = loss(e[4]);
+        r.test_accuracy = loss(e[5]);
+      }
       if (r.step > s.loss_history.size() || (!s.epoch_losses.empty() && r.step <= s.epoch_losses.back().step))
         bad("epoch_losses", "steps must rise and stay within loss_history");
       s.epoch_losses.push_back(r);

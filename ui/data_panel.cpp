@@ -385,6 +385,12 @@ void status_lines(const Session& session) {
   ImGui::TextWrapped("%d training / %d test rows · batch size %d · %lld step%s per epoch", n,
                      static_cast<int>(d.test_raw.rows()), batch, per_epoch, per_epoch == 1 ? "" : "s");
   ImGui::TextWrapped("epoch %lld, mini-batch %lld of %lld", sc.progress.epoch + 1, sc.progress.step_in_epoch + 1, per_epoch);
+  // A classifier: how many of each set it gets right, evaluated at the last epoch's end.
+  const std::vector<EpochLoss>& epochs = session.epoch_losses();
+  if (!epochs.empty() && std::isfinite(epochs.back().train_accuracy))
+    ImGui::TextWrapped("accuracy after epoch %lld: training %s %%, test %s %%", epochs.back().epoch + 1,
+                       format_number(100.0 * epochs.back().train_accuracy, 4).c_str(),
+                       format_number(100.0 * epochs.back().test_accuracy, 4).c_str());
   if (d.generator)
     ImGui::TextWrapped("%s, seed %llu; filled: training, hollow: test", d.generator->name.c_str(),
                         static_cast<unsigned long long>(d.generator->seed));

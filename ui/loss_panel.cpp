@@ -313,6 +313,30 @@ void draw_history(const Session& session, UiState& ui, bool legend) {
       else dl->AddCircle(p, 3.5f, color, 0, 2.0f);
     }
   }
+  // A classifier's accuracy at the epoch ends: squares on a 0–100 % scale of
+  // their own, labelled at the right edge.
+  bool accuracy = false;
+  for (const EpochLoss& e : epochs) accuracy = accuracy || std::isfinite(e.train_accuracy);
+  if (accuracy) {
+    auto square_at = [&](std::size_t step, double fraction) {
+      return ImVec2(point_at(step, 0.0).x, cb.y - static_cast<float>(fraction) * (cb.y - ca.y));
+    };
+    for (int set = 0; set < 2; ++set) {
+      const ImU32 color = set == 0 ? train_set_color() : test_set_color();
+      for (const EpochLoss& e : epochs) {
+        const double v = set == 0 ? e.train_accuracy : e.test_accuracy;
+        if (!std::isfinite(v)) continue;
+        const ImVec2 p = square_at(e.step, v);
+        if (set == 0) dl->AddRectFilled(ImVec2(p.x - 3.0f, p.y - 3.0f), ImVec2(p.x + 3.0f, p.y + 3.0f), color);
+        else dl->AddRect(ImVec2(p.x - 3.0f, p.y - 3.0f), ImVec2(p.x + 3.0f, p.y + 3.0f), color, 0.0f, 0, 1.5f);
+      }
+    }
+    for (const auto& [fraction, label] : {std::pair{1.0, "100 %"}, std::pair{0.0, "0 %"}}) {
+      const ImVec2 size = ImGui::CalcTextSize(label);
+      const float y = std::clamp(cb.y - static_cast<float>(fraction) * (cb.y - ca.y) - 0.5f * size.y, a.y, b.y - size.y);
+      dl->AddText(ImVec2(b.x - size.x - 4.0f, y), pal.text_dim, label);
+    }
+  }
   if (legend) legend_in_plot(dl, a, b);
   dl->PopClipRect();
 
@@ -343,8 +367,13 @@ void draw_history(const Session& session, UiState& ui, bool legend) {
   std::string tip = "training step " + std::to_string(k + 1) + "\nL = " + format_number(h[k]);
   for (const EpochLoss& e : epochs)
     if (e.step == static_cast<std::size_t>(k + 1))
+    {
       tip += "\nend of epoch " + std::to_string(e.epoch + 1) + ": training set " + format_number(e.train) + ", test set " +
              format_number(e.test);
+      if (std::isfinite(e.train_accuracy))
+        tip += "\naccuracy (squares, right scale): training " + format_number(100.0 * e.train_accuracy, 4) +
+               " %, test " + format_number(100.0 * e.test_accuracy, 4) + " %";
+    }
   tip += log_y ? "\n(right-click: linear scale)" : "\n(right-click: log scale)";
   ImGui::SetTooltip("%s", tip.c_str());
 }

@@ -23,6 +23,17 @@ namespace {
 // Whether the epoch-end losses are kept: a data set with a test set to compare.
 bool keeps_epoch_losses(const Scenario& sc) { return sc.data.active() && sc.data.has_test_set(); }
 
+// The losses (and a classifier's accuracies) of the two sets at an epoch's end.
+EpochLoss epoch_end(std::size_t step, const Scenario& after, SetEvaluator& train_set, SetEvaluator& test_set,
+                    const Classifier& classifier) {
+  EpochLoss e{step, after.progress.epoch - 1, train_set.data_loss(after), test_set.data_loss(after)};
+  if (classifier.active) {  // from the outputs data_loss() just computed
+    e.train_accuracy = train_set.accuracy(classifier);
+    e.test_accuracy = test_set.accuracy(classifier);
+  }
+  return e;
+}
+
 // The step just done ended an epoch: progress now points at the next one's start.
 bool epoch_just_ended(const Scenario& sc) { return sc.progress.step_in_epoch == 0 && sc.progress.step > 0; }
 
@@ -48,6 +59,7 @@ struct Session::TrainingJob {
   Trainer trainer;
   // Built once for the job: no allocation per epoch (evaluate.hpp).
   std::unique_ptr<SetEvaluator> train_set, test_set;
+  Classifier classifier;
   BackgroundWork work;  // last: it starts once everything above exists
 
 
@@ -59,6 +71,7 @@ struct Session::TrainingJob {
         test_set(keeps_epoch_losses(start)
                      ? std::make_unique<SetEvaluator>(start, start.data.test_raw, start.data.test_targets)
                      : nullptr),
+        classifier(classifier_of(start)),
         work([this] { return step(); }) {}
 
   // One training step; false once the job is done (all steps, or a diverged loss).
@@ -67,8 +80,8 @@ struct Session::TrainingJob {
     if (s >= steps || work.cancelled()) return finish(s);
     losses[s] = trainer.step();
     if (train_set && epoch_just_ended(trainer.scenario()))
-      epoch_losses.push_back({static_cast<std::size_t>(s + 1), trainer.scenario().progress.epoch - 1,
-                              train_set->data_loss(trainer.scenario()), test_set->data_loss(trainer.scenario())});
+      epoch_losses.push_back(
+          epoch_end(static_cast<std::size_t>(s + 1), trainer.scenario(), *train_set, *test_set, classifier));
     done.store(s + 1, std::memory_order_relaxed);
     if (snapshot_wanted.load(std::memory_order_relaxed)) {
       std::lock_guard<std::mutex> lock(snapshot_mutex);
@@ -134,8 +147,7 @@ void Session::finish_step() {
   if (keeps_epoch_losses(next) && epoch_just_ended(next)) {
     SetEvaluator train_set(next, training_raw(next), training_targets(next));
     SetEvaluator test_set(next, next.data.test_raw, next.data.test_targets);
-    epoch_losses_.push_back({loss_history_.size(), next.progress.epoch - 1, train_set.data_loss(next),
-                             test_set.data_loss(next)});
+    epoch_losses_.push_back(epoch_end(loss_history_.size(), next, train_set, test_set, classifier_of(next)));
   }
 }
 

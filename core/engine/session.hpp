@@ -3,6 +3,7 @@
 // queues commands and draws what the session publishes; it never writes
 // engine state itself (docs/architecture.md).
 #pragma once
+#include <limits>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -61,6 +62,10 @@ struct EpochLoss {
   std::size_t step = 0;  // training steps completed then (1-based index into loss_history)
   long long epoch = 0;   // the epoch that ended (from 0)
   double train = 0.0, test = 0.0;
+  // A classifier's accuracy on both sets then (evaluate.hpp); NaN for a
+  // network that is not one.
+  double train_accuracy = std::numeric_limits<double>::quiet_NaN();
+  double test_accuracy = std::numeric_limits<double>::quiet_NaN();
 };
 
 // What the app brings back from its session file on start (app/app_session.hpp):

@@ -76,7 +76,8 @@ AppSession full_session() {
   s.modified = true;
   s.cursor = 17;
   s.loss_history = {0.75, 0.5000000000000001, std::numeric_limits<double>::quiet_NaN(), 1e-300};
-  s.epoch_losses = {{2, 0, 0.61, 0.70000000000000007}, {4, 1, 0.25, std::numeric_limits<double>::quiet_NaN()}};
+  s.epoch_losses = {{2, 0, 0.61, 0.70000000000000007, 0.875, 0.75},
+                    {4, 1, 0.25, std::numeric_limits<double>::quiet_NaN()}};
   s.loss_log_scale = true;
   s.dark = false;
   s.example = -1;
@@ -121,6 +122,8 @@ TEST_F(SessionFile, RoundTripBringsBackEverythingExactly) {
   EXPECT_EQ(b.epoch_losses[1].epoch, 1);
   EXPECT_EQ(b.epoch_losses[0].test, 0.70000000000000007);
   EXPECT_TRUE(std::isnan(b.epoch_losses[1].test));
+  EXPECT_EQ(b.epoch_losses[0].test_accuracy, 0.75) << "a classifier's accuracies are kept";
+  EXPECT_TRUE(std::isnan(b.epoch_losses[1].train_accuracy)) << "none: not a classifier";
   EXPECT_EQ(b.loss_log_scale, true);
   EXPECT_EQ(b.dark, false);
   EXPECT_EQ(b.example, -1);

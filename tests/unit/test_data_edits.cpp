@@ -251,10 +251,15 @@ TEST(EpochLosses, SteppedAndTrainedEpochsRecordTheSameTrainingAndTestLoss) {
     EXPECT_EQ(trained.epoch_losses()[e].train, stepped.epoch_losses()[e].train);
     EXPECT_EQ(trained.epoch_losses()[e].test, stepped.epoch_losses()[e].test);
     EXPECT_GT(trained.epoch_losses()[e].test, 0.0);
+    // The circle is a classifier (tanh, −1/+1): its accuracies are there too.
+    EXPECT_EQ(trained.epoch_losses()[e].test_accuracy, stepped.epoch_losses()[e].test_accuracy);
+    EXPECT_EQ(trained.epoch_losses()[e].train_accuracy, stepped.epoch_losses()[e].train_accuracy);
   }
   // The last record is the data loss of the weights now, over each whole set.
   SetEvaluator test_set(start, start.data.test_raw, start.data.test_targets);
   EXPECT_EQ(trained.epoch_losses().back().test, test_set.data_loss(trained.scenario()));
+  EXPECT_EQ(trained.epoch_losses().back().test_accuracy, test_set.accuracy(classifier_of(start)));
+  EXPECT_GT(trained.epoch_losses().back().test_accuracy, 0.0);
 }
 
 }  // namespace
