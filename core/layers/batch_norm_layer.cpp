@@ -231,23 +231,28 @@ std::string title_grad_gamma(const Op& op, const Scenario& sc) {
   return "Backward, " + layer_where(sc, op.layer) + ": ∂L/∂γ" + superscript(op.layer);
 }
 
+// Σ δ (or Σ δ·x̂) over feature f's values, written out; `sum` gets its value.
+std::string feature_sum_numbers(const Layer& layer, const LayerState& ls, int f, bool times_x_hat, double& sum) {
+  std::vector<std::string> terms;
+  sum = 0.0;
+  for_each_value(layer, ls.delta.rows(), f, [&](Eigen::Index b, int at) {
+    const double d = ls.delta(b, at), x = ls.normalized(b, at);
+    sum += times_x_hat ? d * x : d;
+    terms.push_back(times_x_hat ? format_number(d) + "×" + factor(x) : format_number(d));
+  });
+  return written_sum(static_cast<int>(terms.size()), [](int) { return std::string(); }, [&](int k) { return terms[k]; })
+      .numbers;
+}
+
 OpText describe_grad_gamma(const Op& op, const PassState& st, const Eigen::MatrixXd*, Element e) {
   const int l = op.layer;
   const Layer& layer = st.scenario.layers[l - 1];
-  const LayerState& ls = st.layers[l - 1];
-  const int f = e.col;
-  std::vector<std::string> terms;
   double sum = 0.0;
-  for_each_value(layer, ls.delta.rows(), f, [&](Eigen::Index b, int at) {
-    sum += ls.delta(b, at) * ls.normalized(b, at);
-    terms.push_back(format_number(ls.delta(b, at)) + "×" + factor(ls.normalized(b, at)));
-  });
-  const SumText s = written_sum(static_cast<int>(terms.size()), [](int) { return std::string(); },
-                                [&](int k) { return terms[k]; });
+  const std::string numbers = feature_sum_numbers(layer, st.layers[l - 1], e.col, true, sum);
   const std::string L = superscript(l);
   OpText t;
   t.equation = "∂L/∂γ" + L + " = Σ δ" + L + "ⱼ · x̂" + L + "ⱼ  over the " + feature_words(layer) + "'s values";
-  t.numbers = "∂L/∂γ" + L + sub(f) + " = " + s.numbers + " = " + format_number(sum);
+  t.numbers = "∂L/∂γ" + L + sub(e.col) + " = " + numbers + " = " + format_number(sum);
   t.explanation = "γ multiplied every x̂ of its " + feature_words(layer) + ", so its gradient gathers δ times x̂ "
                   "from each of them.";
   return t;
@@ -275,20 +280,12 @@ std::string title_grad_beta(const Op& op, const Scenario& sc) {
 OpText describe_grad_beta(const Op& op, const PassState& st, const Eigen::MatrixXd*, Element e) {
   const int l = op.layer;
   const Layer& layer = st.scenario.layers[l - 1];
-  const LayerState& ls = st.layers[l - 1];
-  const int f = e.col;
-  std::vector<std::string> terms;
   double sum = 0.0;
-  for_each_value(layer, ls.delta.rows(), f, [&](Eigen::Index b, int at) {
-    sum += ls.delta(b, at);
-    terms.push_back(format_number(ls.delta(b, at)));
-  });
-  const SumText s = written_sum(static_cast<int>(terms.size()), [](int) { return std::string(); },
-                                [&](int k) { return terms[k]; });
+  const std::string numbers = feature_sum_numbers(layer, st.layers[l - 1], e.col, false, sum);
   const std::string L = superscript(l);
   OpText t;
   t.equation = "∂L/∂β" + L + " = Σ δ" + L + "ⱼ  over the " + feature_words(layer) + "'s values";
-  t.numbers = "∂L/∂β" + L + sub(f) + " = " + s.numbers + " = " + format_number(sum);
+  t.numbers = "∂L/∂β" + L + sub(e.col) + " = " + numbers + " = " + format_number(sum);
   t.explanation = "β is added to every value of its " + feature_words(layer) + ", so its gradient is their δ summed.";
   return t;
 }

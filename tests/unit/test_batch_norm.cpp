@@ -195,14 +195,7 @@ TEST(BatchNorm, TheTraceGivesItsStatisticsAndParameters) {
   EXPECT_FALSE(saved["layers"][1].contains("weights"));
 }
 
-std::string error_of(const std::string& text) {
-  try {
-    parse_scenario(text, "net.json");
-  } catch (const ScenarioError& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string error_of(const std::string& text) { return test::load_error(text); }
 
 TEST(BatchNorm, BadFieldsAreOneLineErrors) {
   const std::string good = net_text();

@@ -204,14 +204,7 @@ TEST(Conv, TheTraceNamesEveryOpAndLayer) {
   }
 }
 
-std::string error_of(const std::string& text) {
-  try {
-    parse_scenario(text, "net.json");
-  } catch (const ScenarioError& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string error_of(const std::string& text) { return test::load_error(text); }
 
 TEST(Conv, BadFieldsAreOneLineErrors) {
   const std::string good = net_text(1, 1);

@@ -125,14 +125,7 @@ TEST(Dropout, ADropoutLayerHasNoUpdateOps) {
   }
 }
 
-std::string error_of(const std::string& text) {
-  try {
-    parse_scenario(text, "net.json");
-  } catch (const ScenarioError& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string error_of(const std::string& text) { return test::load_error(text); }
 
 TEST(Dropout, BadFieldsAreOneLineErrors) {
   const std::string good = net_text();

@@ -73,6 +73,17 @@ inline std::string state_difference(const PassState& a, const PassState& b) {
   return "";
 }
 
+// The loader's one-line error for a scenario's text ("net.json: FIELD:
+// problem"), or "" when it loads.
+inline std::string load_error(const std::string& text) {
+  try {
+    parse_scenario(text, "net.json");
+  } catch (const ScenarioError& e) {
+    return e.what();
+  }
+  return "";
+}
+
 inline Eigen::MatrixXd random_matrix(std::mt19937_64& rng, int rows, int cols, double lo, double hi) {
   std::uniform_real_distribution<double> u(lo, hi);
   Eigen::MatrixXd m(rows, cols);

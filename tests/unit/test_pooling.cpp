@@ -109,14 +109,7 @@ TEST(Pooling, SteppedFastPathAndStepBackAgree) {
   EXPECT_EQ(trace_json(parse_scenario(text, "p.json"))["layers"][0]["type"], "max_pool");
 }
 
-std::string error_of(const std::string& text) {
-  try {
-    parse_scenario(text, "net.json");
-  } catch (const ScenarioError& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string error_of(const std::string& text) { return test::load_error(text); }
 
 TEST(Pooling, BadFieldsAreOneLineErrors) {
   const std::string good = pool_text("max_pool", 2, 2, kPixels);
