@@ -44,18 +44,7 @@ std::string open_into_session(Session& session, const std::string& path) {
   } catch (const std::exception& e) {
     return e.what();  // "net.json: layers[1].weights: expected 3 rows, got 2"
   }
-  if (std::string why = window_cannot_show(scenario, path); !why.empty()) return why;
   return session.apply(command::LoadScenario{std::move(scenario), path});
-}
-
-std::string window_cannot_show(const Scenario& scenario, const std::string& source) {
-  for (int l = 1; l <= scenario.layer_count(); ++l)
-    if (!scenario.layers[l - 1].dense())
-      return source + ": layers[" + std::to_string(l - 1) + "].type: '" +
-             std::string(layer_kind(scenario.layers[l - 1]).type) +
-             "' layers are stepped on the command line (trace, train, gradcheck, export); the window draws dense "
-             "layers only in this version";
-  return "";
 }
 
 std::string import_into_session(Session& session, const std::string& csv_path, const CsvReadOptions& read,

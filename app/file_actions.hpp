@@ -18,9 +18,6 @@ namespace bpv {
 std::string save_session_as(Session& session, const std::string& path);
 // Loads `path` and applies command::LoadScenario (undoable, like any edit).
 std::string open_into_session(Session& session, const std::string& path);
-// Why the window cannot show this network ("" when it can): it draws dense
-// layers only, while the command line also steps dropout (formats.md §6).
-std::string window_cannot_show(const Scenario& scenario, const std::string& source);
 
 // Reads the CSV file, imports it (core/data/csv_import.hpp) and applies
 // command::LoadScenario with no path: a new scenario, undoable like an open,

@@ -95,8 +95,6 @@ int run_web_page() {
   std::string link_error;
   try {
     link = parse_share_link(page_fragment());
-    if (link.scenario)
-      if (std::string why = window_cannot_show(*link.scenario, "link"); !why.empty()) throw ScenarioError(why);
   } catch (const ScenarioError& e) {
     link_error = e.what();
   }

@@ -83,7 +83,7 @@ void draw_edge_lines(const Frame& f, int l) {
 EdgeNumbers edge_numbers(const Frame& f, int l) {
   EdgeNumbers en;
   const GapLayout& g = f.layout.gaps[static_cast<std::size_t>(l)];
-  if (g.heatmap || f.layer(l).edges == Shown::Nothing || g.label_spacing * f.view.zoom < f.small_size + 3.0f)
+  if (!g.edges() || g.heatmap || f.layer(l).edges == Shown::Nothing || g.label_spacing * f.view.zoom < f.small_size + 3.0f)
     return en;
   const ColumnLayout& s = f.column(l - 1);
   const ColumnLayout& t = f.column(l);

@@ -17,6 +17,7 @@ CanvasItem hit_test(const Frame& f, ImVec2 mouse) {
     const GapLayout& g = f.layout.gaps[static_cast<std::size_t>(l)];
     const ColumnLayout& s = f.column(l - 1);
     const ColumnLayout& t = f.column(l);
+    if (!g.edges()) continue;  // kernels, statistics: their own tooltips (canvas_layers.cpp)
     int i = 0, j = 0;
     if (g.heatmap) {
       if (g.edge_at(p, s.size, t.size, i, j)) return CanvasItem{CanvasItem::Kind::Edge, l, i, j};

@@ -17,6 +17,7 @@
 #include "engine/parameter_step.hpp"
 #include "heatmap_texture.hpp"
 #include "image_paint.hpp"
+#include "layers/layer_kind.hpp"
 #include "panels.hpp"
 #include "theme.hpp"
 #include "value_input.hpp"
@@ -95,6 +96,13 @@ std::string column_quantity(const Frame& f, int l) {
 std::string main_quantity(const Frame& f, int l) {
   const LayerView& v = f.layer(l);
   const std::string L = superscript(l), sym = f.symbols[static_cast<std::size_t>(l)];
+  const std::string_view type = l > 0 ? layer_kind(f.sc.layers[static_cast<std::size_t>(l - 1)]).type : "";
+  const std::string in = l > 0 ? f.symbols[static_cast<std::size_t>(l - 1)] : "";
+  if (v.neurons == Shown::Activation && (type == "max_pool" || type == "avg_pool"))
+    return sym + " = " + (type == "max_pool" ? "max" : "mean") + " of each window of " + in;
+  if (v.neurons == Shown::Activation && type == "dropout") return sym + " = m" + L + "·" + in + "/(1 − p)";
+  if (v.neurons == Shown::PreActivation && type == "conv2d") return "z" + L + " = W" + L + " ⋆ " + in + " + b" + L;
+  if (v.neurons == Shown::PreActivation && type == "batch_norm") return "z" + L + " = γ" + L + "·x̂" + L + " + β" + L;
   switch (v.neurons) {
     case Shown::Nothing: return "not computed yet";
     case Shown::Input: return "x (input)";
@@ -122,9 +130,23 @@ void draw_headers(const Frame& f, float band) {
     const LayerView& v = f.layer(l);
     const std::string& sym = f.symbols[static_cast<std::size_t>(l)];
     char detail[64];
-    std::snprintf(detail, sizeof detail, "  %s · %d",
-                  l == 0 ? "input" : f.sc.layers[static_cast<std::size_t>(l - 1)].activation->symbol.data(),
-                  f.sc.width(l));
+    const Layer* layer = l > 0 ? &f.sc.layers[static_cast<std::size_t>(l - 1)] : nullptr;
+    if (layer && !layer->dense()) {  // the kind; a map's shape is in its caption
+      const std::string_view type = layer_kind(*layer).type;
+      const std::string act(layer->activation->symbol);
+      const std::string what = type == "conv2d"       ? "conv " + act
+                               : type == "batch_norm" ? "BN " + act
+                               : type == "max_pool"   ? "max pool"
+                               : type == "avg_pool"   ? "avg pool"
+                                                      : std::string(type);
+      if (layer->out_shape.empty())
+        std::snprintf(detail, sizeof detail, "  %s · %d", what.c_str(), f.sc.width(l));
+      else
+        std::snprintf(detail, sizeof detail, "  %s", what.c_str());
+    } else {
+      std::snprintf(detail, sizeof detail, "  %s · %d", l == 0 ? "input" : layer->activation->symbol.data(),
+                    f.sc.width(l));
+    }
     const float w_sym = text_width(f.regular, f.regular_size, sym.c_str());
     const float w_detail = text_width(f.small, f.small_size, detail);
     const bool with_detail = 0.5f * (w_sym + w_detail) <= room - 4.0f;
@@ -141,7 +163,9 @@ void draw_headers(const Frame& f, float band) {
       put_text(f, f.small, f.small_size,
                     ImVec2(std::floor(hx - 0.5f * w + w_sym), y + f.regular_size - f.small_size - 1.0f),
                     f.pal.text_dim, detail);
-    const std::string q = column_quantity(f, l);
+    std::string q = column_quantity(f, l);
+    // Too narrow for either beside the symbol: the kind alone on the second line.
+    if (!with_detail && 0.5f * text_width(f.small, f.small_size, q.c_str()) > room - 4.0f) q = detail + 2;
     if (0.5f * text_width(f.small, f.small_size, q.c_str()) <= room - 4.0f)
       text_centered(f, f.small, f.small_size, ImVec2(inside(x, text_width(f.small, f.small_size, q.c_str())), y + f.regular_size + 3.0f + 0.5f * f.small_size),
                     f.pal.text_dim, q.c_str());

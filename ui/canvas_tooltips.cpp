@@ -47,6 +47,10 @@ void neuron_tooltip(const Frame& f, int l, int j) {
   const PassState& ps = st.state();
   const Scenario& sc = f.sc;
   const int ex = f.values.example, batch = sc.batch_size();
+  if (l > 0 && !sc.layers[static_cast<std::size_t>(l - 1)].dense()) {
+    layer_neuron_tooltip(f, l, j);
+    return;
+  }
   const std::string name = neuron_symbol(sc, l, j), L = superscript(l), J = subscript(j + 1);
   if (l == 0)
     ImGui::Text("%s: input %d", name.c_str(), j + 1);

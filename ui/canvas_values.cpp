@@ -102,10 +102,12 @@ void mark(CanvasValues& out, BufferRef ref, Role role) {
       break;
     }
     case TensorLayout::Neurons: {
-      if (!mode) {  // the targets: the labels beside the outputs
+      if (ref.buffer == Buffer::Target) {  // the labels beside the outputs
         out.target_role = role;
         break;
       }
+      // A dropout mask, batch norm's x̂: the layer is touched, its neurons
+      // keep showing their value.
       LayerView& v = out.layers[static_cast<std::size_t>(ref.layer)];
       if (s != Shown::Nothing) {
         v.neurons = s;
@@ -143,6 +145,15 @@ Shown below_neurons(const Stepper& st, int l, Shown main) {
     case Shown::BiasState: return Shown::Bias;
     default: return Shown::Nothing;
   }
+}
+
+// Neuron j's column in a tensor of a layer of n neurons: its own, or its
+// channel's where the tensor has one value per channel (a conv layer's b and
+// ∂L/∂b, batch norm's β); −1 when the tensor is not per neuron at all.
+int neuron_column(const Eigen::MatrixXd& m, int j, int n, int plane) {
+  if (m.cols() == n) return j;
+  if (plane > 1 && m.cols() * plane == n) return j / plane;
+  return -1;
 }
 
 // 1, 2 or 5 × 10ᵏ, at least m: legend scales a reader can take in at a glance.
@@ -285,12 +296,17 @@ void compute_canvas_values(const Stepper& st, int example, const std::array<doub
   for (int l = 0; l <= last; ++l) {
     LayerView& v = out.layers[static_cast<std::size_t>(l)];
     const int n = sc.width(l);
+    const int plane = l > 0 && !sc.layers[static_cast<std::size_t>(l - 1)].out_shape.empty()
+                          ? sc.layers[static_cast<std::size_t>(l - 1)].out_shape.plane()
+                          : 1;
     v.values.resize(static_cast<std::size_t>(n));
     v.below = below_neurons(st, l, v.neurons);
     v.below_values.resize(static_cast<std::size_t>(n));
     if (v.below != Shown::Nothing) {
       const Eigen::MatrixXd& m = neuron_matrix(ps, v.below, l);
-      for (int j = 0; j < n; ++j) v.below_values[static_cast<std::size_t>(j)] = example_value(m, out.example, j);
+      if (neuron_column(m, 0, n, plane) < 0) v.below = Shown::Nothing;  // a layer without b (pooling, dropout)
+      for (int j = 0; j < n && v.below != Shown::Nothing; ++j)
+        v.below_values[static_cast<std::size_t>(j)] = example_value(m, out.example, neuron_column(m, j, n, plane));
     }
     // The update phase shows each parameter's step where the engine knows it
     // (parameter_step.hpp), else the gradient it comes from.
@@ -308,8 +324,9 @@ void compute_canvas_values(const Stepper& st, int example, const std::array<doub
                                                                  : neuron_matrix(ps, v.neurons, l);
       const double factor = 1.0;
       double& big = largest[static_cast<int>(scale_group(v.neurons))];
-      for (int j = 0; j < n; ++j) {
-        const double x = factor * example_value(m, out.example, j);
+      if (neuron_column(m, 0, n, plane) < 0) v.neurons = Shown::Nothing;
+      for (int j = 0; j < n && v.neurons != Shown::Nothing; ++j) {
+        const double x = factor * example_value(m, out.example, neuron_column(m, j, n, plane));
         v.values[static_cast<std::size_t>(j)] = x;
         if (std::isfinite(x)) big = std::max(big, std::abs(x));
       }
@@ -334,6 +351,11 @@ void compute_canvas_values(const Stepper& st, int example, const std::array<doub
                : weight_state                   ? weight_state
                                                 : &ls.grad_weights;
     v.factor = 1.0;
+    if (v.matrix->size() == 0) {  // a layer without weights (pooling, dropout)
+      v.edges = Shown::Nothing;
+      v.matrix = nullptr;
+      continue;
+    }
     v.edge_max = std::abs(v.factor) * max_abs(*v.matrix);
     double& big = largest[static_cast<int>(scale_group(v.edges))];
     big = std::max(big, v.edge_max);

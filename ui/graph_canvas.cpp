@@ -25,6 +25,7 @@
 #include "graph_layout.hpp"
 #include "optimizers/optimizer.hpp"
 #include "engine/parameter_step.hpp"
+#include "layers/layer_kind.hpp"
 #include "heatmap_texture.hpp"
 #include "image_paint.hpp"
 #include "panels.hpp"
@@ -40,9 +41,35 @@ constexpr float kMaxFitZoom = 1.0f;  // the layout is made for the panel: never 
 constexpr float kHeaderRows = 2.0f;
 
 // ---------------------------------------------------------------- [SECTION] view and input
+// Each layer as the layout draws it: an image when it has a shape (the
+// input's pixels, feature maps), joined to the layer before by what its kind
+// computes from it.
+std::vector<ColumnSpec> column_specs(const Scenario& sc) {
+  std::vector<ColumnSpec> specs;
+  const Shape input = sc.input_image();
+  specs.push_back(ColumnSpec{sc.input_size, input.channels, input.rows, input.cols, GapKind::Edges, 0});
+  for (const Layer& layer : sc.layers) {
+    ColumnSpec c{layer.size(), layer.out_shape.channels, layer.out_shape.rows, layer.out_shape.cols, GapKind::Edges, 0};
+    const std::string_view type = layer_kind(layer).type;
+    if (type == "conv2d") {
+      c.gap = GapKind::Kernels;
+      c.kernel = layer.kernel;
+    } else if (type == "batch_norm") {
+      c.gap = GapKind::Statistics;
+    } else if (!layer.dense()) {
+      c.gap = GapKind::Elementwise;
+    }
+    specs.push_back(c);
+  }
+  return specs;
+}
+
 std::uint64_t layout_key(const Scenario& sc, ImVec2 area, float text_px) {
   std::uint64_t h = mix(0, static_cast<std::uint64_t>(sc.input_size));
-  for (const Layer& layer : sc.layers) h = mix(h, static_cast<std::uint64_t>(layer.size()));
+  for (const ColumnSpec& c : column_specs(sc))
+    h = mix(mix(h, static_cast<std::uint64_t>(c.size)),
+            static_cast<std::uint64_t>(c.channels) * 7919ULL + static_cast<std::uint64_t>(c.gap) * 31ULL +
+                static_cast<std::uint64_t>(c.rows));
   if (sc.image_input()) h = mix(h, static_cast<std::uint64_t>(sc.input_shape[0]) * 65537ULL);
   for (const Feature& f : sc.data.features)
     h = mix(h, static_cast<std::uint64_t>(f.kind) * 1000003ULL + static_cast<std::uint64_t>(f.a) * 1009ULL +
@@ -56,9 +83,7 @@ void update_cache(Cache& c, const Session& session, const UiState& ui, ImVec2 ar
   const Scenario& sc = session.stepper().state().scenario;
   const std::uint64_t lk = layout_key(sc, area, text_px);
   if (lk != c.layout_key || c.layout.columns.size() != static_cast<std::size_t>(sc.layer_count() + 1)) {
-    std::vector<int> widths;
-    for (int l = 0; l <= sc.layer_count(); ++l) widths.push_back(sc.width(l));
-    c.layout = make_graph_layout(widths, area, text_px, sc.image_input() ? sc.input_shape : std::vector<int>{});
+    c.layout = make_graph_layout(column_specs(sc), area, text_px);
     c.layer_symbols.clear();
     for (int l = 0; l <= sc.layer_count(); ++l) c.layer_symbols.push_back(layer_symbol(sc, l));
     c.input_labels.clear();
@@ -134,7 +159,9 @@ void draw_lesson_highlights(const Frame& f, const LessonUiState& ls, bool presen
   if (ls.left_beat(f.revision)) return;  // stepped or edited away: the beat's marks would point at other values
   const int last = static_cast<int>(f.layout.columns.size()) - 1;
   for (const EdgeRef& e : ls.edges) {
-    if (e.layer < 1 || e.layer > last || f.layout.gaps[static_cast<std::size_t>(e.layer)].heatmap) continue;
+    if (e.layer < 1 || e.layer > last || f.layout.gaps[static_cast<std::size_t>(e.layer)].heatmap ||
+        !f.layout.gaps[static_cast<std::size_t>(e.layer)].edges())
+      continue;
     const ColumnLayout& s = f.column(e.layer - 1);
     const ColumnLayout& t = f.column(e.layer);
     if (e.i >= s.size || e.j >= t.size) continue;
@@ -252,6 +279,7 @@ void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue& commands
 
   const ImVec2 mouse = ImGui::GetIO().MousePos;
   const bool in_bands = mouse.y < origin.y + header || mouse.y > origin.y + size.y - legend;
+  f.hovered = hovered && !in_bands;
   if (hovered && !in_bands && !ImGui::IsMouseDragging(ImGuiMouseButton_Left, 2.0f))
     f.hover = hit_test(f, mouse);
   ui.hover = f.hover;
@@ -270,23 +298,36 @@ void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue& commands
   f.dl->PushClipRect(f.clip_min, f.clip_max, true);
   const int last = f.sc.layer_count();
   for (int l = 1; l <= last; ++l) {
-    if (c.layout.gaps[static_cast<std::size_t>(l)].heatmap)
-      draw_heatmap(f, l);
-    else
-      draw_edge_lines(f, l);
+    const GapLayout& g = c.layout.gaps[static_cast<std::size_t>(l)];
+    switch (g.kind) {
+      case GapKind::Kernels: draw_kernels(f, l); break;
+      case GapKind::Statistics: draw_statistics(f, l); break;
+      case GapKind::Elementwise: draw_elementwise_caption(f, l); break;
+      case GapKind::Edges:
+        if (g.heatmap)
+          draw_heatmap(f, l);
+        else
+          draw_edge_lines(f, l);
+        break;
+    }
   }
   for (int l = 1; l <= last; ++l)
-    if (!c.layout.gaps[static_cast<std::size_t>(l)].heatmap) draw_edge_numbers(f, l);
+    if (c.layout.gaps[static_cast<std::size_t>(l)].edges() && !c.layout.gaps[static_cast<std::size_t>(l)].heatmap)
+      draw_edge_numbers(f, l);
   draw_edge_hover(f);
   draw_selection(f);
   for (int l = 0; l <= last; ++l) {
-    if (f.column(l).compact)
+    if (f.column(l).image && l > 0)
+      draw_feature_maps(f, l);
+    else if (f.column(l).compact)
       draw_cells(f, l);
     else
       draw_circles(f, l);
+    if (l > 0) draw_dropped(f, l);
   }
   draw_change_flash(f, session.last_change(), change_flash_strength(ui));
   draw_neuron_hover(f);
+  draw_window_hover(f);
   draw_lesson_highlights(f, ui.lesson, ui.presenter);
   if (f.column(0).image) {  // the image to paint on, for the GUI tests
     const ImVec2 lo = f.screen(f.column(0).min), hi = f.screen(f.column(0).max);

@@ -41,6 +41,8 @@ struct Cache {
   int legend_rows = 2;  // the legend's rows last frame
   Eigen::MatrixXd mosaic;  // the weights out of an image input, tiled (draw_heatmap)
   std::vector<HeatmapTexture> heatmaps;  // heatmaps[l]: layer l's weights as an image
+  std::vector<HeatmapTexture> maps;      // maps[l]: layer l's feature maps (canvas_layers.cpp)
+  std::vector<HeatmapTexture> kernels;   // kernels[l]: a conv layer's kernels
 };
 
 inline std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
@@ -74,6 +76,7 @@ struct Frame {
   // their symbols move up to clear the ring.
   const std::vector<NeuronRef>* ringed = nullptr;
   Cache* cache = nullptr;  // this UiState's (ui.caches): the textures, the labels
+  bool hovered = false;    // the mouse is on the canvas, off its header and legend
 
   bool is_ringed(int l, int j) const {
     if (!ringed) return false;
@@ -109,5 +112,7 @@ bool on_edge_number(const Frame& f, int l, ImVec2 mouse, int& i, int& j);
 CanvasItem hit_test(const Frame& f, ImVec2 mouse);
 // The hovered item's tooltip, every number of it (canvas_tooltips.cpp).
 void draw_tooltip(const Frame& f);
+// A unit of a conv, pooling, batch-norm or dropout layer (canvas_layer_tooltips.cpp).
+void layer_neuron_tooltip(const Frame& f, int l, int j);
 
 }  // namespace bpv::canvas

@@ -27,6 +27,8 @@ constexpr float kTargetLabelsWidth = 56.0f;   // "y₁ = 0.5" right of the outpu
 constexpr float kNumberInsideRadius = 22.0f;  // smaller circles cannot hold "0.1234"
 constexpr float kNumberBesideWidth = 64.0f;   // "-0.00363" beside such an output circle, with its plate
 const ImVec2 kLossHalf{50.0f, 24.0f};
+constexpr float kMinStatCell = 20.0f, kMaxStatCell = 48.0f, kStatMargin = 8.0f;  // a batch-norm statistic's cell: "-0.123" at most
+constexpr float kElementwiseGap = 44.0f;  // pooling, dropout: nothing drawn between the columns but a caption
 constexpr float kLossCaptionHalf = 70.0f;     // "binary_cross_entropy" over the box is wider than it
 
 // The sizes above for the canvas text actually drawn: k = text px / design px.
@@ -86,15 +88,33 @@ void size_cells(ColumnLayout& c, float height) {
 }
 
 void place_cells(ColumnLayout& c) {
-  const ImVec2 half{0.5f * c.cell_w * static_cast<float>(c.cols),
-                    0.5f * c.cell_h * static_cast<float>(c.rows)};
+  const ImVec2 half{0.5f * c.cell_w * static_cast<float>(c.image ? c.mosaic_cols() : c.cols),
+                    0.5f * c.cell_h * static_cast<float>(c.image ? c.mosaic_rows() : c.rows)};
   c.cells_min = {c.x - half.x, -half.y};
   c.min = c.cells_min;
   c.max = {c.x + half.x, half.y};
 }
 
 float column_width(const ColumnLayout& c) {
+  if (c.image) return c.cell_w * static_cast<float>(c.mosaic_cols());
   return c.compact ? c.cell_w * static_cast<float>(c.cols) : 2.0f * c.radius;
+}
+
+// An image's tiles, as many to a row as makes its pixels largest in
+// width × height, and never larger than kMaxImagePixel.
+void size_image(ColumnLayout& c, float width, float height, const Metrics& m) {
+  float best = 0.0f;
+  int best_across = 1;
+  for (int across = 1; across <= c.channels; ++across) {
+    c.tiles_across = across;
+    const float texel = std::min(width / static_cast<float>(c.mosaic_cols()), height / static_cast<float>(c.mosaic_rows()));
+    if (texel > best) {
+      best = texel;
+      best_across = across;
+    }
+  }
+  c.tiles_across = best_across;
+  c.cell_h = c.cell_w = std::clamp(best, 1.0f, kMaxImagePixel * m.k);
 }
 
 // Where the numbers of a circle-to-circle gap go. Near the target, at a
@@ -121,7 +141,7 @@ float label_distance(const ColumnLayout& s, const ColumnLayout& t, const Metrics
 // them largest in the gap's rectangle; the rectangle shrinks to them, centred.
 void fit_weight_images(GapLayout& g, const ColumnLayout& image, int tiles) {
   g.weight_images = true;
-  g.image_rows = image.rows;
+  g.image_rows = image.rows * image.channels;  // a multi-channel input's channels stacked
   g.image_cols = image.cols;
   g.tile_count = tiles;
   const float w = g.max.x - g.min.x, h = g.max.y - g.min.y;
@@ -143,6 +163,49 @@ void fit_weight_images(GapLayout& g, const ColumnLayout& image, int tiles) {
   g.max = {c.x + half.x, c.y + half.y};
 }
 
+// A conv layer's kernels in the gap: C′ rows of C tiles, each k × k texels,
+// as large as the box allows, centred.
+void place_kernels(GapLayout& g, const ColumnLayout& s, const ColumnLayout& t, int kernel) {
+  g.kernel = std::max(1, kernel);
+  g.in_channels = s.image ? s.channels : 1;
+  g.out_channels = t.image ? t.channels : 1;
+  const float w = t.min.x - s.max.x - 2.0f * kHeatMargin;
+  const float h = 2.0f * std::max(s.max.y, t.max.y);
+  const int texels_across = g.in_channels * (g.kernel + 1) - 1, texels_down = g.out_channels * (g.kernel + 1) - 1;
+  const float texel = std::max(1.0f, std::min({w / static_cast<float>(texels_across), h / static_cast<float>(texels_down),
+                                               kMaxImagePixel}));
+  const ImVec2 c{0.5f * (s.max.x + t.min.x), 0.0f};
+  const ImVec2 half{0.5f * texel * static_cast<float>(texels_across), 0.5f * texel * static_cast<float>(texels_down)};
+  g.min = {c.x - half.x, c.y - half.y};
+  g.max = {c.x + half.x, c.y + half.y};
+}
+
+// A batch-norm layer's μ, σ², γ, β: four cells a feature, each feature's row
+// beside its neuron (or its map) in the column before when that column is
+// circles or one tile a row, else stacked.
+void place_statistics(GapLayout& g, const ColumnLayout& s, const ColumnLayout& t, const Metrics& m) {
+  const int features = t.image ? t.channels : t.size;
+  g.stats_cell_w = std::min(kMaxStatCell * m.k, (t.min.x - s.max.x - 2.0f * kStatMargin) / 4.0f);
+  g.stats_y.assign(static_cast<std::size_t>(features), 0.0f);
+  const bool beside_circles = !s.compact && s.size == features;
+  const bool beside_tiles = s.image && s.tiles_across == 1 && s.channels == features;
+  if (beside_circles) {
+    g.stats_cell_h = std::min(s.pitch - 4.0f, 1.6f * kDesignTextPx * m.k);
+  } else {
+    const float height = beside_tiles ? s.max.y - s.min.y : 2.0f * std::max(s.max.y, t.max.y);
+    g.stats_cell_h = std::clamp(height / static_cast<float>(features), 3.0f, 1.6f * kDesignTextPx * m.k);
+  }
+  for (int f = 0; f < features; ++f) {
+    float y = (static_cast<float>(f) - 0.5f * static_cast<float>(features)) * g.stats_cell_h;
+    if (beside_circles) y = s.center(f).y - 0.5f * g.stats_cell_h;
+    if (beside_tiles) y = s.cell_min(f * s.rows * s.cols).y + 0.5f * (static_cast<float>(s.rows) * s.cell_h - g.stats_cell_h);
+    g.stats_y[static_cast<std::size_t>(f)] = y;
+  }
+  const float x0 = 0.5f * (s.max.x + t.min.x) - 2.0f * g.stats_cell_w;
+  g.min = {x0, features > 0 ? g.stats_y.front() : 0.0f};
+  g.max = {x0 + 4.0f * g.stats_cell_w, features > 0 ? g.stats_y.back() + g.stats_cell_h : 0.0f};
+}
+
 }  // namespace
 
 ImVec2 ColumnLayout::center(int j) const {
@@ -151,9 +214,18 @@ ImVec2 ColumnLayout::center(int j) const {
   return {m.x + 0.5f * cell_w, m.y + 0.5f * cell_h};
 }
 
+int ColumnLayout::mosaic_rows() const {
+  const int tiles_down = (channels + tiles_across - 1) / tiles_across;
+  return tiles_down * (rows + 1) - 1;
+}
+int ColumnLayout::mosaic_cols() const { return std::min(channels, tiles_across) * (cols + 1) - 1; }
+
 ImVec2 ColumnLayout::cell_min(int j) const {
-  if (image)
-    return {cells_min.x + static_cast<float>(j % cols) * cell_w, cells_min.y + static_cast<float>(j / cols) * cell_h};
+  if (image) {
+    const int plane = rows * cols, ch = j / plane, q = j % plane;
+    const int col = (ch % tiles_across) * (cols + 1) + q % cols, row = (ch / tiles_across) * (rows + 1) + q / cols;
+    return {cells_min.x + static_cast<float>(col) * cell_w, cells_min.y + static_cast<float>(row) * cell_h};
+  }
   return {cells_min.x + static_cast<float>(j / rows) * cell_w,
           cells_min.y + static_cast<float>(j % rows) * cell_h};
 }
@@ -163,7 +235,12 @@ int ColumnLayout::neuron_at(ImVec2 p) const {
     if (p.x < min.x || p.x >= max.x || p.y < min.y || p.y >= max.y) return -1;
     const int col = static_cast<int>((p.x - cells_min.x) / cell_w);
     const int row = static_cast<int>((p.y - cells_min.y) / cell_h);
-    if (image) return row < rows && col < cols ? row * cols + col : -1;
+    if (image) {  // which tile, then which pixel of it (none on a space)
+      const int r = row % (rows + 1), cc = col % (cols + 1);
+      const int ch = (row / (rows + 1)) * tiles_across + col / (cols + 1);
+      if (r == rows || cc == cols || col / (cols + 1) >= tiles_across || ch >= channels) return -1;
+      return (ch * rows + r) * cols + cc;
+    }
     const int j = col * rows + row;
     return row < rows && j < size ? j : -1;
   }
@@ -207,21 +284,26 @@ namespace {
 // numbers_everywhere: widen each gap until every edge's number clears the
 // circles; without, the gaps stay narrow and only the edges of the neuron
 // under the mouse (or selected) get numbers, halfway along.
-GraphLayout layout_for(const std::vector<int>& widths, ImVec2 area, float height, const Metrics& m,
-                       bool numbers_everywhere, const std::vector<int>& input_shape) {
-  const bool image = input_shape.size() == 2 && !widths.empty() && input_shape[0] * input_shape[1] == widths[0];
+GraphLayout layout_for(const std::vector<ColumnSpec>& specs, ImVec2 area, float height, const Metrics& m,
+                       bool numbers_everywhere) {
   GraphLayout g;
   g.edge_numbers_on_hover = !numbers_everywhere;
-  const int n_cols = static_cast<int>(widths.size());
+  const int n_cols = static_cast<int>(specs.size());
   if (n_cols == 0) return g;
-  bool any_compact = image;
-  for (int n : widths) any_compact = any_compact || n > kMaxCircleNeurons;
+  bool any_compact = false;
+  int images = 0;
+  for (const ColumnSpec& c : specs) {
+    any_compact = any_compact || c.size > kMaxCircleNeurons || c.channels > 0;
+    images += c.channels > 0 ? 1 : 0;
+  }
   height = std::max(120.0f, height - m.symbol_space - (any_compact ? m.caption_space : 0.0f));
+  // Each image (an input, feature maps) gets a share of the width; several share more.
+  const float image_width = std::min(0.22f, 0.55f / static_cast<float>(std::max(1, images))) * area.x;
 
   // Vertical: circles share one pitch so rows line up across columns; strips fill the height.
   int most_circles = 1;
-  for (int n : widths)
-    if (n <= kMaxCircleNeurons) most_circles = std::max(most_circles, n);
+  for (const ColumnSpec& c : specs)
+    if (c.size <= kMaxCircleNeurons && c.channels == 0) most_circles = std::max(most_circles, c.size);
   // Short of height, the circles close up (down to tight_pitch) rather than
   // the whole network being shown smaller than its text needs.
   const float pitch =
@@ -229,15 +311,15 @@ GraphLayout layout_for(const std::vector<int>& widths, ImVec2 area, float height
   g.columns.resize(static_cast<std::size_t>(n_cols));
   for (int l = 0; l < n_cols; ++l) {
     ColumnLayout& c = g.columns[static_cast<std::size_t>(l)];
-    c.size = std::max(1, widths[static_cast<std::size_t>(l)]);
-    c.compact = c.size > kMaxCircleNeurons || (l == 0 && image);
-    if (l == 0 && image) {  // square pixels, as large as the height and a share of the width allow
-      c.image = true;
-      c.rows = input_shape[0];
-      c.cols = input_shape[1];
-      c.cell_h = c.cell_w = std::clamp(std::min({height / static_cast<float>(c.rows),
-                                                 0.22f * area.x / static_cast<float>(c.cols), kMaxImagePixel * m.k}),
-                                       1.0f, kMaxImagePixel * m.k);
+    const ColumnSpec& spec = specs[static_cast<std::size_t>(l)];
+    c.size = std::max(1, spec.size);
+    c.image = spec.channels > 0 && spec.channels * spec.rows * spec.cols == spec.size;
+    c.compact = c.size > kMaxCircleNeurons || c.image;
+    if (c.image) {  // square pixels, as large as the height and a share of the width allow
+      c.channels = spec.channels;
+      c.rows = spec.rows;
+      c.cols = spec.cols;
+      size_image(c, image_width, height, m);
     } else if (c.compact) {
       size_cells(c, height);
     } else {
@@ -266,8 +348,25 @@ GraphLayout layout_for(const std::vector<int>& widths, ImVec2 area, float height
     ColumnLayout& c = g.columns[static_cast<std::size_t>(l)];
     if (l > 0) {
       GapLayout& gap = g.gaps[static_cast<std::size_t>(l)];
-      gap.heatmap = c.compact || g.columns[static_cast<std::size_t>(l - 1)].compact;
+      gap.kind = specs[static_cast<std::size_t>(l)].gap;
+      gap.heatmap = gap.edges() && (c.compact || g.columns[static_cast<std::size_t>(l - 1)].compact);
       const ColumnLayout& s = g.columns[static_cast<std::size_t>(l - 1)];
+      if (!gap.edges()) {
+        const float low = gap.kind == GapKind::Kernels      ? kHeatGapMin * m.k
+                          : gap.kind == GapKind::Statistics ? 4.0f * kMinStatCell * m.k + 2.0f * kStatMargin
+                                                            : kElementwiseGap * m.k;
+        const float high = gap.kind == GapKind::Kernels      ? kHeatGapMax * m.k
+                           : gap.kind == GapKind::Statistics ? 4.0f * kMaxStatCell * m.k + 2.0f * kStatMargin
+                                                             : 2.0f * kElementwiseGap * m.k;
+        x += std::clamp(share, low, high);
+        c.x = x + 0.5f * column_width(c);
+        x += column_width(c);
+        if (c.compact)
+          place_cells(c);
+        else
+          place_circles(c);
+        continue;
+      }
       float low = gap.heatmap ? kHeatGapMin : kLineGapMin;
       if (gap.heatmap && s.image) low = std::max(low, 0.3f * area.x);  // one small image per neuron needs room
       if (!gap.heatmap) {  // widen a gap whose edge numbers would be readable, so they clear the circles
@@ -289,7 +388,14 @@ GraphLayout layout_for(const std::vector<int>& widths, ImVec2 area, float height
     GapLayout& gap = g.gaps[static_cast<std::size_t>(l)];
     const ColumnLayout& s = g.columns[static_cast<std::size_t>(l - 1)];
     const ColumnLayout& t = g.columns[static_cast<std::size_t>(l)];
-    if (gap.heatmap) {
+    if (gap.kind == GapKind::Kernels) {
+      place_kernels(gap, s, t, specs[static_cast<std::size_t>(l)].kernel);
+    } else if (gap.kind == GapKind::Statistics) {
+      place_statistics(gap, s, t, m);
+    } else if (gap.kind == GapKind::Elementwise) {
+      gap.min = {s.max.x, -0.5f * m.symbol_space};
+      gap.max = {t.min.x, 0.5f * m.symbol_space};
+    } else if (gap.heatmap) {
       const float half_h = std::max(s.max.y, t.max.y);
       gap.min = {s.max.x + kHeatMargin, -half_h};
       gap.max = {t.min.x - kHeatMargin, half_h};
@@ -311,29 +417,31 @@ GraphLayout layout_for(const std::vector<int>& widths, ImVec2 area, float height
     g.max.y = std::max(g.max.y, c.max.y + (c.compact ? 4.0f : m.below_space));
   }
   for (const GapLayout& gap : g.gaps)
-    if (gap.heatmap) g.max.y = std::max(g.max.y, gap.max.y + m.caption_space);
+    if (gap.heatmap || gap.kind == GapKind::Kernels || gap.kind == GapKind::Statistics) {
+      g.min.y = std::min(g.min.y, gap.min.y - m.symbol_space);
+      g.max.y = std::max(g.max.y, gap.max.y + m.caption_space);
+    }
   return g;
 }
 
 }  // namespace
 
-GraphLayout make_graph_layout(const std::vector<int>& widths, ImVec2 area, float text_px,
-                              const std::vector<int>& input_shape) {
+GraphLayout make_graph_layout(const std::vector<ColumnSpec>& widths, ImVec2 area, float text_px) {
   const Metrics m = metrics_for(text_px);
   auto zoom_of = [&](const GraphLayout& l) {
     const float w = std::max(1.0f, l.max.x - l.min.x), h = std::max(1.0f, l.max.y - l.min.y);
     return std::min(area.x / w, area.y / h);
   };
-  GraphLayout g = layout_for(widths, area, area.y, m, true, input_shape);
+  GraphLayout g = layout_for(widths, area, area.y, m, true);
   // Shown smaller than it is laid out, its text would no longer fit its
   // circles and gaps: numbers on every edge cost too much width here, so
   // they come on demand.
-  if (zoom_of(g) < 0.98f) g = layout_for(widths, area, area.y, m, false, input_shape);
+  if (zoom_of(g) < 0.98f) g = layout_for(widths, area, area.y, m, false);
   // Still too wide, it will be shown smaller, leaving height unused: lay it
   // out again as tall as it will then have room for.
   const float w = g.max.x - g.min.x, h = g.max.y - g.min.y;
   const float zoom = zoom_of(g);
-  if (zoom < 0.98f && area.x / w < area.y / h) g = layout_for(widths, area, area.y / zoom, m, false, input_shape);
+  if (zoom < 0.98f && area.x / w < area.y / h) g = layout_for(widths, area, area.y / zoom, m, false);
   return g;
 }
 

@@ -8,6 +8,7 @@
 #pragma once
 #include <imgui.h>
 
+#include <cstdint>
 #include <vector>
 
 namespace bpv {
@@ -25,9 +26,14 @@ struct ColumnLayout {
   ImVec2 cells_min{0, 0};
   float cell_w = 0.0f, cell_h = 0.0f;
   int rows = 0, cols = 0;
-  // An image input (Scenario::input_shape): the cells are its pixels, row by
-  // row (neuron j in row j / cols, column j % cols), square.
+  // An image (the input's pixels, or a conv or pooling layer's feature
+  // maps): the cells are its pixels, square, rows × cols a channel. Channel
+  // c is a tile, tiles_across to a row with one texel of space between
+  // them; neuron j is channel j / (rows·cols), pixel j % (rows·cols) row by row.
   bool image = false;
+  int channels = 1, tiles_across = 1;
+  int mosaic_rows() const;  // texels of all the tiles, spaces included
+  int mosaic_cols() const;
   ImVec2 min{0, 0}, max{0, 0};  // bounding box of the neurons
 
   ImVec2 center(int j) const;     // circles; for cells the cell's centre
@@ -35,10 +41,33 @@ struct ColumnLayout {
   int neuron_at(ImVec2 p) const;  // −1 when p is on none
 };
 
+// What joins a layer to the one before: edges (a dense layer's weights),
+// a conv layer's kernels, a batch-norm layer's per-feature statistics, or
+// nothing drawn per edge (pooling, dropout: each output reads a few inputs).
+enum class GapKind : std::uint8_t { Edges, Kernels, Statistics, Elementwise };
+
+// A column as the layout needs it: its neurons, the image they form (channels
+// > 0), and what joins it to the column before.
+struct ColumnSpec {
+  int size = 0;
+  int channels = 0, rows = 0, cols = 0;
+  GapKind gap = GapKind::Edges;
+  int kernel = 0;  // Kernels: k
+};
+
 // The edges into layer l (l ≥ 1), between columns l−1 and l.
 struct GapLayout {
+  GapKind kind = GapKind::Edges;
+  bool edges() const { return kind == GapKind::Edges; }
   bool heatmap = false;         // W as an image: row i = neuron i of l−1, column j = neuron j of l
-  ImVec2 min{0, 0}, max{0, 0};  // heatmap rectangle
+  ImVec2 min{0, 0}, max{0, 0};  // heatmap rectangle; the kernels' or the statistics' box
+  // Kernels: kernel W[c′, c] (k × k) is the tile in row c′, column c, one
+  // texel of space between tiles.
+  int kernel = 0, in_channels = 0, out_channels = 0;
+  // Statistics: μ, σ², γ, β as four cells side by side, one row per feature,
+  // row f's top at stats_y[f] (in line with the feature's neuron or map).
+  std::vector<float> stats_y;
+  float stats_cell_w = 0.0f, stats_cell_h = 0.0f;
   // Out of an image input: W as one small image per neuron j of l (its
   // weights laid out like the input's pixels), tiles_across to a row, one
   // texel of space between tiles. image_rows × image_cols is the input's shape.
@@ -69,12 +98,10 @@ struct GraphLayout {
   ImVec2 min{0, 0}, max{0, 0};  // everything drawn in canvas space
 };
 
-// widths[l] = neurons of layer l (0 = input). `area`: the pixels available;
+// columns[l] = layer l (0 = input). `area`: the pixels available;
 // text_px: the height of the canvas text at zoom 1, which sizes the circles,
 // the label spacing and the room for labels.
-// input_shape: {rows, cols} when the input layer is an image, else empty.
-GraphLayout make_graph_layout(const std::vector<int>& widths, ImVec2 area, float text_px,
-                              const std::vector<int>& input_shape = {});
+GraphLayout make_graph_layout(const std::vector<ColumnSpec>& columns, ImVec2 area, float text_px);
 
 // screen = origin + pan + canvas · zoom
 struct CanvasView {

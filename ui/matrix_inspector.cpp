@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "layers/layer_kind.hpp"
 #include "engine/describe.hpp"
 #include "optimizers/optimizer.hpp"
 #include "panels.hpp"
@@ -436,6 +437,12 @@ void DrawMatrixInspector(const Session& session, UiState& ui, CommandQueue& comm
     return;
   }
   draw_controls(sc, followed, ui);
+  if (sc.layers[l - 1].weights.size() == 0) {  // pooling, dropout
+    ImGui::TextWrapped("Layer %d (%s) has no parameters: it has no weights to show, learn or update.", l,
+                       std::string(layer_kind(sc.layers[l - 1]).type).c_str());
+    ImGui::End();
+    return;
+  }
 
   auto applied = [&](OpKind kind) -> std::optional<std::size_t> {
     const auto k = op_index(st, kind, l);
@@ -445,7 +452,7 @@ void DrawMatrixInspector(const Session& session, UiState& ui, CommandQueue& comm
                     st.state().layers[l - 1],
                     l,
                     sc.layers[l - 1].fan_in(),
-                    sc.layers[l - 1].size(),
+                    static_cast<int>(sc.layers[l - 1].weights.cols()),  // a conv layer's C′, not its C′·H·W units
                     st.is_computed({Buffer::GradWeights, l}),
                     st.is_computed({Buffer::GradBias, l}),
                     applied(OpKind::UpdateWeights),

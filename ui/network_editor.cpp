@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <string>
 
+#include "layers/layer_kind.hpp"
 #include "layers/activations.hpp"
 #include "engine/describe.hpp"
 #include "layers/losses.hpp"
@@ -142,10 +143,22 @@ void draw_layers(const Session& session, UiState& ui, CommandQueue& commands) {
     ImGui::TableNextRow();
     ImGui::TableSetColumnIndex(0);
     const char* role = l == 0 ? "the input" : l == L ? "the output" : "a hidden layer";
-    ImGui::Text("%s · %d", layer_symbol(sc, l).c_str(), sc.width(l));
+    const Layer* layer = l >= 1 ? &sc.layers[l - 1] : nullptr;
+    if (layer && !layer->dense()) {  // its kind and the shape it gives
+      const Shape& s = layer->out_shape;
+      const std::string type(layer_kind(*layer).type);
+      if (s.empty())
+        ImGui::Text("%s · %s %d", layer_symbol(sc, l).c_str(), type.c_str(), sc.width(l));
+      else
+        ImGui::Text("%s · %s %d×%d×%d", layer_symbol(sc, l).c_str(), type.c_str(), s.channels, s.rows, s.cols);
+    } else {
+      ImGui::Text("%s · %d", layer_symbol(sc, l).c_str(), sc.width(l));
+    }
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s, %d neurons", role, sc.width(l));
     ImGui::TableSetColumnIndex(1);
-    if (l >= 1) {
+    if (layer && !layer->dense() && !layer_kind(*layer).parameters && layer_kind(*layer).type != "batch_norm") {
+      ImGui::TextDisabled("—");  // pooling, dropout: no activation of their own
+    } else if (l >= 1) {
       ImGui::SetNextItemWidth(110.0f * ui.content_scale);
       const std::string current(sc.layers[l - 1].activation->name);
       if (ImGui::BeginCombo("##act", current.c_str())) {

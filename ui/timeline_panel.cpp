@@ -72,7 +72,11 @@ void DrawTimeline(const Session& session, UiState& ui, CommandQueue& commands, P
     if (k + 1 == st.cursor()) dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(b.x + 1, b.y + 1), pal.writes, 2.0f, 0, 3.0f);
     const std::string num = std::to_string(k + 1);
     if ((k + 1) % static_cast<std::size_t>(stride) == 0) {  // never numbers that run into each other
-      dl->AddText(ImVec2(a.x + 3, a.y + 3), applied ? pal.on_phase : pal.text, num.c_str());
+      // Wider than its cell, a number ends at the cell's right edge, over
+      // the cells before it (drawn already), not under the ones after.
+      const float w = ImGui::CalcTextSize(num.c_str()).x;
+      const float tx = w + 6.0f > cell_w ? b.x - w - 3.0f : a.x + 3.0f;
+      dl->AddText(ImVec2(tx, a.y + 3), applied ? pal.on_phase : pal.text, num.c_str());
     }
     ImGui::SetCursorScreenPos(a);
     ImGui::PushID(static_cast<int>(k));

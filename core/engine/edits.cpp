@@ -1,4 +1,5 @@
 #include "engine/edits.hpp"
+#include "layers/layer_kind.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -44,8 +45,20 @@ Eigen::MatrixXd fresh(const Scenario& sc, int rows, int cols, int fan_in, int fa
 constexpr const char* kDataSetInputs = "the inputs of a data set are its features: choose them in the Data tab";
 constexpr const char* kDataSetRows = "the mini-batch op writes x and y from the data set: add or remove its points in the Data tab";
 
+// Neurons are added to and removed from a dense layer (or a plain input)
+// whose next layer is dense: the size of a conv, pooling, batch-norm or
+// dropout layer follows from its input's shape.
+std::string resizable(const Scenario& sc, int l) {
+  const auto named = [&](int at) { return "layer " + std::to_string(at) + " (" + std::string(layer_kind(sc.layers[at - 1]).type) + ")"; };
+  if (l >= 1 && !sc.layers[l - 1].dense()) return "the size of " + named(l) + " follows from its input: change it in the layer's settings";
+  if (l == 0 && sc.input_channels > 1) return "the input is an image of several channels: its size is its shape";
+  if (!sc.layers[l].dense()) return named(l + 1) + " takes its shape from this layer: neurons are added to a layer followed by a dense one";
+  return "";
+}
+
 std::string add_neuron(Scenario& sc, int l) {
   if (!in(l, 0, sc.layer_count())) return "a neuron can be added to the input or a hidden layer, not the output (it must match the targets)";
+  if (std::string why = resizable(sc, l); !why.empty()) return why;
   if (l == 0 && sc.data.active()) return kDataSetInputs;
   const int n = sc.width(l);
   if (n >= kMaxNeurons) return "a layer has at most " + std::to_string(kMaxNeurons) + " neurons";
@@ -71,6 +84,7 @@ std::string remove_neuron(Scenario& sc, int l, int j) {
   if (!in(l, 0, sc.layer_count())) return "neurons can be removed from the input or a hidden layer, not the output";
   if (!in(j, 0, sc.width(l))) return "no such neuron";
   if (sc.width(l) == 1) return "a layer needs at least one neuron";
+  if (std::string why = resizable(sc, l); !why.empty()) return why;
   if (l == 0 && sc.data.active()) return kDataSetInputs;
   if (l == 0) {
     sc.inputs = without_col(sc.inputs, j);
@@ -287,13 +301,14 @@ struct Applier {
   std::string operator()(const edit::SetWeight& e) {
     if (!in(e.layer, 1, sc.layer_count() + 1)) return "no such layer";
     Layer& layer = sc.layers[e.layer - 1];
-    if (!in(e.row, 0, layer.fan_in()) || !in(e.col, 0, layer.size())) return "no such weight";
+    if (!in(e.row, 0, layer.fan_in()) || !in(e.col, 0, static_cast<int>(layer.weights.cols()))) return "no such weight";
     if (auto err = check_finite(e.value); !err.empty()) return err;
     layer.weights(e.row, e.col) = e.value;
     return "";
   }
   std::string operator()(const edit::SetBias& e) {
-    if (!in(e.layer, 1, sc.layer_count() + 1) || !in(e.col, 0, sc.width(e.layer))) return "no such bias";
+    if (!in(e.layer, 1, sc.layer_count() + 1) || !in(e.col, 0, static_cast<int>(sc.layers[e.layer - 1].bias.cols())))
+      return "no such bias";
     if (auto err = check_finite(e.value); !err.empty()) return err;
     sc.layers[e.layer - 1].bias(0, e.col) = e.value;
     return "";
@@ -360,6 +375,9 @@ struct Applier {
     if (!in(e.size, 1, kMaxNeurons + 1)) return "a layer has 1 to " + std::to_string(kMaxNeurons) + " neurons";
     const Activation* act = find_activation(e.activation);
     if (!act) return "unknown activation '" + e.activation + "'";
+    if (!sc.layers[e.after].dense())
+      return "a dense layer goes before a dense layer: layer " + std::to_string(e.after + 1) + " (" +
+             std::string(layer_kind(sc.layers[e.after]).type) + ") takes its shape from the layer before it";
     const int l = e.after + 1, fan_in = sc.width(e.after);
     Layer layer;
     layer.activation = act;
@@ -373,6 +391,14 @@ struct Applier {
   }
   std::string operator()(const edit::RemoveLayer& e) {
     if (!in(e.layer, 1, sc.layer_count())) return "only a hidden layer can be removed";
+    const Layer& gone = sc.layers[e.layer - 1];
+    if (!gone.dense() && gone.out_shape == gone.in_shape && gone.size() == sc.width(e.layer - 1)) {
+      sc.layers.erase(sc.layers.begin() + (e.layer - 1));  // dropout, batch norm: what follows sees the same input
+      return "";
+    }
+    if (!gone.dense() || !sc.layers[e.layer].dense())
+      return "removing layer " + std::to_string(e.layer) + " would change the shape the layer after it reads: "
+             "remove a dense layer between two dense ones, or a dropout or batch-norm layer";
     const int fan_in = sc.width(e.layer - 1);
     Layer& next = sc.layers[e.layer];
     next.weights = fresh(sc, fan_in, next.size(), fan_in, next.size(), e.layer, 2000 + fan_in, false);
@@ -389,8 +415,16 @@ struct Applier {
     sc.has_init = true;
     for (int l = 1; l <= sc.layer_count(); ++l) {
       Layer& layer = sc.layers[l - 1];
-      layer.weights = init_weights(init, layer.fan_in(), layer.size(), init_stream(init.seed, l, false));
-      layer.bias = init_bias(init, layer.size(), init_stream(init.seed, l, true));
+      if (!layer_kind(layer).parameters) continue;  // pooling, dropout
+      if (layer_kind(layer).type == "batch_norm") {  // γ = 1, β = 0, as PyTorch starts them
+        layer.weights.setOnes();
+        layer.bias.setZero();
+        continue;
+      }
+      // A conv layer's W is (C·k·k) × C′, a dense one's n_prev × n: init by its own shape.
+      const int fan_out = static_cast<int>(layer.weights.cols());
+      layer.weights = init_weights(init, layer.fan_in(), fan_out, init_stream(init.seed, l, false));
+      layer.bias = init_bias(init, fan_out, init_stream(init.seed, l, true));
     }
     return "";
   }
