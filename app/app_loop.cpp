@@ -30,9 +30,15 @@ std::vector<ExampleGroup> example_groups() {
   // An expression opens in its own window (app/expression_app.cpp); on the page, in its canvas.
   folders.push_back({"Expression graphs", builtin_assets_dir() + "/expressions"});
   folders.push_back({"Expression lessons", builtin_assets_dir() + "/expressions/lessons"});
+  // Conv, pooling, batch norm and dropout; digits_conv is imported from the digits data set with the real data.
+  folders.push_back({"Layers beyond dense", builtin_assets_dir() + "/layer_examples"});
+#ifndef __EMSCRIPTEN__
+  folders.push_back({"Layers beyond dense", real_data_dir() + "/layers"});
+#endif
   std::vector<ExampleGroup> groups;
   for (const Folder& folder : folders) {
-    ExampleGroup& g = groups.emplace_back();
+    // A second folder of the same name adds to the group before it.
+    ExampleGroup& g = !groups.empty() && groups.back().name == folder.name ? groups.back() : groups.emplace_back();
     g.name = folder.name;
     if (g.name == "Real data") g.missing = "Iris and Digits: run .ci/setup, then configure and build again";
     for (const ScenarioListing& s : list_scenarios(folder.path)) g.files.push_back(ExampleFile{s.title, s.path});

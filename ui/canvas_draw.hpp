@@ -65,7 +65,7 @@ void draw_role_frame(const Frame& f, ImVec2 a, ImVec2 b, Role role, Shown shown,
 void draw_feature_maps(const Frame& f, int l);       // a conv or pooling layer's channels
 void draw_kernels(const Frame& f, int l);            // the gap into a conv layer
 void draw_statistics(const Frame& f, int l);         // the gap into a batch-norm layer
-void draw_elementwise_caption(const Frame& f, int l);  // the gap into pooling or dropout
+void draw_elementwise(const Frame& f, int l);        // the gap into pooling or dropout
 void draw_dropped(const Frame& f, int l);            // a dropout layer's dropped units, crossed out
 void draw_window_hover(const Frame& f);              // the window under a hovered conv or pooling output
 

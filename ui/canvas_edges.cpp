@@ -237,7 +237,9 @@ void draw_heatmap(const Frame& f, int l) {
     std::snprintf(caption, sizeof caption, "%s  %d×%d%s", sym.c_str(), s.size, t.size,
                   v.edges == Shown::Nothing ? "  not yet" : "");
   const ImU32 ink = v.edge_role != Role::None ? f.pal.text : f.pal.text_dim;
-  const float cx = 0.5f * (a.x + b.x), room = b.x - a.x + 36.0f * f.view.zoom;
+  // Wider than the heatmap, but clear of the numbers on plates across the circles either side.
+  const float cx = 0.5f * (a.x + b.x),
+              room = std::min(b.x - a.x + 36.0f * f.view.zoom, (t.min.x - s.max.x) * f.view.zoom - 40.0f);
   if (text_width(f.small, f.small_size, caption) <= room)
     text_centered(f, f.small, f.small_size, ImVec2(cx, b.y + 4.0f + 0.5f * f.small_size), ink, caption);
   if (v.edges == Shown::Nothing) return;

@@ -121,6 +121,7 @@ void draw_headers(const Frame& f, float band) {
   if (f.screen(f.layout.min).y < f.clip_min.y + band)
     f.dl->AddRectFilled(f.clip_min, ImVec2(f.clip_max.x, f.clip_min.y + band), with_alpha(f.backdrop, 0.92f));
   const int last = static_cast<int>(f.layout.columns.size()) - 1;
+  float drawn_to = -1e9f;  // the right edge of the last symbol drawn: a net shown small skips what would overlap it
   for (int l = 0; l <= last; ++l) {
     const float x = f.screen(ImVec2(f.column(l).x, 0)).x;
     float room = 1e9f;  // half the distance to the nearest column
@@ -134,10 +135,14 @@ void draw_headers(const Frame& f, float band) {
     if (layer && !layer->dense()) {  // the kind; a map's shape is in its caption
       const std::string_view type = layer_kind(*layer).type;
       const std::string act(layer->activation->symbol);
+      char what_buf[48];
+      const std::string k = std::to_string(layer->kernel);
+      if (type == "dropout") std::snprintf(what_buf, sizeof what_buf, "dropout p=%g", layer->dropout_p);
       const std::string what = type == "conv2d"       ? "conv " + act
                                : type == "batch_norm" ? "BN " + act
-                               : type == "max_pool"   ? "max pool"
-                               : type == "avg_pool"   ? "avg pool"
+                               : type == "max_pool"   ? "max pool " + k + "×" + k
+                               : type == "avg_pool"   ? "avg pool " + k + "×" + k
+                               : type == "dropout"    ? std::string(what_buf)
                                                       : std::string(type);
       if (layer->out_shape.empty())
         std::snprintf(detail, sizeof detail, "  %s · %d", what.c_str(), f.sc.width(l));
@@ -157,6 +162,8 @@ void draw_headers(const Frame& f, float band) {
       return std::clamp(cx, f.clip_min.x + 0.5f * width + 2.0f, std::max(f.clip_min.x + 0.5f * width + 2.0f, f.clip_max.x - 0.5f * width - 2.0f));
     };
     const float hx = inside(x, w);
+    if (std::floor(hx - 0.5f * w) < drawn_to + 4.0f) continue;
+    drawn_to = std::floor(hx - 0.5f * w) + w;
     const ImU32 ink = v.neuron_role != Role::None ? role_color(f.pal, v.neuron_role) : f.pal.text;
     put_text(f, f.regular, f.regular_size, ImVec2(std::floor(hx - 0.5f * w), y), ink, sym.c_str());
     if (with_detail)

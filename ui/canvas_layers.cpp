@@ -41,25 +41,28 @@ const Layer& layer_of(const Frame& f, int l) { return f.sc.layers[static_cast<st
 
 }  // namespace
 
-void draw_feature_maps(const Frame& f, int l) {
-  const LayerView& v = f.layer(l);
+namespace {
+
+// One set of a layer's maps, `dx` right of its place: `shown` (Nothing: the
+// neutral colour, "not yet") from one value per unit.
+void draw_mosaic(const Frame& f, int l, float dx, Shown shown, const std::vector<double>& values, Shown name,
+                 HeatmapTexture& tex, float alpha) {
   const ColumnLayout& c = f.column(l);
-  const ImVec2 a = f.screen(c.min), b = f.screen(c.max);
-  if (!f.visible(a, b)) return;
-  const float alpha = f.alpha(v.neuron_role);
-  const double scale = f.values.scale_of(v.neurons == Shown::Nothing ? Shown::Activation : v.neurons);
-  HeatmapTexture& tex = texture(f.cache->maps, l);
-  const std::uint64_t key =
-      key_of(f, l, v.neurons, scale, static_cast<std::uint64_t>(f.values.example + 2) * 64 + static_cast<std::uint64_t>(c.tiles_across));
+  const float mosaic_w = c.cell_w * static_cast<float>(c.mosaic_cols());
+  const ImVec2 lo_c{c.cells_min.x + dx, c.cells_min.y};
+  const ImVec2 a = f.screen(lo_c), b = f.screen(ImVec2(lo_c.x + mosaic_w, c.max.y));
+  const double scale = f.values.scale_of(shown == Shown::Nothing ? name : shown);
+  const std::uint64_t key = key_of(f, l, shown, scale,
+                                   static_cast<std::uint64_t>(f.values.example + 2) * 64 + static_cast<std::uint64_t>(c.tiles_across));
   if (tex.needs(key)) {
     Eigen::MatrixXd& mosaic = f.cache->mosaic;
     mosaic.setZero(c.mosaic_rows(), c.mosaic_cols());  // spaces and values not yet computed: the neutral colour
-    if (v.neurons != Shown::Nothing)
+    if (shown != Shown::Nothing)
       for (int j = 0; j < c.size; ++j) {
         const ImVec2 m = c.cell_min(j);
         const int row = static_cast<int>(std::lround((m.y - c.cells_min.y) / c.cell_h));
         const int col = static_cast<int>(std::lround((m.x - c.cells_min.x) / c.cell_w));
-        mosaic(row, col) = v.values[static_cast<std::size_t>(j)];
+        mosaic(row, col) = values[static_cast<std::size_t>(j)];
       }
     tex.update(mosaic, 1.0, scale, key);
   }
@@ -68,21 +71,46 @@ void draw_feature_maps(const Frame& f, int l) {
   const float tile_w = static_cast<float>(c.cols) * c.cell_w, tile_h = static_cast<float>(c.rows) * c.cell_h;
   for (int ch = 0; ch < c.channels; ++ch) {
     const ImVec2 m = c.cell_min(ch * c.rows * c.cols);
-    f.dl->AddRect(f.screen(ImVec2(m.x - 0.5f, m.y - 0.5f)), f.screen(ImVec2(m.x + tile_w + 0.5f, m.y + tile_h + 0.5f)),
+    f.dl->AddRect(f.screen(ImVec2(m.x + dx - 0.5f, m.y - 0.5f)), f.screen(ImVec2(m.x + dx + tile_w + 0.5f, m.y + tile_h + 0.5f)),
                   with_alpha(f.pal.neuron_outline, 0.6f * alpha), 0.0f, 0, 1.0f);
   }
+  // Under the maps: what they show; under the values their count and size too.
+  char text[96];
+  const std::string sym = shown_symbol(shown == Shown::Nothing ? name : shown, f.sc, l);
+  if (dx == 0.0f)
+    std::snprintf(text, sizeof text, "%s: %d×%d×%d%s", sym.c_str(), c.channels, c.rows, c.cols,
+                  shown == Shown::Nothing ? "  not yet" : "");
+  else
+    std::snprintf(text, sizeof text, "%s%s", sym.c_str(), shown == Shown::Nothing ? ": not yet" : "");
+  caption(f, ImVec2(0.5f * (a.x + b.x), b.y + 6.0f + 0.5f * f.small_size),
+          b.x - a.x + (c.twin ? 0.5f * (c.twin_dx - mosaic_w) : 20.0f) * f.view.zoom,
+          f.layer(l).neuron_role != Role::None ? f.pal.text : f.pal.text_dim, text);
+}
+
+bool is_value(Shown s) { return s != Shown::Nothing && scale_group(s) == ScaleGroup::Values; }
+
+}  // namespace
+
+void draw_feature_maps(const Frame& f, int l) {
+  const LayerView& v = f.layer(l);
+  const ColumnLayout& c = f.column(l);
+  const ImVec2 a = f.screen(c.min), b = f.screen(c.max);
+  if (!f.visible(a, b)) return;
+  const float alpha = f.alpha(v.neuron_role);
+  // The values on the left; a gradient or a step, when the layer shows one, on the right.
+  const bool main_is_value = is_value(v.neurons) || !c.twin;
+  const Shown value = main_is_value ? v.neurons : is_value(v.below) ? v.below : Shown::Nothing;
+  const std::vector<double>& value_numbers = main_is_value ? v.values : v.below_values;
+  draw_mosaic(f, l, 0.0f, value, value_numbers, Shown::Activation, texture(f.cache->maps, l), alpha);
+  if (c.twin)
+    draw_mosaic(f, l, c.twin_dx, main_is_value ? Shown::Nothing : v.neurons, v.values,
+                f.values.phase == Phase::Update ? Shown::BiasUpdate : Shown::GradActivation,
+                texture(f.cache->gradient_maps, l), alpha);
   if (v.neuron_role == Role::Write)
     f.dl->AddRect(ImVec2(a.x - 6, a.y - 6), ImVec2(b.x + 6, b.y + 6), with_alpha(f.pal.just_computed, 0.35f), 2.0f, 0,
                   5.0f);
   if (v.neuron_role != Role::None)
     f.dl->AddRect(ImVec2(a.x - 3, a.y - 3), ImVec2(b.x + 3, b.y + 3), role_color(f.pal, v.neuron_role), 2.0f, 0, 2.5f);
-  // Under the maps: what they show and their count and size.
-  char text[96];
-  const std::string sym = shown_symbol(v.neurons == Shown::Nothing ? Shown::Activation : v.neurons, f.sc, l);
-  std::snprintf(text, sizeof text, "%s: %d×%d×%d%s", sym.c_str(), c.channels, c.rows, c.cols,
-                v.neurons == Shown::Nothing ? "  not yet" : "");
-  caption(f, ImVec2(0.5f * (a.x + b.x), b.y + 6.0f + 0.5f * f.small_size), b.x - a.x + 40.0f * f.view.zoom,
-          v.neuron_role != Role::None ? f.pal.text : f.pal.text_dim, text);
 }
 
 void draw_kernels(const Frame& f, int l) {
@@ -196,22 +224,24 @@ void draw_statistics(const Frame& f, int l) {
   }
 }
 
-void draw_elementwise_caption(const Frame& f, int l) {
+void draw_elementwise(const Frame& f, int l) {
   const GapLayout& g = f.layout.gaps[static_cast<std::size_t>(l)];
-  const Layer& layer = layer_of(f, l);
-  const std::string_view type = layer_kind(layer).type;
-  char text[64];
-  if (type == "dropout")
-    std::snprintf(text, sizeof text, "dropout p = %g", layer.dropout_p);
-  else
-    std::snprintf(text, sizeof text, "%s %d×%d", type == "max_pool" ? "max" : "avg", layer.kernel, layer.kernel);
+  const ColumnLayout& s = f.column(l - 1);
+  const ColumnLayout& t = f.column(l);
+  const ImU32 ink = with_alpha(f.layer(l).neuron_role != Role::None ? f.pal.text : f.pal.text_dim, 0.6f);
+  if (!s.compact && !t.compact && s.size == t.size) {  // unit j reads unit j: one line each
+    for (int j = 0; j < s.size; ++j) {
+      ImVec2 b;
+      const ImVec2 a = edge_start(s, t, j, j, b);
+      f.dl->AddLine(f.screen(a), f.screen(b), ink, 1.5f);
+    }
+    return;
+  }
+  // Maps to maps (pooling), or strips: an arrow; the header names the kind.
   const ImVec2 a = f.screen(g.min), b = f.screen(g.max);
   const float y = 0.5f * (a.y + b.y);
-  const ImU32 ink = f.layer(l).neuron_role != Role::None ? f.pal.text : f.pal.text_dim;
-  f.dl->AddLine(ImVec2(a.x + 4.0f, y), ImVec2(b.x - 8.0f, y), with_alpha(ink, 0.6f), 1.5f);
-  f.dl->AddTriangleFilled(ImVec2(b.x - 4.0f, y), ImVec2(b.x - 10.0f, y - 4.0f), ImVec2(b.x - 10.0f, y + 4.0f),
-                          with_alpha(ink, 0.6f));
-  caption(f, ImVec2(0.5f * (a.x + b.x), y - 4.0f - 0.5f * f.small_size), b.x - a.x + 30.0f * f.view.zoom, ink, text);
+  f.dl->AddLine(ImVec2(a.x + 4.0f, y), ImVec2(b.x - 8.0f, y), ink, 1.5f);
+  f.dl->AddTriangleFilled(ImVec2(b.x - 4.0f, y), ImVec2(b.x - 10.0f, y - 4.0f), ImVec2(b.x - 10.0f, y + 4.0f), ink);
 }
 
 void draw_dropped(const Frame& f, int l) {

@@ -46,7 +46,10 @@ void draw_circles(const Frame& f, int l) {
   const float below_need = 3.0f + f.small_size + 2.0f;
   const bool below = v.below != Shown::Nothing && room >= below_need;
   const bool symbols = room >= symbol_need + (below ? below_need : 0.0f);
-  const bool beside = l + 1 == static_cast<int>(f.layout.columns.size()) && f.layout.output_numbers_beside;
+  // Beside the outputs while their rows are a line of text apart (a net
+  // shown smaller than laid out may close them up: the tooltip has them then).
+  const bool beside = l + 1 == static_cast<int>(f.layout.columns.size()) && f.layout.output_numbers_beside &&
+                      (c.size == 1 || c.pitch * f.view.zoom >= f.small_size + 2.0f);
   const int digits = distinct_digits(v.values);
   const int below_digits = distinct_digits(v.below_values);
   // The widest a label centred on this column may be without reaching a
@@ -67,8 +70,9 @@ void draw_circles(const Frame& f, int l) {
   const auto gap_is_framed = [&](int g) { return g >= 1 && g < n_cols && f.layer(g).edge_role != Role::None; };
   const auto gap_is_free = [&](int g) {
     if (g >= n_cols) return false;  // right of the outputs: the targets
-    return g < 1 || (!f.layout.gaps[static_cast<std::size_t>(g)].heatmap && !edge_numbers(f, g).shown &&
-                     !gap_is_framed(g));
+    const GapLayout& gap = f.layout.gaps[static_cast<std::size_t>(std::max(g, 0))];
+    const bool holds_cells = gap.kind == GapKind::Statistics || gap.kind == GapKind::Kernels;
+    return g < 1 || (!gap.heatmap && !holds_cells && !edge_numbers(f, g).shown && !gap_is_framed(g));
   };
   const bool numbers_left = (gap_shows_numbers(l) && edge_numbers(f, l).near_target) || gap_is_framed(l);
   const bool numbers_right = (gap_shows_numbers(l + 1) && !edge_numbers(f, l + 1).near_target) || gap_is_framed(l + 1);

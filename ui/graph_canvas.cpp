@@ -47,9 +47,10 @@ constexpr float kHeaderRows = 2.0f;
 std::vector<ColumnSpec> column_specs(const Scenario& sc) {
   std::vector<ColumnSpec> specs;
   const Shape input = sc.input_image();
-  specs.push_back(ColumnSpec{sc.input_size, input.channels, input.rows, input.cols, GapKind::Edges, 0});
+  specs.push_back(ColumnSpec{sc.input_size, input.channels, input.rows, input.cols, false, GapKind::Edges, 0});
   for (const Layer& layer : sc.layers) {
-    ColumnSpec c{layer.size(), layer.out_shape.channels, layer.out_shape.rows, layer.out_shape.cols, GapKind::Edges, 0};
+    ColumnSpec c{layer.size(), layer.out_shape.channels, layer.out_shape.rows, layer.out_shape.cols,
+                 !layer.out_shape.empty(), GapKind::Edges, 0};
     const std::string_view type = layer_kind(layer).type;
     if (type == "conv2d") {
       c.gap = GapKind::Kernels;
@@ -302,7 +303,7 @@ void DrawGraphCanvas(const Session& session, UiState& ui, CommandQueue& commands
     switch (g.kind) {
       case GapKind::Kernels: draw_kernels(f, l); break;
       case GapKind::Statistics: draw_statistics(f, l); break;
-      case GapKind::Elementwise: draw_elementwise_caption(f, l); break;
+      case GapKind::Elementwise: draw_elementwise(f, l); break;
       case GapKind::Edges:
         if (g.heatmap)
           draw_heatmap(f, l);

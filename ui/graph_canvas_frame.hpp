@@ -43,6 +43,7 @@ struct Cache {
   std::vector<HeatmapTexture> heatmaps;  // heatmaps[l]: layer l's weights as an image
   std::vector<HeatmapTexture> maps;      // maps[l]: layer l's feature maps (canvas_layers.cpp)
   std::vector<HeatmapTexture> kernels;   // kernels[l]: a conv layer's kernels
+  std::vector<HeatmapTexture> gradient_maps;  // gradient_maps[l]: the same layer's gradients, beside its maps
 };
 
 inline std::uint64_t mix(std::uint64_t h, std::uint64_t v) {

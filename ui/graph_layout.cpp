@@ -28,7 +28,8 @@ constexpr float kNumberInsideRadius = 22.0f;  // smaller circles cannot hold "0.
 constexpr float kNumberBesideWidth = 64.0f;   // "-0.00363" beside such an output circle, with its plate
 const ImVec2 kLossHalf{50.0f, 24.0f};
 constexpr float kMinStatCell = 20.0f, kMaxStatCell = 48.0f, kStatMargin = 8.0f;  // a batch-norm statistic's cell: "-0.123" at most
-constexpr float kElementwiseGap = 44.0f;  // pooling, dropout: nothing drawn between the columns but a caption
+constexpr float kElementwiseGap = 44.0f;
+constexpr float kTwinSpace = 10.0f;  // between a layer's value maps and its gradient maps  // pooling, dropout: nothing drawn between the columns but a caption
 constexpr float kLossCaptionHalf = 70.0f;     // "binary_cross_entropy" over the box is wider than it
 
 // The sizes above for the canvas text actually drawn: k = text px / design px.
@@ -87,18 +88,19 @@ void size_cells(ColumnLayout& c, float height) {
   c.cell_w = std::max(c.cell_h, kMinStripWidth / static_cast<float>(c.cols));
 }
 
+float column_width(const ColumnLayout& c) {
+  if (c.image) return (c.twin ? c.twin_dx : 0.0f) + c.cell_w * static_cast<float>(c.mosaic_cols());
+  return c.compact ? c.cell_w * static_cast<float>(c.cols) : 2.0f * c.radius;
+}
+
 void place_cells(ColumnLayout& c) {
-  const ImVec2 half{0.5f * c.cell_w * static_cast<float>(c.image ? c.mosaic_cols() : c.cols),
+  const ImVec2 half{0.5f * (c.image ? column_width(c) : c.cell_w * static_cast<float>(c.cols)),
                     0.5f * c.cell_h * static_cast<float>(c.image ? c.mosaic_rows() : c.rows)};
   c.cells_min = {c.x - half.x, -half.y};
   c.min = c.cells_min;
   c.max = {c.x + half.x, half.y};
 }
 
-float column_width(const ColumnLayout& c) {
-  if (c.image) return c.cell_w * static_cast<float>(c.mosaic_cols());
-  return c.compact ? c.cell_w * static_cast<float>(c.cols) : 2.0f * c.radius;
-}
 
 // An image's tiles, as many to a row as makes its pixels largest in
 // width × height, and never larger than kMaxImagePixel.
@@ -115,6 +117,7 @@ void size_image(ColumnLayout& c, float width, float height, const Metrics& m) {
   }
   c.tiles_across = best_across;
   c.cell_h = c.cell_w = std::clamp(best, 1.0f, kMaxImagePixel * m.k);
+  if (c.twin) c.twin_dx = c.cell_w * static_cast<float>(c.mosaic_cols()) + std::max(2.0f * c.cell_w, kTwinSpace * m.k);
 }
 
 // Where the numbers of a circle-to-circle gap go. Near the target, at a
@@ -236,6 +239,7 @@ int ColumnLayout::neuron_at(ImVec2 p) const {
     const int col = static_cast<int>((p.x - cells_min.x) / cell_w);
     const int row = static_cast<int>((p.y - cells_min.y) / cell_h);
     if (image) {  // which tile, then which pixel of it (none on a space)
+      if (twin && p.x >= cells_min.x + twin_dx) return neuron_at(ImVec2(p.x - twin_dx, p.y));
       const int r = row % (rows + 1), cc = col % (cols + 1);
       const int ch = (row / (rows + 1)) * tiles_across + col / (cols + 1);
       if (r == rows || cc == cols || col / (cols + 1) >= tiles_across || ch >= channels) return -1;
@@ -298,7 +302,7 @@ GraphLayout layout_for(const std::vector<ColumnSpec>& specs, ImVec2 area, float 
   }
   height = std::max(120.0f, height - m.symbol_space - (any_compact ? m.caption_space : 0.0f));
   // Each image (an input, feature maps) gets a share of the width; several share more.
-  const float image_width = std::min(0.22f, 0.55f / static_cast<float>(std::max(1, images))) * area.x;
+  const float image_width = std::min(0.22f, 0.75f / static_cast<float>(std::max(1, images))) * area.x;
 
   // Vertical: circles share one pitch so rows line up across columns; strips fill the height.
   int most_circles = 1;
@@ -319,7 +323,8 @@ GraphLayout layout_for(const std::vector<ColumnSpec>& specs, ImVec2 area, float 
       c.channels = spec.channels;
       c.rows = spec.rows;
       c.cols = spec.cols;
-      size_image(c, image_width, height, m);
+      c.twin = spec.twin;
+      size_image(c, c.twin ? 0.5f * image_width : image_width, height, m);
     } else if (c.compact) {
       size_cells(c, height);
     } else {

@@ -32,6 +32,11 @@ struct ColumnLayout {
   // them; neuron j is channel j / (rows·cols), pixel j % (rows·cols) row by row.
   bool image = false;
   int channels = 1, tiles_across = 1;
+  // A hidden layer's maps come twice: the values on the left, and twin_dx to
+  // the right the same tiles for the gradients (∂L/∂a, δ, the step), so the
+  // backward pass shows both side by side. Either tile of a unit is unit j.
+  bool twin = false;
+  float twin_dx = 0.0f;
   int mosaic_rows() const;  // texels of all the tiles, spaces included
   int mosaic_cols() const;
   ImVec2 min{0, 0}, max{0, 0};  // bounding box of the neurons
@@ -51,6 +56,7 @@ enum class GapKind : std::uint8_t { Edges, Kernels, Statistics, Elementwise };
 struct ColumnSpec {
   int size = 0;
   int channels = 0, rows = 0, cols = 0;
+  bool twin = false;  // an image with a gradient twin (ColumnLayout::twin)
   GapKind gap = GapKind::Edges;
   int kernel = 0;  // Kernels: k
 };

@@ -173,7 +173,19 @@ void draw_layers(const Session& session, UiState& ui, CommandQueue& commands) {
       ImGui::TextDisabled("—");
     }
     ImGui::TableSetColumnIndex(2);
-    if (l < L) {  // the output's size is the targets' size: not edited here
+    // A layer whose size follows its input (conv, pooling, batch norm,
+    // dropout), or one whose next layer takes its shape from it, keeps its
+    // size: the forms below change those.
+    const bool next_dense = l < L && sc.layers[static_cast<std::size_t>(l)].dense();
+    const bool resizable = next_dense && (layer ? layer->dense() : sc.input_channels == 1);
+    if (l < L && !resizable) {
+      ImGui::TextDisabled("(its shape)");
+      ImGui::TableSetColumnIndex(3);
+      if (l >= 1 && layer && !layer->dense() && layer->in_shape == layer->out_shape) {
+        if (ImGui::SmallButton("remove")) push(commands, edit::RemoveLayer{l});
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Removes %s: the layer after it reads the same input", layer_symbol(sc, l).c_str());
+      }
+    } else if (l < L) {  // the output's size is the targets' size: not edited here
       const std::string sym = layer_symbol(sc, l);
       if (ImGui::SmallButton(" + ")) push(commands, edit::AddNeuron{l});
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("Adds a neuron to %s", sym.c_str());
@@ -321,7 +333,10 @@ void DrawNetworkEditor(const Session& session, UiState& ui, CommandQueue& comman
   draw_training(session, ui, commands);
   if (ImGui::CollapsingHeader("Optimizer and regularization", ImGuiTreeNodeFlags_DefaultOpen))
     DrawOptimizerEditor(session, ui, commands);
-  if (ImGui::CollapsingHeader("Layers", ImGuiTreeNodeFlags_DefaultOpen)) draw_layers(session, ui, commands);
+  if (ImGui::CollapsingHeader("Layers", ImGuiTreeNodeFlags_DefaultOpen)) {
+    draw_layers(session, ui, commands);
+    DrawLayerForms(session, ui, commands);
+  }
   if (ImGui::CollapsingHeader("Re-initialise the weights")) draw_reinit(session, ui, commands);
   if (ImGui::CollapsingHeader("Examples: inputs x and targets y", ImGuiTreeNodeFlags_DefaultOpen))
     draw_examples(session, ui, commands);

@@ -48,6 +48,8 @@ void DrawNetworkEditor(const Session& session, UiState& ui, CommandQueue& comman
 // Its optimizer and regularization section: the optimizer, its hyperparameters
 // and the L1 / L2 penalty, each change one edit (optimizer_editor.cpp).
 void DrawOptimizerEditor(const Session& session, UiState& ui, CommandQueue& commands);
+// Its layer forms: add a layer of any kind, change a layer's settings (layer_form.cpp).
+void DrawLayerForms(const Session& session, UiState& ui, CommandQueue& commands);
 void DrawLossPanel(const Session& session, UiState& ui, PanelRect r);
 // The lesson player: beats, next/previous, questions (lesson_panel.cpp).
 void DrawLessonPanel(const Session& session, UiState& ui, CommandQueue& commands, PanelRect r);

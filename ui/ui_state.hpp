@@ -117,6 +117,18 @@ struct PaintUi {
   std::vector<double> pixels;  // the image as painted so far
 };
 
+// The network editor's layer forms (layer_form.cpp): a layer's kind and
+// settings as the file names them (formats.md §6).
+struct LayerForm {
+  int kind = 1;   // into layer_form.cpp's list: dense, conv2d, …
+  int after = 0;  // add after this layer
+  int layer = 1;  // whose settings are shown
+  std::uint64_t loaded = ~0ULL;  // the revision and layer the settings were read at
+  int size = 4, channels = 4, kernel = 3, stride = 1, padding = 0, seed = 0;
+  double momentum = 0.1, eps = 1e-5, p = 0.5;
+  std::string activation = "relu";
+};
+
 struct UiState {
   // Canvas view.
   float zoom = 1.0f;
@@ -190,6 +202,7 @@ struct UiState {
   bool matrix_edit_focus = false; // give that cell the keyboard on its first frame
   ImGuiID value_edit_id = 0;      // the number field being edited, and its value so far
   double value_edit_pending = 0.0;
+  LayerForm add_layer, layer_settings;
   std::string init_scheme;        // the re-initialise form ("" = the scenario's own)
   int init_seed = -1;             // −1 = the scenario's own
   // The change flash: after an edit (a new session.last_change().revision),

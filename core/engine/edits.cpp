@@ -394,6 +394,8 @@ struct Applier {
     const Layer& gone = sc.layers[e.layer - 1];
     if (!gone.dense() && gone.out_shape == gone.in_shape && gone.size() == sc.width(e.layer - 1)) {
       sc.layers.erase(sc.layers.begin() + (e.layer - 1));  // dropout, batch norm: what follows sees the same input
+      std::vector<LayerOptimizerState>& states = sc.optimizer_state.layers;  // the others keep their own state
+      if (states.size() >= static_cast<std::size_t>(e.layer)) states.erase(states.begin() + (e.layer - 1));
       return "";
     }
     if (!gone.dense() || !sc.layers[e.layer].dense())
@@ -405,6 +407,8 @@ struct Applier {
     sc.layers.erase(sc.layers.begin() + (e.layer - 1));
     return "";
   }
+  std::string operator()(const edit::InsertLayer& e) { return insert_layer(sc, e.after, e.layer); }
+  std::string operator()(const edit::ReplaceLayer& e) { return replace_layer(sc, e.layer, e.spec); }
   std::string operator()(const edit::Reinitialize& e) {
     const InitSpec& init = e.init;
     if (!is_init_scheme(init.scheme))
@@ -498,7 +502,9 @@ std::string apply_edit(Scenario& scenario, const Edit& e) {
   // The loader's resource bounds hold for edited networks too, so an edit can
   // never make a network that could not be saved and opened again.
   if (err.empty()) err = resource_problem(copy);
-  if (err.empty()) scenario = std::move(copy);
+  if (!err.empty()) return err;
+  conform_optimizer_state(copy);  // one state per layer, each the shape of its parameter
+  scenario = std::move(copy);
   return err;
 }
 
@@ -533,6 +539,8 @@ std::string edit_label(const Scenario& sc, const Edit& e) {
     std::string operator()(const edit::RemoveNeuron& e) { return "remove " + neuron_symbol(sc, e.layer, e.index); }
     std::string operator()(const edit::AddLayer& e) { return "add a layer after " + layer_symbol(sc, e.after); }
     std::string operator()(const edit::RemoveLayer& e) { return "remove layer " + layer_symbol(sc, e.layer); }
+    std::string operator()(const edit::InsertLayer& e) { return "add a layer after " + layer_symbol(sc, e.after); }
+    std::string operator()(const edit::ReplaceLayer& e) { return "change layer " + layer_symbol(sc, e.layer); }
     std::string operator()(const edit::Reinitialize& e) { return "re-initialise (" + e.init.scheme + ", seed " + std::to_string(e.init.seed) + ")"; }
     std::string operator()(const edit::Rename&) { return "rename"; }
     std::string operator()(const edit::SetOptimizer& e) { return optimizer_label(sc.optimizer, e.spec); }

@@ -28,6 +28,11 @@ struct AddNeuron { int layer; };
 struct RemoveNeuron { int layer, index; };
 struct AddLayer { int after; int size; std::string activation; };  // after = 0..L−1 (not after the output)
 struct RemoveLayer { int layer; };                                  // a hidden layer, 1..L−1
+// A layer of any kind as the file writes one (formats.md §6), e.g.
+// {"type": "conv2d", "channels": 4, "kernel": 3}: inserted after layer
+// `after` (0..L−1), or in place of layer `layer` (its new settings).
+struct InsertLayer { int after; std::string layer; };
+struct ReplaceLayer { int layer; std::string spec; };
 struct Reinitialize { InitSpec init; };   // every weight and bias, from this scheme and seed
 struct Rename { std::string name, description; };
 // The whole optimizer (formats.md §4): name ("" = plain SGD, no "optimizer" in
@@ -71,10 +76,15 @@ struct RemoveDataPoint { int index; bool test = false; };  // 0-based row of tha
 struct PaintImage { int example; std::vector<double> pixels; };
 }  // namespace edit
 
+// core/engine/layer_edits.cpp: through the file format, with the loader's checks.
+std::string insert_layer(Scenario& sc, int after, const std::string& layer);
+std::string replace_layer(Scenario& sc, int l, const std::string& layer);
+
 using Edit = std::variant<edit::SetWeight, edit::SetBias, edit::SetInput, edit::SetTarget,
                           edit::AddExample, edit::RemoveExample, edit::SetLearningRate,
                           edit::SetLoss, edit::SetActivation, edit::AddNeuron, edit::RemoveNeuron,
-                          edit::AddLayer, edit::RemoveLayer, edit::Reinitialize, edit::Rename,
+                          edit::AddLayer, edit::RemoveLayer, edit::InsertLayer, edit::ReplaceLayer,
+                          edit::Reinitialize, edit::Rename,
                           edit::SetOptimizer, edit::SetRegularization, edit::SetDataGenerator,
                           edit::SetFeatures, edit::SetBatching, edit::AddDataPoint, edit::RemoveDataPoint,
                           edit::PaintImage>;

@@ -72,6 +72,8 @@ struct ToJson {
   json operator()(const edit::RemoveNeuron& e) { return {{"kind", "remove_neuron"}, {"layer", e.layer}, {"index", e.index}}; }
   json operator()(const edit::AddLayer& e) { return {{"kind", "add_layer"}, {"after", e.after}, {"size", e.size}, {"activation", e.activation}}; }
   json operator()(const edit::RemoveLayer& e) { return {{"kind", "remove_layer"}, {"layer", e.layer}}; }
+  json operator()(const edit::InsertLayer& e) { return {{"kind", "insert_layer"}, {"after", e.after}, {"layer", e.layer}}; }
+  json operator()(const edit::ReplaceLayer& e) { return {{"kind", "replace_layer"}, {"layer", e.layer}, {"spec", e.spec}}; }
   json operator()(const edit::Reinitialize& e) { return {{"kind", "reinitialize"}, {"init", init_json(e.init)}}; }
   json operator()(const edit::Rename& e) { return {{"kind", "rename"}, {"name", e.name}, {"description", e.description}}; }
   json operator()(const edit::SetOptimizer& e) { return {{"kind", "set_optimizer"}, {"spec", spec_json(e.spec)}}; }
@@ -115,6 +117,8 @@ Edit edit_from_json(const json& j) {
     if (kind == "remove_neuron") return edit::RemoveNeuron{i("layer"), i("index")};
     if (kind == "add_layer") return edit::AddLayer{i("after"), i("size"), s("activation")};
     if (kind == "remove_layer") return edit::RemoveLayer{i("layer")};
+    if (kind == "insert_layer") return edit::InsertLayer{i("after"), s("layer")};
+    if (kind == "replace_layer") return edit::ReplaceLayer{i("layer"), s("spec")};
     if (kind == "reinitialize") return edit::Reinitialize{init_from(j.at("init"))};
     if (kind == "rename") return edit::Rename{s("name"), s("description")};
     if (kind == "set_optimizer") return edit::SetOptimizer{spec_from(j.at("spec"))};

@@ -7,9 +7,11 @@
 # not its own, a label cut by the canvas' edge, a lesson control out of view,
 # any window that cuts its text (wider than it shows, no scrollbar to reach it),
 # or a canvas label that prints the answer of the beat's open question.
-# usage: layout_check.sh BACKPROP_VIZ ASSETS_DIR WORK_DIR   (inside xvfb-run -a)
+# The layer examples (conv, pooling, batch norm, dropout) at two sizes, and
+# the conv nets in the light theme and in presenter mode.
+# usage: layout_check.sh BACKPROP_VIZ ASSETS_DIR WORK_DIR [DIGITS_CONV]   (inside xvfb-run -a)
 set -uo pipefail
-exe=$1 assets=$2 work=$3
+exe=$1 assets=$2 work=$3 digits_conv=${4:-}
 mkdir -p "$work"
 failed=0
 check() {  # check LABEL ARGS…
@@ -49,6 +51,18 @@ done
 for size in 1024x768 1920x1080; do  # the Compare optimizers window over the main one
   check "seed $size compare" "$assets/scenarios/seed.json" --size "$size" --compare
 done
+layer_examples=("$assets"/layer_examples/*.json)
+[ -n "$digits_conv" ] && layer_examples+=("$digits_conv")
+for size in 1024x768 1920x1080; do
+  for s in "${layer_examples[@]}"; do
+    check "$(basename "$s") $size" "$s" --size "$size"
+  done
+done
+for s in "$assets"/layer_examples/mnist_shaped_conv.json "$assets"/layer_examples/overfit_dropout.json; do
+  check "$(basename "$s") 1024x768 presenter" "$s" --size 1024x768 --presenter
+  check "$(basename "$s") 1024x768 light" "$s" --size 1024x768 --light
+done
+[ -n "$digits_conv" ] && check "digits_conv 1024x768 light" "$digits_conv" --size 1024x768 --light
 check "seed 1366x768" "$assets/scenarios/seed.json" --size 1366x768
 check "seed 3840x2160 text 2x" "$assets/scenarios/seed.json" --size 3840x2160 --text-scale 2
 echo "layout checks failed: $failed"
