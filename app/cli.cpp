@@ -349,6 +349,7 @@ int run_command(int argc, char** argv) {
       ->check(CLI::Range(0.75, 2.5));
   screenshot->add_flag("--help-overlay", shot.help, "with the help overlay (F1) open");
   screenshot->add_flag("--compare", shot.compare, "with the Compare optimizers window open");
+  screenshot->add_flag("--confusion", shot.confusion, "with the Confusion matrix window open (test set when there is one)");
   screenshot->add_flag("--check-layout", shot.check_layout,
                        "step through every op (every beat with --lesson); list cut equations, overlapping canvas "
                        "labels and lesson controls out of view; exit 1 if any");

@@ -42,6 +42,7 @@ struct ScreenshotRequest {
   float text_scale = 1.0f;  // View ▸ Text size
   bool help = false;        // the help overlay open
   bool compare = false;     // the Compare optimizers window open
+  bool confusion = false;   // the Confusion matrix window open
   // Step through every op (with a lesson: every beat) and report what is cut
   // or overlaps (LayoutProbe); exit 1 when anything is.
   bool check_layout = false;

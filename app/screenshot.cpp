@@ -162,6 +162,9 @@ int run_screenshot(const ScreenshotRequest& request) {
     ui.op_graph = request.op_graph;
     ui.help_open = request.help;
     ui.compare.open = request.compare;
+    ui.confusion.open = request.confusion;
+    ui.confusion.test_set = request.confusion;  // the test set where there is one (the window falls back)
+    if (request.confusion) ui.confusion.truth = ui.confusion.predicted = 0;
     ui.text_scale = std::clamp(request.text_scale, kMinTextScale, kMaxTextScale);
     if (request.light) {
       ui.dark = false;

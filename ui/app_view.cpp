@@ -274,6 +274,7 @@ void DrawApp(const Session& session, UiState& ui, CommandQueue& commands) {
   if (timeline) DrawTimeline(session, ui, commands, {{x0, ym + middle_h}, {view.x, timeline_h}});
   DrawHelpOverlay(ui);
   DrawComparePanel(session, ui);  // a window over the layout, while open
+  DrawConfusionWindow(session, ui, commands);
   DrawFileModals(session, ui);  // last: the path dialog, unsaved changes, file errors
 }
 

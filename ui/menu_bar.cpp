@@ -197,6 +197,11 @@ void DrawMenuBar(const Session& session, UiState& ui, CommandQueue& commands) {
     if (ImGui::MenuItem("Compare optimizers…", nullptr, ui.compare.open)) ui.compare.open = !ui.compare.open;
     const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();  // for the GUI tests
     ui.edit_rects.emplace_back("menu_compare", ImVec4(a.x, a.y, b.x - a.x, b.y - a.y));
+    if (ImGui::MenuItem("Confusion matrix…", nullptr, ui.confusion.open)) ui.confusion.open = !ui.confusion.open;
+    {
+      const ImVec2 lo = ImGui::GetItemRectMin(), hi = ImGui::GetItemRectMax();
+      ui.edit_rects.emplace_back("menu_confusion", ImVec4(lo.x, lo.y, hi.x - lo.x, hi.y - lo.y));
+    }
     if (ImGui::MenuItem("Presenter mode", "F5", ui.presenter)) {
       ui.presenter = !ui.presenter;
       ui.fit_requested = true;

@@ -97,6 +97,8 @@ void DrawDataPanel(const Session& session, UiState& ui, CommandQueue& commands, 
 // The same network trained with several optimizers, their loss curves on one
 // plot, computed on a worker thread (compare_panel.cpp); while ui.compare.open.
 void DrawComparePanel(const Session& session, UiState& ui);
+// View ▸ Confusion matrix…, a window over the layout while open (confusion_window.cpp).
+void DrawConfusionWindow(const Session& session, UiState& ui, CommandQueue& commands);
 
 // Every key and gesture and how to read the screen, while ui.help_open (F1 or ?).
 void DrawHelpOverlay(UiState& ui);

@@ -88,6 +88,13 @@ struct LayoutProbe {
 
 // The optimizer comparison window (View ▸ Compare optimizers…, compare_panel.cpp):
 // which of compare_candidates() to train, and for how many steps.
+// View ▸ Confusion matrix… (confusion_window.cpp).
+struct ConfusionUi {
+  bool open = false;
+  bool test_set = false;
+  int truth = -1, predicted = -1;  // the cell whose examples are listed
+};
+
 struct CompareUi {
   bool open = false;
   bool ticked[8] = {true, true, true, true, false, false, false, false};
@@ -191,6 +198,7 @@ struct UiState {
   bool presenter = false;
   bool help_open = false;         // the help overlay (F1 or ?)
   CompareUi compare;
+  ConfusionUi confusion;
   DataUi data;
   PaintUi paint;  // a stroke on an image input, while the mouse is down
   // The equation panel's title, equation and numbers took this height last

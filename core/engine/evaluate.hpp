@@ -34,6 +34,9 @@ class SetEvaluator {
   // The fraction of the rows whose predicted class is their target's, with
   // the outputs of the last data_loss() call (formats.md §5's accuracy).
   double accuracy(const Classifier& classifier) const;
+  // The outputs of the last data_loss() call and the rows' targets.
+  const Eigen::MatrixXd& outputs() const { return state_.layers.back().activation; }
+  const Eigen::MatrixXd& targets() const { return state_.scenario.targets; }
 
  private:
   std::vector<Op> ops_;

@@ -63,6 +63,8 @@ for s in "$assets"/layer_examples/mnist_shaped_conv.json "$assets"/layer_example
   check "$(basename "$s") 1024x768 light" "$s" --size 1024x768 --light
 done
 [ -n "$digits_conv" ] && check "digits_conv 1024x768 light" "$digits_conv" --size 1024x768 --light
+[ -n "$digits_conv" ] && check "digits_conv 1024x768 confusion matrix" "$digits_conv" --size 1024x768 --confusion
+check "spiral.json 1024x768 confusion matrix (2-d inputs)" "$assets/scenarios/spiral.json" --size 1024x768 --confusion
 check "seed 1366x768" "$assets/scenarios/seed.json" --size 1366x768
 check "seed 3840x2160 text 2x" "$assets/scenarios/seed.json" --size 3840x2160 --text-scale 2
 echo "layout checks failed: $failed"

@@ -3,6 +3,7 @@
 // outputs, and the fraction of a set they get right, counted by hand.
 #include <gtest/gtest.h>
 
+#include "engine/confusion.hpp"
 #include "engine/evaluate.hpp"
 #include "formats/scenario_io.hpp"
 
@@ -62,6 +63,25 @@ TEST(Accuracy, SeveralOutputsPredictTheFirstLargest) {
   Eigen::MatrixXd target(1, 3);
   target << 0, 0, 1;
   EXPECT_EQ(c.target_class(target, 0), 2);
+}
+
+TEST(Confusion, CountsEachTrueClassAgainstEachPredictedOneAndKeepsWhichRows) {
+  Scenario sc = one_output("sigmoid", "[[0], [1], [0], [0], [1]]", "binary_cross_entropy");
+  const std::optional<Confusion> c = confusion_matrix(sc, false);
+  ASSERT_TRUE(c.has_value());
+  ASSERT_EQ(c->classes, 2);
+  // predicted 0 1 1 0 1 against true 0 1 0 0 1: rows 0, 3 right as 0; row 2 a 0 taken for a 1; rows 1, 4 right as 1.
+  EXPECT_EQ(c->cells[0], (std::vector<int>{0, 3}));
+  EXPECT_EQ(c->cells[1], (std::vector<int>{2}));
+  EXPECT_TRUE(c->cells[2].empty());
+  EXPECT_EQ(c->cells[3], (std::vector<int>{1, 4}));
+  EXPECT_EQ(c->row_total(0), 3);
+  EXPECT_EQ(c->total(), 5);
+  EXPECT_EQ(c->right(), 4);  // the accuracy's 4 of 5
+  // No test set: none to count.
+  EXPECT_FALSE(confusion_matrix(sc, true).has_value());
+  // A network that is no classifier has no confusion matrix.
+  EXPECT_FALSE(confusion_matrix(one_output("identity", "[[0.3], [1], [0], [0], [1]]", "mse"), false).has_value());
 }
 
 }  // namespace
