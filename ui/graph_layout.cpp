@@ -364,22 +364,16 @@ GraphLayout layout_for(const std::vector<ColumnSpec>& specs, ImVec2 area, float 
                            : gap.kind == GapKind::Statistics ? 4.0f * kMaxStatCell * m.k + 2.0f * kStatMargin
                                                              : 2.0f * kElementwiseGap * m.k;
         x += std::clamp(share, low, high);
-        c.x = x + 0.5f * column_width(c);
-        x += column_width(c);
-        if (c.compact)
-          place_cells(c);
-        else
-          place_circles(c);
-        continue;
+      } else {
+        float low = gap.heatmap ? kHeatGapMin : kLineGapMin;
+        if (gap.heatmap && s.image) low = std::max(low, 0.3f * area.x);  // one small image per neuron needs room
+        if (!gap.heatmap) {  // widen a gap whose edge numbers would be readable, so they clear the circles
+          choose_label_position(gap, s, c);
+          if (numbers_everywhere && gap.label_spacing >= m.min_label_spacing)
+            low = std::max(low, label_distance(s, c, m) - s.radius - c.radius);
+        }
+        x += std::clamp(share, low, std::max(low, gap.heatmap ? kHeatGapMax : kLineGapMax));
       }
-      float low = gap.heatmap ? kHeatGapMin : kLineGapMin;
-      if (gap.heatmap && s.image) low = std::max(low, 0.3f * area.x);  // one small image per neuron needs room
-      if (!gap.heatmap) {  // widen a gap whose edge numbers would be readable, so they clear the circles
-        choose_label_position(gap, s, c);
-        if (numbers_everywhere && gap.label_spacing >= m.min_label_spacing)
-          low = std::max(low, label_distance(s, c, m) - s.radius - c.radius);
-      }
-      x += std::clamp(share, low, std::max(low, gap.heatmap ? kHeatGapMax : kLineGapMax));
     }
     c.x = x + 0.5f * column_width(c);
     x += column_width(c);
