@@ -15,6 +15,7 @@
 
 #include "data/batching.hpp"
 #include "engine/evaluate.hpp"
+#include "layers/layer_kind.hpp"
 #include "teaching/lesson.hpp"
 #include "engine/session.hpp"
 #include "engine/stepper.hpp"
@@ -479,6 +480,45 @@ namespace bpv {
 namespace {
 
 // What the overfitting lesson says about its two nets, on the engine's numbers.
+TEST(LessonClaims, TheDropoutLessonSaysWhatDropoutDoes) {
+  const Lesson lesson = load_lesson(lessons_dir() + "/12_dropout.json");
+  ASSERT_EQ(lesson.beats.size(), 5u);
+  const Scenario& dropped = lesson.scenarios.at("");
+  const Scenario& plain = lesson.scenarios.at("plain");
+  // "the same 2-16-16-1 net as lesson 11, with a dropout layer (p = 0.5) after each hidden layer".
+  ASSERT_EQ(dropped.layer_count(), 5);
+  for (int l : {2, 4}) {
+    EXPECT_EQ(layer_kind(dropped.layers[static_cast<std::size_t>(l - 1)]).type, "dropout");
+    EXPECT_EQ(dropped.layers[static_cast<std::size_t>(l - 1)].dropout_p, 0.5);
+  }
+  EXPECT_TRUE(plain.data.train_raw == dropped.data.train_raw);
+  EXPECT_EQ(lesson.beats[3].trained, 2000);
+  EXPECT_EQ(lesson.beats[4].trained, 2000);
+  struct After {
+    double train, test, test_accuracy;
+  };
+  auto after = [](const Scenario& start) {
+    Trainer trainer(start);
+    for (int e = 0; e < 2000; ++e) trainer.step();
+    SetEvaluator train_set(start, training_raw(start), training_targets(start));
+    SetEvaluator test_set(start, start.data.test_raw, start.data.test_targets);
+    const double train = train_set.data_loss(trainer.scenario());
+    const double test = test_set.data_loss(trainer.scenario());
+    return After{train, test, test_set.accuracy(classifier_of(start))};
+  };
+  const After p = after(plain), d = after(dropped);
+  // "the training loss is almost 0 (0.001), the test loss 0.57, and 70 % of the test points are right".
+  EXPECT_NEAR(p.train, 0.001, 0.0005);
+  EXPECT_NEAR(p.test, 0.57, 0.005);
+  EXPECT_DOUBLE_EQ(p.test_accuracy, 0.70);
+  // "the training loss stays near 0.1 …; the test loss is 0.20, about a third of the plain net's, and 90 %".
+  EXPECT_NEAR(d.train, 0.1, 0.01);
+  EXPECT_NEAR(d.test, 0.20, 0.005);
+  EXPECT_GT(d.test, 0.3 * p.test);
+  EXPECT_LT(d.test, 0.4 * p.test);
+  EXPECT_DOUBLE_EQ(d.test_accuracy, 0.90);
+}
+
 TEST(LessonClaims, TheOverfittingLessonSaysWhatL2Does) {
   const Lesson lesson = load_lesson(lessons_dir() + "/11_overfitting_and_l2.json");
   ASSERT_EQ(lesson.beats.size(), 4u);

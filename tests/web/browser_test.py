@@ -438,6 +438,40 @@ def main():
             fail(f"a dropped deep_relu.json: the page shows '{state(wd)['scenario']}'")
         print("drop: deep_relu.json opened")
 
+        # 6b. A conv net (formats.md §6): digits_conv, which the native build
+        # imports from the digits data set, opens on the page, steps into its
+        # backward pass, and its trace equals the native one.
+        digits_conv = Path(native).resolve().parent / "real-data/layers/digits_conv.json"
+        if digits_conv.exists():
+            conv = json.loads(digits_conv.read_text())
+            wd.key("o", ctrl=True)
+            time.sleep(0.5)
+            wd.upload("#bpv-file-input", digits_conv)
+            end = time.time() + 30
+            while state(wd)["scenario"] != conv["name"] and time.time() < end:
+                time.sleep(0.05)
+            if state(wd)["scenario"] != conv["name"]:
+                fail(f"an upload of digits_conv.json: the page shows '{state(wd)['scenario']}'")
+            for _ in range(14):  # the mini-batch, the conv, pooling and dense ops, the loss, then backward
+                wd.key(" ")
+                time.sleep(0.05)
+            end = time.time() + 10
+            while state(wd)["cursor"] < 14 and time.time() < end:
+                time.sleep(0.05)
+            if state(wd)["cursor"] != 14:
+                fail(f"digits_conv: Space ×14 left the cursor at op {state(wd)['cursor']}")
+            if png_is_blank(wd.screenshot()):
+                fail("digits_conv: the screenshot in the backward pass is blank")
+            web_conv = json.loads(wd.js("return bpv.traceText();"))
+            native_conv = json.loads(subprocess.run([native, "trace", str(digits_conv), "--json"], check=True,
+                                                    capture_output=True, text=True).stdout)
+            if web_conv != native_conv:
+                fail("the page's trace of digits_conv differs from the native one: "
+                     + "; ".join(differences(web_conv, native_conv)[:10]))
+            print(f"conv: digits_conv opened, stepped to op 14 (backward), trace equal ({len(native_conv['steps'])} ops)")
+        else:
+            print(f"conv: {digits_conv} not built (no real data): skipped")
+
         # 7. The session is kept in the browser's storage: a reload shows it again.
         before = state(wd)
         wd.go("about:blank")
