@@ -144,10 +144,14 @@ void draw_right_slot(const Session& session, UiState& ui, CommandQueue& commands
 
 // Whether the equations take the smaller font. The height they need in the
 // larger one is only estimated while they are drawn in the smaller (its lines
-// wrap elsewhere), so going back waits for a clear margin: else the panel
-// would flip between the two every frame.
-bool equation_needs_compact(bool compact_now, float need, float room) {
-  return compact_now ? need > 0.9f * room : need > room;
+// wrap elsewhere), so the same text never goes back, and another text only
+// with a clear margin: else the panel would flip between the two every frame.
+bool equation_needs_compact(UiState& ui, float need, float room) {
+  if (ui.equation_compact)
+    return ui.equation_text_key == ui.equation_compact_key || need > 0.9f * room;
+  if (need <= room) return false;
+  ui.equation_compact_key = ui.equation_text_key;
+  return true;
 }
 
 // Presenter mode, for the back row: the graph in large type; under it the
@@ -164,7 +168,7 @@ void draw_presenter(const Session& session, UiState& ui, CommandQueue& commands,
   const float line = ImGui::GetTextLineHeightWithSpacing();
   const float eq_need = ui.equation_essential_h + 2.0f * style.WindowPadding.y + 0.5f * line;
   const float eq_max = std::round(body_h * 0.45f);
-  ui.equation_compact = equation_needs_compact(ui.equation_compact, eq_need, eq_max);
+  ui.equation_compact = equation_needs_compact(ui, eq_need, eq_max);
   const float eq_h = std::round(std::clamp(eq_need, body_h * 0.22f, eq_max));
   const float graph_h = body_h - eq_h;
   const Beat* beat = ui.lesson.lesson ? &ui.lesson.lesson->beats[ui.lesson.beat] : nullptr;
@@ -245,7 +249,7 @@ void DrawApp(const Session& session, UiState& ui, CommandQueue& commands) {
   const float line = ImGui::GetTextLineHeightWithSpacing();
   const float eq_need = ui.equation_essential_h + 2.0f * style.WindowPadding.y + (lesson_tab ? 0.5f : 2.5f) * line;
   const float eq_max = std::round(middle_h * 0.70f);
-  ui.equation_compact = equation_needs_compact(ui.equation_compact, eq_need, eq_max);
+  ui.equation_compact = equation_needs_compact(ui, eq_need, eq_max);
   const float eq_h = std::round(std::clamp(eq_need, middle_h * (lesson_tab ? 0.25f : 0.40f), eq_max));
   const float below = middle_h - eq_h;
   const float mat_h = std::round(below * 0.6f);

@@ -2,6 +2,7 @@
 // of one element (the hovered one when the mouse is on the canvas), and a
 // sentence that says what it means. With predict on, it first asks for the
 // value the next op writes (the equation with "?" for it) and reveals it.
+#include <functional>
 #include <cstdlib>
 
 #include "engine/describe.hpp"
@@ -201,6 +202,7 @@ void DrawEquationPanel(const Session& session, UiState& ui, CommandQueue& comman
   const bool revealing = ui.predict.reveal && started;
   if (revealing && !hovered) e = ui.predict.reveal->element;  // the numbers of the element asked
   const OpText text = describe(op, st.state(), started ? &st.value_before(k) : nullptr, e);
+  ui.equation_text_key = std::hash<std::string>{}(text.title + '\n' + text.equation + '\n' + text.numbers) * 2 + started;
   if (revealing) {
     draw_reveal(ui.predict);
     ImGui::Spacing();

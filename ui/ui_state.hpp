@@ -206,6 +206,9 @@ struct UiState {
   // equation_compact draws them in the body font.
   float equation_essential_h = 0.0f;
   bool equation_compact = false;
+  // The text the equation panel drew last (a hash), and the one that made it
+  // take the smaller font: that text keeps it (app_view.cpp).
+  std::uint64_t equation_text_key = 0, equation_compact_key = 0;
   CanvasItem matrix_edit;         // the W-tab cell being typed into (Kind::Edge = W, Neuron = b)
   bool matrix_edit_focus = false; // give that cell the keyboard on its first frame
   ImGuiID value_edit_id = 0;      // the number field being edited, and its value so far

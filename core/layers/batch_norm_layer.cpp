@@ -345,10 +345,11 @@ OpText describe_grad_input(const Op& op, const PassState& st, const Eigen::Matri
   OpText t;
   t.equation = "∂L/∂" + in + "ⱼ = γ" + L + "/√(σ²" + L + " + ε) · (δ" + L + "ⱼ − (1/n)Σδ" + L + " − x̂" + L +
                "ⱼ·(1/n)Σ δ" + L + "·x̂" + L + ")";
-  t.numbers = "∂L/∂" + in + sub(e.col) + " = " + format_number(layer.weights(0, f)) + "/√(" +
-              format_number(ls.variance(0, f)) + " + " + format_number(layer.eps) + ") × (" +
-              format_number(ls.delta(e.example, e.col)) + " − " + factor(s.delta / n) + " − " +
-              factor(ls.normalized(e.example, e.col)) + "×" + factor(s.delta_x_hat / n) + ") = " +
+  // Four digits a factor: the line is long, and on a projector it must fit two lines.
+  t.numbers = "∂L/∂" + in + sub(e.col) + " = " + format_number(layer.weights(0, f), 4) + "/√(" +
+              format_number(ls.variance(0, f), 4) + " + " + format_number(layer.eps) + ") × (" +
+              format_number(ls.delta(e.example, e.col), 4) + " − " + factor(s.delta / n, 4) + " − " +
+              factor(ls.normalized(e.example, e.col), 4) + "×" + factor(s.delta_x_hat / n, 4) + ") = " +
               format_number(grad_x(layer, ls, f, s, n, e.example, e.col)) + example_note(st.scenario, e.example);
   t.explanation = "x reaches the loss three ways: through its own x̂, through the mean μ and through the variance "
                   "σ² that every value of the batch shares; the two subtracted terms are those shared paths.";

@@ -7,8 +7,8 @@
 # not its own, a label cut by the canvas' edge, a lesson control out of view,
 # any window that cuts its text (wider than it shows, no scrollbar to reach it),
 # or a canvas label that prints the answer of the beat's open question.
-# The layer examples (conv, pooling, batch norm, dropout) at two sizes, and
-# the conv nets in the light theme and in presenter mode.
+# The layer examples (conv, pooling, batch norm, dropout) at two sizes and in
+# presenter mode, some in the light theme; the confusion matrix window.
 # usage: layout_check.sh BACKPROP_VIZ ASSETS_DIR WORK_DIR [DIGITS_CONV]   (inside xvfb-run -a)
 set -uo pipefail
 exe=$1 assets=$2 work=$3 digits_conv=${4:-}
@@ -58,8 +58,10 @@ for size in 1024x768 1920x1080; do
     check "$(basename "$s") $size" "$s" --size "$size"
   done
 done
-for s in "$assets"/layer_examples/mnist_shaped_conv.json "$assets"/layer_examples/overfit_dropout.json; do
+for s in "${layer_examples[@]}"; do
   check "$(basename "$s") 1024x768 presenter" "$s" --size 1024x768 --presenter
+done
+for s in "$assets"/layer_examples/mnist_shaped_conv.json "$assets"/layer_examples/overfit_dropout.json; do
   check "$(basename "$s") 1024x768 light" "$s" --size 1024x768 --light
 done
 [ -n "$digits_conv" ] && check "digits_conv 1024x768 light" "$digits_conv" --size 1024x768 --light

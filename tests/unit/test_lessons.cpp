@@ -519,6 +519,44 @@ TEST(LessonClaims, TheDropoutLessonSaysWhatDropoutDoes) {
   EXPECT_DOUBLE_EQ(d.test_accuracy, 0.90);
 }
 
+TEST(LessonClaims, TheBatchNormLessonSaysWhatBatchNormDoes) {
+  const Lesson lesson = load_lesson(lessons_dir() + "/13_batch_norm.json");
+  ASSERT_EQ(lesson.beats.size(), 6u);
+  const Scenario& normed = lesson.scenarios.at("");
+  const Scenario& plain = lesson.scenarios.at("plain");
+  // "a batch-norm layer after each hidden layer's weighted sum, before its sigmoid"; "γ = 1, β = 0 at the start".
+  for (int l = 2; l < normed.layer_count(); l += 2) {
+    const Layer& bn = normed.layers[static_cast<std::size_t>(l - 1)];
+    EXPECT_EQ(layer_kind(bn).type, "batch_norm");
+    EXPECT_EQ(bn.activation->name, "sigmoid");
+    EXPECT_EQ(normed.layers[static_cast<std::size_t>(l - 2)].activation->name, "identity");
+    EXPECT_TRUE(bn.weights.isOnes());
+    EXPECT_TRUE(bn.bias.isZero());
+  }
+  EXPECT_EQ(lesson.beats[4].trained, 500);
+  EXPECT_EQ(lesson.beats[5].trained, 500);
+  struct After {
+    double step_loss, eval_loss, accuracy;
+  };
+  auto after = [](const Scenario& start) {
+    Trainer trainer(start);
+    double step_loss = 0.0;
+    for (int e = 0; e < 500; ++e) step_loss = trainer.step();
+    SetEvaluator on(start, training_raw(start), training_targets(start));
+    const double eval = on.data_loss(trainer.scenario());
+    return After{step_loss, eval, on.accuracy(classifier_of(start))};
+  };
+  const After p = after(plain), n = after(normed);
+  // "the loss is still 0.693 = ln 2 …: two of the four XOR points are right".
+  EXPECT_EQ(plain.batch_size(), 4);
+  EXPECT_NEAR(p.step_loss, std::log(2.0), 0.0005);
+  EXPECT_DOUBLE_EQ(p.accuracy, 0.5);
+  // "the step's loss is 0.004 and all four points are right … Evaluated with the running mean and variance …, the loss is 0.05".
+  EXPECT_NEAR(n.step_loss, 0.004, 0.0005);
+  EXPECT_DOUBLE_EQ(n.accuracy, 1.0);
+  EXPECT_NEAR(n.eval_loss, 0.05, 0.005);
+}
+
 TEST(LessonClaims, TheOverfittingLessonSaysWhatL2Does) {
   const Lesson lesson = load_lesson(lessons_dir() + "/11_overfitting_and_l2.json");
   ASSERT_EQ(lesson.beats.size(), 4u);

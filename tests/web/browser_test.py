@@ -50,6 +50,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "assets/scenarios/seed.json"
+CONV_WITHIN = 1e-12
 NEURON = ROOT / "assets/expressions/micrograd_neuron.json"
 BENCH_STEPS = 100000
 
@@ -247,20 +248,22 @@ def state(wd):
     return wd.js("return bpv.state();")
 
 
-def differences(a, b, where="", ulps=0):
+def differences(a, b, where="", ulps=0, within=0.0):
     """Where two parsed JSON values differ, as 'path: a vs b' lines; numbers
-    may differ by up to `ulps` units in the last place."""
+    may differ by up to `ulps` units in the last place, or by `within`."""
     if isinstance(a, dict) and isinstance(b, dict):
         out = []
         for k in sorted(set(a) | set(b)):
             if k not in a or k not in b:
                 out.append(f"{where}/{k}: only in {'the native' if k not in a else 'the page'}'s")
             else:
-                out += differences(a[k], b[k], f"{where}/{k}", ulps)
+                out += differences(a[k], b[k], f"{where}/{k}", ulps, within)
         return out
     if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-        return [d for i, (x, y) in enumerate(zip(a, b)) for d in differences(x, y, f"{where}[{i}]", ulps)]
+        return [d for i, (x, y) in enumerate(zip(a, b)) for d in differences(x, y, f"{where}[{i}]", ulps, within)]
     if ulps and isinstance(a, float) and isinstance(b, float) and abs(a - b) <= ulps * math.ulp(max(abs(a), abs(b))):
+        return []
+    if within and isinstance(a, (int, float)) and isinstance(b, (int, float)) and abs(a - b) <= within:
         return []
     return [] if a == b else [f"{where}: page {a!r} vs native {b!r}"]
 
@@ -465,10 +468,17 @@ def main():
             web_conv = json.loads(wd.js("return bpv.traceText();"))
             native_conv = json.loads(subprocess.run([native, "trace", str(digits_conv), "--json"], check=True,
                                                     capture_output=True, text=True).stdout)
-            if web_conv != native_conv:
-                fail("the page's trace of digits_conv differs from the native one: "
-                     + "; ".join(differences(web_conv, native_conv)[:10]))
-            print(f"conv: digits_conv opened, stepped to op 14 (backward), trace equal ({len(native_conv['steps'])} ops)")
+            # The conv's matrix products sum their terms in another order with
+            # the page's narrower SIMD than natively (AVX): a sum of terms of
+            # size about 1 may differ in its last bits, so each number is
+            # compared to CONV_WITHIN (the page's own dense nets are exact).
+            off = differences(web_conv, native_conv, ulps=4, within=CONV_WITHIN)
+            if off:
+                fail(f"the page's trace of digits_conv differs from the native one by more than {CONV_WITHIN}: "
+                     + "; ".join(off[:10]))
+            inexact = len(differences(web_conv, native_conv))
+            print(f"conv: digits_conv opened, stepped to op 14 (backward), trace equal to the native one "
+                  f"({len(native_conv['steps'])} ops; {inexact} numbers differ, each by at most {CONV_WITHIN})")
         else:
             print(f"conv: {digits_conv} not built (no real data): skipped")
 
