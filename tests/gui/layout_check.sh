@@ -7,8 +7,9 @@
 # not its own, a label cut by the canvas' edge, a lesson control out of view,
 # any window that cuts its text (wider than it shows, no scrollbar to reach it),
 # or a canvas label that prints the answer of the beat's open question.
-# The layer examples (conv, pooling, batch norm, dropout) at two sizes and in
-# presenter mode, some in the light theme; the confusion matrix window.
+# The layer examples (conv, pooling, batch norm, dropout) at 1024×768 and in
+# presenter mode, most at 1920×1080, some in the light theme; the confusion
+# matrix window.
 # usage: layout_check.sh BACKPROP_VIZ ASSETS_DIR WORK_DIR [DIGITS_CONV]   (inside xvfb-run -a)
 set -uo pipefail
 exe=$1 assets=$2 work=$3 digits_conv=${4:-}
@@ -53,10 +54,11 @@ for size in 1024x768 1920x1080; do  # the Compare optimizers window over the mai
 done
 layer_examples=("$assets"/layer_examples/*.json)
 [ -n "$digits_conv" ] && layer_examples+=("$digits_conv")
-for size in 1024x768 1920x1080; do
-  for s in "${layer_examples[@]}"; do
-    check "$(basename "$s") $size" "$s" --size "$size"
-  done
+for s in "${layer_examples[@]}"; do
+  check "$(basename "$s") 1024x768" "$s" --size 1024x768
+done
+for s in "$assets"/layer_examples/{mnist_shaped_conv,overfit_dropout,spiral_batch_norm}.json "$digits_conv"; do
+  [ -n "$s" ] && check "$(basename "$s") 1920x1080" "$s" --size 1920x1080
 done
 for s in "${layer_examples[@]}"; do
   check "$(basename "$s") 1024x768 presenter" "$s" --size 1024x768 --presenter

@@ -479,10 +479,37 @@ TEST(LessonClaims, ThePaintedDigitLessonSaysWhatTheNetDoesWithAPicture) {
 namespace bpv {
 namespace {
 
-// What the overfitting lesson says about its two nets, on the engine's numbers.
+// A shipped lesson, its number of beats checked.
+Lesson shipped_lesson(const std::string& file, std::size_t beats) {
+  Lesson lesson = load_lesson(lessons_dir() + "/" + file);
+  EXPECT_EQ(lesson.beats.size(), beats) << file;
+  return lesson;
+}
+
+// A net after `steps` training steps: the last step's loss, and in
+// evaluation mode the loss and accuracy on the training and the test set.
+struct Trained {
+  double step_loss = 0.0, train_loss = 0.0, train_accuracy = 0.0, test_loss = 0.0, test_accuracy = 0.0;
+};
+Trained trained_for(const Scenario& start, int steps) {
+  Trainer trainer(start);
+  Trained t;
+  for (int e = 0; e < steps; ++e) t.step_loss = trainer.step();
+  const Classifier classifier = classifier_of(start);
+  SetEvaluator train_set(start, training_raw(start), training_targets(start));
+  t.train_loss = train_set.data_loss(trainer.scenario());
+  t.train_accuracy = train_set.accuracy(classifier);
+  if (start.data.has_test_set()) {
+    SetEvaluator test_set(start, start.data.test_raw, start.data.test_targets);
+    t.test_loss = test_set.data_loss(trainer.scenario());
+    t.test_accuracy = test_set.accuracy(classifier);
+  }
+  return t;
+}
+
+// What the dropout lesson says about its two nets, on the engine's numbers.
 TEST(LessonClaims, TheDropoutLessonSaysWhatDropoutDoes) {
-  const Lesson lesson = load_lesson(lessons_dir() + "/12_dropout.json");
-  ASSERT_EQ(lesson.beats.size(), 5u);
+  const Lesson lesson = shipped_lesson("12_dropout.json", 5);
   const Scenario& dropped = lesson.scenarios.at("");
   const Scenario& plain = lesson.scenarios.at("plain");
   // "the same 2-16-16-1 net as lesson 11, with a dropout layer (p = 0.5) after each hidden layer".
@@ -494,34 +521,22 @@ TEST(LessonClaims, TheDropoutLessonSaysWhatDropoutDoes) {
   EXPECT_TRUE(plain.data.train_raw == dropped.data.train_raw);
   EXPECT_EQ(lesson.beats[3].trained, 2000);
   EXPECT_EQ(lesson.beats[4].trained, 2000);
-  struct After {
-    double train, test, test_accuracy;
-  };
-  auto after = [](const Scenario& start) {
-    Trainer trainer(start);
-    for (int e = 0; e < 2000; ++e) trainer.step();
-    SetEvaluator train_set(start, training_raw(start), training_targets(start));
-    SetEvaluator test_set(start, start.data.test_raw, start.data.test_targets);
-    const double train = train_set.data_loss(trainer.scenario());
-    const double test = test_set.data_loss(trainer.scenario());
-    return After{train, test, test_set.accuracy(classifier_of(start))};
-  };
-  const After p = after(plain), d = after(dropped);
+  const Trained p = trained_for(plain, 2000), d = trained_for(dropped, 2000);
   // "the training loss is almost 0 (0.001), the test loss 0.57, and 70 % of the test points are right".
-  EXPECT_NEAR(p.train, 0.001, 0.0005);
-  EXPECT_NEAR(p.test, 0.57, 0.005);
+  EXPECT_NEAR(p.train_loss, 0.001, 0.0005);
+  EXPECT_NEAR(p.test_loss, 0.57, 0.005);
   EXPECT_DOUBLE_EQ(p.test_accuracy, 0.70);
   // "the training loss stays near 0.1 …; the test loss is 0.20, about a third of the plain net's, and 90 %".
-  EXPECT_NEAR(d.train, 0.1, 0.01);
-  EXPECT_NEAR(d.test, 0.20, 0.005);
-  EXPECT_GT(d.test, 0.3 * p.test);
-  EXPECT_LT(d.test, 0.4 * p.test);
+  EXPECT_NEAR(d.train_loss, 0.1, 0.01);
+  EXPECT_NEAR(d.test_loss, 0.20, 0.005);
+  EXPECT_GT(d.test_loss, 0.3 * p.test_loss);
+  EXPECT_LT(d.test_loss, 0.4 * p.test_loss);
   EXPECT_DOUBLE_EQ(d.test_accuracy, 0.90);
 }
 
+// What the batch-norm lesson says about the deep sigmoid net with and without it.
 TEST(LessonClaims, TheBatchNormLessonSaysWhatBatchNormDoes) {
-  const Lesson lesson = load_lesson(lessons_dir() + "/13_batch_norm.json");
-  ASSERT_EQ(lesson.beats.size(), 6u);
+  const Lesson lesson = shipped_lesson("13_batch_norm.json", 6);
   const Scenario& normed = lesson.scenarios.at("");
   const Scenario& plain = lesson.scenarios.at("plain");
   // "a batch-norm layer after each hidden layer's weighted sum, before its sigmoid"; "γ = 1, β = 0 at the start".
@@ -535,31 +550,20 @@ TEST(LessonClaims, TheBatchNormLessonSaysWhatBatchNormDoes) {
   }
   EXPECT_EQ(lesson.beats[4].trained, 500);
   EXPECT_EQ(lesson.beats[5].trained, 500);
-  struct After {
-    double step_loss, eval_loss, accuracy;
-  };
-  auto after = [](const Scenario& start) {
-    Trainer trainer(start);
-    double step_loss = 0.0;
-    for (int e = 0; e < 500; ++e) step_loss = trainer.step();
-    SetEvaluator on(start, training_raw(start), training_targets(start));
-    const double eval = on.data_loss(trainer.scenario());
-    return After{step_loss, eval, on.accuracy(classifier_of(start))};
-  };
-  const After p = after(plain), n = after(normed);
+  const Trained p = trained_for(plain, 500), n = trained_for(normed, 500);
   // "the loss is still 0.693 = ln 2 …: two of the four XOR points are right".
   EXPECT_EQ(plain.batch_size(), 4);
   EXPECT_NEAR(p.step_loss, std::log(2.0), 0.0005);
-  EXPECT_DOUBLE_EQ(p.accuracy, 0.5);
+  EXPECT_DOUBLE_EQ(p.train_accuracy, 0.5);
   // "the step's loss is 0.004 and all four points are right … Evaluated with the running mean and variance …, the loss is 0.05".
   EXPECT_NEAR(n.step_loss, 0.004, 0.0005);
-  EXPECT_DOUBLE_EQ(n.accuracy, 1.0);
-  EXPECT_NEAR(n.eval_loss, 0.05, 0.005);
+  EXPECT_DOUBLE_EQ(n.train_accuracy, 1.0);
+  EXPECT_NEAR(n.train_loss, 0.05, 0.005);
 }
 
+// What the overfitting lesson says about its two nets, on the engine's numbers.
 TEST(LessonClaims, TheOverfittingLessonSaysWhatL2Does) {
-  const Lesson lesson = load_lesson(lessons_dir() + "/11_overfitting_and_l2.json");
-  ASSERT_EQ(lesson.beats.size(), 4u);
+  const Lesson lesson = shipped_lesson("11_overfitting_and_l2.json", 4);
   const Scenario& plain = lesson.scenarios.at("");
   const Scenario& l2 = lesson.scenarios.at("l2");
   // "Forty noisy points …: the 20 filled ones train the net, the 20 hollow ones are kept back"; "two hidden layers of 16".
