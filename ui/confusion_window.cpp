@@ -3,14 +3,17 @@
 // the test set, in evaluation mode (core/engine/confusion.hpp). Each cell
 // gives its count and its share of the row, coloured by that share (a
 // legend says so); a click lists the cell's examples: the images for an
-// image input, the inputs' numbers otherwise. An image can be painted into
-// the example shown (one undoable edit) to step through why the net got it wrong.
+// image input, the inputs' numbers otherwise, with 2-d points ringed on the
+// Data tab's plot over the decision region. "as input" puts an example into
+// the step (one undoable edit, edit::UseDataPoint) to step through why the
+// net got it wrong.
 #include <algorithm>
 #include <cstdio>
 #include <string>
 
 #include "engine/confusion.hpp"
 #include "engine/evaluate.hpp"
+#include "insight/decision_grid.hpp"
 #include "panels.hpp"
 #include "theme.hpp"
 
@@ -79,7 +82,8 @@ void draw_example(const Scenario& sc, const Eigen::MatrixXd& raw, int row, float
 }
 
 void draw_cell_examples(const Session& session, UiState& ui, CommandQueue& commands, const Confusion& m) {
-  const ConfusionUi& cu = ui.confusion;
+  ConfusionUi& cu = ui.confusion;
+  cu.ringed.clear();
   if (cu.truth < 0 || cu.truth >= m.classes || cu.predicted < 0 || cu.predicted >= m.classes) {
     ImGui::TextDisabled("Click a cell to see its examples.");
     return;
@@ -89,25 +93,37 @@ void draw_cell_examples(const Session& session, UiState& ui, CommandQueue& comma
   ImGui::Text("True class %d, predicted %d: %zu example%s of the %s set", cu.truth, cu.predicted, rows.size(),
               rows.size() == 1 ? "" : "s", cu.test_set ? "test" : "training");
   const Eigen::MatrixXd& raw = cu.test_set ? sc.data.test_raw : training_raw(sc);
-  const bool paintable = !sc.input_image().empty() && sc.image_input() && !session.training();
+  const bool image = !sc.input_image().empty() && raw.cols() == sc.input_image().size();
+  if (has_plane_inputs(sc) && sc.data.active()) {
+    cu.ringed = rows;
+    cu.ringed_test = cu.test_set;
+    ImGui::TextDisabled("Ringed on the Data tab's plot, over the decision region.");
+    ImGui::SameLine();
+    if (ImGui::SmallButton("show the Data tab")) {
+      ui.right_tab = right_tab_named("data");
+      ui.right_tab_requested = true;
+    }
+  }
+  const bool usable = !session.training();
   const float s = ui.content_scale;
   const int shown = std::min<int>(static_cast<int>(rows.size()), 48);
   const int example = std::max(0, ui.example);
   for (int k = 0; k < shown; ++k) {
+    const int row = rows[static_cast<std::size_t>(k)];
     ImGui::PushID(k);
     ImGui::BeginGroup();
-    draw_example(sc, raw, rows[static_cast<std::size_t>(k)], s);
-    if (raw.cols() == sc.input_image().size()) ImGui::TextDisabled("row %d", rows[static_cast<std::size_t>(k)] + 1);
-    if (paintable && ImGui::SmallButton("as input")) {
-      const Eigen::RowVectorXd r = raw.row(rows[static_cast<std::size_t>(k)]);
-      commands.push_back(command::ApplyEdit{edit::PaintImage{example, std::vector<double>(r.data(), r.data() + r.size())}});
-    }
-    if (paintable && ImGui::IsItemHovered())
-      ImGui::SetTooltip("Paints this image into example %d of the step (one edit, Ctrl+Z undoes it): step it to see "
-                        "what the net makes of it.", example + 1);
+    draw_example(sc, raw, row, s);
+    if (image) ImGui::TextDisabled("row %d", row + 1);
+    else ImGui::SameLine();
+    if (usable && ImGui::SmallButton("as input"))
+      commands.push_back(command::ApplyEdit{edit::UseDataPoint{example, cu.test_set, row}});
+    if (usable && ImGui::IsItemHovered())
+      ImGui::SetTooltip("Puts this example, its inputs and its class, into example %d of the step in place of the "
+                        "training row it read (one edit, Ctrl+Z undoes it): step it to see what the net makes of it.",
+                        example + 1);
     ImGui::EndGroup();
     ImGui::PopID();
-    if ((k + 1) % 8 != 0 && raw.cols() == sc.input_image().size()) ImGui::SameLine();
+    if ((k + 1) % 8 != 0 && image) ImGui::SameLine();
   }
   if (static_cast<int>(rows.size()) > shown) ImGui::TextDisabled("… and %zu more", rows.size() - static_cast<std::size_t>(shown));
 }
@@ -116,6 +132,7 @@ void draw_cell_examples(const Session& session, UiState& ui, CommandQueue& comma
 
 void DrawConfusionWindow(const Session& session, UiState& ui, CommandQueue& commands) {
   ConfusionUi& cu = ui.confusion;
+  cu.ringed.clear();
   if (!cu.open) return;
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   const float s = ui.content_scale;

@@ -1,7 +1,8 @@
 // The Data tab (formats.md §5): what the network learns from.
 //   The plot: training points filled, test points hollow, blue / orange by
 //   class (or by value for regression), the current mini-batch ringed once the
-//   mini-batch op has run, over the decision region of the current weights
+//   mini-batch op has run, the confusion matrix's listed cell ringed in the
+//   lesson colour, over the decision region of the current weights
 //   (core/insight/decision_grid.hpp; with features each grid point goes in as its
 //   features). Left click adds a point, right click removes the nearest.
 //   The controls: the generator and Regenerate, the seven features, the
@@ -172,6 +173,10 @@ void draw_plot(const Session& session, UiState& ui, CommandQueue& commands, floa
       const ImVec2 q = f.to_screen(d.train_raw(static_cast<Eigen::Index>(k), 0), d.train_raw(static_cast<Eigen::Index>(k), 1));
       dl->AddCircle(q, r + 3.5f, pal.writes, 0, 2.5f);
     }
+  // The examples of the cell the confusion matrix lists (true class t, predicted p).
+  const Eigen::MatrixXd& confused = ui.confusion.ringed_test ? d.test_raw : d.train_raw;
+  for (const int k : ui.confusion.ringed)
+    if (k >= 0 && k < confused.rows()) dl->AddCircle(f.to_screen(confused(k, 0), confused(k, 1)), r + 6.5f, pal.lesson, 0, 3.0f);
   dl->PopClipRect();
   dl->AddRect(f.a, f.b, pal.neuron_outline);
 

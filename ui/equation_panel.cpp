@@ -169,6 +169,10 @@ void StepForwardOrAsk(const Session& session, UiState& ui, CommandQueue& command
     return;
   }
   p.question = ask_next_op(st, question_element(st.ops()[st.cursor()], ui));
+  if (!p.question) {  // a draw (the mini-batch, a dropout mask): nothing to work out
+    commands.push_back(command::StepForward{});
+    return;
+  }
   p.asked_at_revision = session.revision();
   p.focus_guess = true;
   p.guess[0] = '\0';

@@ -167,13 +167,15 @@ void fit_weight_images(GapLayout& g, const ColumnLayout& image, int tiles) {
 }
 
 // A conv layer's kernels in the gap: C′ rows of C tiles, each k × k texels,
-// as large as the box allows, centred.
-void place_kernels(GapLayout& g, const ColumnLayout& s, const ColumnLayout& t, int kernel) {
+// as large as the box allows, centred. The box is as tall as its columns, or
+// half the canvas where they are short (a small image's few kernels): what a
+// kernel has learned must be seen from the back of the room.
+void place_kernels(GapLayout& g, const ColumnLayout& s, const ColumnLayout& t, int kernel, float height) {
   g.kernel = std::max(1, kernel);
   g.in_channels = s.image ? s.channels : 1;
   g.out_channels = t.image ? t.channels : 1;
   const float w = t.min.x - s.max.x - 2.0f * kHeatMargin;
-  const float h = 2.0f * std::max(s.max.y, t.max.y);
+  const float h = std::max(2.0f * std::max(s.max.y, t.max.y), 0.5f * height);
   const int texels_across = g.in_channels * (g.kernel + 1) - 1, texels_down = g.out_channels * (g.kernel + 1) - 1;
   const float texel = std::max(1.0f, std::min({w / static_cast<float>(texels_across), h / static_cast<float>(texels_down),
                                                kMaxImagePixel}));
@@ -340,8 +342,10 @@ GraphLayout layout_for(const std::vector<ColumnSpec>& specs, ImVec2 area, float 
   const ColumnLayout& last = g.columns.back();
   g.output_numbers_beside = !last.compact && last.radius < m.number_inside_radius;
   g.target_labels_width = m.target_labels_width;
-  g.target_offset =
-      last.radius + 12.0f + (g.output_numbers_beside ? m.number_beside_width : 0.0f);  // clear of the halo
+  // Clear of the halo, and of a number in the circle that is wider than it
+  // ("-0.05097" in a circle just large enough to hold numbers inside).
+  g.target_offset = g.output_numbers_beside ? last.radius + 12.0f + m.number_beside_width
+                                            : std::max(last.radius + 12.0f, 0.5f * m.number_beside_width + 12.0f);
   const float targets = last.compact ? 0.0f : g.target_offset - last.radius + m.target_labels_width;
   const float right = targets + 2.0f * m.loss_half.x + (last.compact ? 40.0f : 30.0f);
   float fixed = kLeft + right;
@@ -388,7 +392,7 @@ GraphLayout layout_for(const std::vector<ColumnSpec>& specs, ImVec2 area, float 
     const ColumnLayout& s = g.columns[static_cast<std::size_t>(l - 1)];
     const ColumnLayout& t = g.columns[static_cast<std::size_t>(l)];
     if (gap.kind == GapKind::Kernels) {
-      place_kernels(gap, s, t, specs[static_cast<std::size_t>(l)].kernel);
+      place_kernels(gap, s, t, specs[static_cast<std::size_t>(l)].kernel, height);
     } else if (gap.kind == GapKind::Statistics) {
       place_statistics(gap, s, t, m);
     } else if (gap.kind == GapKind::Elementwise) {

@@ -66,6 +66,10 @@ void draw_fields(const std::string& kind, LayerForm& form, float w) {
     real_field("momentum", "##momentum", form.momentum, "%.3g", w);
     ImGui::SameLine();
     real_field("eps", "##eps", form.eps, "%.3g", w);
+    ImGui::Checkbox("backward as its graph", &form.graph_backward);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("Step ∂L/∂x through each node of the forward (x − μ, 1/s, σ², μ) instead of the closed form's "
+                        "one op: the same numbers, derived.");
   }
   if (kind == "dropout") {
     real_field("p (drop)", "##p", form.p, "%.3g", w);
@@ -107,6 +111,8 @@ json layer_json(const std::string& kind, const LayerForm& form, json base = json
   if (kind == "batch_norm") {
     base["momentum"] = form.momentum;
     base["eps"] = form.eps;
+    if (form.graph_backward) base["backward"] = "graph";
+    else base.erase("backward");
   }
   if (kind == "dropout") {
     base["p"] = form.p;
@@ -126,6 +132,7 @@ void load_form(const Scenario& sc, int l, LayerForm& form) {
   form.padding = layer.padding;
   form.momentum = layer.momentum;
   form.eps = layer.eps;
+  form.graph_backward = layer.graph_backward;
   form.p = layer.dropout_p;
   form.seed = static_cast<int>(layer.dropout_seed & 0x3fffffff);
   form.activation = std::string(layer.activation->name);

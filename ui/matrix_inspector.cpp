@@ -79,6 +79,9 @@ struct LayerView {
   std::optional<std::size_t> update_w, update_b;  // their update ops, once applied
   const Stepper& st;
   int decimals;
+  // The parameters' symbols as the layer's equations write them: W and b,
+  // or batch norm's γ and β.
+  std::string w, b;
 };
 
 // One cell: its text, and the tooltip written out in full. i == rows is the bias row.
@@ -93,8 +96,9 @@ CellText cell(const LayerView& v, int tab, int i, int j) {
   const double g = bias ? v.grads.grad_bias(0, j) : v.grads.grad_weights(i, j);
   const bool computed = bias ? v.grad_b : v.grad_w;
   const std::optional<std::size_t> applied = bias ? v.update_b : v.update_w;
-  // (std::string("b") + …: gcc 12 warns falsely about "literal" + string&&.)
-  const std::string sym = bias ? std::string("b") + superscript(v.l) + subscript(j + 1) : weight_symbol(v.l, i, j);
+  const std::string sym = bias              ? v.b + superscript(v.l) + subscript(j + 1)
+                          : v.w == "W" ? weight_symbol(v.l, i, j)
+                                       : v.w + superscript(v.l) + subscript(j + 1);  // γ: one per feature
   const double eta = v.sc.learning_rate;
   const bool plain = is_plain_sgd(v.sc.optimizer);
   const int d = v.decimals;
@@ -155,23 +159,25 @@ void caption(const LayerView& v, int tab, ImU32 touch, const std::string& touch_
   const Palette& pal = palette();
   std::string note;
   ImU32 note_color = pal.text_dim;
+  const char* w = v.w.c_str();
+  const char* b = v.b.c_str();
   if (tab == kWeights) {
-    ImGui::Text("W%s%s, last row b%s", L.c_str(), shape.c_str(), L.c_str());
+    ImGui::Text("%s%s%s, last row %s%s", w, L.c_str(), shape.c_str(), b, L.c_str());
   } else if (tab == kGradient) {
-    ImGui::Text("∂L/∂W%s%s, last row ∂L/∂b%s", L.c_str(), shape.c_str(), L.c_str());
+    ImGui::Text("∂L/∂%s%s%s, last row ∂L/∂%s%s", w, L.c_str(), shape.c_str(), b, L.c_str());
     if (!v.grad_w) {
       const auto k = op_index(v.st, OpKind::GradWeights, v.l);
       note = "· = not computed yet" + (k ? " (op " + std::to_string(*k + 1) + ")" : std::string());
     }
   } else if (v.update_w && !is_plain_sgd(v.sc.optimizer)) {
-    ImGui::Text("W%s, %s: old → new", L.c_str(), v.sc.optimizer.name.c_str());
+    ImGui::Text("%s%s, %s: old → new", w, L.c_str(), v.sc.optimizer.name.c_str());
   } else if (v.update_w) {
-    ImGui::Text("W%s ← W%s − η·∂L/∂W%s: old → new", L.c_str(), L.c_str(), L.c_str());
+    ImGui::Text("%s%s ← %s%s − η·∂L/∂%s%s: old → new", w, L.c_str(), w, L.c_str(), w, L.c_str());
   } else if (!is_plain_sgd(v.sc.optimizer)) {
-    ImGui::Text("ΔW%s: %s's step, known once its op runs", L.c_str(), v.sc.optimizer.name.c_str());
+    ImGui::Text("Δ%s%s: %s's step, known once its op runs", w, L.c_str(), v.sc.optimizer.name.c_str());
   } else {
-    ImGui::Text("−η·∂L/∂W%s, η = %s", L.c_str(), format_number(v.sc.learning_rate).c_str());
-    if (!v.grad_w) note = "· = ∂L/∂W not computed yet";
+    ImGui::Text("−η·∂L/∂%s%s, η = %s", w, L.c_str(), format_number(v.sc.learning_rate).c_str());
+    if (!v.grad_w) note = "· = ∂L/∂" + v.w + " not computed yet";
   }
   if (touch) {
     note = std::string(touch == pal.writes ? "written" : "read") + " by this op";
@@ -289,7 +295,7 @@ void draw_table(const LayerView& v, int tab, UiState& ui, CommandQueue& commands
     if (b_touch != palette().writes) b_touch = 0;
   }
   const std::string L = superscript(l);
-  const std::string bias_label = (tab == kGradient ? "∂L/∂b" : "b") + L;
+  const std::string bias_label = (tab == kGradient ? "∂L/∂" + v.b : v.b) + L;
   caption(v, tab, w_touch ? w_touch : b_touch, w_touch ? "" : "row " + bias_label);
 
   const int shown_cols = std::min(v.cols, kMaxValueColumns);
@@ -305,7 +311,7 @@ void draw_table(const LayerView& v, int tab, UiState& ui, CommandQueue& commands
                                     ImGuiTableFlags_BordersOuter | ImGuiTableFlags_RowBg;
   if (!ImGui::BeginTable("##matrix", shown_cols + 1, flags, ImVec2(0.0f, height))) return;
   // The update tab's corner stays empty: its label names it, and old → new cells need the width.
-  const std::string corner = tab == kWeights ? "W" + L : tab == kGradient ? "∂L/∂W" + L : "";
+  const std::string corner = tab == kWeights ? v.w + L : tab == kGradient ? "∂L/∂" + v.w + L : "";
   ImGui::TableSetupScrollFreeze(1, 1);
   ImGui::TableSetupColumn(corner.c_str());
   for (int j = 0; j < shown_cols; ++j) ImGui::TableSetupColumn(neuron_symbol(v.sc, l, j).c_str());
@@ -322,7 +328,9 @@ void draw_table(const LayerView& v, int tab, UiState& ui, CommandQueue& commands
       ImGui::TableNextRow();
       ImGui::TableSetColumnIndex(0);
       ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, header_bg);
-      ImGui::TextUnformatted(bias ? bias_label.c_str() : neuron_symbol(v.sc, l - 1, i).c_str());
+      // W's rows are the neurons before; batch norm's one row of γ is γ itself.
+      const std::string row_label = bias ? bias_label : v.w == "W" ? neuron_symbol(v.sc, l - 1, i) : v.w + L;
+      ImGui::TextUnformatted(row_label.c_str());
       const ImU32 touch = bias ? b_touch : w_touch;
       for (int j = 0; j < shown_cols; ++j) {
         if (!ImGui::TableSetColumnIndex(j + 1)) continue;  // scrolled out of view: skip the formatting
@@ -458,7 +466,9 @@ void DrawMatrixInspector(const Session& session, UiState& ui, CommandQueue& comm
                     applied(OpKind::UpdateWeights),
                     applied(OpKind::UpdateBias),
                     st,
-                    ui.decimals};
+                    ui.decimals,
+                    std::string(layer_kind(sc.layers[l - 1]).weight_symbol),
+                    std::string(layer_kind(sc.layers[l - 1]).bias_symbol)};
 
   // Follow the phase: switch to its tab when the phase changes, and leave the
   // user's own pick alone while it stays the same.
@@ -466,8 +476,8 @@ void DrawMatrixInspector(const Session& session, UiState& ui, CommandQueue& comm
   const bool switch_tab = auto_tab != ui.inspector_auto_tab;
   ui.inspector_auto_tab = auto_tab;
   const std::string Lsup = superscript(l);
-  const std::string labels[kTabCount] = {"W" + Lsup + "###W", "∂L/∂W" + Lsup + "###G",
-                                         "update ΔW" + Lsup + "###U"};
+  const std::string labels[kTabCount] = {v.w + Lsup + "###W", "∂L/∂" + v.w + Lsup + "###G",
+                                         "update Δ" + v.w + Lsup + "###U"};
   if (ImGui::BeginTabBar("##views")) {
     for (int t = 0; t < kTabCount; ++t) {
       const ImGuiTabItemFlags flags = switch_tab && t == auto_tab ? ImGuiTabItemFlags_SetSelected : 0;

@@ -93,6 +93,10 @@ struct ConfusionUi {
   bool open = false;
   bool test_set = false;
   int truth = -1, predicted = -1;  // the cell whose examples are listed
+  // That cell's rows of the training or test set, while the window lists
+  // them: the Data tab rings them on its plot, over the decision region.
+  std::vector<int> ringed;
+  bool ringed_test = false;
 };
 
 struct CompareUi {
@@ -133,6 +137,7 @@ struct LayerForm {
   std::uint64_t loaded = ~0ULL;  // the revision and layer the settings were read at
   int size = 4, channels = 4, kernel = 3, stride = 1, padding = 0, seed = 0;
   double momentum = 0.1, eps = 1e-5, p = 0.5;
+  bool graph_backward = false;  // batch norm's "backward": "graph"
   std::string activation = "relu";
 };
 

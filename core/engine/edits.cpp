@@ -281,6 +281,28 @@ std::string paint_image(Scenario& sc, const edit::PaintImage& e) {
   return finish_data_edit(sc);
 }
 
+std::string use_data_point(Scenario& sc, const edit::UseDataPoint& e) {
+  DataSet& d = sc.data;
+  if (e.test && !d.active()) return "the scenario has no test set";
+  const Eigen::MatrixXd& raw = e.test ? d.test_raw : d.active() ? d.train_raw : sc.inputs;
+  const Eigen::MatrixXd& targets = e.test ? d.test_targets : d.active() ? d.train_targets : sc.targets;
+  if (!in(e.row, 0, static_cast<int>(raw.rows()))) return e.test ? "no such test point" : "no such training point";
+  // Copies: the point may come from the matrix it is written into.
+  const Eigen::RowVectorXd x = raw.row(e.row), y = targets.row(e.row);
+  if (!d.active()) {
+    if (!in(e.example, 0, sc.batch_size())) return "no such example";
+    sc.inputs.row(e.example) = x;
+    sc.targets.row(e.example) = y;
+    return "";
+  }
+  const std::vector<int> rows = batch_rows(d.train_rows(), d.batching, sc.progress);
+  if (!in(e.example, 0, static_cast<int>(rows.size()))) return "no such example";
+  d.train_raw.row(rows[static_cast<std::size_t>(e.example)]) = x;
+  d.train_targets.row(rows[static_cast<std::size_t>(e.example)]) = y;
+  d.generator.reset();  // the rows are no longer the generator's
+  return finish_data_edit(sc);
+}
+
 std::string remove_data_point(Scenario& sc, const edit::RemoveDataPoint& e) {
   if (auto err = point_edit_problem(sc); !err.empty()) return err;
   adopt_rows_as_data_set(sc);
@@ -460,6 +482,7 @@ struct Applier {
   std::string operator()(const edit::AddDataPoint& e) { return add_data_point(sc, e); }
   std::string operator()(const edit::RemoveDataPoint& e) { return remove_data_point(sc, e); }
   std::string operator()(const edit::PaintImage& e) { return paint_image(sc, e); }
+  std::string operator()(const edit::UseDataPoint& e) { return use_data_point(sc, e); }
 
   // "" (no optimizer in the file) and "sgd" are the same optimizer.
   static std::string_view optimizer_kind(const OptimizerSpec& spec) {
@@ -565,6 +588,10 @@ std::string edit_label(const Scenario& sc, const Edit& e) {
       return std::string(e.test ? "remove test point " : "remove training point ") + std::to_string(e.index + 1);
     }
     std::string operator()(const edit::PaintImage& e) { return "paint the image of example " + std::to_string(e.example + 1); }
+    std::string operator()(const edit::UseDataPoint& e) {
+      return std::string(e.test ? "test" : "training") + " row " + std::to_string(e.row + 1) + " as example " +
+             std::to_string(e.example + 1);
+    }
   };
   return std::visit(Labeler{sc}, e);
 }

@@ -74,6 +74,12 @@ struct RemoveDataPoint { int index; bool test = false; };  // 0-based row of tha
 // that this step's mini-batch shows as that example, and the mini-batch op
 // then writes it into x.
 struct PaintImage { int example; std::vector<double> pixels; };
+// A point of the data set, training or test row `row` (its inputs and its
+// target), put into example `example` of this step: the confusion matrix's
+// "as input", so that a class steps through what the net makes of it. With a
+// data set it replaces the training row the step's mini-batch reads there;
+// without one (test = false), the example's own x and y.
+struct UseDataPoint { int example; bool test; int row; };
 }  // namespace edit
 
 // core/engine/layer_edits.cpp: through the file format, with the loader's checks.
@@ -87,7 +93,7 @@ using Edit = std::variant<edit::SetWeight, edit::SetBias, edit::SetInput, edit::
                           edit::Reinitialize, edit::Rename,
                           edit::SetOptimizer, edit::SetRegularization, edit::SetDataGenerator,
                           edit::SetFeatures, edit::SetBatching, edit::AddDataPoint, edit::RemoveDataPoint,
-                          edit::PaintImage>;
+                          edit::PaintImage, edit::UseDataPoint>;
 
 // Applies the edit to `scenario`. Returns "" on success; otherwise the reason,
 // and `scenario` is unchanged.

@@ -92,6 +92,9 @@ struct ToJson {
   json operator()(const edit::AddDataPoint& e) { return {{"kind", "add_data_point"}, {"x1", e.x1}, {"x2", e.x2}, {"label", e.label}, {"test", e.test}}; }
   json operator()(const edit::RemoveDataPoint& e) { return {{"kind", "remove_data_point"}, {"index", e.index}, {"test", e.test}}; }
   json operator()(const edit::PaintImage& e) { return {{"kind", "paint_image"}, {"example", e.example}, {"pixels", e.pixels}}; }
+  json operator()(const edit::UseDataPoint& e) {
+    return {{"kind", "use_data_point"}, {"example", e.example}, {"test", e.test}, {"row", e.row}};
+  }
 };
 
 }  // namespace
@@ -135,6 +138,7 @@ Edit edit_from_json(const json& j) {
     if (kind == "add_data_point") return edit::AddDataPoint{d("x1"), d("x2"), d("label"), j.at("test").get<bool>()};
     if (kind == "remove_data_point") return edit::RemoveDataPoint{i("index"), j.at("test").get<bool>()};
     if (kind == "paint_image") return edit::PaintImage{i("example"), j.at("pixels").get<std::vector<double>>()};
+    if (kind == "use_data_point") return edit::UseDataPoint{i("example"), j.at("test").get<bool>(), i("row")};
     throw std::runtime_error("unknown edit kind '" + kind + "'");
   } catch (const json::exception& e) {
     throw std::runtime_error(std::string("bad edit: ") + e.what());

@@ -40,6 +40,13 @@ std::string tensor_symbol(const Scenario& sc, BufferRef ref) {
     case Buffer::RunningMean: return "running μ" + sup;
     case Buffer::RunningVariance: return "running σ²" + sup;
     case Buffer::Patches: return "windows" + sup;
+    // No layer superscript: beside σ² or (x − μ) it would read as a square,
+    // and the boxes are narrow; the wires show whose they are.
+    case Buffer::GradNormalized: return "∂L/∂x̂";
+    case Buffer::GradInverseStd: return "∂L/∂(1/s)";
+    case Buffer::GradVariance: return "∂L/∂σ²";
+    case Buffer::GradCentered: return "∂L/∂(x−μ)";
+    case Buffer::GradMean: return "∂L/∂μ";
   }
   return "?";
 }
@@ -86,6 +93,12 @@ std::string op_short_label(OpKind kind) {
     case OpKind::BatchNormGradInput: return "∂L/∂a";
     case OpKind::RunningMean: return "running μ";
     case OpKind::RunningVariance: return "running σ²";
+    case OpKind::BatchNormGradNormalized: return "γ·δ";
+    case OpKind::BatchNormGradInverseStd: return "Σ ·(x−μ)";
+    case OpKind::BatchNormGradVariance: return "1/s, √";
+    case OpKind::BatchNormGradCentered: return "2 paths";
+    case OpKind::BatchNormGradMean: return "−Σ";
+    case OpKind::BatchNormGradInputSum: return "+ ∂L/∂μ/n";
   }
   return std::string(op_kind_name(kind));
 }

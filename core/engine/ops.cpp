@@ -28,7 +28,9 @@ extern const OpKindDef kMiniBatchOp, kAffineOp, kActivateOp, kLossOp, kLossGradi
     kOptimizerStepOp, kOptimizerStateOp, kBiasCorrectionOp, kDropoutMaskOp, kDropoutOp, kDropoutBackwardOp, kUnfoldOp, kConvOp,
     kConvGradWeightsOp, kConvGradBiasOp, kConvGradInputOp, kMaxPoolOp, kMaxPoolBackwardOp, kAvgPoolOp,
     kAvgPoolBackwardOp, kBatchMeanOp, kBatchVarianceOp, kNormalizeOp, kScaleShiftOp, kGradGammaOp, kGradBetaOp,
-    kBatchNormGradInputOp, kRunningMeanOp, kRunningVarianceOp;
+    kBatchNormGradInputOp, kRunningMeanOp, kRunningVarianceOp, kBatchNormGradNormalizedOp,
+    kBatchNormGradInverseStdOp, kBatchNormGradVarianceOp, kBatchNormGradCenteredOp, kBatchNormGradMeanOp,
+    kBatchNormGradInputSumOp;
 
 namespace {
 const OpKindDef* const kOpKinds[] = {
@@ -40,6 +42,8 @@ const OpKindDef* const kOpKinds[] = {
     &kMaxPoolOp,         &kMaxPoolBackwardOp, &kAvgPoolOp,  &kAvgPoolBackwardOp,
     &kBatchMeanOp,       &kBatchVarianceOp, &kNormalizeOp, &kScaleShiftOp, &kGradGammaOp, &kGradBetaOp,
     &kBatchNormGradInputOp, &kRunningMeanOp, &kRunningVarianceOp,
+    &kBatchNormGradNormalizedOp, &kBatchNormGradInverseStdOp, &kBatchNormGradVarianceOp,
+    &kBatchNormGradCenteredOp, &kBatchNormGradMeanOp, &kBatchNormGradInputSumOp,
 };
 }  // namespace
 
@@ -84,6 +88,13 @@ PassState make_pass_state(const Scenario& scenario) {
       ls.mean = Eigen::MatrixXd::Zero(1, layer.running_mean.cols());
       ls.variance = Eigen::MatrixXd::Zero(1, layer.running_mean.cols());
       ls.normalized = Eigen::MatrixXd::Zero(batch, n);
+      if (layer.graph_backward) {
+        ls.grad_normalized = Eigen::MatrixXd::Zero(batch, n);
+        ls.grad_centered = Eigen::MatrixXd::Zero(batch, n);
+        ls.grad_inverse_std = Eigen::MatrixXd::Zero(1, layer.running_mean.cols());
+        ls.grad_variance = Eigen::MatrixXd::Zero(1, layer.running_mean.cols());
+        ls.grad_mean = Eigen::MatrixXd::Zero(1, layer.running_mean.cols());
+      }
     }
     state.layers.push_back(std::move(ls));
   }
@@ -123,18 +134,19 @@ std::vector<Op> build_ops(const Scenario& scenario) {
 
 void conform_batch(PassState& state) {
   const Eigen::Index batch = state.scenario.inputs.rows();
-  std::vector<std::array<Eigen::MatrixXd, 8>>& spare = state.spare.layers;
+  std::vector<std::array<Eigen::MatrixXd, 10>>& spare = state.spare.layers;
   for (std::size_t k = 0; k < state.layers.size(); ++k) {
     LayerState& ls = state.layers[k];
     if (ls.pre_activation.rows() == batch) continue;
     if (spare.size() != state.layers.size()) spare.resize(state.layers.size());
     const Eigen::Index n = ls.pre_activation.cols();
-    const std::array<Eigen::MatrixXd*, 8> live{&ls.pre_activation, &ls.activation, &ls.grad_activation, &ls.delta,
-                                               &ls.mask, &ls.normalized, &ls.patches, &ls.scratch};
+    const std::array<Eigen::MatrixXd*, 10> live{&ls.pre_activation, &ls.activation, &ls.grad_activation,
+                                                &ls.delta, &ls.mask, &ls.normalized, &ls.patches, &ls.scratch,
+                                                &ls.grad_normalized, &ls.grad_centered};
     for (std::size_t i = 0; i < live.size(); ++i) {
       if (i >= 4 && live[i]->size() == 0 && spare[k][i].size() == 0) continue;  // a layer without this one
       // A conv layer's windows: one row per output position and example.
-      const bool windows = i >= 6;
+      const bool windows = i == 6 || i == 7;
       const Eigen::Index rows = windows ? batch * state.scenario.layers[k].out_shape.plane() : batch;
       const Eigen::Index cols = windows ? std::max(live[i]->cols(), spare[k][i].cols()) : n;
       // swap() trades storage, never copies: the old size waits in the spare.
@@ -175,6 +187,11 @@ const Eigen::MatrixXd& buffer_matrix(const PassState& state, BufferRef ref) {
     case Buffer::RunningMean: return sc.layers[l - 1].running_mean;
     case Buffer::RunningVariance: return sc.layers[l - 1].running_var;
     case Buffer::Patches: return state.layers[l - 1].patches;
+    case Buffer::GradNormalized: return state.layers[l - 1].grad_normalized;
+    case Buffer::GradInverseStd: return state.layers[l - 1].grad_inverse_std;
+    case Buffer::GradVariance: return state.layers[l - 1].grad_variance;
+    case Buffer::GradCentered: return state.layers[l - 1].grad_centered;
+    case Buffer::GradMean: return state.layers[l - 1].grad_mean;
     case Buffer::LearningRate: break;
   }
   throw std::logic_error("buffer_matrix: the learning rate is a scalar, not a matrix");

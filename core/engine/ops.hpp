@@ -62,6 +62,13 @@ enum class OpKind {
   BatchNormGradInput,  // ∂L/∂a_{l-1}, the closed form through μ and σ²
   RunningMean,         // running_mean ← (1 − m)·running_mean + m·μ   (update phase)
   RunningVariance,     // running_var ← (1 − m)·running_var + m·σ²·n/(n − 1)
+  // batch_norm's backward as its graph (layers/batch_norm_graph.cpp), s = √(σ² + ε):
+  BatchNormGradNormalized,   // ∂L/∂x̂ = γ·δ
+  BatchNormGradInverseStd,   // ∂L/∂(1/s) = Σ ∂L/∂x̂·(x − μ)
+  BatchNormGradVariance,     // ∂L/∂σ² = ∂L/∂(1/s) · (−1/s²) · 1/(2s)
+  BatchNormGradCentered,     // ∂L/∂(x − μ) = ∂L/∂x̂ / s + ∂L/∂σ² · 2(x − μ)/n
+  BatchNormGradMean,         // ∂L/∂μ = −Σ ∂L/∂(x − μ)
+  BatchNormGradInputSum,     // ∂L/∂x = ∂L/∂(x − μ) + ∂L/∂μ / n
 };
 std::string_view op_kind_name(OpKind k);  // snake_case id used in the trace
 
@@ -92,6 +99,12 @@ enum class Buffer {
   RunningMean,  // its running mean (1 × features), carried from step to step
   RunningVariance,  // its running variance
   Patches,      // a conv layer's windows of its input ((P·B) × (C·k·k), row q·B + b for position q)
+  // batch norm's backward as its graph: the gradients of its forward's nodes
+  GradNormalized,   // ∂L/∂x̂ (B × n)
+  GradInverseStd,   // ∂L/∂(1/√(σ² + ε)) (1 × features)
+  GradVariance,     // ∂L/∂σ² (1 × features)
+  GradCentered,     // ∂L/∂(x − μ) (B × n)
+  GradMean,         // ∂L/∂μ (1 × features)
 };
 std::string_view buffer_name(Buffer b);
 
@@ -138,6 +151,10 @@ struct LayerState {
   // Not state: a conv layer's workspace for ∂L/∂x (the windows' gradients
   // before they are added back into place), never read across ops.
   Eigen::MatrixXd scratch;
+  // A batch-norm layer with "backward": "graph": ∂L/∂x̂ and ∂L/∂(x − μ)
+  // (B × n), ∂L/∂(1/s), ∂L/∂σ² and ∂L/∂μ (1 × features); else empty.
+  Eigen::MatrixXd grad_normalized, grad_centered;
+  Eigen::MatrixXd grad_inverse_std, grad_variance, grad_mean;
 };
 
 struct PassState {
@@ -156,7 +173,8 @@ struct PassState {
   // contents are never read (conform_batch zeroes what it swaps in).
   struct SpareBatch {
     Eigen::MatrixXd inputs, targets, batch_rows;
-    std::vector<std::array<Eigen::MatrixXd, 8>> layers;  // z, a, ∂L/∂a, δ, the mask, x̂, the windows, scratch
+    // z, a, ∂L/∂a, δ, the mask, x̂, the windows, scratch, ∂L/∂x̂, ∂L/∂(x − μ)
+    std::vector<std::array<Eigen::MatrixXd, 10>> layers;
   };
   SpareBatch spare;
   // Evaluation (formats.md §6: the test loss, the decision region), as

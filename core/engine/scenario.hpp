@@ -56,6 +56,9 @@ struct Layer {
   // optimizers update them as they do W and b; the running statistics.
   double momentum = 0.1, eps = 1e-5;
   Eigen::MatrixXd running_mean{}, running_var{};  // 1 × features
+  // batch_norm's "backward": "graph" steps ∂L/∂x through each node of the
+  // forward's graph (x − μ, 1/√(σ² + ε), σ², μ) instead of the closed form.
+  bool graph_backward = false;
   bool dense() const { return kind == nullptr; }
   int size() const { return dense() ? static_cast<int>(weights.cols()) : width; }
   int fan_in() const { return static_cast<int>(weights.rows()); }

@@ -36,6 +36,11 @@ const std::vector<TensorInfo> kTensors = {
     {Buffer::RunningMean, "running_mean", R::Value, W, false, true},
     {Buffer::RunningVariance, "running_var", R::Value, W, false, true},
     {Buffer::Patches, "patches", R::Value, W, false, true},
+    {Buffer::GradNormalized, "grad_x_hat", R::Gradient, N, true, true},
+    {Buffer::GradInverseStd, "grad_inverse_std", R::Gradient, W, false, true},
+    {Buffer::GradVariance, "grad_var", R::Gradient, W, false, true},
+    {Buffer::GradCentered, "grad_centered", R::Gradient, N, true, true},
+    {Buffer::GradMean, "grad_mean", R::Gradient, W, false, true},
 };
 
 }  // namespace
@@ -107,6 +112,12 @@ std::string element_symbol(const Scenario& sc, BufferRef ref, int row, int col) 
     case Buffer::RunningMean: return "μ̄" + L + j;
     case Buffer::RunningVariance: return "σ̄²" + L + j;
     case Buffer::Patches: return "window" + subscript(row + 1) + "," + subscript(col + 1);
+    // Without the layer's superscript, which beside σ² or (x − μ) would read as a square.
+    case Buffer::GradNormalized: return "∂L/∂x̂" + j;
+    case Buffer::GradInverseStd: return "∂L/∂(1/s" + j + ")";
+    case Buffer::GradVariance: return "∂L/∂σ²" + j;
+    case Buffer::GradCentered: return "∂L/∂(x − μ)" + j;
+    case Buffer::GradMean: return "∂L/∂μ" + j;
   }
   return "?";
 }

@@ -146,7 +146,7 @@ Eigen::MatrixXd feature_row(const Reader& rd, const json& lj, const char* key, c
 
 Layer read_batch_norm(const Reader& rd, const json& lj, const std::string& f, const LayerInput& input) {
   if (rd.find(lj, "weights") || rd.find(lj, "bias")) rd.fail(f, "a batch_norm layer's parameters are gamma and beta");
-  rd.only_keys(lj, {"type", "activation", "momentum", "eps", "gamma", "beta", "running_mean", "running_var", "size"}, f);
+  rd.only_keys(lj, {"type", "activation", "momentum", "eps", "gamma", "beta", "running_mean", "running_var", "size", "backward"}, f);
   Layer layer;
   layer.activation = read_activation(rd, lj, f);
   layer.in_shape = layer.out_shape = input.shape;
@@ -165,6 +165,11 @@ Layer read_batch_norm(const Reader& rd, const json& lj, const std::string& f, co
   layer.bias = feature_row(rd, lj, "beta", f, n, 0.0, false);
   layer.running_mean = feature_row(rd, lj, "running_mean", f, n, 0.0, false);
   layer.running_var = feature_row(rd, lj, "running_var", f, n, 1.0, true);
+  if (const json* b = rd.find(lj, "backward")) {
+    const std::string mode = rd.string(*b, f + ".backward");
+    if (mode != "compact" && mode != "graph") rd.fail(f + ".backward", "expected \"compact\" or \"graph\"");
+    layer.graph_backward = mode == "graph";
+  }
   return layer;
 }
 
@@ -223,6 +228,7 @@ json typed_layer_json(const Layer& layer) {
     j["beta"] = row_to_json(layer.bias);
     j["running_mean"] = row_to_json(layer.running_mean);
     j["running_var"] = row_to_json(layer.running_var);
+    if (layer.graph_backward) j["backward"] = "graph";  // "compact", the default, is not written
   } else {
     j["kernel"] = layer.kernel;
     j["stride"] = layer.stride;

@@ -84,6 +84,14 @@ nlohmann::json trace_json(const Scenario& scenario) {
                         {"optimizer_state_after",
                          {{"gamma", param_state_json(after, state_after.weights, false)},
                           {"beta", param_state_json(after, state_after.bias, true)}}}});
+      if (after.graph_backward) {  // the gradients of the forward's nodes, stepped one by one
+        nlohmann::json& j = layers.back();
+        j["grad_x_hat"] = matrix_to_json(ls.grad_normalized);
+        j["grad_inverse_std"] = row_to_json(ls.grad_inverse_std);
+        j["grad_var"] = row_to_json(ls.grad_variance);
+        j["grad_centered"] = matrix_to_json(ls.grad_centered);
+        j["grad_mean"] = row_to_json(ls.grad_mean);
+      }
       continue;
     }
     nlohmann::json j{{"z", matrix_to_json(ls.pre_activation)},

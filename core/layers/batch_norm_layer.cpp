@@ -3,7 +3,8 @@
 // the batch, x̂ = (x − μ)/√(σ² + ε), then scaled and shifted, z = γ·x̂ + β,
 // and a = f(z) with the dense layer's activation op. The forward is stepped
 // as those four parts; the backward gives ∂L/∂γ, ∂L/∂β and ∂L/∂x in its
-// closed form. The running mean and variance move toward each batch's in the
+// closed form, or ("backward": "graph") through each node of the forward's
+// graph (batch_norm_graph.cpp). The running mean and variance move toward each batch's in the
 // update phase; evaluation (the test loss, the decision region) normalises
 // with them instead, as PyTorch's eval().
 //
@@ -14,29 +15,14 @@
 
 #include "engine/describe_text.hpp"
 #include "engine/op_kind.hpp"
+#include "layers/batch_norm_math.hpp"
 #include "layers/image_index.hpp"
 #include "layers/layer_kind.hpp"
 
 namespace bpv {
 namespace {
 
-// Values per feature in one example's row: a channel's positions, or 1.
-int per_feature(const Layer& layer) { return layer.in_shape.empty() ? 1 : layer.in_shape.plane(); }
-int features(const Layer& layer) { return static_cast<int>(layer.running_mean.cols()); }
-// n: the values each feature's statistics are taken over.
-double count(const Layer& layer, Eigen::Index rows) { return static_cast<double>(rows * per_feature(layer)); }
-
-// Calls f(b, index) for every value of feature `f` in the batch.
-template <class F>
-void for_each_value(const Layer& layer, Eigen::Index rows, int feature, F f) {
-  const int per = per_feature(layer);
-  for (Eigen::Index b = 0; b < rows; ++b)
-    for (int q = 0; q < per; ++q) f(b, feature * per + q);
-}
-
-std::string feature_words(const Layer& layer) { return layer.in_shape.empty() ? "feature" : "channel"; }
-std::string sub(int j) { return subscript(j + 1); }
-double inverse_std(const Eigen::MatrixXd& variance, int f, double eps) { return 1.0 / std::sqrt(variance(0, f) + eps); }
+using namespace batch_norm;
 
 // ---------------------------------------------------------------- μ
 void declare_mean(const Scenario&, Op& op) {
@@ -153,8 +139,6 @@ void apply_normalize(const Op& op, PassState& state) {
 std::string title_normalize(const Op& op, const Scenario& sc) {
   return "Forward, " + layer_where(sc, op.layer) + ": batch norm, normalise to x̂" + superscript(op.layer);
 }
-
-int feature_of(const Layer& layer, int col) { return col / per_feature(layer); }
 
 OpText describe_normalize(const Op& op, const PassState& st, const Eigen::MatrixXd*, Element e) {
   const int l = op.layer;
@@ -299,24 +283,6 @@ void declare_grad_input(const Scenario&, Op& op) {
   op.writes = {Buffer::GradActivation, l - 1};
 }
 
-struct FeatureSums {
-  double delta = 0.0, delta_x_hat = 0.0;
-};
-
-FeatureSums sums(const Layer& layer, const LayerState& ls, int f) {
-  FeatureSums s;
-  for_each_value(layer, ls.delta.rows(), f, [&](Eigen::Index b, int at) {
-    s.delta += ls.delta(b, at);
-    s.delta_x_hat += ls.delta(b, at) * ls.normalized(b, at);
-  });
-  return s;
-}
-
-double grad_x(const Layer& layer, const LayerState& ls, int f, const FeatureSums& s, double n, Eigen::Index b, int at) {
-  return layer.weights(0, f) * inverse_std(ls.variance, f, layer.eps) *
-         (ls.delta(b, at) - s.delta / n - ls.normalized(b, at) * (s.delta_x_hat / n));
-}
-
 void apply_grad_input(const Op& op, PassState& state) {
   const Layer& layer = state.scenario.layers[op.layer - 1];
   const LayerState& ls = state.layers[op.layer - 1];
@@ -424,7 +390,15 @@ void bn_backward(const Scenario& sc, int l, bool, std::vector<Op>& ops) {
   add(sc, ops, OpKind::ActivationBackward, l);
   add(sc, ops, OpKind::GradGamma, l);
   add(sc, ops, OpKind::GradBeta, l);
-  if (l > 1) add(sc, ops, OpKind::BatchNormGradInput, l);
+  if (l == 1) return;  // nothing learns from ∂L/∂x
+  if (!sc.layers[l - 1].graph_backward) {
+    add(sc, ops, OpKind::BatchNormGradInput, l);
+    return;
+  }
+  // The same ∂L/∂x, one node of the forward's graph at a time (batch_norm_graph.cpp).
+  for (OpKind k : {OpKind::BatchNormGradNormalized, OpKind::BatchNormGradInverseStd, OpKind::BatchNormGradVariance,
+                   OpKind::BatchNormGradCentered, OpKind::BatchNormGradMean, OpKind::BatchNormGradInputSum})
+    add(sc, ops, k, l);
 }
 
 void bn_update(const Scenario& sc, int l, std::vector<Op>& ops) {

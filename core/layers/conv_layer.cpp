@@ -24,6 +24,15 @@
 namespace bpv {
 namespace {
 
+// The input index a window reads, as the layer's stride and padding make it:
+// "i+u" (stride 1, no padding), "2i+u−1".
+std::string input_row(const Layer& layer, const char* out, const char* tap) {
+  std::string s = layer.stride == 1 ? std::string(out) : std::to_string(layer.stride) + out;
+  s += std::string("+") + tap;
+  if (layer.padding > 0) s += "−" + std::to_string(layer.padding);
+  return s;
+}
+
 int kernel_row(const Layer& layer, int c, int u, int v) { return (c * layer.kernel + u) * layer.kernel + v; }
 
 // Calls f(c, u, v, input index) for each kernel tap of output pixel (i, j)
@@ -101,8 +110,8 @@ OpText describe_unfold(const Op& op, const PassState& st, const Eigen::MatrixXd*
   });
   if (shown > kMaxTermsShown) values += ", …";
   OpText t;
-  t.equation = "window(i,j) = " + in + "[c, " + std::to_string(layer.stride) + "i+u−" + std::to_string(layer.padding) +
-               ", " + std::to_string(layer.stride) + "j+v−" + std::to_string(layer.padding) + "] for every c, u, v (" +
+  t.equation = "window(i,j) = " + in + "[c, " + input_row(layer, "i", "u") + ", " + input_row(layer, "j", "v") +
+               "] for every c, u, v (" +
                std::to_string(layer.in_shape.channels * k * k) + " values; 0 in the padding)";
   t.numbers = "window(" + std::to_string(p.row + 1) + "," + std::to_string(p.col + 1) + ") = " + values +
               example_note(st.scenario, b);
@@ -153,9 +162,8 @@ OpText describe_conv(const Op& op, const PassState& st, const Eigen::MatrixXd* b
   const SumText sum = written_sum(static_cast<int>(terms.size()), [&](int k) { return terms[k].first; },
                                   [&](int k) { return terms[k].second; });
   OpText t;
-  t.equation = "z" + L + "[c′,i,j] = Σ_c,u,v W" + L + "[c′,c,u,v]·" + in + "[c, " + std::to_string(layer.stride) +
-               "i+u−" + std::to_string(layer.padding) + ", " + std::to_string(layer.stride) + "j+v−" +
-               std::to_string(layer.padding) + "] + b" + L + "[c′]   (c′ = " + std::to_string(op.part + 1) + ")";
+  t.equation = "z" + L + "[c′,i,j] = Σ_c,u,v W" + L + "[c′,c,u,v]·" + in + "[c, " + input_row(layer, "i", "u") +
+               ", " + input_row(layer, "j", "v") + "] + b" + L + "[c′]   (c′ = " + std::to_string(op.part + 1) + ")";
   t.numbers = "z" + L + pixel_text(p) + " = " + sum.numbers + " + " + factor(layer.bias(0, op.part)) + " = " +
               format_number(before ? st.layers[l - 1].pre_activation(e.example, col) : z) +
               example_note(sc, e.example);
@@ -211,9 +219,8 @@ OpText describe_grad_weights(const Op& op, const PassState& st, const Eigen::Mat
   const SumText sum = written_sum(static_cast<int>(terms.size()), [](int) { return std::string(); },
                                   [&](int t) { return terms[t]; });
   OpText t;
-  t.equation = "∂L/∂W" + L + "[c′,c,u,v] = Σ_b,i,j δ" + L + "[c′,i,j] · " + in + "[c, " +
-               std::to_string(layer.stride) + "i+u−" + std::to_string(layer.padding) + ", " +
-               std::to_string(layer.stride) + "j+v−" + std::to_string(layer.padding) + "]";
+  t.equation = "∂L/∂W" + L + "[c′,c,u,v] = Σ_b,i,j δ" + L + "[c′,i,j] · " + in + "[c, " + input_row(layer, "i", "u") + ", " +
+               input_row(layer, "j", "v") + "]";
   t.numbers = "∂L/∂" + w_text(l, c_out, c, u, v) + " = " + sum.numbers + " = " +
               format_number(before ? ls.grad_weights(r, c_out) : g);
   t.explanation = "One kernel weight touches every output position, so its gradient adds up, over the whole "

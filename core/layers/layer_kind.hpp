@@ -15,7 +15,9 @@
 //                       avg_pool  avg_pool; avg_pool_backward
 //   batch_norm_layer.cpp batch_norm  batch_mean, batch_variance, normalize,
 //                                 scale_shift, activation; activation_backward,
-//                                 grad_gamma, grad_beta, batch_norm_grad_input;
+//                                 grad_gamma, grad_beta, batch_norm_grad_input
+//   batch_norm_graph.cpp          or ("backward": "graph") batch_norm_grad_x_hat,
+//                                 _inverse_std, _var, _centered, _mean, _input_sum;
 //                                 update_weights (γ), update_bias (β),
 //                                 running_mean, running_variance
 #pragma once

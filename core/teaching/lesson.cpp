@@ -60,7 +60,11 @@ Scenario read_scenario(const Reader& rd, const json& j, const std::string& field
 const Buffer kQuantityBuffers[] = {Buffer::Input,   Buffer::Target,      Buffer::PreActivation,
                                    Buffer::Activation, Buffer::GradActivation, Buffer::Delta,
                                    Buffer::Weights, Buffer::Bias,        Buffer::GradWeights,
-                                   Buffer::GradBias, Buffer::LossValue};
+                                   Buffer::GradBias, Buffer::LossValue,
+                                   // batch norm's statistics and its backward graph's nodes
+                                   Buffer::Mean, Buffer::Variance, Buffer::Normalized, Buffer::GradNormalized,
+                                   Buffer::GradInverseStd, Buffer::GradVariance, Buffer::GradCentered,
+                                   Buffer::GradMean};
 
 std::string quantity_names() {
   std::string s;

@@ -37,14 +37,19 @@ double look_ahead_value(const Stepper& stepper, Element element) {
 std::optional<PredictQuestion> ask_next_op(const Stepper& stepper, Element element) {
   if (stepper.at_end()) return std::nullopt;
   const Op& op = stepper.ops()[stepper.cursor()];
+  if (tensor_info(op.writes.buffer).role == TensorRole::Data) return std::nullopt;  // a draw
   PredictQuestion q;
   q.op_index = stepper.cursor();
   q.element = clamp_element(op, stepper.state(), element);
-  q.answer = look_ahead_value(stepper, q.element);
   q.symbol = element_symbol(stepper.scenario(), op.writes, q.element);
-  // describe() with no "before" takes the op as not yet applied and works the
-  // result out from its inputs, which the state already holds.
-  const OpText text = describe(op, stepper.state(), nullptr, q.element);
+  // The op run on a copy (the engine's state is not touched): its value, and
+  // its words as the equation panel shows them after the reveal, the result
+  // hidden.
+  PassState ahead = stepper.state();
+  const Eigen::MatrixXd before = buffer_matrix(ahead, op.writes);
+  apply_op(op, ahead);
+  q.answer = buffer_matrix(ahead, op.writes)(row_of(op.writes.buffer, q.element), q.element.col);
+  const OpText text = describe(op, ahead, &before, q.element);
   q.title = text.title;
   q.equation = text.equation;
   q.hidden_numbers = hide_result(text.numbers);

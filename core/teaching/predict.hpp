@@ -29,7 +29,9 @@ struct PredictQuestion {
 };
 
 // The question for the next op at the stepper's cursor, for `element` (the
-// one the equation panel would show); nullopt at the end of the step.
+// one the equation panel would show); nullopt at the end of the step and
+// before a draw (the mini-batch's rows, a dropout mask: chance, not a sum a
+// student works out), which the app steps over.
 std::optional<PredictQuestion> ask_next_op(const Stepper& stepper, Element element);
 
 // The value op `k` = stepper.cursor() would write at `element`: apply_op on a

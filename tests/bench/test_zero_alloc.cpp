@@ -233,7 +233,8 @@ TEST(ZeroAllocation, EveryLayerKindWithAdam) {
   EXPECT_EQ(allocations_per_100_steps(every_layer_kind()), 0u);
   bpv::Scenario sc = bpv::load_scenario(std::string(BPV_ASSETS_DIR) + "/layer_examples/mnist_shaped_conv.json");
   EXPECT_EQ(allocations_per_100_steps(with_optimizer(sc, "adam", [](bpv::OptimizerSpec&) {})), 0u);
-  for (const char* file : {"spiral_batch_norm.json", "overfit_dropout.json", "deep_sigmoid_batch_norm.json"}) {
+  for (const char* file : {"spiral_batch_norm.json", "overfit_dropout.json", "deep_sigmoid_batch_norm.json",
+                           "batch_norm_backward_graph.json"}) {
     const bpv::Scenario example = bpv::load_scenario(std::string(BPV_ASSETS_DIR) + "/layer_examples/" + file);
     EXPECT_EQ(allocations_per_100_steps(example), 0u) << file;
   }

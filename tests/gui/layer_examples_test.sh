@@ -13,7 +13,7 @@ hover() { wait_until "'$1' in d['edit_rects']" "no '$1' on screen"; read -r x y 
 start "$scenario"
 group=4  # Examples, Real data, Expression graphs, Expression lessons, Layers beyond dense
 opened_paths=()
-for k in 0 1 2 3 4; do
+for k in 0 1 2 3 4 5 6; do
   before=$(dump "d['path']")
   opened=
   for _ in 1 2 3; do  # menus follow the mouse frame by frame: retry a missed move

@@ -308,6 +308,36 @@ TEST(DataEdits, APaintedImageIsTheTrainingRowThisMiniBatchShowsAsThatExample) {
   EXPECT_EQ(edit_label(start, edit::PaintImage{1, {0.0, 0.0}}), "paint the image of example 2");
 }
 
+// The confusion matrix's "as input": a test point, inputs and class, becomes
+// example 2 of this step, in place of the training row its mini-batch reads.
+TEST(DataEdits, ADataPointBecomesAnExampleOfTheStep) {
+  const Scenario start = circle();
+  const std::vector<int> rows = batch_rows(start.data.train_rows(), start.data.batching, start.progress);
+  ASSERT_GE(rows.size(), 2u);
+  const Scenario after = apply_and_undo(start, edit::UseDataPoint{1, true, 7});
+  EXPECT_EQ(after.data.train_raw.row(rows[1]), start.data.test_raw.row(7));
+  EXPECT_EQ(after.data.train_targets.row(rows[1]), start.data.test_targets.row(7));
+  EXPECT_EQ(after.inputs.row(1), start.data.test_raw.row(7));
+  EXPECT_EQ(after.targets.row(1), start.data.test_targets.row(7));
+  EXPECT_EQ(after.data.train_raw.row(rows[0]), start.data.train_raw.row(rows[0]));
+  expect_loaded_batch(after);
+  // A training point may be its own destination.
+  const Scenario same = apply_and_undo(start, edit::UseDataPoint{0, false, rows[0]});
+  EXPECT_EQ(same.data.train_raw, start.data.train_raw);
+  expect_refused(start, edit::UseDataPoint{1, true, 250}, "no such test point");
+  expect_refused(start, edit::UseDataPoint{static_cast<int>(rows.size()), false, 0}, "no such example");
+  EXPECT_EQ(edit_label(start, edit::UseDataPoint{1, true, 7}), "test row 8 as example 2");
+  const Edit back = edit_from_json(nlohmann::json::parse(edit_to_json(edit::UseDataPoint{1, true, 7}).dump()));
+  ASSERT_TRUE(std::holds_alternative<edit::UseDataPoint>(back));
+  EXPECT_EQ(std::get<edit::UseDataPoint>(back).row, 7);
+  EXPECT_TRUE(std::get<edit::UseDataPoint>(back).test);
+  // Without a data set: the example's own x and y.
+  const Scenario seed = load_scenario(test::scenario_path("seed.json"));
+  Scenario sc = seed;
+  EXPECT_EQ(apply_edit(sc, edit::UseDataPoint{0, false, 0}), "");
+  expect_refused(seed, edit::UseDataPoint{0, true, 0}, "no test set");
+}
+
 TEST(DataEdits, PaintingWithoutADataSetSetsTheBatchsExample) {
   const Scenario start = load_scenario(test::scenario_path("mnist_shaped.json"));
   ASSERT_FALSE(start.data.active());

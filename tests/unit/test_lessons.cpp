@@ -561,6 +561,98 @@ TEST(LessonClaims, TheBatchNormLessonSaysWhatBatchNormDoes) {
   EXPECT_NEAR(n.train_loss, 0.05, 0.005);
 }
 
+// What the batch-norm backward lesson says about its graph and the closed form.
+TEST(LessonClaims, TheBatchNormBackwardLessonDerivesTheClosedForm) {
+  const Lesson lesson = shipped_lesson("14_batch_norm_backward.json", 7);
+  const Scenario& sc = lesson.scenarios.at("");
+  // "A batch-norm layer with two features over a batch of four XOR points", stepped as its graph.
+  const Layer& bn = sc.layers[1];
+  EXPECT_EQ(layer_kind(bn).type, "batch_norm");
+  EXPECT_TRUE(bn.graph_backward);
+  EXPECT_EQ(bn.weights.cols(), 2);
+  EXPECT_EQ(sc.batch_size(), 4);
+  // "The line under the numbers gives the closed form's value …: the same number."
+  const BeatPlan plan = plan_beat(lesson, 6);
+  Stepper graph(plan.start);
+  graph.jump_to(plan.cursor);
+  EXPECT_EQ(graph.ops()[plan.cursor - 1].kind, OpKind::BatchNormGradInputSum);
+  Scenario compact_start = plan.start;
+  compact_start.layers[1].graph_backward = false;
+  Stepper compact(compact_start);
+  compact.jump_to(compact.op_count());
+  const Eigen::MatrixXd& derived = graph.state().layers[0].grad_activation;
+  const Eigen::MatrixXd& closed = compact.state().layers[0].grad_activation;
+  EXPECT_LT((derived - closed).cwiseAbs().maxCoeff(), 1e-14);
+  EXPECT_GT(derived.cwiseAbs().minCoeff(), 1e-4) << "every value of x gets a gradient worth looking at";
+  // "one factor 1/s is shared by every value … its gradient gathers ∂L/∂x̂ · (x − μ) from all four examples".
+  const LayerState& ls = graph.state().layers[1];
+  const Eigen::MatrixXd& x = graph.state().layers[0].activation;
+  for (int f = 0; f < 2; ++f) {
+    double sum = 0.0;
+    for (int b = 0; b < 4; ++b) sum += ls.grad_normalized(b, f) * (x(b, f) - ls.mean(0, f));
+    EXPECT_DOUBLE_EQ(ls.grad_inverse_std(0, f), sum);
+  }
+}
+
+// What the conv lesson says about its kernels before and after training.
+TEST(LessonClaims, TheConvLessonSaysWhatItsKernelsLearn) {
+  const Lesson lesson = shipped_lesson("15_conv_kernels.json", 8);
+  const Scenario& sc = lesson.scenarios.at("");
+  // "Eight 6×6 images: four horizontal bars, four vertical ones"; "two 3×3 kernels".
+  ASSERT_EQ(sc.batch_size(), 8);
+  EXPECT_EQ(sc.input_image().rows, 6);
+  EXPECT_EQ(sc.input_image().cols, 6);
+  for (int b = 0; b < 8; ++b) {
+    const bool horizontal = b < 4;
+    EXPECT_EQ(sc.targets(b, 0), horizontal ? 1.0 : 0.0);
+    for (int r = 0; r < 6; ++r)
+      for (int c = 0; c < 6; ++c) {
+        const double on = horizontal ? (r == b + 1) : (c == b - 3);
+        EXPECT_EQ(sc.inputs(b, r * 6 + c), on ? 1.0 : 0.0) << "image " << b;
+      }
+  }
+  const Layer& conv = sc.layers[0];
+  EXPECT_EQ(conv.channels, 2);
+  EXPECT_EQ(conv.kernel, 3);
+  // "The dense layer reads these eight numbers": 2 maps of 2×2 after pooling.
+  EXPECT_EQ(sc.width(2), 8);
+  // "After 100 training steps the loss is 0.02 and all eight images are right."
+  EXPECT_EQ(lesson.beats[5].trained, 100);
+  const Trained t = trained_for(sc, 100);
+  EXPECT_NEAR(t.step_loss, 0.02, 0.005);
+  EXPECT_DOUBLE_EQ(t.train_accuracy, 1.0);
+  const BeatPlan plan = plan_beat(lesson, 5);
+  // A kernel tap (u, v) of channel c: row (u·3 + v) of W (one input channel).
+  const Eigen::MatrixXd& W = plan.start.layers[0].weights;
+  auto tap = [&](int c, int u, int v) { return W(u * 3 + v, c); };
+  // "kernel 1's middle row is positive and the rows above and below it are not".
+  for (int v = 0; v < 3; ++v) EXPECT_GT(tap(0, 1, v), 0.5);
+  for (const int u : {0, 2}) EXPECT_LT(tap(0, u, 0) + tap(0, u, 1) + tap(0, u, 2), 0.0) << "row " << u;
+  // "kernel 2's middle column is positive with negative sides".
+  for (int u = 0; u < 3; ++u) {
+    EXPECT_GT(tap(1, u, 1), 0.4);
+    EXPECT_LT(tap(1, u, 0), 0.0);
+    EXPECT_LT(tap(1, u, 2), 0.0);
+  }
+  // "On a horizontal bar, map 1 peaks at 2.5 … and map 2 stays near 0"; "On a
+  // vertical bar … map 2 peaks at 2.6 and map 1 stays under 1".
+  const BeatPlan maps = plan_beat(lesson, 6);
+  Stepper s(maps.start);
+  s.jump_to(maps.cursor);
+  const Eigen::MatrixXd& a = s.state().layers[0].activation;
+  const int plane = 16;
+  auto peak = [&](int b, int map) { return a.row(b).segment(map * plane, plane).maxCoeff(); };
+  EXPECT_NEAR(peak(0, 0), 2.5, 0.05);
+  EXPECT_LT(peak(0, 1), 0.1);
+  EXPECT_NEAR(peak(4, 1), 2.6, 0.05);
+  EXPECT_LT(peak(4, 0), 1.0);
+  // "With random kernels map 1 lights up on horizontal and vertical bars alike".
+  Stepper first(sc);
+  first.jump_to(plan_beat(lesson, 2).cursor);
+  EXPECT_GT(first.state().layers[0].activation.row(0).segment(0, plane).maxCoeff(), 1.0);
+  EXPECT_GT(first.state().layers[0].activation.row(4).segment(0, plane).maxCoeff(), 1.0);
+}
+
 // What the overfitting lesson says about its two nets, on the engine's numbers.
 TEST(LessonClaims, TheOverfittingLessonSaysWhatL2Does) {
   const Lesson lesson = shipped_lesson("11_overfitting_and_l2.json", 4);

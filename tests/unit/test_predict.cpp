@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/tensors.hpp"
 #include "teaching/predict.hpp"
 #include "test_helpers.hpp"
 
@@ -16,22 +17,31 @@ namespace {
 double written_value(const Stepper& st, std::size_t k, Element e) {
   const Op& op = st.ops()[k];
   const Eigen::MatrixXd& out = buffer_matrix(st.state(), op.writes);
-  const Buffer b = op.writes.buffer;
-  if (b == Buffer::Weights || b == Buffer::GradWeights) return out(e.row, e.col);
-  if (b == Buffer::Bias || b == Buffer::GradBias || b == Buffer::LossValue) return out(0, e.col);
+  const TensorInfo& t = tensor_info(op.writes.buffer);
+  if (t.layout == TensorLayout::Edges) return out(e.row, e.col);
+  if (!t.per_example) return out(0, e.col);  // a bias, the loss, one number per feature
   return out(e.example, e.col);
 }
 
 class EveryOp : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(EveryOp, TheAnswerIsExactlyWhatTheOpWritesAndAskingChangesNothing) {
-  const Scenario sc = load_scenario(test::scenario_path(GetParam()));
+  // A bare name is in assets/scenarios; "layer_examples/NAME" names its folder.
+  const std::string name = GetParam();
+  const Scenario sc = load_scenario(name.find('/') == std::string::npos ? test::scenario_path(name)
+                                                                        : test::assets_dir() + "/" + name);
   Stepper st(sc);
   // The first element, and a far one (clamped into each output's shape).
   const std::vector<Element> elements = {Element{}, Element{sc.batch_size() - 1, 1000, 1000}};
   while (!st.at_end()) {
     const std::size_t k = st.cursor();
     std::vector<PredictQuestion> asked;
+    // A draw (the mini-batch's rows, a dropout mask) is stepped over, not asked.
+    if (tensor_info(st.ops()[k].writes.buffer).role == TensorRole::Data) {
+      EXPECT_FALSE(ask_next_op(st, Element{}).has_value()) << "op " << k;
+      st.step_forward();
+      continue;
+    }
     for (const Element& e : elements) {
       const PassState before = st.state();
       const auto q = ask_next_op(st, e);
@@ -57,6 +67,13 @@ TEST_P(EveryOp, TheAnswerIsExactlyWhatTheOpWritesAndAskingChangesNothing) {
 INSTANTIATE_TEST_SUITE_P(Scenarios, EveryOp,
                          ::testing::Values("seed.json", "batch.json", "xor.json", "seed_cross_entropy.json",
                                            "regression_mse.json"));
+// Every layer kind: conv windows and channels, pooling, batch norm's
+// statistics and its graph's nodes, dropout's mask.
+INSTANTIATE_TEST_SUITE_P(LayerKinds, EveryOp,
+                         ::testing::Values("layer_examples/batch_norm_backward_graph.json",
+                                           "layer_examples/overfit_dropout.json",
+                                           "layer_examples/spiral_batch_norm.json",
+                                           "layer_examples/mnist_shaped_conv.json"));
 
 TEST(Predict, AsksForTheElementInTheEquationsNotation) {
   Stepper st(seed_scenario());

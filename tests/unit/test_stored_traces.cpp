@@ -1,4 +1,4 @@
-// Every shipped scenario's `trace --json`, bit for bit, against the trace it
+// Every shipped scenario's and layer example's `trace --json`, bit for bit, against the trace it
 // had when the hashes were stored (tests/golden/trace_hashes.txt): a change to
 // the engine that moves any number, step text or field of any example shows
 // here. The trace is hashed (64-bit FNV-1a of its JSON text) rather than
@@ -63,12 +63,15 @@ TEST(StoredTraces, EveryShippedScenariosTraceIsTheStoredOneBitForBit) {
   GTEST_SKIP() << "the hashes are the Release build's (-O3); a Debug or sanitizer build may round differently";
 #endif
   std::map<std::string, std::string> now;
-  for (const auto& entry : std::filesystem::directory_iterator(test::assets_dir() + "/scenarios")) {
-    if (entry.path().extension() != ".json") continue;
-    std::ostringstream h;
-    h << std::hex << fnv1a(trace_json(load_scenario(entry.path().string())).dump());
-    now[entry.path().filename().string()] = h.str();
-  }
+  // The scenarios by file name, the layer examples as layer_examples/NAME.
+  for (const std::string folder : {"scenarios", "layer_examples"})
+    for (const auto& entry : std::filesystem::directory_iterator(test::assets_dir() + "/" + folder)) {
+      if (entry.path().extension() != ".json") continue;
+      std::ostringstream h;
+      h << std::hex << fnv1a(trace_json(load_scenario(entry.path().string())).dump());
+      const std::string name = entry.path().filename().string();
+      now[folder == "scenarios" ? name : folder + "/" + name] = h.str();
+    }
   if (std::getenv("BPV_STORE_TRACE_HASHES")) {
     std::ifstream in(kHashes);
     std::string kept, line;
