@@ -176,7 +176,7 @@ void draw_plot(const Session& session, UiState& ui, CommandQueue& commands, floa
   // The examples of the cell the confusion matrix lists (true class t, predicted p).
   const Eigen::MatrixXd& confused = ui.confusion.ringed_test ? d.test_raw : d.train_raw;
   for (const int k : ui.confusion.ringed)
-    if (k >= 0 && k < confused.rows()) dl->AddCircle(f.to_screen(confused(k, 0), confused(k, 1)), r + 6.5f, pal.lesson, 0, 3.0f);
+    if (k >= 0 && k < confused.rows()) dl->AddCircle(f.to_screen(confused(k, 0), confused(k, 1)), r + 6.0f, pal.lesson, 0, 2.0f);
   dl->PopClipRect();
   dl->AddRect(f.a, f.b, pal.neuron_outline);
 
