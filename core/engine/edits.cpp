@@ -258,6 +258,12 @@ std::string add_data_point(Scenario& sc, const edit::AddDataPoint& e) {
   return finish_data_edit(sc);
 }
 
+// The training row this step's mini-batch reads as `example`; −1 for none.
+int mini_batch_row(const Scenario& sc, int example) {
+  const std::vector<int> rows = batch_rows(sc.data.train_rows(), sc.data.batching, sc.progress);
+  return in(example, 0, static_cast<int>(rows.size())) ? rows[static_cast<std::size_t>(example)] : -1;
+}
+
 std::string paint_image(Scenario& sc, const edit::PaintImage& e) {
   if (!sc.image_input()) return "the input layer is not an image (no input_shape)";
   if (static_cast<int>(e.pixels.size()) != sc.input_size)
@@ -274,9 +280,9 @@ std::string paint_image(Scenario& sc, const edit::PaintImage& e) {
   // The pixels are the network's inputs only while no feature is computed from them.
   if (d.raw_size != sc.input_size || (!d.features.empty() && d.features != raw_features(d.raw_size)))
     return "the inputs are features computed from the data: paint needs the raw pixels";
-  const std::vector<int> rows = batch_rows(d.train_rows(), d.batching, sc.progress);
-  if (e.example < 0 || e.example >= static_cast<int>(rows.size())) return "no such example";
-  d.train_raw.row(rows[static_cast<std::size_t>(e.example)]) = pixels;
+  const int row = mini_batch_row(sc, e.example);
+  if (row < 0) return "no such example";
+  d.train_raw.row(row) = pixels;
   d.generator.reset();  // the rows are no longer the generator's
   return finish_data_edit(sc);
 }
@@ -295,10 +301,10 @@ std::string use_data_point(Scenario& sc, const edit::UseDataPoint& e) {
     sc.targets.row(e.example) = y;
     return "";
   }
-  const std::vector<int> rows = batch_rows(d.train_rows(), d.batching, sc.progress);
-  if (!in(e.example, 0, static_cast<int>(rows.size()))) return "no such example";
-  d.train_raw.row(rows[static_cast<std::size_t>(e.example)]) = x;
-  d.train_targets.row(rows[static_cast<std::size_t>(e.example)]) = y;
+  const int to = mini_batch_row(sc, e.example);
+  if (to < 0) return "no such example";
+  d.train_raw.row(to) = x;
+  d.train_targets.row(to) = y;
   d.generator.reset();  // the rows are no longer the generator's
   return finish_data_edit(sc);
 }

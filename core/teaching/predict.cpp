@@ -26,14 +26,6 @@ std::string element_symbol(const Scenario& sc, BufferRef w, Element e) {
 
 }  // namespace
 
-double look_ahead_value(const Stepper& stepper, Element element) {
-  const Op& op = stepper.ops()[stepper.cursor()];
-  const Element e = clamp_element(op, stepper.state(), element);
-  PassState ahead = stepper.state();  // a copy: the engine's state is not touched
-  apply_op(op, ahead);
-  return buffer_matrix(ahead, op.writes)(row_of(op.writes.buffer, e), e.col);
-}
-
 std::optional<PredictQuestion> ask_next_op(const Stepper& stepper, Element element) {
   if (stepper.at_end()) return std::nullopt;
   const Op& op = stepper.ops()[stepper.cursor()];

@@ -34,10 +34,6 @@ struct PredictQuestion {
 // student works out), which the app steps over.
 std::optional<PredictQuestion> ask_next_op(const Stepper& stepper, Element element);
 
-// The value op `k` = stepper.cursor() would write at `element`: apply_op on a
-// copy of the state. Exposed for the tests.
-double look_ahead_value(const Stepper& stepper, Element element);
-
 bool guess_is_right(double guess, double answer);
 
 // The describe() numbers line with its result replaced by "?": the text after
