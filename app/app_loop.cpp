@@ -115,6 +115,9 @@ UiState make_ui_state(const Window& window) {
   apply_theme(ui.dark, ui.content_scale);
   if (fonts().fallback) show_status(ui, fonts().notice, 1e9);
   ui.lesson.dir = builtin_assets_dir() + "/lessons";
+#ifndef __EMSCRIPTEN__
+  ui.lesson.data_dir = real_data_dir() + "/lessons";  // the page has no real data
+#endif
   ui.files.examples = example_groups();
   return ui;
 }

@@ -344,11 +344,13 @@ void draw_lock_note(const LessonUiState& ls) {
   ImGui::PopStyleColor();
 }
 
-// The picker: every lesson in the folder, by title.
+// The picker: every lesson in the folder, then those on the real data, by title.
 void draw_picker(const Session& session, UiState& ui) {
   LessonUiState& ls = ui.lesson;
   if (!ls.listed) {
     ls.files = list_lessons(ls.dir);
+    if (!ls.data_dir.empty())
+      for (std::string& f : list_lessons(ls.data_dir)) ls.files.push_back(std::move(f));
     ls.titles.clear();
     for (const std::string& f : ls.files) {
       try {

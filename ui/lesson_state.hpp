@@ -16,6 +16,7 @@ namespace bpv {
 
 struct LessonUiState {
   std::string dir;                 // the lesson files' folder (app/gui_app.cpp finds it)
+  std::string data_dir;            // lessons on the real data sets, listed after those in dir (empty on the page)
   std::vector<std::string> files;  // its lessons, listed on first use
   std::vector<std::string> titles;  // and their titles
   bool listed = false;

@@ -9,7 +9,7 @@
 # or a canvas label that prints the answer of the beat's open question.
 # The layer examples (conv, pooling, batch norm, dropout) at 1024×768 and in
 # presenter mode, most at 1920×1080, some in the light theme; the confusion
-# matrix window.
+# matrix window; the lessons on the real data.
 # usage: layout_check.sh BACKPROP_VIZ ASSETS_DIR WORK_DIR [DIGITS_CONV]   (inside xvfb-run -a)
 set -uo pipefail
 exe=$1 assets=$2 work=$3 digits_conv=${4:-}
@@ -68,6 +68,16 @@ for s in "$assets"/layer_examples/mnist_shaped_conv.json "$assets"/layer_example
 done
 [ -n "$digits_conv" ] && check "digits_conv 1024x768 light" "$digits_conv" --size 1024x768 --light
 [ -n "$digits_conv" ] && check "digits_conv 1024x768 confusion matrix" "$digits_conv" --size 1024x768 --confusion
+# The lessons on the real data, which the build copies beside digits_conv.
+if [ -n "$digits_conv" ]; then
+  for l in "$(dirname "$(dirname "$digits_conv")")"/lessons/*.json; do
+    [ -f "$l" ] || continue
+    check "$(basename "$l") 1024x768 presenter" "$assets/scenarios/seed.json" --lesson "$l" --size 1024x768 --presenter
+    check "$(basename "$l") 1024x768 lesson tab" "$assets/scenarios/seed.json" --lesson "$l" --size 1024x768
+    check "$(basename "$l") 1024x768 light presenter" "$assets/scenarios/seed.json" --lesson "$l" --size 1024x768 --light --presenter
+    check "$(basename "$l") 1920x1080 lesson tab" "$assets/scenarios/seed.json" --lesson "$l" --size 1920x1080
+  done
+fi
 check "spiral.json 1024x768 confusion matrix (2-d inputs)" "$assets/scenarios/spiral.json" --size 1024x768 --confusion
 check "seed 1366x768" "$assets/scenarios/seed.json" --size 1366x768
 check "seed 3840x2160 text 2x" "$assets/scenarios/seed.json" --size 3840x2160 --text-scale 2

@@ -728,3 +728,74 @@ TEST(AssetClaims, OverfitJsonOverfitsWithinAFewHundredEpochs) {
 
 }  // namespace
 }  // namespace bpv
+
+namespace bpv {
+namespace {
+
+// The lesson on the digits data set, which the build imports beside it
+// (app/CMakeLists.txt): not in assets/, like the data.
+TEST(LessonClaims, TheDigitsConvLessonSaysWhatItsKernelsLearn) {
+  const std::string path = std::string(BPV_REAL_DATA_DIR) + "/lessons/16_conv_on_digits.json";
+  ASSERT_TRUE(std::filesystem::exists(path)) << path << " is missing: run .ci/setup, then build again";
+  const Lesson lesson = load_lesson(path);
+  ASSERT_EQ(lesson.beats.size(), 7u);
+  const Scenario& sc = lesson.scenarios.at("");
+  auto digit = [](const PassState& st, int b) {
+    Eigen::Index d = 0;
+    st.scenario.targets.row(b).maxCoeff(&d);
+    return static_cast<int>(d);
+  };
+  auto map_of = [](const PassState& st, int b, int map) { return st.layers[0].activation.row(b).segment(map * 64, 64); };
+  // "four random 3×3 kernels"; "padding 1 … so each map is 8×8 too".
+  const Layer& conv = sc.layers[0];
+  EXPECT_EQ(conv.channels, 4);
+  EXPECT_EQ(conv.kernel, 3);
+  EXPECT_EQ(conv.padding, 1);
+  EXPECT_EQ(sc.width(1), 4 * 64);
+  // "four maps of 4×4, 64 numbers"; "40 parameters, the dense layer … 650".
+  EXPECT_EQ(sc.width(2), 64);
+  EXPECT_EQ(conv.weights.size() + conv.bias.size(), 40);
+  EXPECT_EQ(sc.layers[2].weights.size() + sc.layers[2].bias.size(), 650);
+  EXPECT_EQ(sc.batch_size(), 32);
+  // "On this 7 …: map 4 is 0 on 58 of its 64 pixels (its largest value is 0.34), and map 3 stays under 0.8."
+  const BeatPlan untrained = plan_beat(lesson, 1);
+  Stepper first(untrained.start);
+  first.jump_to(untrained.cursor);
+  ASSERT_EQ(digit(first.state(), 2), 7);
+  EXPECT_EQ((map_of(first.state(), 2, 3).array() == 0.0).count(), 58);
+  EXPECT_NEAR(map_of(first.state(), 2, 3).maxCoeff(), 0.34, 0.005);
+  EXPECT_LT(map_of(first.state(), 2, 2).maxCoeff(), 0.8);
+  // "Eight epochs later (360 steps of 32 digits), 96 % of the 359 test digits are right; after one epoch it was 84 %."
+  EXPECT_EQ(lesson.beats[4].trained, 360);
+  EXPECT_EQ(steps_per_epoch(sc.train_rows(), sc.data.batching) * 8, 360);
+  EXPECT_EQ(sc.data.test_raw.rows(), 359);
+  EXPECT_NEAR(trained_for(sc, 360).test_accuracy, 0.96, 0.005);
+  EXPECT_NEAR(trained_for(sc, 45).test_accuracy, 0.84, 0.005);
+  // "Kernels 3 and 4 now have a negative top row and a positive bottom row …
+  // Kernel 4's bottom row was negative at the start." Tap (u, v) of kernel c is W(u·3 + v, c).
+  auto row_sum = [](const Scenario& s, int c, int u) {
+    const Eigen::MatrixXd& W = s.layers[0].weights;
+    return W(u * 3, c) + W(u * 3 + 1, c) + W(u * 3 + 2, c);
+  };
+  const BeatPlan kernels = plan_beat(lesson, 5);
+  for (int c : {2, 3}) {
+    EXPECT_LT(row_sum(kernels.start, c, 0), -2.0) << "kernel " << c + 1;
+    EXPECT_GT(row_sum(kernels.start, c, 2), 2.0) << "kernel " << c + 1;
+  }
+  EXPECT_LT(row_sum(sc, 3, 2), 0.0);
+  // "On this 0, map 3 lights up twice: along the top of the 0 (3.4), and inside
+  // it just above the bottom stroke (2.9) … in the middle of the hole the map is 0."
+  const BeatPlan maps = plan_beat(lesson, 6);
+  Stepper after(maps.start);
+  after.jump_to(maps.cursor);
+  ASSERT_EQ(digit(after.state(), 2), 0);
+  const Eigen::VectorXd map3 = map_of(after.state(), 2, 2).transpose();
+  EXPECT_NEAR(map3.segment(0, 8).maxCoeff(), 3.4, 0.05);
+  EXPECT_NEAR(map3.segment(5 * 8, 8).maxCoeff(), 2.9, 0.05);
+  EXPECT_NEAR(map3.maxCoeff(), 3.4, 0.05) << "the top is its brightest";
+  for (int r = 2; r <= 3; ++r)
+    for (int q = 2; q <= 5; ++q) EXPECT_EQ(map3(r * 8 + q), 0.0) << r << "," << q;
+}
+
+}  // namespace
+}  // namespace bpv
