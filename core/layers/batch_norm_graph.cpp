@@ -77,10 +77,9 @@ void apply_grad_inverse_std(const Op& op, PassState& st) {
   const Layer& layer = layer_of(op, st);
   LayerState& ls = st.layers[op.layer - 1];
   for (int f = 0; f < features(layer); ++f) {
-    double sum = 0.0;
-    for_each_value(layer, ls.grad_normalized.rows(), f,
-                   [&](Eigen::Index b, int at) { sum += ls.grad_normalized(b, at) * centered(st, op, b, at, f); });
-    ls.grad_inverse_std(0, f) = sum;
+    ls.grad_inverse_std(0, f) = feature_sum(layer, ls.grad_normalized.rows(), f, [&](Eigen::Index b, int at) {
+      return ls.grad_normalized(b, at) * centered(st, op, b, at, f);
+    });
   }
 }
 
@@ -202,9 +201,7 @@ void apply_grad_mean(const Op& op, PassState& st) {
   const Layer& layer = layer_of(op, st);
   LayerState& ls = st.layers[op.layer - 1];
   for (int f = 0; f < features(layer); ++f) {
-    double sum = 0.0;
-    for_each_value(layer, ls.grad_centered.rows(), f, [&](Eigen::Index b, int at) { sum += ls.grad_centered(b, at); });
-    ls.grad_mean(0, f) = -sum;
+    ls.grad_mean(0, f) = -feature_sum(layer, ls.grad_centered.rows(), f, [&](Eigen::Index b, int at) { return ls.grad_centered(b, at); });
   }
 }
 

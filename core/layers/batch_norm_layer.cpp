@@ -30,19 +30,23 @@ void declare_mean(const Scenario&, Op& op) {
   op.writes = {Buffer::Mean, op.layer};
 }
 
-void apply_mean(const Op& op, PassState& state) {
-  const Layer& layer = state.scenario.layers[op.layer - 1];
-  LayerState& ls = state.layers[op.layer - 1];
+// μ or σ² of each feature: in evaluation the running one, else of_batch(f, x).
+template <class OfBatch>
+void set_statistic(const Op& op, PassState& state, const Eigen::MatrixXd& running, Eigen::MatrixXd& out, OfBatch of_batch) {
   if (state.evaluation) {
-    ls.mean = layer.running_mean;
+    out = running;
     return;
   }
+  const Layer& layer = state.scenario.layers[op.layer - 1];
   const Eigen::MatrixXd& x = state.activation(op.layer - 1);
-  for (int f = 0; f < features(layer); ++f) {
-    double sum = 0.0;
-    for_each_value(layer, x.rows(), f, [&](Eigen::Index b, int at) { sum += x(b, at); });
-    ls.mean(0, f) = sum / count(layer, x.rows());
-  }
+  for (int f = 0; f < features(layer); ++f) out(0, f) = of_batch(f, x) / count(layer, x.rows());
+}
+
+void apply_mean(const Op& op, PassState& state) {
+  const Layer& layer = state.scenario.layers[op.layer - 1];
+  set_statistic(op, state, layer.running_mean, state.layers[op.layer - 1].mean, [&](int f, const Eigen::MatrixXd& x) {
+    return feature_sum(layer, x.rows(), f, [&](Eigen::Index b, int at) { return x(b, at); });
+  });
 }
 
 std::string title_mean(const Op& op, const Scenario& sc) {
@@ -55,8 +59,7 @@ OpText describe_mean(const Op& op, const PassState& st, const Eigen::MatrixXd*, 
   const Eigen::MatrixXd& x = st.activation(l - 1);
   const std::string in = layer_symbol(st.scenario, l - 1), L = superscript(l);
   const int f = e.col;
-  double sum = 0.0;
-  for_each_value(layer, x.rows(), f, [&](Eigen::Index b, int at) { sum += x(b, at); });
+  const double sum = feature_sum(layer, x.rows(), f, [&](Eigen::Index b, int at) { return x(b, at); });
   const double n = count(layer, x.rows());
   OpText t;
   t.equation = "μ" + L + "ⱼ = (1/n) Σ " + in + "ⱼ over the batch" +
@@ -72,6 +75,14 @@ OpText describe_mean(const Op& op, const PassState& st, const Eigen::MatrixXd*, 
 }
 
 // ---------------------------------------------------------------- σ²
+// Σ (x − μ)² over feature f.
+double squared_deviations(const Layer& layer, const Eigen::MatrixXd& x, const Eigen::MatrixXd& mean, int f) {
+  return feature_sum(layer, x.rows(), f, [&](Eigen::Index b, int at) {
+    const double d = x(b, at) - mean(0, f);
+    return d * d;
+  });
+}
+
 void declare_variance(const Scenario&, Op& op) {
   declare_reads(op, {layer_input(op.layer), {Buffer::Mean, op.layer}});
   op.writes = {Buffer::Variance, op.layer};
@@ -80,19 +91,8 @@ void declare_variance(const Scenario&, Op& op) {
 void apply_variance(const Op& op, PassState& state) {
   const Layer& layer = state.scenario.layers[op.layer - 1];
   LayerState& ls = state.layers[op.layer - 1];
-  if (state.evaluation) {
-    ls.variance = layer.running_var;
-    return;
-  }
-  const Eigen::MatrixXd& x = state.activation(op.layer - 1);
-  for (int f = 0; f < features(layer); ++f) {
-    double sum = 0.0;
-    for_each_value(layer, x.rows(), f, [&](Eigen::Index b, int at) {
-      const double d = x(b, at) - ls.mean(0, f);
-      sum += d * d;
-    });
-    ls.variance(0, f) = sum / count(layer, x.rows());
-  }
+  set_statistic(op, state, layer.running_var, ls.variance,
+                [&](int f, const Eigen::MatrixXd& x) { return squared_deviations(layer, x, ls.mean, f); });
 }
 
 std::string title_variance(const Op& op, const Scenario& sc) {
@@ -106,8 +106,7 @@ OpText describe_variance(const Op& op, const PassState& st, const Eigen::MatrixX
   const Eigen::MatrixXd& x = st.activation(l - 1);
   const std::string in = layer_symbol(st.scenario, l - 1), L = superscript(l);
   const int f = e.col;
-  double sum = 0.0;
-  for_each_value(layer, x.rows(), f, [&](Eigen::Index b, int at) { sum += (x(b, at) - ls.mean(0, f)) * (x(b, at) - ls.mean(0, f)); });
+  const double sum = squared_deviations(layer, x, ls.mean, f);
   const double n = count(layer, x.rows());
   OpText t;
   t.equation = "σ²" + L + "ⱼ = (1/n) Σ (" + in + "ⱼ − μ" + L + "ⱼ)²   (biased: divided by n)";
@@ -205,9 +204,8 @@ void apply_grad_gamma(const Op& op, PassState& state) {
   const Layer& layer = state.scenario.layers[op.layer - 1];
   LayerState& ls = state.layers[op.layer - 1];
   for (int f = 0; f < features(layer); ++f) {
-    double sum = 0.0;
-    for_each_value(layer, ls.delta.rows(), f, [&](Eigen::Index b, int at) { sum += ls.delta(b, at) * ls.normalized(b, at); });
-    ls.grad_weights(0, f) = sum;
+    ls.grad_weights(0, f) =
+        feature_sum(layer, ls.delta.rows(), f, [&](Eigen::Index b, int at) { return ls.delta(b, at) * ls.normalized(b, at); });
   }
 }
 
@@ -251,9 +249,7 @@ void apply_grad_beta(const Op& op, PassState& state) {
   const Layer& layer = state.scenario.layers[op.layer - 1];
   LayerState& ls = state.layers[op.layer - 1];
   for (int f = 0; f < features(layer); ++f) {
-    double sum = 0.0;
-    for_each_value(layer, ls.delta.rows(), f, [&](Eigen::Index b, int at) { sum += ls.delta(b, at); });
-    ls.grad_bias(0, f) = sum;
+    ls.grad_bias(0, f) = feature_sum(layer, ls.delta.rows(), f, [&](Eigen::Index b, int at) { return ls.delta(b, at); });
   }
 }
 

@@ -26,6 +26,14 @@ void for_each_value(const Layer& layer, Eigen::Index rows, int feature, F f) {
     for (int q = 0; q < per; ++q) f(b, feature * per + q);
 }
 
+// Σ term(b, index) over feature `feature`'s values, in for_each_value's order.
+template <class Term>
+double feature_sum(const Layer& layer, Eigen::Index rows, int feature, Term term) {
+  double sum = 0.0;
+  for_each_value(layer, rows, feature, [&](Eigen::Index b, int at) { sum += term(b, at); });
+  return sum;
+}
+
 inline std::string feature_words(const Layer& layer) { return layer.in_shape.empty() ? "feature" : "channel"; }
 inline std::string sub(int j) { return subscript(j + 1); }
 // 1/√(σ² + ε) of feature f.
