@@ -1,7 +1,9 @@
 // µs per training step through the fast path (bpv::Trainer::step()), each case
 // beside a hand-written Eigen implementation of the same step, in one run
 // (the reference is in reference_mlp.hpp); and µs per epoch of Playground's
-// spiral task, engine beside a hand-written epoch loop (reference_epoch.hpp).
+// spiral task, engine beside a hand-written epoch loop (reference_epoch.hpp);
+// the seed net, N2 at batch 1 and the spiral epoch also beside the same step
+// with every size fixed at compile time (reference_fixed.hpp).
 // See docs/performance.md for how to run it and the figures.
 //
 // [SECTION] Agreement: engine and reference compute the same numbers
@@ -18,6 +20,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <time.h>
@@ -26,6 +29,7 @@
 #include "bench_nets.hpp"
 #include "optimizers/optimizer.hpp"
 #include "reference_epoch.hpp"
+#include "reference_fixed.hpp"
 #include "reference_mlp.hpp"
 #include "engine/train.hpp"
 
@@ -46,6 +50,32 @@ constexpr double kAgreementTolerance = 1e-12;
 double relative_difference(const MatrixXd& engine, const MatrixXd& reference) {
   const double scale = std::max(reference.cwiseAbs().maxCoeff(), 1e-300);
   return (engine - reference).cwiseAbs().maxCoeff() / scale;
+}
+
+// The same for a fixed-size reference (FixedMlp or FixedSpiralEpoch, whose
+// steps are epochs: `engine_steps` engine steps each).
+template <typename Fixed>
+double fixed_disagreement(const bpv::Scenario& scenario, int runs, long long engine_steps = 1) {
+  bpv::Trainer engine(scenario);
+  Fixed fixed(scenario);
+  double worst = 0.0;
+  for (int r = 0; r < runs; ++r) {
+    double le = 0.0;
+    for (long long s = 0; s < engine_steps; ++s) le += engine.step();
+    le /= static_cast<double>(engine_steps);
+    const double lf = fixed.step();
+    worst = std::max(worst, std::abs(le - lf) / std::max(std::abs(lf), 1e-300));
+  }
+  const auto& net = [&]() -> const auto& {
+    if constexpr (std::is_same_v<Fixed, bpv::bench::FixedSpiralEpoch>) return fixed.net();
+    else return fixed;
+  }();
+  for (std::size_t i = 0; i < engine.scenario().layers.size(); ++i) {
+    const bpv::Layer& layer = engine.scenario().layers[i];
+    worst = std::max({worst, relative_difference(layer.weights, net.weights(static_cast<int>(i))),
+                      relative_difference(layer.bias, net.bias(static_cast<int>(i)))});
+  }
+  return worst;
 }
 
 double worst_disagreement(const bpv::Scenario& scenario, bool engine_loss) {
@@ -154,10 +184,10 @@ double time_block(Net& net, int block) {
   return loss;
 }
 
-void run_paired(benchmark::State& state, const bpv::Scenario& scenario) {
-  const bool same_loss = bpv::uses_logits(*scenario.loss, *scenario.layers.back().activation);
-  auto engine = std::make_unique<bpv::Trainer>(scenario);
-  auto reference = std::make_unique<ReferenceMlp>(scenario, same_loss);
+template <typename MakeEngine, typename MakeReference>
+void run_paired_with(benchmark::State& state, MakeEngine make_engine, MakeReference make_reference) {
+  auto engine = make_engine();
+  auto reference = make_reference();
   // Blocks of about 50 µs: long against the clock's resolution, short
   // against a neighbour's burst.
   const double probe_start = thread_cpu_us();
@@ -170,8 +200,8 @@ void run_paired(benchmark::State& state, const bpv::Scenario& scenario) {
   for (auto _ : state) {
     if (since_start + block > kRestartSteps) {
       state.PauseTiming();
-      engine = std::make_unique<bpv::Trainer>(scenario);
-      reference = std::make_unique<ReferenceMlp>(scenario, same_loss);
+      engine = make_engine();
+      reference = make_reference();
       for (int s = 0; s < 2; ++s) {
         engine->step();
         reference->step();
@@ -198,6 +228,28 @@ void run_paired(benchmark::State& state, const bpv::Scenario& scenario) {
   std::nth_element(ratios.begin(), ratios.begin() + static_cast<std::ptrdiff_t>(ratios.size() / 2), ratios.end());
   state.counters["paired_ratio"] = ratios[ratios.size() / 2];
   state.counters["block_steps"] = block;
+}
+
+void run_paired(benchmark::State& state, const bpv::Scenario& scenario) {
+  const bool same_loss = bpv::uses_logits(*scenario.loss, *scenario.layers.back().activation);
+  run_paired_with(state, [&] { return std::make_unique<bpv::Trainer>(scenario); },
+                  [&] { return std::make_unique<ReferenceMlp>(scenario, same_loss); });
+}
+
+// The engine beside a fixed-size reference: per step, or per epoch.
+template <typename Fixed>
+void run_fixed(benchmark::State& state, const bpv::Scenario& scenario, double steps_per_run = 1.0) {
+  run_steps(state, scenario, [&] { return std::make_unique<Fixed>(scenario); }, steps_per_run);
+}
+
+template <typename Fixed>
+void run_paired_fixed(benchmark::State& state, const bpv::Scenario& scenario) {
+  if constexpr (std::is_same_v<Fixed, bpv::bench::FixedSpiralEpoch>)
+    run_paired_with(state, [&] { return std::make_unique<bpv::bench::EngineEpoch>(scenario); },
+                    [&] { return std::make_unique<Fixed>(scenario); });
+  else
+    run_paired_with(state, [&] { return std::make_unique<bpv::Trainer>(scenario); },
+                    [&] { return std::make_unique<Fixed>(scenario); });
 }
 
 void run_engine_epoch(benchmark::State& state, const bpv::Scenario& scenario) {
@@ -232,15 +284,19 @@ class SummaryReporter : public benchmark::ConsoleReporter {
       const std::size_t slash = name.rfind('/');
       Timing& t = timings_[name.substr(0, slash)];
       const std::string which = name.substr(slash + 1);
-      if (which == "paired") {
+      if (which == "paired" || which == "paired_fixed") {
         const auto ratio = run.counters.find("paired_ratio");
-        if (ratio != run.counters.end() && (median || !t.paired_from_median)) {
-          t.paired = ratio->second.value;
-          t.paired_from_median = median;
+        Paired& p = which == "paired" ? t.paired : t.paired_fixed;
+        if (ratio != run.counters.end() && (median || !p.from_median)) {
+          p.ratio = ratio->second.value;
+          p.from_median = median;
         }
         continue;
       }
-      Entry& e = which == "engine" ? t.engine : which == "reference_same_loss" ? t.same_loss : t.reference;
+      Entry& e = which == "engine"                ? t.engine
+                 : which == "reference_same_loss" ? t.same_loss
+                 : which == "fixed"               ? t.fixed
+                                                  : t.reference;
       if (e.from_median && !median) continue;
       e.us = run.GetAdjustedCPUTime();  // the benchmarks use microseconds
       e.from_median = median;
@@ -264,9 +320,20 @@ class SummaryReporter : public benchmark::ConsoleReporter {
                   t.engine.gflops, t.reference.gflops);
       if (t.same_loss.us > 0.0) std::printf(" %14.3f %10.3f", t.same_loss.us, t.engine.us / t.same_loss.us);
       else std::printf(" %14s %10s", "", "");
-      if (t.paired > 0.0) std::printf(" %8.3f", t.paired);
+      if (t.paired.ratio > 0.0) std::printf(" %8.3f", t.paired.ratio);
       else std::printf(" %8s", "");
-      const double judged = t.paired > 0.0 ? t.paired : ratio;
+      const double judged = t.paired.ratio > 0.0 ? t.paired.ratio : ratio;
+      std::printf("%s\n", judged > 1.25 ? "  (over the 1.25 goal)" : "");
+    }
+    // Beside the step with every size fixed at compile time (reference_fixed.hpp).
+    std::printf("\n%-12s %14s %14s %8s %8s\n", "case", "engine_us", "fixed_us", "ratio", "paired");
+    for (const auto& [name, t] : timings_) {
+      if (t.engine.us <= 0.0 || t.fixed.us <= 0.0) continue;
+      const double ratio = t.engine.us / t.fixed.us;
+      std::printf("%-12s %14.3f %14.3f %8.3f", name.c_str(), t.engine.us, t.fixed.us, ratio);
+      if (t.paired_fixed.ratio > 0.0) std::printf(" %8.3f", t.paired_fixed.ratio);
+      else std::printf(" %8s", "");
+      const double judged = t.paired_fixed.ratio > 0.0 ? t.paired_fixed.ratio : ratio;
       std::printf("%s\n", judged > 1.25 ? "  (over the 1.25 goal)" : "");
     }
   }
@@ -276,10 +343,13 @@ class SummaryReporter : public benchmark::ConsoleReporter {
     double us = 0.0, gflops = 0.0;
     bool from_median = false;
   };
+  struct Paired {
+    double ratio = 0.0;
+    bool from_median = false;
+  };
   struct Timing {
-    Entry engine, reference, same_loss;
-    double paired = 0.0;
-    bool paired_from_median = false;
+    Entry engine, reference, same_loss, fixed;
+    Paired paired, paired_fixed;
   };
   std::map<std::string, Timing> timings_;
 };
@@ -323,6 +393,16 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "agreement %-7s engine vs reference: max relative difference %.2e%s\n", "spiral_epoch",
                epoch_diff, epoch_diff <= kAgreementTolerance ? "" : "  FAIL");
   agree = agree && epoch_diff <= kAgreementTolerance;
+  const double fixed_diffs[] = {fixed_disagreement<bpv::bench::FixedSeed>(nets[0].scenario, 3),
+                                fixed_disagreement<bpv::bench::FixedN2>(nets[1].scenario, 3),
+                                fixed_disagreement<bpv::bench::FixedSpiralEpoch>(
+                                    spiral, 3, bpv::steps_per_epoch(spiral.train_rows(), spiral.data.batching))};
+  const char* fixed_names[] = {"N1_b1", "N2_b1", "spiral_epoch"};
+  for (int k = 0; k < 3; ++k) {
+    std::fprintf(stderr, "agreement %-7s engine vs fixed-size reference: max relative difference %.2e%s\n",
+                 fixed_names[k], fixed_diffs[k], fixed_diffs[k] <= kAgreementTolerance ? "" : "  FAIL");
+    agree = agree && fixed_diffs[k] <= kAgreementTolerance;
+  }
   if (!agree) {
     std::fprintf(stderr, "engine and reference disagree beyond %.0e: timings not comparable\n",
                  kAgreementTolerance);
@@ -350,6 +430,26 @@ int main(int argc, char** argv) {
   benchmark::RegisterBenchmark("spiral_epoch/reference",
                                [spiral](benchmark::State& st) { run_reference_epoch(st, spiral); })
       ->Unit(benchmark::kMicrosecond);
+
+  // The smallest nets beside the same step with compile-time sizes.
+  const bpv::Scenario n1 = nets[0].scenario, n2 = nets[1].scenario;
+  benchmark::RegisterBenchmark("N1_b1/fixed", [n1](benchmark::State& st) { run_fixed<bpv::bench::FixedSeed>(st, n1); })
+      ->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark("N1_b1/paired_fixed",
+                               [n1](benchmark::State& st) { run_paired_fixed<bpv::bench::FixedSeed>(st, n1); })
+      ->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark("N2_b1/fixed", [n2](benchmark::State& st) { run_fixed<bpv::bench::FixedN2>(st, n2); })
+      ->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark("N2_b1/paired_fixed",
+                               [n2](benchmark::State& st) { run_paired_fixed<bpv::bench::FixedN2>(st, n2); })
+      ->Unit(benchmark::kMicrosecond);
+  const double spiral_steps = static_cast<double>(bpv::steps_per_epoch(spiral.train_rows(), spiral.data.batching));
+  benchmark::RegisterBenchmark("spiral_epoch/fixed", [spiral, spiral_steps](benchmark::State& st) {
+    run_fixed<bpv::bench::FixedSpiralEpoch>(st, spiral, spiral_steps);
+  })->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark("spiral_epoch/paired_fixed", [spiral](benchmark::State& st) {
+    run_paired_fixed<bpv::bench::FixedSpiralEpoch>(st, spiral);
+  })->Unit(benchmark::kMicrosecond);
 
   SummaryReporter summary(color);
   if (console)
