@@ -29,6 +29,7 @@ void draw_targets(const Frame& f) {
   const int last = static_cast<int>(f.layout.columns.size()) - 1;
   const ColumnLayout& c = f.column(last);
   if (c.compact || last == 0) return;
+  if (c.size > 1 && c.pitch * f.view.zoom < f.small_size + 2.0f) return;  // rows closer than a line of text
   const ImU32 col = f.values.target_role != Role::None ? f.pal.reads : f.pal.text_dim;
   char num[32], buf[64];
   for (int j = 0; j < c.size; ++j) {

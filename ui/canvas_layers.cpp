@@ -76,7 +76,7 @@ void draw_mosaic(const Frame& f, int l, float dx, Shown shown, const std::vector
   }
   // Under the maps: what they show; under the values their count and size too.
   char text[96];
-  const std::string sym = shown_symbol(shown == Shown::Nothing ? name : shown, f.sc, l);
+  const std::string sym = shown_symbol(shown == Shown::Nothing ? name : shown, f.sc, l, f.layer(l).neuron_state);
   if (dx == 0.0f)
     std::snprintf(text, sizeof text, "%s: %d×%d×%d%s", sym.c_str(), c.channels, c.rows, c.cols,
                   shown == Shown::Nothing ? "  not yet" : "");

@@ -24,6 +24,7 @@ constexpr float kEdgeLabelHalfWidth = 24.0f;  // a number on an edge must clear 
 constexpr float kMinLabelSpacing = 18.0f;     // edge numbers closer than this are left to the tooltip
 constexpr int kMaxEdgeLabels = 36;            // more numbers than this on one gap is noise
 constexpr float kTargetLabelsWidth = 56.0f;   // "y₁ = 0.5" right of the output circles
+constexpr float kSubscriptDigit = 9.0f;       // one more digit: "y₁₀ = 0.5" with ten outputs or more
 constexpr float kNumberInsideRadius = 22.0f;  // smaller circles cannot hold "0.1234"
 constexpr float kNumberBesideWidth = 64.0f;   // "-0.00363" beside such an output circle, with its plate
 const ImVec2 kLossHalf{50.0f, 24.0f};
@@ -38,7 +39,8 @@ constexpr float kLossCaptionHalf = 70.0f;     // "binary_cross_entropy" over the
 // through the backward pass, the bias in the update).
 struct Metrics {
   float k, symbol_space, caption_space, min_pitch, max_pitch, min_radius, max_radius;
-  float edge_label_half_width, min_label_spacing, target_labels_width, number_inside_radius, number_beside_width;
+  float edge_label_half_width, min_label_spacing, target_labels_width, subscript_digit, number_inside_radius,
+      number_beside_width;
   float below_space;
   // The closest two circles may sit when the canvas is short: a number on a
   // plate across each circle still clears its neighbours'.
@@ -65,6 +67,7 @@ Metrics metrics_for(float text_px) {
   m.edge_label_half_width = kEdgeLabelHalfWidth * k;
   m.min_label_spacing = kMinLabelSpacing * k;
   m.target_labels_width = kTargetLabelsWidth * k;
+  m.subscript_digit = kSubscriptDigit * k;
   m.number_inside_radius = kNumberInsideRadius * k;
   m.number_beside_width = kNumberBesideWidth * k;
   m.loss_half = ImVec2(kLossHalf.x * k, kLossHalf.y * k);
@@ -341,12 +344,12 @@ GraphLayout layout_for(const std::vector<ColumnSpec>& specs, ImVec2 area, float 
   // Horizontal: the columns at their own width, the gaps share what is left.
   const ColumnLayout& last = g.columns.back();
   g.output_numbers_beside = !last.compact && last.radius < m.number_inside_radius;
-  g.target_labels_width = m.target_labels_width;
+  g.target_labels_width = m.target_labels_width + (last.size >= 10 ? m.subscript_digit : 0.0f);
   // Clear of the halo, and of a number in the circle that is wider than it
   // ("-0.05097" in a circle just large enough to hold numbers inside).
   g.target_offset = g.output_numbers_beside ? last.radius + 12.0f + m.number_beside_width
                                             : std::max(last.radius + 12.0f, 0.5f * m.number_beside_width + 12.0f);
-  const float targets = last.compact ? 0.0f : g.target_offset - last.radius + m.target_labels_width;
+  const float targets = last.compact ? 0.0f : g.target_offset - last.radius + g.target_labels_width;
   const float right = targets + 2.0f * m.loss_half.x + (last.compact ? 40.0f : 30.0f);
   float fixed = kLeft + right;
   for (const ColumnLayout& c : g.columns) fixed += column_width(c);

@@ -89,13 +89,9 @@ OpText describe_grad_inverse_std(const Op& op, const PassState& st, const Eigen:
   const Layer& layer = layer_of(op, st);
   const LayerState& ls = state_of(op, st);
   const int f = e.col;
-  std::vector<std::string> terms;
-  for_each_value(layer, ls.grad_normalized.rows(), f, [&](Eigen::Index b, int at) {
-    terms.push_back(format_number(ls.grad_normalized(b, at)) + "×" + factor(centered(st, op, b, at, f)));
+  const std::string sum = written_feature_sum(layer, ls.grad_normalized.rows(), f, [&](Eigen::Index b, int at) {
+    return format_number(ls.grad_normalized(b, at)) + "×" + factor(centered(st, op, b, at, f));
   });
-  const std::string sum =
-      written_sum(static_cast<int>(terms.size()), [](int) { return std::string(); }, [&](int k) { return terms[k]; })
-          .numbers;
   const std::string L = graph_layer_mark();
   OpText t;
   t.equation = "∂L/∂(1/s" + L + ") = Σ ∂L/∂x̂" + L + "ⱼ · (x − μ)" + L + "ⱼ,  s = √(σ² + ε)";
@@ -211,12 +207,8 @@ OpText describe_grad_mean(const Op& op, const PassState& st, const Eigen::Matrix
   const Layer& layer = layer_of(op, st);
   const LayerState& ls = state_of(op, st);
   const int f = e.col;
-  std::vector<std::string> terms;
-  for_each_value(layer, ls.grad_centered.rows(), f,
-                 [&](Eigen::Index b, int at) { terms.push_back(format_number(ls.grad_centered(b, at))); });
-  const std::string sum =
-      written_sum(static_cast<int>(terms.size()), [](int) { return std::string(); }, [&](int k) { return terms[k]; })
-          .numbers;
+  const std::string sum = written_feature_sum(layer, ls.grad_centered.rows(), f,
+                                              [&](Eigen::Index b, int at) { return format_number(ls.grad_centered(b, at)); });
   const std::string L = graph_layer_mark();
   OpText t;
   t.equation = "∂L/∂μ" + L + " = −Σ ∂L/∂(x − μ)" + L + "ⱼ";

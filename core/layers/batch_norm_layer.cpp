@@ -215,15 +215,12 @@ std::string title_grad_gamma(const Op& op, const Scenario& sc) {
 
 // Σ δ (or Σ δ·x̂) over feature f's values, written out; `sum` gets its value.
 std::string feature_sum_numbers(const Layer& layer, const LayerState& ls, int f, bool times_x_hat, double& sum) {
-  std::vector<std::string> terms;
   sum = 0.0;
-  for_each_value(layer, ls.delta.rows(), f, [&](Eigen::Index b, int at) {
+  return written_feature_sum(layer, ls.delta.rows(), f, [&](Eigen::Index b, int at) {
     const double d = ls.delta(b, at), x = ls.normalized(b, at);
     sum += times_x_hat ? d * x : d;
-    terms.push_back(times_x_hat ? format_number(d) + "×" + factor(x) : format_number(d));
+    return times_x_hat ? format_number(d) + "×" + factor(x) : format_number(d);
   });
-  return written_sum(static_cast<int>(terms.size()), [](int) { return std::string(); }, [&](int k) { return terms[k]; })
-      .numbers;
 }
 
 OpText describe_grad_gamma(const Op& op, const PassState& st, const Eigen::MatrixXd*, Element e) {

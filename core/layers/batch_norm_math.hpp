@@ -5,6 +5,7 @@
 #include <Eigen/Dense>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "engine/describe_text.hpp"
 #include "engine/ops.hpp"
@@ -32,6 +33,16 @@ double feature_sum(const Layer& layer, Eigen::Index rows, int feature, Term term
   double sum = 0.0;
   for_each_value(layer, rows, feature, [&](Eigen::Index b, int at) { sum += term(b, at); });
   return sum;
+}
+
+// Σ over feature `feature`'s values written out, "t₁ + t₂ + …", each term's
+// text from term_text(b, index), in for_each_value's order.
+template <class TermText>
+std::string written_feature_sum(const Layer& layer, Eigen::Index rows, int feature, TermText term_text) {
+  std::vector<std::string> terms;
+  for_each_value(layer, rows, feature, [&](Eigen::Index b, int at) { terms.push_back(term_text(b, at)); });
+  return written_sum(static_cast<int>(terms.size()), [](int) { return std::string(); }, [&](int k) { return terms[k]; })
+      .numbers;
 }
 
 inline std::string feature_words(const Layer& layer) { return layer.in_shape.empty() ? "feature" : "channel"; }
