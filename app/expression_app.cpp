@@ -91,12 +91,14 @@ Expression starter_expression() {
   return e;
 }
 
+#ifdef __EMSCRIPTEN__
 // A file name for the page's download when the expression has no file yet.
 std::string download_name(const std::string& name) {
   std::string out;
   for (char c : name) out.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
   return "/tmp/" + (out.empty() ? std::string("expression") : out) + ".json";
 }
+#endif
 
 template <class Body>
 int guarded(Body&& body) {

@@ -52,55 +52,49 @@ void Stepper::rebuild(std::size_t target_cursor) {
   } else {
     ops_ = build_ops(start_);
     state_ = make_pass_state(start_);
-    undo_.clear();
-    undo_also_.clear();
+    steps_.restart_with_new_ops();
   }
-  cursor_ = 0;
+  steps_.restart();
   non_finite_.reset();
   jump_to(target_cursor);
 }
 
-bool Stepper::step_forward() {
-  if (at_end()) return false;
-  const std::size_t k = cursor_;
-  const Op& op = ops_[k];
-  Eigen::MatrixXd& out = buffer_matrix(state_, op.writes);
-  if (undo_.size() <= k) undo_.emplace_back();
-  undo_[k] = out;  // same shape as last time: no allocation
-  for (int w = 0; w < op.also_write_count; ++w) {
-    if (undo_also_.size() <= k) undo_also_.resize(k + 1);
-    undo_also_[k][w] = buffer_matrix(state_, op.also_writes[w]);
+// Op k of this step, as OpCursor steps it: it keeps the buffers the op
+// overwrites, applies it, and notes the first op whose output is not finite.
+class Stepper::Program {
+ public:
+  explicit Program(Stepper& s) : s_(s) {}
+  std::size_t size() const { return s_.ops_.size(); }
+  Phase phase(std::size_t k) const { return s_.ops_[k].phase; }
+  void keep(std::size_t k, Undo& u) const {
+    const Op& op = s_.ops_[k];
+    u.written = buffer_matrix(s_.state_, op.writes);  // same shape as last time: no allocation
+    for (int w = 0; w < op.also_write_count; ++w) u.also[w] = buffer_matrix(s_.state_, op.also_writes[w]);
   }
-  apply_op(op, state_);
-  ++cursor_;
-  if (!non_finite_ && !out.allFinite()) non_finite_ = NonFiniteReport{k, describe_title(op, start_)};
-  return true;
-}
+  void apply(std::size_t k) const {
+    const Op& op = s_.ops_[k];
+    apply_op(op, s_.state_);
+    if (!s_.non_finite_ && !buffer_matrix(s_.state_, op.writes).allFinite())
+      s_.non_finite_ = NonFiniteReport{k, describe_title(op, s_.start_)};
+  }
+  void restore(std::size_t k, Undo& u) const {
+    const Op& op = s_.ops_[k];
+    // swap, not move: the slot keeps its storage for the next step forward.
+    buffer_matrix(s_.state_, op.writes).swap(u.written);
+    for (int w = 0; w < op.also_write_count; ++w) buffer_matrix(s_.state_, op.also_writes[w]).swap(u.also[w]);
+    // Back to the batch before: the B-row buffers take its size again.
+    if (op.kind == OpKind::MiniBatch) conform_batch(s_.state_);
+    if (s_.non_finite_ && s_.non_finite_->op_index >= k) s_.non_finite_.reset();
+  }
 
-bool Stepper::step_back() {
-  if (cursor_ == 0) return false;
-  const std::size_t k = --cursor_;
-  // swap, not move: the slot keeps its storage for the next step forward.
-  const Op& op = ops_[k];
-  buffer_matrix(state_, op.writes).swap(undo_[k]);
-  for (int w = 0; w < op.also_write_count; ++w) buffer_matrix(state_, op.also_writes[w]).swap(undo_also_[k][w]);
-  // Back to the batch before: the B-row buffers take its size again.
-  if (op.kind == OpKind::MiniBatch) conform_batch(state_);
-  if (non_finite_ && non_finite_->op_index >= k) non_finite_.reset();
-  return true;
-}
+ private:
+  Stepper& s_;
+};
 
-void Stepper::jump_to(std::size_t k) {
-  if (k > op_count()) k = op_count();
-  while (cursor() < k) step_forward();
-  while (cursor() > k) step_back();
-}
-
-void Stepper::run_to_phase_end() {
-  if (at_end()) return;
-  const Phase phase = ops_[cursor()].phase;
-  while (!at_end() && ops_[cursor()].phase == phase) step_forward();
-}
+bool Stepper::step_forward() { return steps_.step_forward(Program(*this)); }
+bool Stepper::step_back() { return steps_.step_back(Program(*this)); }
+void Stepper::jump_to(std::size_t k) { steps_.jump_to(Program(*this), k); }
+void Stepper::run_to_phase_end() { steps_.run_to_phase_end(Program(*this)); }
 
 bool Stepper::is_computed(BufferRef ref) const {
   auto writes = [&](const Op& op) {

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/op_cursor.hpp"
 #include "engine/ops.hpp"
 
 namespace bpv {
@@ -36,11 +37,11 @@ class Stepper {
   std::uint64_t start_id() const { return start_id_; }
   const PassState& state() const { return state_; }   // after cursor() ops
   const std::vector<Op>& ops() const { return ops_; }
-  std::size_t cursor() const { return cursor_; }
+  std::size_t cursor() const { return steps_.cursor(); }
   std::size_t op_count() const { return ops_.size(); }
   bool at_end() const { return cursor() == op_count(); }
   // The op applied last (cursor() − 1), if any.
-  const Op* last_op() const { return cursor_ == 0 ? nullptr : &ops_[cursor_ - 1]; }
+  const Op* last_op() const { return cursor() == 0 ? nullptr : &ops_[cursor() - 1]; }
 
   bool step_forward();
   bool step_back();
@@ -49,7 +50,7 @@ class Stepper {
   void reset() { jump_to(0); }
 
   // What op k (k < cursor()) overwrote: the old value of its output buffer.
-  const Eigen::MatrixXd& value_before(std::size_t k) const { return undo_[k]; }
+  const Eigen::MatrixXd& value_before(std::size_t k) const { return steps_.undo(k).written; }
   // Whether a buffer holds a value computed in this step at the cursor (inputs,
   // targets, weights and biases always do).
   bool is_computed(BufferRef ref) const;
@@ -65,16 +66,18 @@ class Stepper {
   bool begin_next_step();
 
  private:
+  // What op k overwrote: its output, and what else it writes.
+  struct Undo {
+    Eigen::MatrixXd written;
+    std::array<Eigen::MatrixXd, 2> also;  // of Op::also_writes
+  };
+  class Program;  // the view of ops_ and state_ that steps_ drives (stepper.cpp)
   void rebuild(std::size_t target_cursor);
 
   Scenario start_;
   std::vector<Op> ops_;
   PassState state_;
-  // undo_[k], k < cursor_: the buffer op k overwrote. Slots from cursor_ on
-  // are spare storage, reused by the next step forward.
-  std::vector<Eigen::MatrixXd> undo_;
-  std::vector<std::array<Eigen::MatrixXd, 2>> undo_also_;  // of Op::also_writes
-  std::size_t cursor_ = 0;
+  OpCursor<Undo> steps_;
   std::uint64_t start_id_ = 0;
   std::optional<NonFiniteReport> non_finite_;
 };

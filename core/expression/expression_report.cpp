@@ -10,16 +10,6 @@
 namespace bpv {
 namespace {
 
-std::string ref_name(const ExpressionGraph& g, ExprRef ref) {
-  switch (ref.tensor) {
-    case ExprTensor::Value: return expr_node_symbol(g, ref.node);
-    case ExprTensor::Grad: return expr_grad_symbol(g, ref.node);
-    case ExprTensor::Step: return "t";
-    case ExprTensor::State: return std::string(state_slot_name(ref.slot)) + " of " + g.nodes[ref.node].name;
-  }
-  return "";
-}
-
 nlohmann::ordered_json ref_json(const ExpressionGraph& g, ExprRef ref) {
   static constexpr const char* kTensor[] = {"value", "grad", "t", "state"};
   nlohmann::ordered_json j{{"tensor", kTensor[static_cast<int>(ref.tensor)]}};

@@ -81,9 +81,7 @@ std::string ExpressionSession::apply(const ExprCommand& command) {
             return "";
           },
           [&](const expr_command::RunToPhaseEnd&) -> std::string {
-            if (stepper_.at_end()) return "";
-            const Phase phase = stepper_.ops()[stepper_.cursor()].phase;
-            while (!stepper_.at_end() && stepper_.ops()[stepper_.cursor()].phase == phase) stepper_.step_forward();
+            stepper_.run_to_phase_end();
             return "";
           },
           [&](const expr_command::RunToEnd&) -> std::string {

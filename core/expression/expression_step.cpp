@@ -223,47 +223,48 @@ ExprStepper::ExprStepper(Expression expression) : start_(std::move(expression)) 
   conform_expr_optimizer_state(start_);
   graph_ = build_expression_graph(start_);
   ops_ = build_expr_ops(start_, graph_);
-  undo_.resize(ops_.size());
   rebuild(0);
 }
 
-bool ExprStepper::step_forward() {
-  if (cursor_ >= ops_.size()) return false;
-  const ExprStepOp& op = ops_[cursor_];
-  Undo& u = undo_[cursor_];
-  for (int w = 0; w < op.write_count; ++w) u.numbers[w] = expr_number(state_, graph_, op.writes[w]);
-  if (op.kind == ExprStepKind::OptimizerState) u.tensor = state_.optimizer_state[op.parameter][op.writes[0].slot];
-  apply_expr_op(op, start_, graph_, state_);
-  ++cursor_;
-  return true;
-}
-
-bool ExprStepper::step_back() {
-  if (cursor_ == 0) return false;
-  --cursor_;
-  const ExprStepOp& op = ops_[cursor_];
-  const Undo& u = undo_[cursor_];
-  for (int w = 0; w < op.write_count; ++w) {
-    const ExprRef& ref = op.writes[w];
-    switch (ref.tensor) {
-      case ExprTensor::Value: state_.value[ref.node] = u.numbers[w]; break;
-      case ExprTensor::Grad: state_.grad[ref.node] = u.numbers[w]; break;
-      case ExprTensor::Step: state_.t = u.numbers[w]; break;
-      case ExprTensor::State: state_.optimizer_state[op.parameter][ref.slot] = u.tensor; break;
+// Op k of this step, as OpCursor steps it: it keeps the numbers (or the
+// optimizer state tensor) the op overwrites.
+class ExprStepper::Program {
+ public:
+  explicit Program(ExprStepper& s) : s_(s) {}
+  std::size_t size() const { return s_.ops_.size(); }
+  Phase phase(std::size_t k) const { return s_.ops_[k].phase; }
+  void keep(std::size_t k, Undo& u) const {
+    const ExprStepOp& op = s_.ops_[k];
+    for (int w = 0; w < op.write_count; ++w) u.numbers[w] = expr_number(s_.state_, s_.graph_, op.writes[w]);
+    if (op.kind == ExprStepKind::OptimizerState) u.tensor = s_.state_.optimizer_state[op.parameter][op.writes[0].slot];
+  }
+  void apply(std::size_t k) const { apply_expr_op(s_.ops_[k], s_.start_, s_.graph_, s_.state_); }
+  void restore(std::size_t k, Undo& u) const {
+    const ExprStepOp& op = s_.ops_[k];
+    ExprState& st = s_.state_;
+    for (int w = 0; w < op.write_count; ++w) {
+      const ExprRef& ref = op.writes[w];
+      switch (ref.tensor) {
+        case ExprTensor::Value: st.value[ref.node] = u.numbers[w]; break;
+        case ExprTensor::Grad: st.grad[ref.node] = u.numbers[w]; break;
+        case ExprTensor::Step: st.t = u.numbers[w]; break;
+        case ExprTensor::State: st.optimizer_state[op.parameter][ref.slot].swap(u.tensor); break;
+      }
     }
   }
-  return true;
-}
 
-void ExprStepper::jump_to(std::size_t k) {
-  k = std::min(k, ops_.size());
-  while (cursor_ < k) step_forward();
-  while (cursor_ > k) step_back();
-}
+ private:
+  ExprStepper& s_;
+};
+
+bool ExprStepper::step_forward() { return steps_.step_forward(Program(*this)); }
+bool ExprStepper::step_back() { return steps_.step_back(Program(*this)); }
+void ExprStepper::jump_to(std::size_t k) { steps_.jump_to(Program(*this), k); }
+void ExprStepper::run_to_phase_end() { steps_.run_to_phase_end(Program(*this)); }
 
 bool ExprStepper::is_computed(ExprRef ref) const {
   if (ref.tensor == ExprTensor::Value && expr_operator(graph_.nodes[ref.node].kind).arity == 0) return true;
-  for (std::size_t k = 0; k < cursor_; ++k)
+  for (std::size_t k = 0; k < cursor(); ++k)
     for (int w = 0; w < ops_[k].write_count; ++w)
       if (ops_[k].writes[w] == ref) return true;
   return ref.tensor == ExprTensor::Step || ref.tensor == ExprTensor::State;
@@ -271,18 +272,18 @@ bool ExprStepper::is_computed(ExprRef ref) const {
 
 void ExprStepper::rebuild(std::size_t target) {
   state_ = make_expr_state(start_, graph_);
-  cursor_ = 0;
+  steps_.restart();
   jump_to(target);
 }
 
 void ExprStepper::replace_expression(Expression expression) {
   conform_expr_optimizer_state(expression);
   ExpressionGraph graph = build_expression_graph(expression);  // throws before anything changes
-  const std::size_t target = cursor_;
+  const std::size_t target = cursor();
   start_ = std::move(expression);
   graph_ = std::move(graph);
   ops_ = build_expr_ops(start_, graph_);
-  undo_.assign(ops_.size(), {});
+  steps_.restart_with_new_ops();
   rebuild(target);
 }
 

@@ -11,6 +11,7 @@
 #include <optional>
 #include <vector>
 
+#include "engine/op_cursor.hpp"
 #include "engine/ops.hpp"
 #include "expression_graph.hpp"
 
@@ -117,15 +118,16 @@ class ExprStepper {
   const ExpressionGraph& graph() const { return graph_; }
   const ExprState& state() const { return state_; }
   const std::vector<ExprStepOp>& ops() const { return ops_; }
-  std::size_t cursor() const { return cursor_; }
+  std::size_t cursor() const { return steps_.cursor(); }
   std::size_t op_count() const { return ops_.size(); }
-  bool at_end() const { return cursor_ == ops_.size(); }
+  bool at_end() const { return cursor() == ops_.size(); }
 
   bool step_forward();
   bool step_back();
   void jump_to(std::size_t k);  // clamped to [0, op_count()]
+  void run_to_phase_end();      // apply ops while they share the next op's phase
   // What op k (k < cursor()) overwrote: the old numbers of its writes, in order.
-  std::array<double, 2> before(std::size_t k) const { return undo_[k].numbers; }
+  std::array<double, 2> before(std::size_t k) const { return steps_.undo(k).numbers; }
   // Whether the number behind `ref` has been computed at the cursor (leaves always are).
   bool is_computed(ExprRef ref) const;
 
@@ -140,14 +142,14 @@ class ExprStepper {
     std::array<double, 2> numbers{};
     Eigen::MatrixXd tensor;  // an optimizer state op's old tensor
   };
+  class Program;  // the view of ops_ and state_ that steps_ drives (expression_step.cpp)
   void rebuild(std::size_t target);
 
   Expression start_;
   ExpressionGraph graph_;
   std::vector<ExprStepOp> ops_;
   ExprState state_;
-  std::vector<Undo> undo_;
-  std::size_t cursor_ = 0;
+  OpCursor<Undo> steps_;
 };
 
 }  // namespace bpv
