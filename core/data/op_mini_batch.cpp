@@ -72,6 +72,6 @@ OpText describe_mini_batch(const Op&, const PassState& st, const Eigen::MatrixXd
 }  // namespace
 
 extern const OpKindDef kMiniBatchOp{OpKind::MiniBatch, "mini_batch", Phase::Forward, declare_mini_batch,
-                                    apply_mini_batch, title_mini_batch, describe_mini_batch};
+                                    apply_mini_batch, title_mini_batch, describe_mini_batch, "batch"};
 
 }  // namespace bpv

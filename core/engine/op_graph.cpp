@@ -3,6 +3,7 @@
 #include <map>
 
 #include "engine/describe.hpp"
+#include "engine/op_kind.hpp"
 #include "optimizers/optimizer_state.hpp"
 
 namespace bpv {
@@ -53,56 +54,6 @@ std::string tensor_symbol(const Scenario& sc, BufferRef ref) {
 
 namespace {
 
-// An op's box on the graph: its math, short ("a·W + b"), not its trace id.
-std::string op_short_label(OpKind kind) {
-  switch (kind) {
-    case OpKind::MiniBatch: return "batch";
-    case OpKind::Affine: return "a·W + b";
-    case OpKind::Activate: return "f(z)";
-    case OpKind::Loss: return "loss";
-    case OpKind::LossGradient: return "∂L/∂o";
-    case OpKind::ActivationBackward: return "· f′(z)";
-    case OpKind::GradWeights: return "aᵀ·δ";
-    case OpKind::GradBias: return "Σ δ";
-    case OpKind::GradInput: return "δ·Wᵀ";
-    case OpKind::UpdateWeights: return "W − η·∂W";
-    case OpKind::UpdateBias: return "b − η·∂b";
-    case OpKind::Penalty: return "penalty";
-    case OpKind::PenaltyGradient: return "+ ∂P/∂W";
-    case OpKind::OptimizerStep: return "t + 1";
-    case OpKind::OptimizerState: return "state";
-    case OpKind::BiasCorrection: return "1 − βᵗ";
-    case OpKind::DropoutMask: return "draw m";
-    case OpKind::Dropout: return "a·m/(1−p)";
-    case OpKind::DropoutBackward: return "·m/(1−p)";
-    case OpKind::Unfold: return "windows";
-    case OpKind::Conv: return "W ⋆ a + b";
-    case OpKind::ConvGradWeights: return "a ⋆ δ";
-    case OpKind::ConvGradBias: return "Σ δ";
-    case OpKind::ConvGradInput: return "δ ⋆ flip W";
-    case OpKind::MaxPool: return "max";
-    case OpKind::MaxPoolBackward: return "to the max";
-    case OpKind::AvgPool: return "mean";
-    case OpKind::AvgPoolBackward: return "share out";
-    case OpKind::BatchMean: return "μ";
-    case OpKind::BatchVariance: return "σ²";
-    case OpKind::Normalize: return "(a − μ)/σ";
-    case OpKind::ScaleShift: return "γ·x̂ + β";
-    case OpKind::GradGamma: return "Σ δ·x̂";
-    case OpKind::GradBeta: return "Σ δ";
-    case OpKind::BatchNormGradInput: return "∂L/∂a";
-    case OpKind::RunningMean: return "running μ";
-    case OpKind::RunningVariance: return "running σ²";
-    case OpKind::BatchNormGradNormalized: return "γ·δ";
-    case OpKind::BatchNormGradInverseStd: return "Σ ·(x−μ)";
-    case OpKind::BatchNormGradVariance: return "1/s, √";
-    case OpKind::BatchNormGradCentered: return "2 paths";
-    case OpKind::BatchNormGradMean: return "−Σ";
-    case OpKind::BatchNormGradInputSum: return "+ ∂L/∂μ/n";
-  }
-  return std::string(op_kind_name(kind));
-}
-
 struct RefLess {
   bool operator()(const BufferRef& a, const BufferRef& b) const {
     if (a.buffer != b.buffer) return a.buffer < b.buffer;
@@ -139,7 +90,7 @@ OpGraph build_op_graph(const PassState& state, const std::vector<Op>& ops) {
     OpGraphNode on;
     on.is_op = true;
     on.op_index = k;
-    on.label = op_short_label(op.kind);
+    on.label = std::string(op_kind(op.kind).graph_label);
     for (int r = 0; r < op.read_count; ++r) {
       const auto it = latest.find(op.reads[r]);
       on.inputs.push_back(it != latest.end() ? it->second : tensor_node(op.reads[r], -1));

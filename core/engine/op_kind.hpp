@@ -45,6 +45,8 @@ struct OpKindDef {
   // is the old value of op.writes once the op ran (nullptr: not run yet);
   // describe() (describe.hpp) clamps the element into the output's shape first.
   OpText (*describe)(const Op& op, const PassState& state, const Eigen::MatrixXd* before, Element element);
+  // The op's box on the computational graph: its math, short ("a·W + b").
+  std::string_view graph_label;
 };
 
 const OpKindDef& op_kind(OpKind kind);

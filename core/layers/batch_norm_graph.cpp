@@ -263,20 +263,20 @@ OpText describe_grad_input_sum(const Op& op, const PassState& st, const Eigen::M
 
 extern const OpKindDef kBatchNormGradNormalizedOp{OpKind::BatchNormGradNormalized, "batch_norm_grad_x_hat",
                                                   Phase::Backward, declare_grad_normalized, apply_grad_normalized,
-                                                  title_grad_normalized, describe_grad_normalized};
+                                                  title_grad_normalized, describe_grad_normalized, "γ·δ"};
 extern const OpKindDef kBatchNormGradInverseStdOp{OpKind::BatchNormGradInverseStd, "batch_norm_grad_inverse_std",
                                                   Phase::Backward, declare_grad_inverse_std, apply_grad_inverse_std,
-                                                  title_grad_inverse_std, describe_grad_inverse_std};
+                                                  title_grad_inverse_std, describe_grad_inverse_std, "Σ ·(x−μ)"};
 extern const OpKindDef kBatchNormGradVarianceOp{OpKind::BatchNormGradVariance, "batch_norm_grad_var",
                                                 Phase::Backward, declare_grad_variance, apply_grad_variance,
-                                                title_grad_variance, describe_grad_variance};
+                                                title_grad_variance, describe_grad_variance, "1/s, √"};
 extern const OpKindDef kBatchNormGradCenteredOp{OpKind::BatchNormGradCentered, "batch_norm_grad_centered",
                                                 Phase::Backward, declare_grad_centered, apply_grad_centered,
-                                                title_grad_centered, describe_grad_centered};
+                                                title_grad_centered, describe_grad_centered, "2 paths"};
 extern const OpKindDef kBatchNormGradMeanOp{OpKind::BatchNormGradMean, "batch_norm_grad_mean", Phase::Backward,
-                                            declare_grad_mean, apply_grad_mean, title_grad_mean, describe_grad_mean};
+                                            declare_grad_mean, apply_grad_mean, title_grad_mean, describe_grad_mean, "−Σ"};
 extern const OpKindDef kBatchNormGradInputSumOp{OpKind::BatchNormGradInputSum, "batch_norm_grad_input_sum",
                                                 Phase::Backward, declare_grad_input_sum, apply_grad_input_sum,
-                                                title_grad_input_sum, describe_grad_input_sum};
+                                                title_grad_input_sum, describe_grad_input_sum, "+ ∂L/∂μ/n"};
 
 }  // namespace bpv

@@ -407,25 +407,25 @@ void bn_statistics(const Scenario& sc, int l, std::vector<Op>& ops) {
 }  // namespace
 
 extern const OpKindDef kBatchMeanOp{OpKind::BatchMean, "batch_mean", Phase::Forward, declare_mean, apply_mean,
-                                    title_mean, describe_mean};
+                                    title_mean, describe_mean, "μ"};
 extern const OpKindDef kBatchVarianceOp{OpKind::BatchVariance, "batch_variance", Phase::Forward, declare_variance,
-                                        apply_variance, title_variance, describe_variance};
+                                        apply_variance, title_variance, describe_variance, "σ²"};
 extern const OpKindDef kNormalizeOp{OpKind::Normalize, "normalize", Phase::Forward, declare_normalize,
-                                    apply_normalize, title_normalize, describe_normalize};
+                                    apply_normalize, title_normalize, describe_normalize, "(a − μ)/σ"};
 extern const OpKindDef kScaleShiftOp{OpKind::ScaleShift, "scale_shift", Phase::Forward, declare_scale_shift,
-                                     apply_scale_shift, title_scale_shift, describe_scale_shift};
+                                     apply_scale_shift, title_scale_shift, describe_scale_shift, "γ·x̂ + β"};
 extern const OpKindDef kGradGammaOp{OpKind::GradGamma, "grad_gamma", Phase::Backward, declare_grad_gamma,
-                                    apply_grad_gamma, title_grad_gamma, describe_grad_gamma};
+                                    apply_grad_gamma, title_grad_gamma, describe_grad_gamma, "Σ δ·x̂"};
 extern const OpKindDef kGradBetaOp{OpKind::GradBeta, "grad_beta", Phase::Backward, declare_grad_beta,
-                                   apply_grad_beta, title_grad_beta, describe_grad_beta};
+                                   apply_grad_beta, title_grad_beta, describe_grad_beta, "Σ δ"};
 extern const OpKindDef kBatchNormGradInputOp{OpKind::BatchNormGradInput, "batch_norm_grad_input", Phase::Backward,
                                              declare_grad_input, apply_grad_input, title_grad_input,
-                                             describe_grad_input};
+                                             describe_grad_input, "∂L/∂a"};
 extern const OpKindDef kRunningMeanOp{OpKind::RunningMean, "running_mean", Phase::Update, declare_running_mean,
-                                      apply_running_mean, title_running, describe_running};
+                                      apply_running_mean, title_running, describe_running, "running μ"};
 extern const OpKindDef kRunningVarianceOp{OpKind::RunningVariance, "running_variance", Phase::Update,
                                           declare_running_variance, apply_running_variance, title_running,
-                                          describe_running};
+                                          describe_running, "running σ²"};
 extern const LayerKindDef kBatchNormLayer{"batch_norm", true, false, false, "γ", "β", bn_forward, bn_backward,
                                           bn_update, bn_statistics};
 

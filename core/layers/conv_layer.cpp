@@ -362,16 +362,16 @@ void conv_update(const Scenario& sc, int l, std::vector<Op>& ops) {
 }  // namespace
 
 extern const OpKindDef kUnfoldOp{OpKind::Unfold, "conv2d_windows", Phase::Forward, declare_unfold, apply_unfold,
-                                 title_unfold, describe_unfold};
+                                 title_unfold, describe_unfold, "windows"};
 extern const OpKindDef kConvOp{OpKind::Conv, "conv2d", Phase::Forward, declare_conv, apply_conv, title_conv,
-                               describe_conv};
+                               describe_conv, "W ⋆ a + b"};
 extern const OpKindDef kConvGradWeightsOp{OpKind::ConvGradWeights, "conv2d_grad_weights", Phase::Backward,
                                           declare_grad_weights, apply_grad_weights, title_grad_weights,
-                                          describe_grad_weights};
+                                          describe_grad_weights, "a ⋆ δ"};
 extern const OpKindDef kConvGradBiasOp{OpKind::ConvGradBias, "conv2d_grad_bias", Phase::Backward, declare_grad_bias,
-                                       apply_grad_bias, title_grad_bias, describe_grad_bias};
+                                       apply_grad_bias, title_grad_bias, describe_grad_bias, "Σ δ"};
 extern const OpKindDef kConvGradInputOp{OpKind::ConvGradInput, "conv2d_grad_input", Phase::Backward,
-                                        declare_grad_input, apply_grad_input, title_grad_input, describe_grad_input};
+                                        declare_grad_input, apply_grad_input, title_grad_input, describe_grad_input, "δ ⋆ flip W"};
 extern const LayerKindDef kConvLayer{"conv2d", true, false, true, "W", "b", conv_forward, conv_backward, conv_update};
 
 }  // namespace bpv

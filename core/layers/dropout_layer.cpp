@@ -162,12 +162,12 @@ void dropout_update(const Scenario&, int, std::vector<Op>&) {}
 }  // namespace
 
 extern const OpKindDef kDropoutMaskOp{OpKind::DropoutMask, "dropout_mask", Phase::Forward, declare_mask, apply_mask,
-                                      title_mask, describe_mask};
+                                      title_mask, describe_mask, "draw m"};
 extern const OpKindDef kDropoutOp{OpKind::Dropout, "dropout", Phase::Forward, declare_dropout, apply_dropout,
-                                  title_dropout, describe_dropout};
+                                  title_dropout, describe_dropout, "a·m/(1−p)"};
 extern const OpKindDef kDropoutBackwardOp{OpKind::DropoutBackward, "dropout_backward", Phase::Backward,
                                           declare_dropout_backward, apply_dropout_backward, title_dropout_backward,
-                                          describe_dropout_backward};
+                                          describe_dropout_backward, "·m/(1−p)"};
 extern const LayerKindDef kDropoutLayer{"dropout", false, true, false, "", "", dropout_forward, dropout_backward, dropout_update};
 
 }  // namespace bpv

@@ -161,7 +161,7 @@ OpText describe_activation_backward(const Op& op, const PassState& st, const Eig
 
 }  // namespace
 
-extern const OpKindDef kActivateOp{OpKind::Activate, "activation", Phase::Forward, declare_activate, apply_activate, title_activate, describe_activate};
-extern const OpKindDef kActivationBackwardOp{OpKind::ActivationBackward, "activation_backward", Phase::Backward, declare_activation_backward, apply_activation_backward, title_activation_backward, describe_activation_backward};
+extern const OpKindDef kActivateOp{OpKind::Activate, "activation", Phase::Forward, declare_activate, apply_activate, title_activate, describe_activate, "f(z)"};
+extern const OpKindDef kActivationBackwardOp{OpKind::ActivationBackward, "activation_backward", Phase::Backward, declare_activation_backward, apply_activation_backward, title_activation_backward, describe_activation_backward, "· f′(z)"};
 
 }  // namespace bpv

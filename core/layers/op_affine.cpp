@@ -226,9 +226,9 @@ OpText describe_grad_input(const Op& op, const PassState& st, const Eigen::Matri
 
 }  // namespace
 
-extern const OpKindDef kAffineOp{OpKind::Affine, "affine", Phase::Forward, declare_affine, apply_affine, title_affine, describe_affine};
-extern const OpKindDef kGradWeightsOp{OpKind::GradWeights, "grad_weights", Phase::Backward, declare_grad_weights, apply_grad_weights, title_grad_weights, describe_grad_weights};
-extern const OpKindDef kGradBiasOp{OpKind::GradBias, "grad_bias", Phase::Backward, declare_grad_bias, apply_grad_bias, title_grad_bias, describe_grad_bias};
-extern const OpKindDef kGradInputOp{OpKind::GradInput, "grad_input", Phase::Backward, declare_grad_input, apply_grad_input, title_grad_input, describe_grad_input};
+extern const OpKindDef kAffineOp{OpKind::Affine, "affine", Phase::Forward, declare_affine, apply_affine, title_affine, describe_affine, "a·W + b"};
+extern const OpKindDef kGradWeightsOp{OpKind::GradWeights, "grad_weights", Phase::Backward, declare_grad_weights, apply_grad_weights, title_grad_weights, describe_grad_weights, "aᵀ·δ"};
+extern const OpKindDef kGradBiasOp{OpKind::GradBias, "grad_bias", Phase::Backward, declare_grad_bias, apply_grad_bias, title_grad_bias, describe_grad_bias, "Σ δ"};
+extern const OpKindDef kGradInputOp{OpKind::GradInput, "grad_input", Phase::Backward, declare_grad_input, apply_grad_input, title_grad_input, describe_grad_input, "δ·Wᵀ"};
 
 }  // namespace bpv

@@ -126,7 +126,7 @@ OpText describe_loss_gradient(const Op& op, const PassState& st, const Eigen::Ma
 
 }  // namespace
 
-extern const OpKindDef kLossOp{OpKind::Loss, "loss", Phase::Loss, declare_loss, apply_loss, title_loss, describe_loss};
-extern const OpKindDef kLossGradientOp{OpKind::LossGradient, "loss_gradient", Phase::Backward, declare_loss_gradient, apply_loss_gradient, title_loss_gradient, describe_loss_gradient};
+extern const OpKindDef kLossOp{OpKind::Loss, "loss", Phase::Loss, declare_loss, apply_loss, title_loss, describe_loss, "loss"};
+extern const OpKindDef kLossGradientOp{OpKind::LossGradient, "loss_gradient", Phase::Backward, declare_loss_gradient, apply_loss_gradient, title_loss_gradient, describe_loss_gradient, "∂L/∂o"};
 
 }  // namespace bpv

@@ -105,7 +105,7 @@ OpText describe_penalty_gradient(const Op& op, const PassState& st, const Eigen:
 
 }  // namespace
 
-extern const OpKindDef kPenaltyOp{OpKind::Penalty, "penalty", Phase::Loss, declare_penalty, apply_penalty, title_penalty, describe_penalty};
-extern const OpKindDef kPenaltyGradientOp{OpKind::PenaltyGradient, "penalty_gradient", Phase::Backward, declare_penalty_gradient, apply_penalty_gradient, title_penalty_gradient, describe_penalty_gradient};
+extern const OpKindDef kPenaltyOp{OpKind::Penalty, "penalty", Phase::Loss, declare_penalty, apply_penalty, title_penalty, describe_penalty, "penalty"};
+extern const OpKindDef kPenaltyGradientOp{OpKind::PenaltyGradient, "penalty_gradient", Phase::Backward, declare_penalty_gradient, apply_penalty_gradient, title_penalty_gradient, describe_penalty_gradient, "+ ∂P/∂W"};
 
 }  // namespace bpv

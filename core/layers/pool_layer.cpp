@@ -229,15 +229,15 @@ void no_update(const Scenario&, int, std::vector<Op>&) {}
 }  // namespace
 
 extern const OpKindDef kMaxPoolOp{OpKind::MaxPool, "max_pool", Phase::Forward, declare_pool, apply_max, title_max,
-                                  describe_max};
+                                  describe_max, "max"};
 extern const OpKindDef kMaxPoolBackwardOp{OpKind::MaxPoolBackward, "max_pool_backward", Phase::Backward,
                                           declare_pool_backward, apply_max_backward, title_max_backward,
-                                          describe_max_backward};
+                                          describe_max_backward, "to the max"};
 extern const OpKindDef kAvgPoolOp{OpKind::AvgPool, "avg_pool", Phase::Forward, declare_pool, apply_avg, title_avg,
-                                  describe_avg};
+                                  describe_avg, "mean"};
 extern const OpKindDef kAvgPoolBackwardOp{OpKind::AvgPoolBackward, "avg_pool_backward", Phase::Backward,
                                           declare_pool_backward, apply_avg_backward, title_avg_backward,
-                                          describe_avg_backward};
+                                          describe_avg_backward, "share out"};
 extern const LayerKindDef kMaxPoolLayer{"max_pool", false, false, false, "", "", max_forward, max_backward, no_update};
 extern const LayerKindDef kAvgPoolLayer{"avg_pool", false, false, false, "", "", avg_forward, avg_backward, no_update};
 

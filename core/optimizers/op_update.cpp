@@ -261,16 +261,16 @@ std::vector<Op> optimizer_ops(const Scenario& sc) {
 }
 
 extern const OpKindDef kUpdateWeightsOp{OpKind::UpdateWeights, "update_weights", Phase::Update,
-                                        declare_update_weights, apply_update_weights, title_update, describe_update};
+                                        declare_update_weights, apply_update_weights, title_update, describe_update, "W − η·∂W"};
 extern const OpKindDef kUpdateBiasOp{OpKind::UpdateBias, "update_bias", Phase::Update,
-                                     declare_update_bias, apply_update_bias, title_update, describe_update};
+                                     declare_update_bias, apply_update_bias, title_update, describe_update, "b − η·∂b"};
 extern const OpKindDef kOptimizerStepOp{OpKind::OptimizerStep, "optimizer_step", Phase::Update, declare_optimizer_step,
-                                        apply_optimizer_step, title_optimizer_step, describe_optimizer_step};
+                                        apply_optimizer_step, title_optimizer_step, describe_optimizer_step, "t + 1"};
 extern const OpKindDef kOptimizerStateOp{OpKind::OptimizerState, "optimizer_state", Phase::Update,
                                          declare_optimizer_state, apply_optimizer_op, optimizer_op_title,
-                                         optimizer_op_text};
+                                         optimizer_op_text, "state"};
 extern const OpKindDef kBiasCorrectionOp{OpKind::BiasCorrection, "bias_correction", Phase::Update,
                                          declare_bias_correction, apply_bias_correction, title_bias_correction,
-                                         describe_bias_correction};
+                                         describe_bias_correction, "1 − βᵗ"};
 
 }  // namespace bpv

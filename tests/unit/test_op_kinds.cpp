@@ -29,6 +29,8 @@ TEST(OpKinds, EveryKindHasItsOwnEntryNameAndFunctions) {
     EXPECT_FALSE(def.name.empty());
     EXPECT_TRUE(names.insert(std::string(def.name)).second) << def.name << " twice";
     EXPECT_TRUE(def.declare && def.apply && def.title && def.describe) << def.name;
+    // Its box on the computational graph.
+    EXPECT_FALSE(def.graph_label.empty()) << def.name;
   }
 }
 
