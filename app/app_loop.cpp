@@ -8,7 +8,7 @@
 
 #include "assets_dir.hpp"
 #include "file_actions.hpp"
-#include "file_dialog.hpp"
+#include "panels/file_dialog.hpp"
 #include "formats/scenario_io.hpp"
 #include "theme.hpp"
 #include "web_platform.hpp"

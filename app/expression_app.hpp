@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "expression_ui_state.hpp"
+#include "expressions/expression_ui_state.hpp"
 #include "gui_entry.hpp"
 
 namespace bpv {

@@ -10,7 +10,7 @@
 #include "data/csv_import.hpp"
 #include "expression/expression_io.hpp"
 #include "file_actions.hpp"
-#include "file_dialog.hpp"
+#include "panels/file_dialog.hpp"
 #include "formats/share_link.hpp"
 #include "teaching/lesson_writer.hpp"
 #include "web_platform.hpp"

@@ -13,7 +13,7 @@
 #include "app_loop.hpp"
 #include "expression/expression_io.hpp"
 #include "expression_app.hpp"
-#include "file_dialog.hpp"
+#include "panels/file_dialog.hpp"
 #include "teaching/lesson.hpp"
 #include "text_probe.hpp"
 #include "theme.hpp"

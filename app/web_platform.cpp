@@ -1,5 +1,5 @@
 // The browser's side of the web page (web_platform.hpp): downloads, storage,
-// the link, the page size. The upload (File ▸ Open) is ui/file_dialog.cpp's,
+// the link, the page size. The upload (File ▸ Open) is ui/panels/file_dialog.cpp's,
 // a drop on the page emscripten's GLFW's; the test hook is in gui_app.cpp.
 #include "web_platform.hpp"
 

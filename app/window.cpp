@@ -21,7 +21,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "heatmap_texture.hpp"
+#include "canvas/heatmap_texture.hpp"
 #include "theme.hpp"
 
 namespace bpv {

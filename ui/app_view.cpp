@@ -4,7 +4,7 @@
 // on the left and the equation, matrix and loss panels on the right.
 #include <algorithm>
 
-#include "file_dialog.hpp"
+#include "panels/file_dialog.hpp"
 #include "panels.hpp"
 #include "theme.hpp"
 

@@ -43,7 +43,7 @@ struct PathDialogEntry {
   bool is_directory = false;
 };
 
-// The in-app path dialog (ui/file_dialog.cpp). ImGui 1.86 has none built in.
+// The in-app path dialog (ui/panels/file_dialog.cpp). ImGui 1.86 has none built in.
 struct PathDialog {
   bool open_requested = false;  // open the modal in the next DrawFileModals()
   FileAction action = FileAction::Open;  // what OK queues, with the chosen path

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "file_ui.hpp"
-#include "lesson_state.hpp"
+#include "lessons/lesson_state.hpp"
 #include "panel_caches.hpp"
 #include "teaching/predict.hpp"
 #include "engine/session.hpp"

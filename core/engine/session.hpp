@@ -131,7 +131,7 @@ class Session {
   // Fraction done of the running job, 0 when none.
   double training_progress() const;
   // While a job runs: its weights as of a recent step, for views that follow
-  // the training (the decision region, ui/insight_panel.cpp). Copies each
+  // the training (the decision region, ui/panels/insight_panel.cpp). Copies each
   // layer's W and b into `into` (which must have the scenario's shape; no
   // allocation then) and returns how many steps the job had done; 0 when no
   // job runs or no copy is ready yet. Every call asks the worker for a fresh

@@ -1,4 +1,4 @@
-// Recording a lesson on an expression in the app (ui/expression_recorder.cpp):
+// Recording a lesson on an expression in the app (ui/expressions/expression_recorder.cpp):
 // the window as it is now becomes a beat of a draft, placed by node and pass
 // as a hand-written lesson is, and the draft is written as a lesson file that
 // load_expression_lesson reads back to the same beats.

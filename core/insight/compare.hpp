@@ -1,5 +1,5 @@
 // The same network and data trained with several optimizers side by side:
-// the loss curves of the comparison view (ui/compare_panel.cpp). Each run is
+// the loss curves of the comparison view (ui/panels/compare_panel.cpp). Each run is
 // exactly `backprop-viz train` of the scenario with that optimizer, from zero
 // optimizer state (t = 0), for the same number of steps. The runs go on one
 // worker thread (in the browser: in slices between frames, see

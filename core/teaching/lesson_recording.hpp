@@ -1,4 +1,4 @@
-// Recording a lesson in the app (ui/lesson_recorder.cpp): the session as it
+// Recording a lesson in the app (ui/lessons/lesson_recorder.cpp): the session as it
 // is now becomes a beat of a draft lesson, and a click on a neuron or an edge
 // offers the engine quantities a question can ask for there. A draft is a
 // plain Lesson; lesson_writer.hpp saves it.

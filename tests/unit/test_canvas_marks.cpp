@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "canvas_values.hpp"
+#include "canvas/canvas_values.hpp"
 #include "formats/scenario_io.hpp"
 #include "engine/stepper.hpp"
 #include "engine/tensors.hpp"

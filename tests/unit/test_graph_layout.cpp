@@ -3,7 +3,7 @@
 // between its columns, batch norm's statistics beside their features.
 #include <gtest/gtest.h>
 
-#include "graph_layout.hpp"
+#include "canvas/graph_layout.hpp"
 
 namespace bpv {
 namespace {
