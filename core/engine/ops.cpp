@@ -79,23 +79,9 @@ PassState make_pass_state(const Scenario& scenario) {
     // Gradients shaped like the parameters (none for a layer without).
     ls.grad_weights = Eigen::MatrixXd::Zero(layer.weights.rows(), layer.weights.cols());
     ls.grad_bias = Eigen::MatrixXd::Zero(layer.bias.rows(), layer.bias.cols());
-    if (layer_kind(layer).mask) ls.mask = Eigen::MatrixXd::Zero(batch, n);
-    if (layer_kind(layer).type == "conv2d") {
-      ls.patches = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(batch) * layer.out_shape.plane(), layer.weights.rows());
-      ls.scratch = Eigen::MatrixXd::Zero(ls.patches.rows(), ls.patches.cols());
-    }
-    if (layer.running_mean.size() > 0) {  // batch norm
-      ls.mean = Eigen::MatrixXd::Zero(1, layer.running_mean.cols());
-      ls.variance = Eigen::MatrixXd::Zero(1, layer.running_mean.cols());
-      ls.normalized = Eigen::MatrixXd::Zero(batch, n);
-      if (layer.graph_backward) {
-        ls.grad_normalized = Eigen::MatrixXd::Zero(batch, n);
-        ls.grad_centered = Eigen::MatrixXd::Zero(batch, n);
-        ls.grad_inverse_std = Eigen::MatrixXd::Zero(1, layer.running_mean.cols());
-        ls.grad_variance = Eigen::MatrixXd::Zero(1, layer.running_mean.cols());
-        ls.grad_mean = Eigen::MatrixXd::Zero(1, layer.running_mean.cols());
-      }
-    }
+    // The tensors of the kind's own (a dropout mask, a conv layer's windows,
+    // batch norm's statistics), sized by its file.
+    if (const auto size_own = layer_kind(layer).size_state) size_own(layer, batch, ls);
     state.layers.push_back(std::move(ls));
   }
   state.loss = Eigen::MatrixXd::Zero(1, 1);

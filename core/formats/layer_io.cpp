@@ -5,7 +5,7 @@
 #include "layers/layer_kind.hpp"
 
 namespace bpv {
-namespace {
+namespace layer_io {
 
 using Reader = FieldReader;
 
@@ -93,48 +93,6 @@ json kernels_json(const Layer& layer, const Eigen::MatrixXd& w) {
   return all;
 }
 
-bool is_conv(const Layer& layer) { return layer.kind && layer.kind->type == "conv2d"; }
-bool is_batch_norm(const Layer& layer) { return layer.kind && layer.kind->type == "batch_norm"; }
-
-Layer read_conv(const Reader& rd, const json& lj, const std::string& f, const LayerInput& input, const Scenario& sc,
-                int l) {
-  need_image(rd, f, "conv2d", input, l);
-  rd.only_keys(lj, {"type", "channels", "kernel", "stride", "padding", "activation", "weights", "bias", "size"}, f);
-  Layer layer;
-  layer.channels = static_cast<int>(rd.integer(rd.require(lj, "channels", f + ".channels"), f + ".channels", 1, kMaxChannels));
-  layer.kernel = static_cast<int>(rd.integer(rd.require(lj, "kernel", f + ".kernel"), f + ".kernel", 1, kMaxKernel));
-  layer.stride = read_int(rd, lj, "stride", f, 1, kMaxNeurons, 1);
-  layer.padding = read_int(rd, lj, "padding", f, 0, kMaxKernel, 0);
-  layer.activation = read_activation(rd, lj, f);
-  layer.in_shape = input.shape;
-  layer.out_shape = output_shape(rd, f, input.shape, layer.channels, layer.kernel, layer.stride, layer.padding);
-  layer.width = layer.out_shape.size();
-  no_size_but(rd, lj, f, layer.width, "a conv2d layer's size is C′·H′·W′");
-  const int fan_in = input.shape.channels * layer.kernel * layer.kernel;
-  if (const json* w = rd.find(lj, "weights")) layer.weights = read_kernels(rd, *w, f + ".weights", layer);
-  else if (sc.has_init) layer.weights = init_weights(sc.init, fan_in, layer.channels, init_stream(sc.init.seed, l, false));
-  else rd.fail(f + ".weights", "missing, and there is no \"init\" block to fill it");
-  if (const json* b = rd.find(lj, "bias")) layer.bias = rd.row(*b, f + ".bias", layer.channels);
-  else if (sc.has_init) layer.bias = init_bias(sc.init, layer.channels, init_stream(sc.init.seed, l, true));
-  else layer.bias = Eigen::MatrixXd::Zero(1, layer.channels);
-  return layer;
-}
-
-Layer read_pool(const Reader& rd, const json& lj, const std::string& f, std::string_view type,
-                const LayerInput& input, int l) {
-  need_image(rd, f, type, input, l);
-  rd.only_keys(lj, {"type", "kernel", "stride", "size"}, f);
-  Layer layer;
-  layer.activation = find_activation("identity");
-  layer.kernel = static_cast<int>(rd.integer(rd.require(lj, "kernel", f + ".kernel"), f + ".kernel", 1, kMaxKernel));
-  layer.stride = read_int(rd, lj, "stride", f, 1, kMaxNeurons, layer.kernel);
-  layer.in_shape = input.shape;
-  layer.out_shape = output_shape(rd, f, input.shape, input.shape.channels, layer.kernel, layer.stride, 0);
-  layer.width = layer.out_shape.size();
-  no_size_but(rd, lj, f, layer.width, "a pooling layer's size is C·H′·W′");
-  return layer;
-}
-
 Eigen::MatrixXd feature_row(const Reader& rd, const json& lj, const char* key, const std::string& f, int n,
                             double fill, bool positive) {
   const json* j = rd.find(lj, key);
@@ -144,95 +102,30 @@ Eigen::MatrixXd feature_row(const Reader& rd, const json& lj, const char* key, c
   return row;
 }
 
-Layer read_batch_norm(const Reader& rd, const json& lj, const std::string& f, const LayerInput& input) {
-  if (rd.find(lj, "weights") || rd.find(lj, "bias")) rd.fail(f, "a batch_norm layer's parameters are gamma and beta");
-  rd.only_keys(lj, {"type", "activation", "momentum", "eps", "gamma", "beta", "running_mean", "running_var", "size", "backward"}, f);
-  Layer layer;
-  layer.activation = read_activation(rd, lj, f);
-  layer.in_shape = layer.out_shape = input.shape;
-  layer.width = input.width;
-  no_size_but(rd, lj, f, layer.width, "a batch_norm layer keeps its input's size");
-  if (const json* m = rd.find(lj, "momentum")) {
-    layer.momentum = rd.number(*m, f + ".momentum");
-    if (layer.momentum < 0.0 || layer.momentum > 1.0) rd.fail(f + ".momentum", "must be in [0, 1]");
-  }
-  if (const json* e = rd.find(lj, "eps")) {
-    layer.eps = rd.number(*e, f + ".eps");
-    if (!(layer.eps > 0.0)) rd.fail(f + ".eps", "must be > 0");
-  }
-  const int n = input.shape.empty() ? input.width : input.shape.channels;
-  layer.weights = feature_row(rd, lj, "gamma", f, n, 1.0, false);
-  layer.bias = feature_row(rd, lj, "beta", f, n, 0.0, false);
-  layer.running_mean = feature_row(rd, lj, "running_mean", f, n, 0.0, false);
-  layer.running_var = feature_row(rd, lj, "running_var", f, n, 1.0, true);
-  if (const json* b = rd.find(lj, "backward")) {
-    const std::string mode = rd.string(*b, f + ".backward");
-    if (mode != "compact" && mode != "graph") rd.fail(f + ".backward", "expected \"compact\" or \"graph\"");
-    layer.graph_backward = mode == "graph";
-  }
-  return layer;
-}
+}  // namespace layer_io
 
-// {"type": "dropout", "p": 0.25, "seed": 9}: the layer keeps its input's size.
-Layer read_dropout(const Reader& rd, const json& lj, const std::string& f, const LayerInput& input) {
-  if (rd.find(lj, "weights") || rd.find(lj, "bias")) rd.fail(f, "a dropout layer has no weights or bias");
-  Layer layer;
-  layer.activation = find_activation("identity");
-  layer.width = input.width;
-  layer.in_shape = layer.out_shape = input.shape;
-  no_size_but(rd, lj, f, layer.width, "a dropout layer keeps its input's size");
-  if (const json* p = rd.find(lj, "p")) {
-    layer.dropout_p = rd.number(*p, f + ".p");
-    if (!(layer.dropout_p >= 0.0 && layer.dropout_p < 1.0)) rd.fail(f + ".p", "must be in [0, 1)");
-  }
-  if (const json* seed = rd.find(lj, "seed")) {
-    if (!seed->is_number_unsigned() && !(seed->is_number_integer() && seed->get<long long>() >= 0))
-      rd.fail(f + ".seed", "expected a non-negative integer");
-    layer.dropout_seed = seed->get<std::uint64_t>();
-  }
-  return layer;
-}
+namespace {
+
+using Reader = FieldReader;
+
+bool is_conv(const Layer& layer) { return layer.kind && layer.kind->type == "conv2d"; }
+bool is_batch_norm(const Layer& layer) { return layer.kind && layer.kind->type == "batch_norm"; }
 
 }  // namespace
 
 Layer read_typed_layer(const Reader& rd, const json& lj, const std::string& f, const LayerKindDef& kind,
                        const LayerInput& input, const Scenario& sc, int l, bool last) {
   if (last) rd.fail(f + ".type", "the last layer is the output the loss reads: it must be dense");
-  Layer layer = kind.type == "conv2d"       ? read_conv(rd, lj, f, input, sc, l)
-                : kind.type == "batch_norm" ? read_batch_norm(rd, lj, f, input)
-                : kind.type == "dropout"    ? read_dropout(rd, lj, f, input)
-                                            : read_pool(rd, lj, f, kind.type, input, l);
+  if (!kind.read) rd.fail(f + ".type", "'" + std::string(kind.type) + "' layers are read as dense ones");
+  Layer layer = kind.read(rd, lj, f, input, sc, l);
   layer.kind = &kind;
   return layer;
 }
 
 json typed_layer_json(const Layer& layer) {
-  const std::string type(layer_kind(layer).type);
-  json j{{"type", type}};
-  if (type == "dropout") {
-    j["p"] = layer.dropout_p;
-    j["seed"] = layer.dropout_seed;
-  } else if (type == "conv2d") {
-    j["channels"] = layer.channels;
-    j["kernel"] = layer.kernel;
-    j["stride"] = layer.stride;
-    j["padding"] = layer.padding;
-    j["activation"] = std::string(layer.activation->name);
-    j["weights"] = kernels_json(layer, layer.weights);
-    j["bias"] = row_to_json(layer.bias);
-  } else if (type == "batch_norm") {
-    j["activation"] = std::string(layer.activation->name);
-    j["momentum"] = layer.momentum;
-    j["eps"] = layer.eps;
-    j["gamma"] = row_to_json(layer.weights);
-    j["beta"] = row_to_json(layer.bias);
-    j["running_mean"] = row_to_json(layer.running_mean);
-    j["running_var"] = row_to_json(layer.running_var);
-    if (layer.graph_backward) j["backward"] = "graph";  // "compact", the default, is not written
-  } else {
-    j["kernel"] = layer.kernel;
-    j["stride"] = layer.stride;
-  }
+  const LayerKindDef& kind = layer_kind(layer);
+  json j{{"type", std::string(kind.type)}};
+  if (kind.write) kind.write(layer, j);
   return j;
 }
 
@@ -243,13 +136,13 @@ std::string_view parameter_key(const Layer& layer, bool bias) {
 
 json parameter_json(const Layer& layer, const Eigen::MatrixXd& m, bool bias) {
   if (bias || is_batch_norm(layer)) return row_to_json(m);
-  if (is_conv(layer)) return kernels_json(layer, m);
+  if (is_conv(layer)) return layer_io::kernels_json(layer, m);
   return matrix_to_json(m);
 }
 
 Eigen::MatrixXd read_parameter(const Reader& rd, const json& j, const std::string& f, const Layer& layer, bool bias) {
   if (bias || is_batch_norm(layer)) return rd.row(j, f, static_cast<int>(bias ? layer.bias.cols() : layer.weights.cols()));
-  if (is_conv(layer)) return read_kernels(rd, j, f, layer);
+  if (is_conv(layer)) return layer_io::read_kernels(rd, j, f, layer);
   return rd.matrix(j, f, layer.fan_in(), layer.size());
 }
 

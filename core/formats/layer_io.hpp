@@ -22,8 +22,9 @@ struct LayerInput {
   Shape shape;
 };
 
-// Layer l (1-based) of kind `kind` from `lj`, at field `f`. Fills missing
-// parameters from the scenario's init as dense layers are filled.
+// Layer l (1-based) of kind `kind` from `lj`, at field `f`, by the kind's own
+// read function. Fills missing parameters from the scenario's init as dense
+// layers are filled.
 Layer read_typed_layer(const FieldReader& rd, const json& lj, const std::string& f, const LayerKindDef& kind,
                        const LayerInput& input, const Scenario& sc, int l, bool last);
 // The layer's object in the file (not for dense layers).
@@ -36,6 +37,29 @@ std::string_view parameter_key(const Layer& layer, bool bias);
 json parameter_json(const Layer& layer, const Eigen::MatrixXd& m, bool bias);
 Eigen::MatrixXd read_parameter(const FieldReader& rd, const json& j, const std::string& f, const Layer& layer,
                                bool bias);
+
+// What the layer kinds' read and write functions (LayerKindDef::read, ::write,
+// in each kind's own file) share: the fields every kind spells the same way
+// and their one-line errors.
+namespace layer_io {
+// An optional integer field in [lo, hi], `fallback` when it is missing.
+int read_int(const FieldReader& rd, const json& lj, const char* key, const std::string& f, int lo, int hi,
+             int fallback);
+// "activation": an elementwise one; identity when missing.
+const Activation* read_activation(const FieldReader& rd, const json& lj, const std::string& f);
+// Fails unless the layer's input is an image.
+void need_image(const FieldReader& rd, const std::string& f, std::string_view type, const LayerInput& input, int l);
+// H′ = ⌊(H + 2p − k)/s⌋ + 1, W′ likewise; none left, or over kMaxNeurons values, is an error.
+Shape output_shape(const FieldReader& rd, const std::string& f, const Shape& in, int channels, int k, int s, int p);
+// A "size" field, where one is given, must be the size the layer has.
+void no_size_but(const FieldReader& rd, const json& lj, const std::string& f, int size, const char* why);
+// C′ × C × k × k nested arrays as the (C·k·k) × C′ matrix, and back.
+Eigen::MatrixXd read_kernels(const FieldReader& rd, const json& j, const std::string& f, const Layer& layer);
+json kernels_json(const Layer& layer, const Eigen::MatrixXd& w);
+// A 1 × n row, `fill` where the field is missing; `positive`: no negative entry.
+Eigen::MatrixXd feature_row(const FieldReader& rd, const json& lj, const char* key, const std::string& f, int n,
+                            double fill, bool positive);
+}  // namespace layer_io
 
 // formats.md §6: the smallest training batch a batch-norm layer would see
 // has fewer than 2 values per feature: the problem, else "".

@@ -16,7 +16,8 @@ nlohmann::json buffer_json(BufferRef ref) {
   return j;
 }
 
-// {"m": [[…]], "v": [[…]]}: every tensor the optimizer keeps for one parameter.
+}  // namespace
+
 nlohmann::json param_state_json(const Layer& layer, const ParamState& ps, bool bias) {
   nlohmann::json j = nlohmann::json::object();
   for (int s = 0; s < kStateSlotCount; ++s)
@@ -24,8 +25,6 @@ nlohmann::json param_state_json(const Layer& layer, const ParamState& ps, bool b
       j[std::string(state_slot_name(static_cast<StateSlot>(s)))] = parameter_json(layer, ps.tensors[s], bias);
   return j;
 }
-
-}  // namespace
 
 nlohmann::json trace_json(const Scenario& scenario) {
   Stepper stepper(scenario);
@@ -59,39 +58,12 @@ nlohmann::json trace_json(const Scenario& scenario) {
     const Layer& after = st.scenario.layers[l - 1];
     const std::string_view type = layer_kind(after).type;
     const LayerOptimizerState& state_after = st.scenario.optimizer_state.layers[l - 1];
-    if (type == "dropout" || type == "max_pool" || type == "avg_pool") {
-      nlohmann::json j{{"type", std::string(type)}, {"a", matrix_to_json(ls.activation)}};
-      if (type == "dropout") j["mask"] = matrix_to_json(ls.mask);
-      j["grad_a"] = matrix_to_json(ls.grad_activation);
+    // A kind whose tensors are not z, a, δ and a W and b of its own writes
+    // its own values.
+    if (const LayerKindDef& kind = layer_kind(after); kind.trace) {
+      nlohmann::json j{{"type", std::string(type)}};
+      kind.trace(after, ls, state_after, j);
       layers.push_back(std::move(j));
-      continue;
-    }
-    if (type == "batch_norm") {
-      layers.push_back({{"type", "batch_norm"},
-                        {"mean", row_to_json(ls.mean)},
-                        {"var", row_to_json(ls.variance)},
-                        {"x_hat", matrix_to_json(ls.normalized)},
-                        {"z", matrix_to_json(ls.pre_activation)},
-                        {"a", matrix_to_json(ls.activation)},
-                        {"delta", matrix_to_json(ls.delta)},
-                        {"grad_a", matrix_to_json(ls.grad_activation)},
-                        {"grad_gamma", row_to_json(ls.grad_weights)},
-                        {"grad_beta", row_to_json(ls.grad_bias)},
-                        {"gamma_after", row_to_json(after.weights)},
-                        {"beta_after", row_to_json(after.bias)},
-                        {"running_mean_after", row_to_json(after.running_mean)},
-                        {"running_var_after", row_to_json(after.running_var)},
-                        {"optimizer_state_after",
-                         {{"gamma", param_state_json(after, state_after.weights, false)},
-                          {"beta", param_state_json(after, state_after.bias, true)}}}});
-      if (after.graph_backward) {  // the gradients of the forward's nodes, stepped one by one
-        nlohmann::json& j = layers.back();
-        j["grad_x_hat"] = matrix_to_json(ls.grad_normalized);
-        j["grad_inverse_std"] = row_to_json(ls.grad_inverse_std);
-        j["grad_var"] = row_to_json(ls.grad_variance);
-        j["grad_centered"] = matrix_to_json(ls.grad_centered);
-        j["grad_mean"] = row_to_json(ls.grad_mean);
-      }
       continue;
     }
     nlohmann::json j{{"z", matrix_to_json(ls.pre_activation)},

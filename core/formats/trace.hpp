@@ -12,4 +12,9 @@ namespace bpv {
 // "first_non_finite" ({index, title}) when some op produced NaN or ±∞.
 nlohmann::json trace_json(const Scenario& scenario);
 
+// For the layer kinds' trace functions (LayerKindDef::trace): every tensor
+// the optimizer keeps for one parameter, {"m": [[…]], "v": [[…]]}, spelled as
+// the file spells the parameter.
+nlohmann::json param_state_json(const Layer& layer, const ParamState& ps, bool bias);
+
 }  // namespace bpv

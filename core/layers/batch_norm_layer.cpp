@@ -15,6 +15,8 @@
 
 #include "engine/describe_text.hpp"
 #include "engine/op_kind.hpp"
+#include "formats/layer_io.hpp"
+#include "formats/trace.hpp"
 #include "layers/batch_norm_math.hpp"
 #include "layers/image_index.hpp"
 #include "layers/layer_kind.hpp"
@@ -404,6 +406,97 @@ void bn_statistics(const Scenario& sc, int l, std::vector<Op>& ops) {
   add(sc, ops, OpKind::RunningVariance, l);
 }
 
+void size_bn_state(const Layer& layer, int batch, LayerState& ls) {
+  const int n = layer.size(), features = static_cast<int>(layer.running_mean.cols());
+  ls.mean = Eigen::MatrixXd::Zero(1, features);
+  ls.variance = Eigen::MatrixXd::Zero(1, features);
+  ls.normalized = Eigen::MatrixXd::Zero(batch, n);
+  if (layer.graph_backward) {
+    ls.grad_normalized = Eigen::MatrixXd::Zero(batch, n);
+    ls.grad_centered = Eigen::MatrixXd::Zero(batch, n);
+    ls.grad_inverse_std = Eigen::MatrixXd::Zero(1, features);
+    ls.grad_variance = Eigen::MatrixXd::Zero(1, features);
+    ls.grad_mean = Eigen::MatrixXd::Zero(1, features);
+  }
+}
+
+// ---------------------------------------------------------------- the file
+// formats.md §6's fields, read with their one-line errors and written back.
+
+using namespace layer_io;
+using Reader = FieldReader;
+
+Layer read_batch_norm(const Reader& rd, const json& lj, const std::string& f, const LayerInput& input) {
+  if (rd.find(lj, "weights") || rd.find(lj, "bias")) rd.fail(f, "a batch_norm layer's parameters are gamma and beta");
+  rd.only_keys(lj, {"type", "activation", "momentum", "eps", "gamma", "beta", "running_mean", "running_var", "size", "backward"}, f);
+  Layer layer;
+  layer.activation = read_activation(rd, lj, f);
+  layer.in_shape = layer.out_shape = input.shape;
+  layer.width = input.width;
+  no_size_but(rd, lj, f, layer.width, "a batch_norm layer keeps its input's size");
+  if (const json* m = rd.find(lj, "momentum")) {
+    layer.momentum = rd.number(*m, f + ".momentum");
+    if (layer.momentum < 0.0 || layer.momentum > 1.0) rd.fail(f + ".momentum", "must be in [0, 1]");
+  }
+  if (const json* e = rd.find(lj, "eps")) {
+    layer.eps = rd.number(*e, f + ".eps");
+    if (!(layer.eps > 0.0)) rd.fail(f + ".eps", "must be > 0");
+  }
+  const int n = input.shape.empty() ? input.width : input.shape.channels;
+  layer.weights = feature_row(rd, lj, "gamma", f, n, 1.0, false);
+  layer.bias = feature_row(rd, lj, "beta", f, n, 0.0, false);
+  layer.running_mean = feature_row(rd, lj, "running_mean", f, n, 0.0, false);
+  layer.running_var = feature_row(rd, lj, "running_var", f, n, 1.0, true);
+  if (const json* b = rd.find(lj, "backward")) {
+    const std::string mode = rd.string(*b, f + ".backward");
+    if (mode != "compact" && mode != "graph") rd.fail(f + ".backward", "expected \"compact\" or \"graph\"");
+    layer.graph_backward = mode == "graph";
+  }
+  return layer;
+}
+
+Layer read_bn(const Reader& rd, const json& lj, const std::string& f, const LayerInput& input, const Scenario&, int) {
+  return read_batch_norm(rd, lj, f, input);
+}
+
+void write_batch_norm(const Layer& layer, json& j) {
+  j["activation"] = std::string(layer.activation->name);
+  j["momentum"] = layer.momentum;
+  j["eps"] = layer.eps;
+  j["gamma"] = row_to_json(layer.weights);
+  j["beta"] = row_to_json(layer.bias);
+  j["running_mean"] = row_to_json(layer.running_mean);
+  j["running_var"] = row_to_json(layer.running_var);
+  if (layer.graph_backward) j["backward"] = "graph";  // "compact", the default, is not written
+}
+
+// ---------------------------------------------------------------- the trace
+
+void trace_batch_norm(const Layer& after, const LayerState& ls, const LayerOptimizerState& state_after, json& j) {
+  j["mean"] = row_to_json(ls.mean);
+  j["var"] = row_to_json(ls.variance);
+  j["x_hat"] = matrix_to_json(ls.normalized);
+  j["z"] = matrix_to_json(ls.pre_activation);
+  j["a"] = matrix_to_json(ls.activation);
+  j["delta"] = matrix_to_json(ls.delta);
+  j["grad_a"] = matrix_to_json(ls.grad_activation);
+  j["grad_gamma"] = row_to_json(ls.grad_weights);
+  j["grad_beta"] = row_to_json(ls.grad_bias);
+  j["gamma_after"] = row_to_json(after.weights);
+  j["beta_after"] = row_to_json(after.bias);
+  j["running_mean_after"] = row_to_json(after.running_mean);
+  j["running_var_after"] = row_to_json(after.running_var);
+  j["optimizer_state_after"] = {{"gamma", param_state_json(after, state_after.weights, false)},
+                                {"beta", param_state_json(after, state_after.bias, true)}};
+  if (after.graph_backward) {  // the gradients of the forward's nodes, stepped one by one
+    j["grad_x_hat"] = matrix_to_json(ls.grad_normalized);
+    j["grad_inverse_std"] = row_to_json(ls.grad_inverse_std);
+    j["grad_var"] = row_to_json(ls.grad_variance);
+    j["grad_centered"] = matrix_to_json(ls.grad_centered);
+    j["grad_mean"] = row_to_json(ls.grad_mean);
+  }
+}
+
 }  // namespace
 
 extern const OpKindDef kBatchMeanOp{OpKind::BatchMean, "batch_mean", Phase::Forward, declare_mean, apply_mean,
@@ -426,7 +519,8 @@ extern const OpKindDef kRunningMeanOp{OpKind::RunningMean, "running_mean", Phase
 extern const OpKindDef kRunningVarianceOp{OpKind::RunningVariance, "running_variance", Phase::Update,
                                           declare_running_variance, apply_running_variance, title_running,
                                           describe_running, "running σ²"};
-extern const LayerKindDef kBatchNormLayer{"batch_norm", true, false, false, "γ", "β", bn_forward, bn_backward,
-                                          bn_update, bn_statistics};
+extern const LayerKindDef kBatchNormLayer{"batch_norm", true, false, "γ", "β", bn_forward, bn_backward,
+                                          bn_update, bn_statistics, size_bn_state, read_bn, write_batch_norm,
+                                          trace_batch_norm};
 
 }  // namespace bpv

@@ -18,6 +18,7 @@
 
 #include "engine/describe_text.hpp"
 #include "engine/op_kind.hpp"
+#include "formats/layer_io.hpp"
 #include "layers/image_index.hpp"
 #include "layers/layer_kind.hpp"
 
@@ -359,6 +360,51 @@ void conv_update(const Scenario& sc, int l, std::vector<Op>& ops) {
   add(sc, ops, OpKind::UpdateBias, l);
 }
 
+void size_conv_state(const Layer& layer, int batch, LayerState& ls) {
+  ls.patches = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(batch) * layer.out_shape.plane(), layer.weights.rows());
+  ls.scratch = Eigen::MatrixXd::Zero(ls.patches.rows(), ls.patches.cols());
+}
+
+// ---------------------------------------------------------------- the file
+// formats.md §6's fields, read with their one-line errors and written back.
+
+using namespace layer_io;
+using Reader = FieldReader;
+
+Layer read_conv(const Reader& rd, const json& lj, const std::string& f, const LayerInput& input, const Scenario& sc,
+                int l) {
+  need_image(rd, f, "conv2d", input, l);
+  rd.only_keys(lj, {"type", "channels", "kernel", "stride", "padding", "activation", "weights", "bias", "size"}, f);
+  Layer layer;
+  layer.channels = static_cast<int>(rd.integer(rd.require(lj, "channels", f + ".channels"), f + ".channels", 1, kMaxChannels));
+  layer.kernel = static_cast<int>(rd.integer(rd.require(lj, "kernel", f + ".kernel"), f + ".kernel", 1, kMaxKernel));
+  layer.stride = read_int(rd, lj, "stride", f, 1, kMaxNeurons, 1);
+  layer.padding = read_int(rd, lj, "padding", f, 0, kMaxKernel, 0);
+  layer.activation = read_activation(rd, lj, f);
+  layer.in_shape = input.shape;
+  layer.out_shape = output_shape(rd, f, input.shape, layer.channels, layer.kernel, layer.stride, layer.padding);
+  layer.width = layer.out_shape.size();
+  no_size_but(rd, lj, f, layer.width, "a conv2d layer's size is C′·H′·W′");
+  const int fan_in = input.shape.channels * layer.kernel * layer.kernel;
+  if (const json* w = rd.find(lj, "weights")) layer.weights = read_kernels(rd, *w, f + ".weights", layer);
+  else if (sc.has_init) layer.weights = init_weights(sc.init, fan_in, layer.channels, init_stream(sc.init.seed, l, false));
+  else rd.fail(f + ".weights", "missing, and there is no \"init\" block to fill it");
+  if (const json* b = rd.find(lj, "bias")) layer.bias = rd.row(*b, f + ".bias", layer.channels);
+  else if (sc.has_init) layer.bias = init_bias(sc.init, layer.channels, init_stream(sc.init.seed, l, true));
+  else layer.bias = Eigen::MatrixXd::Zero(1, layer.channels);
+  return layer;
+}
+
+void write_conv(const Layer& layer, json& j) {
+  j["channels"] = layer.channels;
+  j["kernel"] = layer.kernel;
+  j["stride"] = layer.stride;
+  j["padding"] = layer.padding;
+  j["activation"] = std::string(layer.activation->name);
+  j["weights"] = kernels_json(layer, layer.weights);
+  j["bias"] = row_to_json(layer.bias);
+}
+
 }  // namespace
 
 extern const OpKindDef kUnfoldOp{OpKind::Unfold, "conv2d_windows", Phase::Forward, declare_unfold, apply_unfold,
@@ -372,6 +418,7 @@ extern const OpKindDef kConvGradBiasOp{OpKind::ConvGradBias, "conv2d_grad_bias",
                                        apply_grad_bias, title_grad_bias, describe_grad_bias, "Σ δ"};
 extern const OpKindDef kConvGradInputOp{OpKind::ConvGradInput, "conv2d_grad_input", Phase::Backward,
                                         declare_grad_input, apply_grad_input, title_grad_input, describe_grad_input, "δ ⋆ flip W"};
-extern const LayerKindDef kConvLayer{"conv2d", true, false, true, "W", "b", conv_forward, conv_backward, conv_update};
+extern const LayerKindDef kConvLayer{"conv2d", true, true, "W", "b", conv_forward, conv_backward, conv_update,
+                                     nullptr, size_conv_state, read_conv, write_conv};
 
 }  // namespace bpv

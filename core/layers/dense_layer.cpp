@@ -30,6 +30,6 @@ void dense_update(const Scenario& scenario, int l, std::vector<Op>& ops) {
 
 }  // namespace
 
-extern const LayerKindDef kDenseLayer{"dense", true, false, true, "W", "b", dense_forward, dense_backward, dense_update};
+extern const LayerKindDef kDenseLayer{"dense", true, true, "W", "b", dense_forward, dense_backward, dense_update};
 
 }  // namespace bpv

@@ -10,6 +10,8 @@
 
 #include "engine/describe_text.hpp"
 #include "engine/op_kind.hpp"
+#include "formats/layer_io.hpp"
+#include "formats/trace.hpp"
 #include "engine/random.hpp"
 #include "layers/layer_kind.hpp"
 
@@ -159,6 +161,53 @@ void dropout_backward(const Scenario& scenario, int l, bool, std::vector<Op>& op
 
 void dropout_update(const Scenario&, int, std::vector<Op>&) {}
 
+void size_dropout_state(const Layer& layer, int batch, LayerState& ls) {
+  ls.mask = Eigen::MatrixXd::Zero(batch, layer.size());
+}
+
+// ---------------------------------------------------------------- the file
+// formats.md §6's fields, read with their one-line errors and written back.
+
+using namespace layer_io;
+using Reader = FieldReader;
+
+// {"type": "dropout", "p": 0.25, "seed": 9}: the layer keeps its input's size.
+Layer read_dropout(const Reader& rd, const json& lj, const std::string& f, const LayerInput& input) {
+  if (rd.find(lj, "weights") || rd.find(lj, "bias")) rd.fail(f, "a dropout layer has no weights or bias");
+  Layer layer;
+  layer.activation = find_activation("identity");
+  layer.width = input.width;
+  layer.in_shape = layer.out_shape = input.shape;
+  no_size_but(rd, lj, f, layer.width, "a dropout layer keeps its input's size");
+  if (const json* p = rd.find(lj, "p")) {
+    layer.dropout_p = rd.number(*p, f + ".p");
+    if (!(layer.dropout_p >= 0.0 && layer.dropout_p < 1.0)) rd.fail(f + ".p", "must be in [0, 1)");
+  }
+  if (const json* seed = rd.find(lj, "seed")) {
+    if (!seed->is_number_unsigned() && !(seed->is_number_integer() && seed->get<long long>() >= 0))
+      rd.fail(f + ".seed", "expected a non-negative integer");
+    layer.dropout_seed = seed->get<std::uint64_t>();
+  }
+  return layer;
+}
+
+Layer read_drop(const Reader& rd, const json& lj, const std::string& f, const LayerInput& input, const Scenario&, int) {
+  return read_dropout(rd, lj, f, input);
+}
+
+void write_dropout(const Layer& layer, json& j) {
+  j["p"] = layer.dropout_p;
+  j["seed"] = layer.dropout_seed;
+}
+
+// ---------------------------------------------------------------- the trace
+
+void trace_dropout(const Layer&, const LayerState& ls, const LayerOptimizerState&, json& j) {
+  j["a"] = matrix_to_json(ls.activation);
+  j["mask"] = matrix_to_json(ls.mask);
+  j["grad_a"] = matrix_to_json(ls.grad_activation);
+}
+
 }  // namespace
 
 extern const OpKindDef kDropoutMaskOp{OpKind::DropoutMask, "dropout_mask", Phase::Forward, declare_mask, apply_mask,
@@ -168,6 +217,7 @@ extern const OpKindDef kDropoutOp{OpKind::Dropout, "dropout", Phase::Forward, de
 extern const OpKindDef kDropoutBackwardOp{OpKind::DropoutBackward, "dropout_backward", Phase::Backward,
                                           declare_dropout_backward, apply_dropout_backward, title_dropout_backward,
                                           describe_dropout_backward, "·m/(1−p)"};
-extern const LayerKindDef kDropoutLayer{"dropout", false, true, false, "", "", dropout_forward, dropout_backward, dropout_update};
+extern const LayerKindDef kDropoutLayer{"dropout", false, false, "", "", dropout_forward, dropout_backward, dropout_update,
+                                        nullptr, size_dropout_state, read_drop, write_dropout, trace_dropout};
 
 }  // namespace bpv

@@ -1,5 +1,6 @@
 // A layer kind as a table entry: its "type" in the scenario file
-// (formats.md §1, §6) and the ops it adds to one training step. build_ops
+// (formats.md §1, §6), how its object there is read and written, and the ops
+// it adds to one training step. build_ops
 // (engine/ops.cpp) asks each layer's kind for its ops at each point of the
 // step; it knows no kind by name.
 //
@@ -21,6 +22,8 @@
 //                                 update_weights (γ), update_bias (β),
 //                                 running_mean, running_variance
 #pragma once
+#include <nlohmann/json_fwd.hpp>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -28,10 +31,15 @@
 
 namespace bpv {
 
+class ScenarioError;
+template <class Error>
+struct BasicFieldReader;
+using FieldReader = BasicFieldReader<ScenarioError>;  // formats/field_reader.hpp
+struct LayerInput;                                    // formats/layer_io.hpp
+
 struct LayerKindDef {
   std::string_view type;  // the file's "type"
   bool parameters;        // W and b that the optimizer updates
-  bool mask;              // a mask tensor m drawn each step (dropout)
   bool penalized;         // its weights count in the regularization's sums (dense, conv)
   // The symbols of its two parameters, as its equations write them: "W" and
   // "b", or "γ" and "β".
@@ -48,6 +56,22 @@ struct LayerKindDef {
   // What the update phase does besides the optimizer, after every parameter
   // (batch norm's running statistics); nullptr: nothing.
   void (*statistics_ops)(const Scenario& scenario, int l, std::vector<Op>& ops) = nullptr;
+  // Sizes (zeroed) the tensors of the pass state that only this kind has,
+  // for a batch of `batch` examples: z, a, ∂L/∂a, δ and the parameters'
+  // gradients every layer gets. nullptr: none.
+  void (*size_state)(const Layer& layer, int batch, LayerState& state) = nullptr;
+  // Its object in the scenario file (formats.md §6): read with the one-line
+  // errors, filling missing parameters from the file's init, and written
+  // back. The helpers they share are core/formats/layer_io.hpp. nullptr for
+  // dense, formats.md §1's layer, which the scenario loader reads itself.
+  Layer (*read)(const FieldReader& rd, const nlohmann::json& object, const std::string& field,
+                const LayerInput& input, const Scenario& scenario, int l) = nullptr;
+  void (*write)(const Layer& layer, nlohmann::json& object) = nullptr;
+  // Its values in the trace's "layers" (formats.md §3, §6) after the step,
+  // beside its "type". nullptr: a layer of z, a, δ, W and b (dense, conv2d),
+  // which the trace writes itself.
+  void (*trace)(const Layer& after, const LayerState& state, const LayerOptimizerState& optimizer_state_after,
+                nlohmann::json& out) = nullptr;
 };
 
 // Every kind the engine steps, and the layer's own.

@@ -8,6 +8,8 @@
 
 #include "engine/describe_text.hpp"
 #include "engine/op_kind.hpp"
+#include "formats/layer_io.hpp"
+#include "formats/trace.hpp"
 #include "layers/image_index.hpp"
 #include "layers/layer_kind.hpp"
 
@@ -226,6 +228,48 @@ void avg_backward(const Scenario& sc, int l, bool, std::vector<Op>& ops) {
 }
 void no_update(const Scenario&, int, std::vector<Op>&) {}
 
+// ---------------------------------------------------------------- the file
+// formats.md §6's fields, read with their one-line errors and written back.
+
+using namespace layer_io;
+using Reader = FieldReader;
+
+Layer read_pool(const Reader& rd, const json& lj, const std::string& f, std::string_view type,
+                const LayerInput& input, int l) {
+  need_image(rd, f, type, input, l);
+  rd.only_keys(lj, {"type", "kernel", "stride", "size"}, f);
+  Layer layer;
+  layer.activation = find_activation("identity");
+  layer.kernel = static_cast<int>(rd.integer(rd.require(lj, "kernel", f + ".kernel"), f + ".kernel", 1, kMaxKernel));
+  layer.stride = read_int(rd, lj, "stride", f, 1, kMaxNeurons, layer.kernel);
+  layer.in_shape = input.shape;
+  layer.out_shape = output_shape(rd, f, input.shape, input.shape.channels, layer.kernel, layer.stride, 0);
+  layer.width = layer.out_shape.size();
+  no_size_but(rd, lj, f, layer.width, "a pooling layer's size is C·H′·W′");
+  return layer;
+}
+
+Layer read_max(const Reader& rd, const json& lj, const std::string& f, const LayerInput& input, const Scenario&,
+               int l) {
+  return read_pool(rd, lj, f, "max_pool", input, l);
+}
+Layer read_avg(const Reader& rd, const json& lj, const std::string& f, const LayerInput& input, const Scenario&,
+               int l) {
+  return read_pool(rd, lj, f, "avg_pool", input, l);
+}
+
+void write_pool(const Layer& layer, json& j) {
+  j["kernel"] = layer.kernel;
+  j["stride"] = layer.stride;
+}
+
+// ---------------------------------------------------------------- the trace
+
+void trace_pool(const Layer&, const LayerState& ls, const LayerOptimizerState&, json& j) {
+  j["a"] = matrix_to_json(ls.activation);
+  j["grad_a"] = matrix_to_json(ls.grad_activation);
+}
+
 }  // namespace
 
 extern const OpKindDef kMaxPoolOp{OpKind::MaxPool, "max_pool", Phase::Forward, declare_pool, apply_max, title_max,
@@ -238,7 +282,9 @@ extern const OpKindDef kAvgPoolOp{OpKind::AvgPool, "avg_pool", Phase::Forward, d
 extern const OpKindDef kAvgPoolBackwardOp{OpKind::AvgPoolBackward, "avg_pool_backward", Phase::Backward,
                                           declare_pool_backward, apply_avg_backward, title_avg_backward,
                                           describe_avg_backward, "share out"};
-extern const LayerKindDef kMaxPoolLayer{"max_pool", false, false, false, "", "", max_forward, max_backward, no_update};
-extern const LayerKindDef kAvgPoolLayer{"avg_pool", false, false, false, "", "", avg_forward, avg_backward, no_update};
+extern const LayerKindDef kMaxPoolLayer{"max_pool", false, false, "", "", max_forward, max_backward, no_update,
+                                        nullptr, nullptr, read_max, write_pool, trace_pool};
+extern const LayerKindDef kAvgPoolLayer{"avg_pool", false, false, "", "", avg_forward, avg_backward, no_update,
+                                        nullptr, nullptr, read_avg, write_pool, trace_pool};
 
 }  // namespace bpv

@@ -5,6 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "engine/evaluate.hpp"
 #include "engine/gradcheck.hpp"
@@ -27,6 +32,43 @@ Scenario trained(const std::string& path, int steps) {
 double loss_on(const Scenario& sc, bool test_set) {
   SetEvaluator on(sc, test_set ? sc.data.test_raw : training_raw(sc), test_set ? sc.data.test_targets : training_targets(sc));
   return on.data_loss(sc);
+}
+
+// A layer kind is its own file: its entry reads, writes and sizes its layers.
+// Written by its `write`, a layer of each example reads back through its
+// `read` to an object that writes the same again, and every kind but dense
+// (formats.md §1's, which the loader reads itself) appears in the examples.
+TEST(LayerExamples, EachKindReadsAndWritesItsOwnObject) {
+  std::set<std::string> kinds_seen;
+  std::vector<std::pair<std::string, std::string>> files;  // name, text
+  for (const auto& entry : std::filesystem::directory_iterator(test::assets_dir() + "/layer_examples"))
+    if (entry.path().extension() == ".json") files.push_back({entry.path().string(), read_text_file(entry.path().string())});
+  // No example averages: bars_conv with its max pool as an average one.
+  std::string averaged = read_text_file(example("bars_conv.json"));
+  ASSERT_NE(averaged.find("\"max_pool\""), std::string::npos);
+  averaged.replace(averaged.find("\"max_pool\""), 10, "\"avg_pool\"");
+  files.push_back({example("bars_conv.json"), averaged});  // its path, for what it names beside it
+  for (const auto& [name, text] : files) {
+    const Scenario sc = parse_scenario(text, name);
+    const Scenario again = parse_scenario(scenario_to_json(sc).dump(), "again");
+    ASSERT_EQ(again.layer_count(), sc.layer_count());
+    for (int l = 1; l <= sc.layer_count(); ++l) {
+      const LayerKindDef& kind = layer_kind(sc.layers[l - 1]);
+      ASSERT_EQ(&layer_kind(again.layers[l - 1]), &kind) << name << " layer " << l;
+      if (!kind.write) continue;
+      kinds_seen.insert(std::string(kind.type));
+      nlohmann::json first, second;
+      kind.write(sc.layers[l - 1], first);
+      kind.write(again.layers[l - 1], second);
+      EXPECT_FALSE(first.empty()) << kind.type;
+      EXPECT_EQ(first, second) << name << " layer " << l;
+    }
+  }
+  for (const LayerKindDef* kind : all_layer_kinds()) {
+    EXPECT_EQ(kind->read == nullptr, kind->type == "dense") << kind->type;
+    EXPECT_EQ(kind->write == nullptr, kind->type == "dense") << kind->type;
+    if (kind->type != "dense") EXPECT_TRUE(kinds_seen.count(std::string(kind->type))) << kind->type << " in no example";
+  }
 }
 
 TEST(LayerExamples, EveryOneLoadsAndItsGradientsMatchAFiniteDifference) {
