@@ -108,7 +108,6 @@ namespace {
 
 using Reader = FieldReader;
 
-bool is_conv(const Layer& layer) { return layer.kind && layer.kind->type == "conv2d"; }
 bool is_batch_norm(const Layer& layer) { return layer.kind && layer.kind->type == "batch_norm"; }
 
 }  // namespace
@@ -130,19 +129,18 @@ json typed_layer_json(const Layer& layer) {
 }
 
 std::string_view parameter_key(const Layer& layer, bool bias) {
-  if (is_batch_norm(layer)) return bias ? "beta" : "gamma";
-  return bias ? "bias" : "weights";
+  return bias ? layer_kind(layer).bias_key : layer_kind(layer).weight_key;
 }
 
 json parameter_json(const Layer& layer, const Eigen::MatrixXd& m, bool bias) {
-  if (bias || is_batch_norm(layer)) return row_to_json(m);
-  if (is_conv(layer)) return layer_io::kernels_json(layer, m);
+  if (bias) return row_to_json(m);
+  if (const auto spelled = layer_kind(layer).weights_json) return spelled(layer, m);
   return matrix_to_json(m);
 }
 
 Eigen::MatrixXd read_parameter(const Reader& rd, const json& j, const std::string& f, const Layer& layer, bool bias) {
-  if (bias || is_batch_norm(layer)) return rd.row(j, f, static_cast<int>(bias ? layer.bias.cols() : layer.weights.cols()));
-  if (is_conv(layer)) return layer_io::read_kernels(rd, j, f, layer);
+  if (bias) return rd.row(j, f, static_cast<int>(layer.bias.cols()));
+  if (const auto spelled = layer_kind(layer).read_weights) return spelled(rd, j, f, layer);
   return rd.matrix(j, f, layer.fan_in(), layer.size());
 }
 

@@ -426,7 +426,8 @@ void size_bn_state(const Layer& layer, int batch, LayerState& ls) {
 using namespace layer_io;
 using Reader = FieldReader;
 
-Layer read_batch_norm(const Reader& rd, const json& lj, const std::string& f, const LayerInput& input) {
+Layer read_batch_norm(const Reader& rd, const json& lj, const std::string& f, const LayerInput& input,
+                      const Scenario&, int) {
   if (rd.find(lj, "weights") || rd.find(lj, "bias")) rd.fail(f, "a batch_norm layer's parameters are gamma and beta");
   rd.only_keys(lj, {"type", "activation", "momentum", "eps", "gamma", "beta", "running_mean", "running_var", "size", "backward"}, f);
   Layer layer;
@@ -455,8 +456,10 @@ Layer read_batch_norm(const Reader& rd, const json& lj, const std::string& f, co
   return layer;
 }
 
-Layer read_bn(const Reader& rd, const json& lj, const std::string& f, const LayerInput& input, const Scenario&, int) {
-  return read_batch_norm(rd, lj, f, input);
+// γ, its gradient and its optimizer state: one number per feature.
+json bn_weights_json(const Layer&, const Eigen::MatrixXd& gamma) { return row_to_json(gamma); }
+Eigen::MatrixXd bn_read_weights(const Reader& rd, const json& j, const std::string& f, const Layer& layer) {
+  return rd.row(j, f, static_cast<int>(layer.weights.cols()));
 }
 
 void write_batch_norm(const Layer& layer, json& j) {
@@ -519,8 +522,23 @@ extern const OpKindDef kRunningMeanOp{OpKind::RunningMean, "running_mean", Phase
 extern const OpKindDef kRunningVarianceOp{OpKind::RunningVariance, "running_variance", Phase::Update,
                                           declare_running_variance, apply_running_variance, title_running,
                                           describe_running, "running σ²"};
-extern const LayerKindDef kBatchNormLayer{"batch_norm", true, false, "γ", "β", bn_forward, bn_backward,
-                                          bn_update, bn_statistics, size_bn_state, read_bn, write_batch_norm,
-                                          trace_batch_norm};
+extern const LayerKindDef kBatchNormLayer{
+    .type = "batch_norm",
+    .parameters = true,
+    .weight_symbol = "γ",
+    .bias_symbol = "β",
+    .weight_key = "gamma",
+    .bias_key = "beta",
+    .forward_ops = bn_forward,
+    .backward_ops = bn_backward,
+    .update_ops = bn_update,
+    .statistics_ops = bn_statistics,
+    .size_state = size_bn_state,
+    .read = read_batch_norm,
+    .write = write_batch_norm,
+    .weights_json = bn_weights_json,
+    .read_weights = bn_read_weights,
+    .trace = trace_batch_norm,
+};
 
 }  // namespace bpv

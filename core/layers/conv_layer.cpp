@@ -418,7 +418,20 @@ extern const OpKindDef kConvGradBiasOp{OpKind::ConvGradBias, "conv2d_grad_bias",
                                        apply_grad_bias, title_grad_bias, describe_grad_bias, "Σ δ"};
 extern const OpKindDef kConvGradInputOp{OpKind::ConvGradInput, "conv2d_grad_input", Phase::Backward,
                                         declare_grad_input, apply_grad_input, title_grad_input, describe_grad_input, "δ ⋆ flip W"};
-extern const LayerKindDef kConvLayer{"conv2d", true, true, "W", "b", conv_forward, conv_backward, conv_update,
-                                     nullptr, size_conv_state, read_conv, write_conv};
+extern const LayerKindDef kConvLayer{
+    .type = "conv2d",
+    .parameters = true,
+    .penalized = true,
+    .weight_symbol = "W",
+    .bias_symbol = "b",
+    .forward_ops = conv_forward,
+    .backward_ops = conv_backward,
+    .update_ops = conv_update,
+    .size_state = size_conv_state,
+    .read = read_conv,
+    .write = write_conv,
+    .weights_json = kernels_json,
+    .read_weights = read_kernels,
+};
 
 }  // namespace bpv

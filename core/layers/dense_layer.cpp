@@ -30,6 +30,15 @@ void dense_update(const Scenario& scenario, int l, std::vector<Op>& ops) {
 
 }  // namespace
 
-extern const LayerKindDef kDenseLayer{"dense", true, true, "W", "b", dense_forward, dense_backward, dense_update};
+extern const LayerKindDef kDenseLayer{
+    .type = "dense",
+    .parameters = true,
+    .penalized = true,
+    .weight_symbol = "W",
+    .bias_symbol = "b",
+    .forward_ops = dense_forward,
+    .backward_ops = dense_backward,
+    .update_ops = dense_update,
+};
 
 }  // namespace bpv

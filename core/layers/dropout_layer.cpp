@@ -172,7 +172,8 @@ using namespace layer_io;
 using Reader = FieldReader;
 
 // {"type": "dropout", "p": 0.25, "seed": 9}: the layer keeps its input's size.
-Layer read_dropout(const Reader& rd, const json& lj, const std::string& f, const LayerInput& input) {
+Layer read_dropout(const Reader& rd, const json& lj, const std::string& f, const LayerInput& input, const Scenario&,
+                   int) {
   if (rd.find(lj, "weights") || rd.find(lj, "bias")) rd.fail(f, "a dropout layer has no weights or bias");
   Layer layer;
   layer.activation = find_activation("identity");
@@ -189,10 +190,6 @@ Layer read_dropout(const Reader& rd, const json& lj, const std::string& f, const
     layer.dropout_seed = seed->get<std::uint64_t>();
   }
   return layer;
-}
-
-Layer read_drop(const Reader& rd, const json& lj, const std::string& f, const LayerInput& input, const Scenario&, int) {
-  return read_dropout(rd, lj, f, input);
 }
 
 void write_dropout(const Layer& layer, json& j) {
@@ -217,7 +214,15 @@ extern const OpKindDef kDropoutOp{OpKind::Dropout, "dropout", Phase::Forward, de
 extern const OpKindDef kDropoutBackwardOp{OpKind::DropoutBackward, "dropout_backward", Phase::Backward,
                                           declare_dropout_backward, apply_dropout_backward, title_dropout_backward,
                                           describe_dropout_backward, "·m/(1−p)"};
-extern const LayerKindDef kDropoutLayer{"dropout", false, false, "", "", dropout_forward, dropout_backward, dropout_update,
-                                        nullptr, size_dropout_state, read_drop, write_dropout, trace_dropout};
+extern const LayerKindDef kDropoutLayer{
+    .type = "dropout",
+    .forward_ops = dropout_forward,
+    .backward_ops = dropout_backward,
+    .update_ops = dropout_update,
+    .size_state = size_dropout_state,
+    .read = read_dropout,
+    .write = write_dropout,
+    .trace = trace_dropout,
+};
 
 }  // namespace bpv

@@ -38,21 +38,23 @@ using FieldReader = BasicFieldReader<ScenarioError>;  // formats/field_reader.hp
 struct LayerInput;                                    // formats/layer_io.hpp
 
 struct LayerKindDef {
-  std::string_view type;  // the file's "type"
-  bool parameters;        // W and b that the optimizer updates
-  bool penalized;         // its weights count in the regularization's sums (dense, conv)
+  std::string_view type;     // the file's "type"
+  bool parameters = false;   // W and b that the optimizer updates
+  bool penalized = false;    // its weights count in the regularization's sums (dense, conv)
   // The symbols of its two parameters, as its equations write them: "W" and
   // "b", or "γ" and "β".
-  std::string_view weight_symbol, bias_symbol;
+  std::string_view weight_symbol = "", bias_symbol = "";
+  // Their names in the file, the trace and the optimizer state.
+  std::string_view weight_key = "weights", bias_key = "bias";
   // Layer l's forward ops: read a_{l-1}, write a_l.
-  void (*forward_ops)(const Scenario& scenario, int l, std::vector<Op>& ops);
+  void (*forward_ops)(const Scenario& scenario, int l, std::vector<Op>& ops) = nullptr;
   // Its backward ops, from ∂L/∂a_l (or δ_l, which the loss gradient of a
   // stable output writes): its parameters' gradients (with the penalty's
   // when `regularized`) and, for l > 1, ∂L/∂a_{l-1}.
-  void (*backward_ops)(const Scenario& scenario, int l, bool regularized, std::vector<Op>& ops);
+  void (*backward_ops)(const Scenario& scenario, int l, bool regularized, std::vector<Op>& ops) = nullptr;
   // Plain SGD's update of its parameters (an optimizer with state builds
   // its own update phase, op_update.cpp).
-  void (*update_ops)(const Scenario& scenario, int l, std::vector<Op>& ops);
+  void (*update_ops)(const Scenario& scenario, int l, std::vector<Op>& ops) = nullptr;
   // What the update phase does besides the optimizer, after every parameter
   // (batch norm's running statistics); nullptr: nothing.
   void (*statistics_ops)(const Scenario& scenario, int l, std::vector<Op>& ops) = nullptr;
@@ -67,6 +69,12 @@ struct LayerKindDef {
   Layer (*read)(const FieldReader& rd, const nlohmann::json& object, const std::string& field,
                 const LayerInput& input, const Scenario& scenario, int l) = nullptr;
   void (*write)(const Layer& layer, nlohmann::json& object) = nullptr;
+  // A weight-shaped matrix (the weights, their gradient, an optimizer state
+  // tensor) as the file spells it, and read back. nullptr: a matrix of
+  // fan-in rows (a bias-shaped one is always a row).
+  nlohmann::json (*weights_json)(const Layer& layer, const Eigen::MatrixXd& weights) = nullptr;
+  Eigen::MatrixXd (*read_weights)(const FieldReader& rd, const nlohmann::json& j, const std::string& field,
+                                  const Layer& layer) = nullptr;
   // Its values in the trace's "layers" (formats.md §3, §6) after the step,
   // beside its "type". nullptr: a layer of z, a, δ, W and b (dense, conv2d),
   // which the trace writes itself.

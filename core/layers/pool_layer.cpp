@@ -282,9 +282,23 @@ extern const OpKindDef kAvgPoolOp{OpKind::AvgPool, "avg_pool", Phase::Forward, d
 extern const OpKindDef kAvgPoolBackwardOp{OpKind::AvgPoolBackward, "avg_pool_backward", Phase::Backward,
                                           declare_pool_backward, apply_avg_backward, title_avg_backward,
                                           describe_avg_backward, "share out"};
-extern const LayerKindDef kMaxPoolLayer{"max_pool", false, false, "", "", max_forward, max_backward, no_update,
-                                        nullptr, nullptr, read_max, write_pool, trace_pool};
-extern const LayerKindDef kAvgPoolLayer{"avg_pool", false, false, "", "", avg_forward, avg_backward, no_update,
-                                        nullptr, nullptr, read_avg, write_pool, trace_pool};
+extern const LayerKindDef kMaxPoolLayer{
+    .type = "max_pool",
+    .forward_ops = max_forward,
+    .backward_ops = max_backward,
+    .update_ops = no_update,
+    .read = read_max,
+    .write = write_pool,
+    .trace = trace_pool,
+};
+extern const LayerKindDef kAvgPoolLayer{
+    .type = "avg_pool",
+    .forward_ops = avg_forward,
+    .backward_ops = avg_backward,
+    .update_ops = no_update,
+    .read = read_avg,
+    .write = write_pool,
+    .trace = trace_pool,
+};
 
 }  // namespace bpv

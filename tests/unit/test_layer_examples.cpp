@@ -65,6 +65,7 @@ TEST(LayerExamples, EachKindReadsAndWritesItsOwnObject) {
     }
   }
   for (const LayerKindDef* kind : all_layer_kinds()) {
+    EXPECT_TRUE(kind->forward_ops && kind->backward_ops && kind->update_ops) << kind->type;
     EXPECT_EQ(kind->read == nullptr, kind->type == "dense") << kind->type;
     EXPECT_EQ(kind->write == nullptr, kind->type == "dense") << kind->type;
     if (kind->type != "dense") EXPECT_TRUE(kinds_seen.count(std::string(kind->type))) << kind->type << " in no example";
