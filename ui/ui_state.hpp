@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <iterator>
 #include <optional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -131,13 +132,13 @@ struct PaintUi {
 // The network editor's layer forms (layer_form.cpp): a layer's kind and
 // settings as the file names them (formats.md §6).
 struct LayerForm {
-  int kind = 1;   // into layer_form.cpp's list: dense, conv2d, …
+  int kind = 1;   // into all_layer_kinds(): dense, conv2d, …
   int after = 0;  // add after this layer
   int layer = 1;  // whose settings are shown
   std::uint64_t loaded = ~0ULL;  // the revision and layer the settings were read at
-  int size = 4, channels = 4, kernel = 3, stride = 1, padding = 0, seed = 0;
-  double momentum = 0.1, eps = 1e-5, p = 0.5;
-  bool graph_backward = false;  // batch norm's "backward": "graph"
+  // The kind's settings (layer_kind.hpp's LayerSetting) by their file keys;
+  // one missing is the kind's value for a new layer.
+  std::map<std::string, double> values;
   std::string activation = "relu";
 };
 

@@ -447,10 +447,10 @@ struct Applier {
     sc.has_init = true;
     for (int l = 1; l <= sc.layer_count(); ++l) {
       Layer& layer = sc.layers[l - 1];
-      if (!layer_kind(layer).parameters) continue;  // pooling, dropout
-      if (layer_kind(layer).type == "batch_norm") {  // γ = 1, β = 0, as PyTorch starts them
-        layer.weights.setOnes();
-        layer.bias.setZero();
+      const LayerKindDef& kind = layer_kind(layer);
+      if (!kind.parameters) continue;  // pooling, dropout
+      if (kind.reset_parameters) {
+        kind.reset_parameters(layer);
         continue;
       }
       // A conv layer's W is (C·k·k) × C′, a dense one's n_prev × n: init by its own shape.

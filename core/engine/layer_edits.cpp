@@ -34,16 +34,20 @@ std::string rebuild(Scenario& sc, int changed, const std::function<void(json&)>&
   // As it is; else the layers after it, up to the first that maps its
   // input anew (dense, conv), with new parameters for their new input; else
   // the changed layer's own too (a new kernel size or channel count).
+  // The kind a file object names; an unknown type is the loader's to refuse.
+  const auto kind_of = [&](std::size_t k) { return find_layer_kind(layers[k].value("type", "dense")); };
   const auto renew = [&](std::size_t k) {
-    for (const char* key : {"weights", "bias", "gamma", "beta", "running_mean", "running_var"}) layers[k].erase(key);
+    const LayerKindDef* kind = kind_of(k);
+    if (!kind) return;
+    for (const std::string_view key : {kind->weight_key, kind->bias_key, kind->learned_keys[0], kind->learned_keys[1]})
+      if (!key.empty()) layers[k].erase(std::string(key));
   };
   std::string why;
   for (int attempt = 0; attempt < 3; ++attempt) {
     if (attempt == 1)
       for (std::size_t k = static_cast<std::size_t>(changed) + 1; k < layers.size(); ++k) {
         renew(k);
-        const std::string type = layers[k].value("type", "dense");
-        if (type == "dense" || type == "conv2d") break;
+        if (const LayerKindDef* kind = kind_of(k); kind && kind->maps_input) break;
       }
     if (attempt == 2) renew(static_cast<std::size_t>(changed));
     try {

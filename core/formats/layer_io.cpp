@@ -104,13 +104,7 @@ Eigen::MatrixXd feature_row(const Reader& rd, const json& lj, const char* key, c
 
 }  // namespace layer_io
 
-namespace {
-
 using Reader = FieldReader;
-
-bool is_batch_norm(const Layer& layer) { return layer.kind && layer.kind->type == "batch_norm"; }
-
-}  // namespace
 
 Layer read_typed_layer(const Reader& rd, const json& lj, const std::string& f, const LayerKindDef& kind,
                        const LayerInput& input, const Scenario& sc, int l, bool last) {
@@ -144,7 +138,7 @@ Eigen::MatrixXd read_parameter(const Reader& rd, const json& j, const std::strin
   return rd.matrix(j, f, layer.fan_in(), layer.size());
 }
 
-std::string batch_norm_batch_problem(const Scenario& sc) {
+std::string training_batch_problem(const Scenario& sc) {
   // The batch sizes training will use: the whole set, or full mini-batches
   // and an epoch's short last one.
   const int rows = sc.train_rows();
@@ -155,12 +149,8 @@ std::string batch_norm_batch_problem(const Scenario& sc) {
   }
   for (int l = 1; l <= sc.layer_count(); ++l) {
     const Layer& layer = sc.layers[l - 1];
-    if (!is_batch_norm(layer)) continue;
-    const int per = layer.in_shape.empty() ? 1 : layer.in_shape.plane();
-    if (static_cast<long long>(smallest) * per < 2)
-      return "layer " + std::to_string(l) + " (batch_norm) would normalise over a training batch of " +
-             std::to_string(smallest) + " example" + (smallest == 1 ? "" : "s") +
-             ": batch norm needs at least 2 values per feature";
+    if (const auto problem = layer_kind(layer).batch_problem)
+      if (std::string why = problem(layer, l, smallest); !why.empty()) return why;
   }
   return "";
 }

@@ -61,8 +61,8 @@ Eigen::MatrixXd feature_row(const FieldReader& rd, const json& lj, const char* k
                             double fill, bool positive);
 }  // namespace layer_io
 
-// formats.md §6: the smallest training batch a batch-norm layer would see
-// has fewer than 2 values per feature: the problem, else "".
-std::string batch_norm_batch_problem(const Scenario& sc);
+// Why a layer cannot train on the smallest batch training will give it
+// (formats.md §6: batch norm's two values per feature), else "".
+std::string training_batch_problem(const Scenario& sc);
 
 }  // namespace bpv

@@ -383,7 +383,7 @@ Scenario parse_scenario(const std::string& text, const std::string& source) {
   if (sc.learning_rate < 0) rd.fail("learning_rate", "must not be negative");
 
   read_data_fields(rd, doc, sc, neurons);
-  if (const std::string problem = batch_norm_batch_problem(sc); !problem.empty())
+  if (const std::string problem = training_batch_problem(sc); !problem.empty())
     rd.fail(sc.data.batching ? "batching.size" : "inputs", problem);
   if (const json* j = rd.find(doc, "optimizer")) sc.optimizer = read_optimizer_field(rd, *j, sc.learning_rate);
   if (const json* j = rd.find(doc, "regularization")) sc.regularization = read_regularization(rd, *j);

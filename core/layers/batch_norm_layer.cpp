@@ -420,6 +420,20 @@ void size_bn_state(const Layer& layer, int batch, LayerState& ls) {
   }
 }
 
+// γ = 1, β = 0, as PyTorch starts them.
+void reset_bn(Layer& layer) {
+  layer.weights.setOnes();
+  layer.bias.setZero();
+}
+
+std::string bn_batch_problem(const Layer& layer, int l, int smallest) {
+  const int per = layer.in_shape.empty() ? 1 : layer.in_shape.plane();
+  if (static_cast<long long>(smallest) * per >= 2) return "";
+  return "layer " + std::to_string(l) + " (batch_norm) would normalise over a training batch of " +
+         std::to_string(smallest) + " example" + (smallest == 1 ? "" : "s") +
+         ": batch norm needs at least 2 values per feature";
+}
+
 // ---------------------------------------------------------------- the file
 // formats.md §6's fields, read with their one-line errors and written back.
 
@@ -500,6 +514,28 @@ void trace_batch_norm(const Layer& after, const LayerState& ls, const LayerOptim
   }
 }
 
+// ---------------------------------------------------------------- on the canvas
+
+std::string bn_caption(const Layer& layer) { return "BN " + std::string(layer.activation->symbol); }
+// Its feature's statistics, x̂ and γ·x̂ + β.
+void explain_bn_unit(const UnitQuery& q, UnitRows& rows) {
+  const std::string L = superscript(q.l);
+  const int feature = q.layer.out_shape.empty() ? q.unit : unit_pixel(q.layer, q.unit).channel;  // a channel of an image
+  const LayerState& ls = q.state.layers[static_cast<std::size_t>(q.l - 1)];
+  rows.emplace_back("μ" + L + ", σ²" + L + " of feature " + std::to_string(feature + 1),
+                    q.computed(Buffer::Variance)
+                        ? format_number(ls.mean(0, feature)) + ", " + format_number(ls.variance(0, feature))
+                        : q.not_yet);
+  rows.emplace_back("x̂ = (x − μ)/√(σ² + ε)", q.value(Buffer::Normalized));
+  rows.emplace_back("z = γ·x̂ + β", factor(q.layer.weights(0, feature), 4) + "·x̂ + " +
+                                      factor(q.layer.bias(0, feature), 4) + " = " + q.value(Buffer::PreActivation));
+}
+
+std::string bn_rule(int l, const std::string&) {
+  const std::string L = superscript(l);
+  return "z" + L + " = γ" + L + "·x̂" + L + " + β" + L;
+}
+
 }  // namespace
 
 extern const OpKindDef kBatchMeanOp{OpKind::BatchMean, "batch_mean", Phase::Forward, declare_mean, apply_mean,
@@ -522,6 +558,18 @@ extern const OpKindDef kRunningMeanOp{OpKind::RunningMean, "running_mean", Phase
 extern const OpKindDef kRunningVarianceOp{OpKind::RunningVariance, "running_variance", Phase::Update,
                                           declare_running_variance, apply_running_variance, title_running,
                                           describe_running, "running σ²"};
+constexpr LayerSetting kBatchNormSettings[] = {
+    {.key = "momentum", .label = "momentum", .type = LayerSetting::Type::Real, .fallback = 0.1},
+    {.key = "eps", .label = "eps", .type = LayerSetting::Type::Real, .fallback = 1e-5},
+    {.key = "backward",
+     .label = "backward as its graph",
+     .type = LayerSetting::Type::Choice,
+     .off = "compact",
+     .on = "graph",
+     .hint = "Step ∂L/∂x through each node of the forward (x − μ, 1/s, σ², μ) instead of the closed form's one op: "
+             "the same numbers, derived."},
+};
+
 extern const LayerKindDef kBatchNormLayer{
     .type = "batch_norm",
     .parameters = true,
@@ -534,11 +582,20 @@ extern const LayerKindDef kBatchNormLayer{
     .update_ops = bn_update,
     .statistics_ops = bn_statistics,
     .size_state = size_bn_state,
+    .reset_parameters = reset_bn,
+    .batch_problem = bn_batch_problem,
+    .learned_keys = {"running_mean", "running_var"},
     .read = read_batch_norm,
     .write = write_batch_norm,
     .weights_json = bn_weights_json,
     .read_weights = bn_read_weights,
     .trace = trace_batch_norm,
+    .settings = kBatchNormSettings,
+    .activation = true,
+    .join = Join::Statistics,
+    .caption = bn_caption,
+    .pre_activation_rule = bn_rule,
+    .explain_unit = explain_bn_unit,
 };
 
 }  // namespace bpv

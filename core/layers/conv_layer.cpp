@@ -405,6 +405,52 @@ void write_conv(const Layer& layer, json& j) {
   j["bias"] = row_to_json(layer.bias);
 }
 
+// ---------------------------------------------------------------- on the canvas
+
+// z's window with its products, the first few written out.
+std::string window_products(const PassState& ps, const Layer& layer, int l, int b, const Pixel& out) {
+  const Shape& in = layer.in_shape;
+  const int k = layer.kernel, r0 = out.row * layer.stride - layer.padding, c0 = out.col * layer.stride - layer.padding;
+  std::string text;
+  double sum = 0.0;
+  int shown = 0, terms = 0;
+  for (int ch = 0; ch < in.channels; ++ch)
+    for (int u = 0; u < k; ++u)
+      for (int v = 0; v < k; ++v) {
+        const double w = layer.weights((ch * k + u) * k + v, out.channel);
+        const double x = input_at(ps, in, l, b, ch, r0 + u, c0 + v);
+        sum += w * x;
+        ++terms;
+        if (shown < 6) {
+          text += (shown ? " + " : "") + factor(w, 3) + "×" + factor(x, 3);
+          ++shown;
+        }
+      }
+  if (terms > shown) text += " + … (" + std::to_string(terms) + " products)";
+  const double bias = layer.bias(0, out.channel);
+  return text + " + " + factor(bias, 4) + " = " + format_number(sum + bias);
+}
+
+// Every input channel, shifted by the padding.
+InputWindow conv_window(const Layer& layer, int unit) {
+  const Pixel out = unit_pixel(layer, unit);
+  return {-1, out.row * layer.stride - layer.padding, out.col * layer.stride - layer.padding, layer.kernel};
+}
+
+void explain_conv_unit(const UnitQuery& q, UnitRows& rows) {
+  const std::string L = superscript(q.l);
+  rows.emplace_back("z" + L + " = Σ W" + L + " ⋆ window + b" + L,
+                    q.input_ready ? window_products(q.state, q.layer, q.l, q.example, unit_pixel(q.layer, q.unit)) : q.not_yet);
+  rows.emplace_back("z" + L, q.value(Buffer::PreActivation));
+}
+
+
+std::string conv_caption(const Layer& layer) { return "conv " + std::string(layer.activation->symbol); }
+std::string conv_rule(int l, const std::string& below) {
+  const std::string L = superscript(l);
+  return "z" + L + " = W" + L + " ⋆ " + below + " + b" + L;
+}
+
 }  // namespace
 
 extern const OpKindDef kUnfoldOp{OpKind::Unfold, "conv2d_windows", Phase::Forward, declare_unfold, apply_unfold,
@@ -418,6 +464,13 @@ extern const OpKindDef kConvGradBiasOp{OpKind::ConvGradBias, "conv2d_grad_bias",
                                        apply_grad_bias, title_grad_bias, describe_grad_bias, "Σ δ"};
 extern const OpKindDef kConvGradInputOp{OpKind::ConvGradInput, "conv2d_grad_input", Phase::Backward,
                                         declare_grad_input, apply_grad_input, title_grad_input, describe_grad_input, "δ ⋆ flip W"};
+constexpr LayerSetting kConvSettings[] = {
+    {.key = "channels", .label = "channels", .lo = 1, .hi = 64, .fallback = 4},
+    {.key = "kernel", .label = "kernel", .lo = 1, .hi = 7, .fallback = 3},
+    {.key = "stride", .label = "stride", .lo = 1, .hi = 7, .fallback = 1},
+    {.key = "padding", .label = "padding", .lo = 0, .hi = 7, .fallback = 0},
+};
+
 extern const LayerKindDef kConvLayer{
     .type = "conv2d",
     .parameters = true,
@@ -428,10 +481,18 @@ extern const LayerKindDef kConvLayer{
     .backward_ops = conv_backward,
     .update_ops = conv_update,
     .size_state = size_conv_state,
+    .maps_input = true,
     .read = read_conv,
     .write = write_conv,
     .weights_json = kernels_json,
     .read_weights = read_kernels,
+    .settings = kConvSettings,
+    .activation = true,
+    .join = Join::Kernels,
+    .caption = conv_caption,
+    .pre_activation_rule = conv_rule,
+    .explain_unit = explain_conv_unit,
+    .input_window = conv_window,
 };
 
 }  // namespace bpv

@@ -30,6 +30,10 @@ void dense_update(const Scenario& scenario, int l, std::vector<Op>& ops) {
 
 }  // namespace
 
+constexpr LayerSetting kDenseSettings[] = {
+    {.key = "size", .label = "neurons", .lo = 1, .hi = 64, .fallback = 4},
+};
+
 extern const LayerKindDef kDenseLayer{
     .type = "dense",
     .parameters = true,
@@ -39,6 +43,9 @@ extern const LayerKindDef kDenseLayer{
     .forward_ops = dense_forward,
     .backward_ops = dense_backward,
     .update_ops = dense_update,
+    .maps_input = true,
+    .settings = kDenseSettings,
+    .activation = true,
 };
 
 }  // namespace bpv

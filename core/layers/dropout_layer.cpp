@@ -205,6 +205,26 @@ void trace_dropout(const Layer&, const LayerState& ls, const LayerOptimizerState
   j["grad_a"] = matrix_to_json(ls.grad_activation);
 }
 
+// ---------------------------------------------------------------- on the canvas
+
+std::string dropout_caption(const Layer& layer) {
+  char p[32];
+  std::snprintf(p, sizeof p, "%g", layer.dropout_p);
+  return "dropout p=" + std::string(p);
+}
+std::string dropout_rule(int l, const std::string& out, const std::string& below) {
+  return out + " = m" + superscript(l) + "·" + below + "/(1 − p)";
+}
+
+void explain_dropout_unit(const UnitQuery& q, UnitRows& rows) {
+  const bool masked = q.computed(Buffer::Mask);
+  const double m = masked ? q.state.layers[static_cast<std::size_t>(q.l - 1)].mask(q.example, q.unit) : 0.0;
+  rows.emplace_back("m" + superscript(q.l) + " (mask)",
+                    !masked    ? q.not_yet
+                    : m != 0.0 ? "1: kept, scaled by 1/(1 − p) = " + format_number(1.0 / (1.0 - q.layer.dropout_p))
+                               : "0: dropped this step");
+}
+
 }  // namespace
 
 extern const OpKindDef kDropoutMaskOp{OpKind::DropoutMask, "dropout_mask", Phase::Forward, declare_mask, apply_mask,
@@ -214,6 +234,11 @@ extern const OpKindDef kDropoutOp{OpKind::Dropout, "dropout", Phase::Forward, de
 extern const OpKindDef kDropoutBackwardOp{OpKind::DropoutBackward, "dropout_backward", Phase::Backward,
                                           declare_dropout_backward, apply_dropout_backward, title_dropout_backward,
                                           describe_dropout_backward, "·m/(1−p)"};
+constexpr LayerSetting kDropoutSettings[] = {
+    {.key = "p", .label = "p (drop)", .type = LayerSetting::Type::Real, .fallback = 0.5},
+    {.key = "seed", .label = "seed", .lo = 0, .hi = 1 << 30, .fallback = 0},
+};
+
 extern const LayerKindDef kDropoutLayer{
     .type = "dropout",
     .forward_ops = dropout_forward,
@@ -223,6 +248,11 @@ extern const LayerKindDef kDropoutLayer{
     .read = read_dropout,
     .write = write_dropout,
     .trace = trace_dropout,
+    .settings = kDropoutSettings,
+    .join = Join::Elementwise,
+    .caption = dropout_caption,
+    .output_rule = dropout_rule,
+    .explain_unit = explain_dropout_unit,
 };
 
 }  // namespace bpv

@@ -4,6 +4,7 @@
 // element of each window (row-major, as PyTorch's); average pooling's is
 // shared out evenly. Overlapping windows (s < k) add their gradients. No
 // parameters.
+#include <cmath>
 #include <string>
 
 #include "engine/describe_text.hpp"
@@ -270,6 +271,49 @@ void trace_pool(const Layer&, const LayerState& ls, const LayerOptimizerState&, 
   j["grad_a"] = matrix_to_json(ls.grad_activation);
 }
 
+// ---------------------------------------------------------------- on the canvas
+
+std::string window_size(const Layer& layer) { return std::to_string(layer.kernel) + "×" + std::to_string(layer.kernel); }
+
+// The unit's own channel.
+InputWindow pool_window(const Layer& layer, int unit) {
+  const Pixel out = unit_pixel(layer, unit);
+  return {out.channel, out.row * layer.stride, out.col * layer.stride, layer.kernel};
+}
+
+// The window under unit j: its winner, or its mean.
+void explain_pool_unit(const UnitQuery& q, UnitRows& rows, bool max) {
+  const Layer& layer = q.layer;
+  const Pixel out = unit_pixel(layer, q.unit);
+  const int k = layer.kernel, r0 = out.row * layer.stride, c0 = out.col * layer.stride;
+  double best = -INFINITY, sum = 0.0;
+  int best_r = r0, best_c = c0;
+  for (int u = 0; u < k; ++u)
+    for (int v = 0; v < k; ++v) {
+      const double x = input_at(q.state, layer.in_shape, q.l, q.example, out.channel, r0 + u, c0 + v);
+      sum += x;
+      if (x > best) {  // the first largest wins, as the backward sends it the gradient
+        best = x;
+        best_r = r0 + u;
+        best_c = c0 + v;
+      }
+    }
+  const std::string what = max ? "max at " + pixel_text(Pixel{out.channel, best_r, best_c}) + " = " + format_number(best) +
+                                     " (the gradient goes back there)"
+                               : "mean of " + std::to_string(k * k) + " values = " + format_number(sum / (k * k));
+  rows.emplace_back("window " + window_size(layer), q.input_ready ? what : q.not_yet);
+}
+void explain_max_unit(const UnitQuery& q, UnitRows& rows) { explain_pool_unit(q, rows, true); }
+void explain_avg_unit(const UnitQuery& q, UnitRows& rows) { explain_pool_unit(q, rows, false); }
+std::string max_caption(const Layer& layer) { return "max pool " + window_size(layer); }
+std::string avg_caption(const Layer& layer) { return "avg pool " + window_size(layer); }
+std::string max_rule(int, const std::string& out, const std::string& below) {
+  return out + " = max of each window of " + below;
+}
+std::string avg_rule(int, const std::string& out, const std::string& below) {
+  return out + " = mean of each window of " + below;
+}
+
 }  // namespace
 
 extern const OpKindDef kMaxPoolOp{OpKind::MaxPool, "max_pool", Phase::Forward, declare_pool, apply_max, title_max,
@@ -282,6 +326,11 @@ extern const OpKindDef kAvgPoolOp{OpKind::AvgPool, "avg_pool", Phase::Forward, d
 extern const OpKindDef kAvgPoolBackwardOp{OpKind::AvgPoolBackward, "avg_pool_backward", Phase::Backward,
                                           declare_pool_backward, apply_avg_backward, title_avg_backward,
                                           describe_avg_backward, "share out"};
+constexpr LayerSetting kPoolSettings[] = {
+    {.key = "kernel", .label = "window", .lo = 1, .hi = 7, .fallback = 2},
+    {.key = "stride", .label = "stride", .lo = 0, .hi = 7, .fallback = 0, .hint = "(0: the window)", .zero_omits = true},
+};
+
 extern const LayerKindDef kMaxPoolLayer{
     .type = "max_pool",
     .forward_ops = max_forward,
@@ -290,6 +339,12 @@ extern const LayerKindDef kMaxPoolLayer{
     .read = read_max,
     .write = write_pool,
     .trace = trace_pool,
+    .settings = kPoolSettings,
+    .join = Join::Elementwise,
+    .caption = max_caption,
+    .output_rule = max_rule,
+    .explain_unit = explain_max_unit,
+    .input_window = pool_window,
 };
 extern const LayerKindDef kAvgPoolLayer{
     .type = "avg_pool",
@@ -299,6 +354,12 @@ extern const LayerKindDef kAvgPoolLayer{
     .read = read_avg,
     .write = write_pool,
     .trace = trace_pool,
+    .settings = kPoolSettings,
+    .join = Join::Elementwise,
+    .caption = avg_caption,
+    .output_rule = avg_rule,
+    .explain_unit = explain_avg_unit,
+    .input_window = pool_window,
 };
 
 }  // namespace bpv

@@ -116,6 +116,33 @@ TEST(LayerEdits, ALayerOfEveryKindIsInsertedAndItsSettingsChangedThroughTheLoade
   EXPECT_TRUE(std::isfinite(t2.step()));
 }
 
+TEST(LayerEdits, ANewChannelCountRenewsWhatBatchNormLearnedUpToTheNextDenseLayer) {
+  // conv 2×3×3 → batch norm (per channel, with learned statistics) → max pool → dense.
+  Scenario sc = parse_scenario(R"({"input_size": 16, "input_shape": [1, 4, 4], "init": {"scheme": "he_normal", "seed": 5},
+    "layers": [{"type": "conv2d", "channels": 2, "kernel": 3, "padding": 1, "activation": "relu"},
+               {"type": "batch_norm", "activation": "identity", "gamma": [2, 3], "beta": [0.5, -0.5],
+                "running_mean": [0.25, 0.75], "running_var": [2, 4]},
+               {"type": "max_pool", "kernel": 2},
+               {"size": 2, "activation": "softmax"}],
+    "loss": "cross_entropy", "learning_rate": 0.1,
+    "inputs": [[0,1,0,1, 1,0,1,0, 0,1,0,1, 1,0,1,0], [1,1,0,0, 1,1,0,0, 0,0,1,1, 0,0,1,1]],
+    "targets": [[1, 0], [0, 1]]})",
+                               "bn");
+  ASSERT_EQ(apply_edit(sc, edit::ReplaceLayer{1, R"({"type": "conv2d", "channels": 3, "kernel": 3, "padding": 1, "activation": "relu"})"}), "");
+  const Layer& bn = sc.layers[1];
+  // Batch norm keeps its settings but starts again on three channels: γ = 1,
+  // β = 0, running mean 0 and variance 1, as a new layer would.
+  EXPECT_TRUE(bn.weights.isOnes()) << bn.weights;
+  EXPECT_EQ(bn.weights.cols(), 3);
+  EXPECT_TRUE(bn.bias.isZero());
+  EXPECT_TRUE(bn.running_mean.isZero());
+  EXPECT_TRUE(bn.running_var.isOnes());
+  // Pooling has nothing to renew; the dense layer reads 3·2·2 values now.
+  EXPECT_EQ(sc.layers[3].weights.rows(), 12);
+  Trainer t(sc);
+  EXPECT_TRUE(std::isfinite(t.step()));
+}
+
 TEST(LayerEdits, ALayerTheLoaderRefusesIsRefusedWithItsMessageAndChangesNothing) {
   Scenario sc = shaped_net();
   const std::string before = trace_of(sc);

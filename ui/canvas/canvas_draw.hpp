@@ -71,6 +71,8 @@ void draw_window_hover(const Frame& f);              // the window under a hover
 
 // ---- Headers, loss, legend (canvas_labels.cpp)
 void draw_targets(const Frame& f);
+// Whether output j's target label is drawn beside it.
+bool target_shown(const Frame& f, int j);
 void draw_loss(const Frame& f);
 void draw_headers(const Frame& f, float band);
 // Returns the legend's height.

@@ -24,19 +24,37 @@
 
 namespace bpv::canvas {
 
+namespace {
+
+// Output j's target, "y₃ = 0", when it fits the room the layout keeps for it
+// (zoomed out far enough, it does not).
+bool target_label(const Frame& f, int j, char* buf, int size) {
+  const int last = static_cast<int>(f.layout.columns.size()) - 1;
+  const ColumnLayout& c = f.column(last);
+  if (c.compact || last == 0) return false;
+  if (c.size > 1 && c.pitch * f.view.zoom < f.small_size + 2.0f) return false;  // rows closer than a line of text
+  char num[32];
+  format_compact(example_value(f.sc.targets, f.values.example, j), 3, num, sizeof num);
+  std::snprintf(buf, static_cast<std::size_t>(size), "y%s = %s", subscript(j + 1).c_str(), num);
+  return text_width(f.small, f.small_size, buf) <= (f.layout.target_labels_width + 4.0f) * f.view.zoom;
+}
+
+}  // namespace
+
+bool target_shown(const Frame& f, int j) {
+  char buf[64];
+  return target_label(f, j, buf, sizeof buf);
+}
+
 // Right of the output circles: the targets the loss compares them with.
 void draw_targets(const Frame& f) {
   const int last = static_cast<int>(f.layout.columns.size()) - 1;
   const ColumnLayout& c = f.column(last);
-  if (c.compact || last == 0) return;
-  if (c.size > 1 && c.pitch * f.view.zoom < f.small_size + 2.0f) return;  // rows closer than a line of text
   const ImU32 col = f.values.target_role != Role::None ? f.pal.reads : f.pal.text_dim;
-  char num[32], buf[64];
+  char buf[64];
   for (int j = 0; j < c.size; ++j) {
+    if (!target_label(f, j, buf, sizeof buf)) continue;
     const ImVec2 p = f.screen(c.center(j));
-    format_compact(example_value(f.sc.targets, f.values.example, j), 3, num, sizeof num);
-    std::snprintf(buf, sizeof buf, "y%s = %s", subscript(j + 1).c_str(), num);
-    if (text_width(f.small, f.small_size, buf) > (f.layout.target_labels_width + 4.0f) * f.view.zoom) continue;
     put_text(f, f.small, f.small_size,
                   ImVec2(p.x + f.layout.target_offset * f.view.zoom, p.y - 0.5f * f.small_size), col, buf);
   }
@@ -97,13 +115,13 @@ std::string column_quantity(const Frame& f, int l) {
 std::string main_quantity(const Frame& f, int l) {
   const LayerView& v = f.layer(l);
   const std::string L = superscript(l), sym = f.symbols[static_cast<std::size_t>(l)];
-  const std::string_view type = l > 0 ? layer_kind(f.sc.layers[static_cast<std::size_t>(l - 1)]).type : "";
-  const std::string in = l > 0 ? f.symbols[static_cast<std::size_t>(l - 1)] : "";
-  if (v.neurons == Shown::Activation && (type == "max_pool" || type == "avg_pool"))
-    return sym + " = " + (type == "max_pool" ? "max" : "mean") + " of each window of " + in;
-  if (v.neurons == Shown::Activation && type == "dropout") return sym + " = m" + L + "·" + in + "/(1 − p)";
-  if (v.neurons == Shown::PreActivation && type == "conv2d") return "z" + L + " = W" + L + " ⋆ " + in + " + b" + L;
-  if (v.neurons == Shown::PreActivation && type == "batch_norm") return "z" + L + " = γ" + L + "·x̂" + L + " + β" + L;
+  // A layer kind writes its own rule (layers/layer_kind.hpp); dense's are below.
+  if (l > 0) {
+    const LayerKindDef& kind = layer_kind(f.sc.layers[static_cast<std::size_t>(l - 1)]);
+    const std::string& below = f.symbols[static_cast<std::size_t>(l - 1)];
+    if (v.neurons == Shown::Activation && kind.output_rule) return kind.output_rule(l, sym, below);
+    if (v.neurons == Shown::PreActivation && kind.pre_activation_rule) return kind.pre_activation_rule(l, below);
+  }
   switch (v.neurons) {
     case Shown::Nothing: return "not computed yet";
     case Shown::Input: return "x (input)";
@@ -133,18 +151,8 @@ void draw_headers(const Frame& f, float band) {
     const std::string& sym = f.symbols[static_cast<std::size_t>(l)];
     char detail[64];
     const Layer* layer = l > 0 ? &f.sc.layers[static_cast<std::size_t>(l - 1)] : nullptr;
-    if (layer && !layer->dense()) {  // the kind; a map's shape is in its caption
-      const std::string_view type = layer_kind(*layer).type;
-      const std::string act(layer->activation->symbol);
-      char what_buf[48];
-      const std::string k = std::to_string(layer->kernel);
-      if (type == "dropout") std::snprintf(what_buf, sizeof what_buf, "dropout p=%g", layer->dropout_p);
-      const std::string what = type == "conv2d"       ? "conv " + act
-                               : type == "batch_norm" ? "BN " + act
-                               : type == "max_pool"   ? "max pool " + k + "×" + k
-                               : type == "avg_pool"   ? "avg pool " + k + "×" + k
-                               : type == "dropout"    ? std::string(what_buf)
-                                                      : std::string(type);
+    if (layer && layer_kind(*layer).caption) {  // the kind's own caption; a map's shape is in its caption
+      const std::string what = layer_kind(*layer).caption(*layer);
       if (layer->out_shape.empty())
         std::snprintf(detail, sizeof detail, "  %s · %d", what.c_str(), f.sc.width(l));
       else

@@ -246,8 +246,9 @@ void draw_elementwise(const Frame& f, int l) {
 
 void draw_dropped(const Frame& f, int l) {
   const Layer& layer = layer_of(f, l);
-  if (layer_kind(layer).type != "dropout" || !f.st.is_computed(BufferRef{Buffer::Mask, l})) return;
+  // A layer with a mask (dropout's) crosses out the units it dropped.
   const Eigen::MatrixXd& mask = f.st.state().layers[static_cast<std::size_t>(l - 1)].mask;
+  if (mask.size() == 0 || !f.st.is_computed(BufferRef{Buffer::Mask, l})) return;
   const ColumnLayout& c = f.column(l);
   const int ex = f.values.example;
   if (ex < 0 || ex >= mask.rows()) return;  // the batch mean: each example drops other units
@@ -274,18 +275,14 @@ void draw_window_hover(const Frame& f) {
   if (f.hover.kind != CanvasItem::Kind::Neuron || f.hover.layer < 1) return;
   const int l = f.hover.layer;
   const Layer& layer = layer_of(f, l);
-  const std::string_view type = layer_kind(layer).type;
-  if (type != "conv2d" && type != "max_pool" && type != "avg_pool") return;
+  const auto window_of = layer_kind(layer).input_window;
+  if (!window_of) return;
   const ColumnLayout& s = f.column(l - 1);
   if (!s.image || layer.out_shape.empty()) return;
-  const int plane = layer.out_shape.plane();
-  const int ch = f.hover.j / plane, q = f.hover.j % plane;
-  const int r0 = (q / layer.out_shape.cols) * layer.stride - (type == "conv2d" ? layer.padding : 0);
-  const int c0 = (q % layer.out_shape.cols) * layer.stride - (type == "conv2d" ? layer.padding : 0);
-  const int k = layer.kernel;
-  // Conv reads every input channel, pooling its own.
+  const InputWindow w = window_of(layer, f.hover.j);
+  const int r0 = w.row, c0 = w.col, k = w.size;
   for (int in = 0; in < s.channels; ++in) {
-    if (type != "conv2d" && in != ch) continue;
+    if (w.channel >= 0 && in != w.channel) continue;
     const ImVec2 tile = s.cell_min(in * s.rows * s.cols);
     const ImVec2 lo(tile.x + static_cast<float>(c0) * s.cell_w, tile.y + static_cast<float>(r0) * s.cell_h);
     const ImVec2 hi(lo.x + static_cast<float>(k) * s.cell_w, lo.y + static_cast<float>(k) * s.cell_h);

@@ -108,6 +108,12 @@ void draw_circles(const Frame& f, int l) {
   // Circles too small to hold a number still show it, on a plate across the
   // circle, while the plates of two neighbours keep apart.
   const bool plates_fit = c.size == 1 || c.pitch * f.view.zoom >= f.small_size + 6.0f;
+  // Right of an output circle: up to its target, or, where the target is
+  // not drawn (zoomed out), the room the layout keeps for both.
+  const auto beside_room = [&](int j) {
+    const float to = f.layout.target_offset + (target_shown(f, j) ? 0.0f : f.layout.target_labels_width);
+    return (to - c.radius) * f.view.zoom - 14.0f;
+  };
   char buf[48];
   for (int j = 0; j < c.size; ++j) {
     const ImVec2 p = f.screen(c.center(j));
@@ -134,7 +140,7 @@ void draw_circles(const Frame& f, int l) {
         const ImU32 ink = text_on(fill, f.backdrop);
         text_centered(f, f.small, f.small_size, p, alpha < 1.0f ? with_alpha(ink, 0.6f) : ink, buf);
       } else if (const bool right =
-                     beside && fit_number(f, x, (f.layout.target_offset - c.radius) * f.view.zoom - 14.0f, buf, sizeof buf);
+                     beside && fit_number(f, x, beside_room(j), buf, sizeof buf);
                  right || ((r >= 11.0f || plates_fit) && fit_number(f, x, plate_room, buf, sizeof buf, digits))) {
         // Too long for the circle: beside the output circles (nothing is to
         // their right but the targets), else (or when even that is too

@@ -51,14 +51,14 @@ std::vector<ColumnSpec> column_specs(const Scenario& sc) {
   for (const Layer& layer : sc.layers) {
     ColumnSpec c{layer.size(), layer.out_shape.channels, layer.out_shape.rows, layer.out_shape.cols,
                  !layer.out_shape.empty(), GapKind::Edges, 0};
-    const std::string_view type = layer_kind(layer).type;
-    if (type == "conv2d") {
-      c.gap = GapKind::Kernels;
-      c.kernel = layer.kernel;
-    } else if (type == "batch_norm") {
-      c.gap = GapKind::Statistics;
-    } else if (!layer.dense()) {
-      c.gap = GapKind::Elementwise;
+    switch (layer_kind(layer).join) {
+      case Join::Edges: c.gap = GapKind::Edges; break;
+      case Join::Kernels:
+        c.gap = GapKind::Kernels;
+        c.kernel = layer.kernel;
+        break;
+      case Join::Statistics: c.gap = GapKind::Statistics; break;
+      case Join::Elementwise: c.gap = GapKind::Elementwise; break;
     }
     specs.push_back(c);
   }

@@ -502,7 +502,10 @@ void DrawLessonBar(const Session& session, UiState& ui, CommandQueue&, PanelRect
   } else if (!ls.lesson) {
     if (presenter) {
       ImGui::TextDisabled("No lesson open.");
-      ImGui::PushFont(fonts().regular);
+      // The list in large type where a title of about 40 characters fits on
+      // one line (a projector's 1920 px); a narrow column keeps it on a few.
+      const bool roomy = r.size.x >= 30.0f * fonts().large->FontSize;
+      ImGui::PushFont(roomy ? fonts().large : fonts().regular);
       draw_picker(session, ui);
       ImGui::PopFont();
     }

@@ -20,63 +20,57 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kKinds[] = {"dense", "conv2d", "max_pool", "avg_pool", "batch_norm", "dropout"};
-constexpr int kKindCount = 6;
-
-bool has_activation(const std::string& kind) { return kind == "dense" || kind == "conv2d" || kind == "batch_norm"; }
+const LayerKindDef& kind_at(int index) {
+  const auto& kinds = all_layer_kinds();
+  return *kinds[static_cast<std::size_t>(std::clamp(index, 0, static_cast<int>(kinds.size()) - 1))];
+}
 
 void push(CommandQueue& commands, Edit e) { commands.push_back(command::ApplyEdit{std::move(e)}); }
 
-void int_field(const char* label, const char* id, int& v, int lo, int hi, float w) {
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted(label);
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(w);
-  ImGui::InputInt(id, &v, 1, 1);
-  v = std::clamp(v, lo, hi);
+// A setting's value in the form: what was typed, else a new layer's.
+double& value_of(LayerForm& form, const LayerSetting& s) {
+  const std::string key(s.key);
+  if (!form.values.count(key)) form.values[key] = s.fallback;
+  return form.values[key];
 }
 
-void real_field(const char* label, const char* id, double& v, const char* format, float w) {
+// One setting of the kind (layer_kind.hpp's LayerSetting), as the form shows it.
+void draw_setting(const LayerSetting& s, LayerForm& form, float w) {
+  double& v = value_of(form, s);
+  const std::string id = "##" + std::string(s.key);
+  if (s.type == LayerSetting::Type::Choice) {
+    bool on = v != 0.0;
+    if (ImGui::Checkbox(std::string(s.label).append(id).c_str(), &on)) v = on ? 1.0 : 0.0;
+    if (!s.hint.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", std::string(s.hint).c_str());
+    return;
+  }
   ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted(label);
+  ImGui::TextUnformatted(std::string(s.label).c_str());
   ImGui::SameLine();
   ImGui::SetNextItemWidth(w);
-  ImGui::InputDouble(id, &v, 0.0, 0.0, format);
+  if (s.type == LayerSetting::Type::Int) {
+    int n = static_cast<int>(std::clamp(v, s.lo, s.hi));
+    ImGui::InputInt(id.c_str(), &n, 1, 1);
+    v = std::clamp(static_cast<double>(n), s.lo, s.hi);
+  } else {
+    ImGui::InputDouble(id.c_str(), &v, 0.0, 0.0, "%.3g");
+  }
+  if (!s.hint.empty()) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", v == 0.0 && s.zero_omits ? std::string(s.hint).c_str() : "");
+  }
 }
 
-// The fields of `kind`, as the file names them.
-void draw_fields(const std::string& kind, LayerForm& form, float w) {
-  if (kind == "dense") int_field("neurons", "##size", form.size, 1, 64, w);
-  if (kind == "conv2d") {
-    int_field("channels", "##channels", form.channels, 1, 64, w);
-    ImGui::SameLine();
-    int_field("kernel", "##kernel", form.kernel, 1, 7, w);
-    int_field("stride", "##stride", form.stride, 1, 7, w);
-    ImGui::SameLine();
-    int_field("padding", "##padding", form.padding, 0, 7, w);
+// The kind's settings, two to a line, then its activation where it has one.
+void draw_fields(const LayerKindDef& kind, LayerForm& form, float w) {
+  int on_line = 0;
+  for (const LayerSetting& s : kind.settings) {
+    const bool choice = s.type == LayerSetting::Type::Choice;
+    if (on_line == 1 && !choice) ImGui::SameLine();
+    draw_setting(s, form, w);
+    on_line = choice || on_line == 1 || !s.hint.empty() ? 0 : 1;
   }
-  if (kind == "max_pool" || kind == "avg_pool") {
-    int_field("window", "##kernel", form.kernel, 1, 7, w);
-    ImGui::SameLine();
-    int_field("stride", "##stride", form.stride, 0, 7, w);
-    ImGui::SameLine();
-    ImGui::TextDisabled(form.stride == 0 ? "(0: the window)" : "");
-  }
-  if (kind == "batch_norm") {
-    real_field("momentum", "##momentum", form.momentum, "%.3g", w);
-    ImGui::SameLine();
-    real_field("eps", "##eps", form.eps, "%.3g", w);
-    ImGui::Checkbox("backward as its graph", &form.graph_backward);
-    if (ImGui::IsItemHovered())
-      ImGui::SetTooltip("Step ∂L/∂x through each node of the forward (x − μ, 1/s, σ², μ) instead of the closed form's "
-                        "one op: the same numbers, derived.");
-  }
-  if (kind == "dropout") {
-    real_field("p (drop)", "##p", form.p, "%.3g", w);
-    ImGui::SameLine();
-    int_field("seed", "##seed", form.seed, 0, 1 << 30, w);
-  }
-  if (has_activation(kind)) {
+  if (kind.activation) {
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("activation");
     ImGui::SameLine();
@@ -91,50 +85,32 @@ void draw_fields(const std::string& kind, LayerForm& form, float w) {
 
 // The form as a layer of the file, on top of `base` (a layer's own object,
 // so that settings it does not show, and its weights, stay).
-json layer_json(const std::string& kind, const LayerForm& form, json base = json::object()) {
-  base["type"] = kind;
-  if (kind == "dense") {
-    base.erase("type");
-    base["size"] = form.size;
+json layer_json(const LayerKindDef& kind, LayerForm& form, json base = json::object()) {
+  base["type"] = std::string(kind.type);
+  if (kind.type == "dense") base.erase("type");  // formats.md §1's layer has none
+  for (const LayerSetting& s : kind.settings) {
+    const std::string key(s.key);
+    const double v = value_of(form, s);
+    if (s.type == LayerSetting::Type::Choice) base[key] = std::string(v != 0.0 ? s.on : s.off);
+    else if (s.zero_omits && v == 0.0) base.erase(key);
+    else if (s.type == LayerSetting::Type::Int) base[key] = static_cast<long long>(std::clamp(v, s.lo, s.hi));
+    else base[key] = v;
   }
-  if (kind == "conv2d") {
-    base["channels"] = form.channels;
-    base["kernel"] = form.kernel;
-    base["stride"] = form.stride;
-    base["padding"] = form.padding;
-  }
-  if (kind == "max_pool" || kind == "avg_pool") {
-    base["kernel"] = form.kernel;
-    if (form.stride > 0) base["stride"] = form.stride;
-    else base.erase("stride");
-  }
-  if (kind == "batch_norm") {
-    base["momentum"] = form.momentum;
-    base["eps"] = form.eps;
-    if (form.graph_backward) base["backward"] = "graph";
-    else base.erase("backward");
-  }
-  if (kind == "dropout") {
-    base["p"] = form.p;
-    base["seed"] = form.seed;
-  }
-  if (has_activation(kind)) base["activation"] = form.activation;
+  if (kind.activation) base["activation"] = form.activation;
   return base;
 }
 
-// The form filled from layer l's settings.
+// The form filled from layer l's object in the file.
 void load_form(const Scenario& sc, int l, LayerForm& form) {
   const Layer& layer = sc.layers[static_cast<std::size_t>(l - 1)];
-  form.size = layer.size();
-  form.channels = std::max(1, layer.channels);
-  form.kernel = std::max(1, layer.kernel);
-  form.stride = layer.stride;
-  form.padding = layer.padding;
-  form.momentum = layer.momentum;
-  form.eps = layer.eps;
-  form.graph_backward = layer.graph_backward;
-  form.p = layer.dropout_p;
-  form.seed = static_cast<int>(layer.dropout_seed & 0x3fffffff);
+  const json own = scenario_to_json(sc)["layers"][static_cast<std::size_t>(l - 1)];
+  for (const LayerSetting& s : layer_kind(layer).settings) {
+    const json* v = own.contains(s.key) ? &own[std::string(s.key)] : nullptr;
+    double& value = form.values[std::string(s.key)];
+    if (s.type == LayerSetting::Type::Choice) value = v && v->is_string() && v->get<std::string>() == s.on ? 1.0 : 0.0;
+    else if (v && v->is_number()) value = s.type == LayerSetting::Type::Int ? std::clamp(v->get<double>(), s.lo, s.hi) : v->get<double>();
+    else value = s.zero_omits ? 0.0 : s.fallback;
+  }
   form.activation = std::string(layer.activation->name);
 }
 
@@ -161,13 +137,18 @@ void DrawLayerForms(const Session& session, UiState& ui, CommandQueue& commands)
   }
   ImGui::SameLine();
   ImGui::SetNextItemWidth(2.0f * w);
-  add.kind = std::clamp(add.kind, 0, kKindCount - 1);
-  ImGui::Combo("##kind", &add.kind, kKinds, kKindCount);
+  const LayerKindDef& new_kind = kind_at(add.kind);
+  if (ImGui::BeginCombo("##kind", std::string(new_kind.type).c_str())) {
+    for (std::size_t k = 0; k < all_layer_kinds().size(); ++k)
+      if (ImGui::Selectable(std::string(all_layer_kinds()[k]->type).c_str(), static_cast<int>(k) == add.kind))
+        add.kind = static_cast<int>(k);
+    ImGui::EndCombo();
+  }
   ImGui::PushID("add");
-  draw_fields(kKinds[add.kind], add, w);
+  draw_fields(new_kind, add, w);
   ImGui::PopID();
   if (ImGui::Button("Add the layer") && L > 0)
-    push(commands, edit::InsertLayer{add.after, layer_json(kKinds[add.kind], add).dump()});
+    push(commands, edit::InsertLayer{add.after, layer_json(new_kind, add).dump()});
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("One edit (Ctrl+Z undoes it). Its weights, and those of the next layer whose input it changes, come "
                       "from the init scheme and seed.");
@@ -194,7 +175,7 @@ void DrawLayerForms(const Session& session, UiState& ui, CommandQueue& commands)
     load_form(sc, set.layer, set);
     set.loaded = session.revision() * 64 + static_cast<std::uint64_t>(set.layer);
   }
-  const std::string kind(layer_kind(sc.layers[static_cast<std::size_t>(set.layer - 1)]).type);
+  const LayerKindDef& kind = layer_kind(sc.layers[static_cast<std::size_t>(set.layer - 1)]);
   ImGui::PushID("set");
   draw_fields(kind, set, w);
   ImGui::PopID();

@@ -9,6 +9,7 @@
 
 #include "panels/file_dialog.hpp"
 #include "panels.hpp"
+#include "theme.hpp"
 
 namespace bpv {
 namespace {
@@ -165,7 +166,12 @@ void draw_edit_menu(const Session& session, CommandQueue& commands) {
 
 void DrawMenuBar(const Session& session, UiState& ui, CommandQueue& commands) {
   handle_shortcuts(session, ui, commands);
-  if (!ImGui::BeginMainMenuBar()) return;
+  // On a projector the menus are read from the back of the room too.
+  ImGui::PushFont(ui.presenter ? fonts().large : fonts().regular);
+  const bool open = ImGui::BeginMainMenuBar();
+  ImGui::PopFont();
+  if (!open) return;
+  ImGui::PushFont(ui.presenter ? fonts().large : fonts().regular);
   const bool file_menu = ImGui::BeginMenu("File");
   publish_item(ui, "menu_file");
   if (file_menu) {
@@ -221,6 +227,7 @@ void DrawMenuBar(const Session& session, UiState& ui, CommandQueue& commands) {
   const float w = ImGui::CalcTextSize(label.c_str()).x + style.ItemSpacing.x + 2.0f * style.WindowPadding.x;
   ImGui::SameLine(ImGui::GetWindowWidth() - w);
   ImGui::TextDisabled("%s", label.c_str());
+  ImGui::PopFont();
   ImGui::EndMainMenuBar();
 }
 

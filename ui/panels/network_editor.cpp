@@ -156,7 +156,7 @@ void draw_layers(const Session& session, UiState& ui, CommandQueue& commands) {
     }
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s, %d neurons", role, sc.width(l));
     ImGui::TableSetColumnIndex(1);
-    if (layer && !layer->dense() && !layer_kind(*layer).parameters && layer_kind(*layer).type != "batch_norm") {
+    if (layer && !layer_kind(*layer).activation) {
       ImGui::TextDisabled("—");  // pooling, dropout: no activation of their own
     } else if (l >= 1) {
       ImGui::SetNextItemWidth(110.0f * ui.content_scale);
